@@ -1,0 +1,152 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SingleBar } from 'cli-progress';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LabEvent } from '../shared/api';
+import { formatZodError } from './bridge';
+import { Lab } from './lab/lab';
+import { ISOLAB_VERSION } from './lab/host';
+import { RunNotSavedError } from './lab/runner';
+import { formatRun, formatRunList } from './report';
+import { serve } from './serve';
+
+/** The built renderer sits beside the bundled CLI: dist/cli.mjs and dist/renderer/. */
+export const rendererDir = () => path.join(path.dirname(fileURLToPath(import.meta.url)), 'renderer');
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
+  return n;
+};
+
+/** Exit codes: 0 ok, 1 failed, 2 bad usage (commander), 130 cancelled by the user. */
+export function buildCli(): Command {
+  const program = new Command('isolab')
+    .description('Measure and explain hypervisor isolation (VMs) against kernel isolation (containers) on your own machines.')
+    .version(ISOLAB_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('bench')
+    .description('Time cold starts: containers through the Docker engine (with the host process as the floor), or the process alone')
+    .addArgument(new Command().createArgument('<target>', 'what to measure').choices(['containers', 'process']))
+    .option('--image <ref>', 'image to start (default: isolab\'s probe image, built locally)')
+    .option('--runtime <name>', 'OCI runtime the engine lists (runc, crun, runsc ...)')
+    .option('--iterations <n>', 'timed iterations', int('--iterations', 1), 20)
+    .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2)
+    .option('--no-baseline', 'skip the process floor measured in the same run')
+    .option('--json', 'print the Run document on stdout (progress stays on stderr)')
+    .action(async (target: 'containers' | 'process', o) => {
+      const lab = await openLab();
+      const bar = progress(lab);
+      const abort = new AbortController();
+      const stop = () => {
+        process.stderr.write('\ncancelling: removing what this run created...\n');
+        abort.abort();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const run = await lab
+          .bench({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline }, abort.signal)
+          .catch((err) => {
+            if (err instanceof RunNotSavedError) {
+              process.stderr.write(`isolab: ${err.message}\n`);
+              process.exitCode = 1;
+              return err.run;
+            }
+            throw err;
+          });
+        bar.stop();
+        if (o.json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+        else process.stdout.write(formatRun(run) + '\n' + `\nSaved as ${run.id}. See it again with \`isolab runs show ${run.id}\`.\n`);
+        if (run.status === 'failed') {
+          process.stderr.write(`isolab: the run failed: ${run.error}\n`);
+          process.exitCode = 1;
+        } else if (run.status === 'cancelled') process.exitCode = 130;
+      } finally {
+        bar.stop();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+
+  const runs = program.command('runs').description('The runs saved in the data directory');
+  runs
+    .command('list')
+    .description('List saved runs, newest first')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const items = await (await openLab(false)).listRuns();
+      process.stdout.write((o.json ? JSON.stringify(items, null, 2) : formatRunList(items)) + '\n');
+    });
+  runs
+    .command('show')
+    .description('Show one run')
+    .argument('<id>', 'run id (see `isolab runs list`)')
+    .option('--json', 'print the Run document')
+    .action(async (id: string, o) => {
+      const run = await (await openLab(false)).getRun(id);
+      process.stdout.write((o.json ? JSON.stringify(run, null, 2) : formatRun(run)) + '\n');
+    });
+
+  program
+    .command('serve')
+    .description('Browser mode: the isolab UI and its API on 127.0.0.1, for machines without a desktop and for workshops')
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)').argParser(int('--port', 0)).default(7878))
+    .action(async (o) => {
+      const lab = await openLab();
+      const served = await serve({ lab, rendererDir: rendererDir(), port: o.port });
+      process.stdout.write(`isolab is serving on 127.0.0.1 only. Open:\n  ${served.url}\nPress Ctrl+C to stop.\n`);
+      const stop = async () => {
+        await lab.shutdown();
+        await served.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  return program;
+}
+
+/** A Lab for this command; sweeping what a crashed run left behind first, as every start does. */
+async function openLab(sweep = true): Promise<Lab> {
+  const lab = new Lab('cli');
+  if (sweep) {
+    const { sweptContainers } = await lab.init();
+    if (sweptContainers.length) process.stderr.write(`isolab: removed ${sweptContainers.length} container(s) left by an earlier run that did not finish\n`);
+  }
+  return lab;
+}
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise, so logs stay clean. */
+function progress(lab: Lab): { stop(): void } {
+  if (!process.stderr.isTTY) return { stop() {} };
+  const bar = new SingleBar({ stream: process.stderr, format: ' {bar} {value}/{total} {model} {phase}', hideCursor: true, clearOnComplete: true }, undefined);
+  let started = false;
+  const off = lab.onEvent((e: LabEvent) => {
+    if (e.type === 'run-started') {
+      bar.start(e.total, 0, { model: e.model, phase: 'preparing' });
+      started = true;
+    } else if (e.type === 'progress' && started) {
+      bar.update(e.phase === 'remove' || e.phase === 'exit' ? e.iteration : e.iteration - 1, { model: `${e.model}${e.warmup ? ' (warmup)' : ''}`, phase: e.phase });
+    }
+  });
+  return {
+    stop() {
+      off();
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`isolab: ${formatZodError(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,155 @@
+import { EventEmitter } from 'node:events';
+import { BenchRequest, type BenchPlan, type LabEvent, type LabInfo, type RunStarted } from '../../shared/api';
+import type { Run, RunListItem } from '../../shared/run';
+import { connectDocker, engineFacts, type EngineConnection } from './docker/engine';
+import { sweepContainers } from './docker/sweep';
+import { hostFacts, ISOLAB_VERSION } from './host';
+import { dataDir } from './paths';
+import { runBench } from './runner';
+import { newRunId, RunStore } from './store';
+import { ContainerTarget } from './targets/container';
+import { ProcessTarget } from './targets/process';
+import type { Target } from './targets/target';
+
+/**
+ * The engine behind every face. The Electron main process, the CLI and browser mode each hold one Lab and
+ * expose its methods; this class trusts its callers' types but re-validates plans, since a plan is user input.
+ */
+export class Lab {
+  readonly events = new EventEmitter();
+  readonly store: RunStore;
+  private conn?: EngineConnection;
+  private readonly active = new Map<string, { abort: AbortController; done: Promise<Run> }>();
+
+  constructor(
+    readonly face: 'electron' | 'browser' | 'cli',
+    readonly root = dataDir(),
+  ) {
+    this.store = new RunStore(`${root}/runs`);
+    this.events.setMaxListeners(100);
+  }
+
+  /** Sweep what a crashed isolab left (containers of dead owners). A missing engine is not an error here. */
+  async init(): Promise<{ sweptContainers: string[] }> {
+    try {
+      const conn = await this.docker();
+      return { sweptContainers: await sweepContainers(conn.docker) };
+    } catch {
+      return { sweptContainers: [] };
+    }
+  }
+
+  /** The engine connection, made on first use and made again if the engine went away. */
+  async docker(): Promise<EngineConnection> {
+    if (this.conn) {
+      try {
+        await this.conn.docker.ping();
+        return this.conn;
+      } catch {
+        this.conn = undefined;
+      }
+    }
+    this.conn = await connectDocker();
+    return this.conn;
+  }
+
+  onEvent(listener: (event: LabEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  private emit(event: LabEvent): void {
+    this.events.emit('event', event);
+  }
+
+  async info(): Promise<LabInfo> {
+    let docker: LabInfo['docker'];
+    try {
+      docker = { ok: true, engine: await engineFacts(await this.docker()) };
+    } catch (err) {
+      docker = { ok: false, error: (err as Error).message };
+    }
+    return { version: ISOLAB_VERSION, dataDir: this.root, host: await hostFacts(), docker, activeRuns: [...this.active.keys()], face: this.face };
+  }
+
+  /** Starts a benchmark in the background and returns its id at once; events report its progress. */
+  async startBench(request: BenchRequest): Promise<RunStarted> {
+    const { runId } = this.launch(BenchRequest.parse(request));
+    return { runId };
+  }
+
+  /** Runs a benchmark to its end (the CLI's way). `signal` cancels it. */
+  async bench(request: BenchRequest, signal?: AbortSignal): Promise<Run> {
+    const { runId, done } = this.launch(BenchRequest.parse(request));
+    const onAbort = () => void this.cancelRun(runId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await done;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private launch(plan: BenchPlan): { runId: string; done: Promise<Run> } {
+    const runId = newRunId(plan.target === 'process' ? 'process' : `container-${plan.runtime ?? 'engine'}`);
+    const abort = new AbortController();
+    const done = (async () => {
+      const { target, baseline } = await this.targetsFor(plan, runId);
+      return runBench({
+        runId,
+        kind: `bench:${plan.target}`,
+        plan: { ...plan },
+        target,
+        baseline,
+        iterations: plan.iterations,
+        warmup: plan.warmup,
+        store: this.store,
+        signal: abort.signal,
+        onEvent: (e) => this.emit(e),
+      });
+    })();
+    this.active.set(runId, { abort, done });
+    done
+      .catch((err: Error) => {
+        // Failing before the runner started (no engine): still tell every face.
+        if (!('run' in err)) this.emit({ type: 'run-finished', runId, status: 'failed', error: err.message });
+      })
+      .finally(() => this.active.delete(runId));
+    return { runId, done };
+  }
+
+  private async targetsFor(plan: BenchPlan, runId: string): Promise<{ target: Target; baseline?: Target }> {
+    if (plan.target === 'process') return { target: new ProcessTarget() };
+    const conn = await this.docker();
+    return {
+      target: new ContainerTarget({ conn, runId, image: plan.image, runtime: plan.runtime }),
+      baseline: plan.baseline ? new ProcessTarget() : undefined,
+    };
+  }
+
+  async cancelRun(runId: string): Promise<boolean> {
+    const entry = this.active.get(runId);
+    if (!entry) return false;
+    entry.abort.abort();
+    await entry.done.catch(() => undefined);
+    return true;
+  }
+
+  /** Cancel everything under way and wait for its cleanup (on quit, SIGINT, SIGTERM). */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.active.keys()].map((id) => this.cancelRun(id)));
+  }
+
+  listRuns(): Promise<RunListItem[]> {
+    return this.store.list();
+  }
+
+  getRun(id: string): Promise<Run> {
+    return this.store.get(id);
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    if (this.active.has(id)) throw new Error(`run ${id} is still under way; cancel it first`);
+    return this.store.delete(id);
+  }
+}

@@ -1,0 +1,49 @@
+import type { Run, RunListItem, PhaseSummary } from '../shared/run';
+import { ratioOfMedians } from '../shared/stats';
+
+/** A run as a terminal reader wants it, after hyperfine: median first, spread, range, warnings. */
+export function formatRun(run: Run): string {
+  const lines: string[] = [];
+  lines.push(`${run.model}  ${run.status}  ${run.id}`);
+  const eng = run.environment.engine;
+  lines.push(`  host: ${run.environment.host.os}, kernel ${run.environment.host.kernel}, ${run.environment.host.cpus} CPUs` + (eng ? `; ${eng.name} ${eng.version} (${eng.runtime ?? eng.defaultRuntime}, ${eng.storageDriver}, cgroup v${eng.cgroupVersion})` : ''));
+  if (run.error) lines.push(`  error: ${run.error}`);
+  lines.push(...table(run.phaseOrder, run.summary));
+  if (run.baseline) {
+    lines.push('', `  baseline: ${run.baseline.model}`);
+    lines.push(...table(run.baseline.phaseOrder, run.baseline.summary));
+    const a = run.samples.filter((s) => !s.warmup).map((s) => s.totalMs);
+    const b = run.baseline.samples.filter((s) => !s.warmup).map((s) => s.totalMs);
+    if (a.length && b.length) {
+      const r = ratioOfMedians(a, b);
+      lines.push('', `  ${run.model} is ${r.ratio.toFixed(1)}× the process floor (95% CI ${r.ci95[0].toFixed(1)}–${r.ci95[1].toFixed(1)}×)`);
+    }
+  }
+  for (const note of run.notes) lines.push(`  warning: ${note}`);
+  return lines.join('\n');
+}
+
+function table(order: string[], summary: Record<string, PhaseSummary>): string[] {
+  const rows = [...order, 'total'].filter((p) => summary[p]);
+  const head = ['phase', 'median', '95% CI', 'mean ± σ', 'min … max', 'p95', 'outliers'];
+  const body = rows.map((p) => {
+    const s = summary[p];
+    return [p, ms(s.median), `${ms(s.ci95[0])}–${ms(s.ci95[1])}`, `${ms(s.mean)} ± ${ms(s.stddev)}`, `${ms(s.min)} … ${ms(s.max)}`, ms(s.p95), String(s.outliers.length)];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const fmtRow = (r: string[]) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmtRow(head), ...body.map(fmtRow)];
+}
+
+export function ms(v: number): string {
+  if (!Number.isFinite(v)) return '–';
+  return v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
+}
+
+export function formatRunList(items: RunListItem[]): string {
+  if (items.length === 0) return 'No runs yet. Start one with `isolab bench containers`.';
+  const rows = items.map((r) => [r.id, r.model, r.status, String(r.iterations), r.medianTotalMs !== undefined ? ms(r.medianTotalMs) : '–', r.startedAt.replace('T', ' ').slice(0, 19)]);
+  const head = ['id', 'model', 'status', 'n', 'median', 'started (UTC)'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}

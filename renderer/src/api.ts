@@ -1,0 +1,76 @@
+import { labMethodNames, LabEvent, type LabApi, type WsResponse } from '../../shared/api';
+
+declare global {
+  interface Window {
+    /** Set by Electron's preload; absent in browser mode. */
+    isolab?: LabApi;
+  }
+}
+
+/**
+ * The renderer's only way to the engine: Electron's preload when present, else browser mode's WebSocket with
+ * the token from the page's URL. Both are typed from shared/api.ts, so pages cannot tell them apart.
+ */
+export function createLabClient(): LabApi {
+  if (window.isolab) return window.isolab;
+  return wsClient(new URLSearchParams(location.search).get('token') ?? '');
+}
+
+export function isAudience(): boolean {
+  return new URLSearchParams(location.search).get('audience') === '1';
+}
+
+function wsClient(token: string): LabApi {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api?token=${encodeURIComponent(token)}`;
+  const listeners = new Set<(e: LabEvent) => void>();
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let nextId = 1;
+  let socket: Promise<WebSocket> | undefined;
+
+  const connect = (): Promise<WebSocket> => {
+    socket ??= new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => resolve(ws);
+      ws.onerror = () => reject(new Error('cannot reach the isolab server: is `isolab serve` still running, and is the token in the address right?'));
+      ws.onclose = () => {
+        socket = undefined;
+        for (const p of pending.values()) p.reject(new Error('the connection to isolab closed'));
+        pending.clear();
+        // Reconnect so events keep flowing after a server restart or a network blip on loopback.
+        if (listeners.size) setTimeout(() => void connect().catch(() => {}), 1000);
+      };
+      ws.onmessage = (msg) => {
+        const data = JSON.parse(String(msg.data)) as WsResponse;
+        if ('event' in data) {
+          const parsed = LabEvent.safeParse(data.event);
+          if (parsed.success) for (const l of listeners) l(parsed.data);
+          return;
+        }
+        const p = pending.get(data.id);
+        if (!p) return;
+        pending.delete(data.id);
+        if (data.ok) p.resolve(data.result);
+        else p.reject(new Error(data.error));
+      };
+    });
+    return socket;
+  };
+
+  const call = async (method: string, args: unknown[]) => {
+    const ws = await connect();
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ id, method, args }));
+    });
+  };
+
+  const api: Record<string, unknown> = {};
+  for (const m of labMethodNames) api[m] = (...args: unknown[]) => call(m, args);
+  api.onEvent = (listener: (e: LabEvent) => void) => {
+    listeners.add(listener);
+    void connect().catch(() => {});
+    return () => listeners.delete(listener);
+  };
+  return api as LabApi;
+}

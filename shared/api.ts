@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { EngineFacts, HostFacts, Run, RunListItem, RunStatus } from './run';
+
+/**
+ * The Lab API: the one contract between the engine and its faces. The preload, the WebSocket bridge, the CLI
+ * and the renderer's client are all typed from `labMethods`; the engine side validates every argument with
+ * these schemas before it acts (a renderer is never trusted).
+ */
+
+export const BenchTarget = z.enum(['containers', 'process']);
+export type BenchTarget = z.infer<typeof BenchTarget>;
+
+/** Image references as Docker accepts them; anything else is refused before it reaches the engine. */
+const imageRef = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/, 'not a valid image reference');
+
+export const BenchRequest = z.object({
+  target: BenchTarget,
+  /** The image for the container target; isolab's own probe image when left out. */
+  image: imageRef.optional(),
+  runtime: z.string().regex(/^[a-zA-Z0-9._\-]+$/).max(64).optional(),
+  iterations: z.number().int().min(1).max(10_000).default(20),
+  warmup: z.number().int().min(0).max(1_000).default(2),
+  /** Measure the process baseline (the floor) in the same run; on by default for containers. */
+  baseline: z.boolean().default(true),
+});
+export type BenchRequest = z.input<typeof BenchRequest>;
+export type BenchPlan = z.output<typeof BenchRequest>;
+
+export const EngineStatus = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), engine: EngineFacts }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+export const LabInfo = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  host: HostFacts,
+  docker: EngineStatus,
+  activeRuns: z.array(z.string()),
+  /** Where the faces run: "electron" or "browser". */
+  face: z.string(),
+});
+export type LabInfo = z.infer<typeof LabInfo>;
+
+export const RunStarted = z.object({ runId: z.string() });
+export type RunStarted = z.infer<typeof RunStarted>;
+
+const runId = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'not a run id');
+
+export const labMethods = {
+  info: { args: z.tuple([]), result: LabInfo },
+  startBench: { args: z.tuple([BenchRequest]), result: RunStarted },
+  cancelRun: { args: z.tuple([runId]), result: z.boolean() },
+  listRuns: { args: z.tuple([]), result: z.array(RunListItem) },
+  getRun: { args: z.tuple([runId]), result: Run },
+  deleteRun: { args: z.tuple([runId]), result: z.boolean() },
+} as const;
+
+export type LabMethodName = keyof typeof labMethods;
+export const labMethodNames = Object.keys(labMethods) as LabMethodName[];
+
+type Args<M extends LabMethodName> = z.input<(typeof labMethods)[M]['args']>;
+type Result<M extends LabMethodName> = z.output<(typeof labMethods)[M]['result']>;
+
+/** Progress and lifecycle events pushed from the engine to every face. */
+export const LabEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-started'), runId: z.string(), model: z.string(), total: z.number() }),
+  z.object({
+    type: z.literal('progress'),
+    runId: z.string(),
+    model: z.string(),
+    iteration: z.number(),
+    total: z.number(),
+    warmup: z.boolean(),
+    phase: z.string(),
+  }),
+  z.object({ type: z.literal('run-finished'), runId: z.string(), status: RunStatus, error: z.string().optional() }),
+]);
+export type LabEvent = z.infer<typeof LabEvent>;
+
+/** What a face sees: every method returns a promise, plus a subscription to events. */
+export type LabApi = { [M in LabMethodName]: (...args: Args<M>) => Promise<Result<M>> } & {
+  onEvent(listener: (event: LabEvent) => void): () => void;
+};
+
+/** The IPC channel of a method, shared by main and preload so the two cannot drift apart. */
+export const ipcChannel = (method: LabMethodName) => `isolab:${method}`;
+export const IPC_EVENT_CHANNEL = 'isolab:event';
+
+/** Parse a call's arguments against the contract; throws a ZodError that names the offending field. */
+export function parseArgs<M extends LabMethodName>(method: M, args: unknown[]): z.output<(typeof labMethods)[M]['args']> {
+  return labMethods[method].args.parse(args) as z.output<(typeof labMethods)[M]['args']>;
+}
+
+export function isLabMethod(name: unknown): name is LabMethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(labMethods, name);
+}
+
+/** WebSocket bridge messages (browser mode). */
+export const WsRequest = z.object({ id: z.number().int(), method: z.string(), args: z.array(z.unknown()) });
+export type WsRequest = z.infer<typeof WsRequest>;
+export type WsResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string }
+  | { event: LabEvent };

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/**
+ * The Run document: one file per run, versioned. Every figure carries where it came from (this run on this
+ * host), the inputs that produced it (plan) and the environment it ran in, so a run can be repeated and judged.
+ */
+export const RUN_SCHEMA = 'isolab.run/1' as const;
+
+export const RunStatus = z.enum(['complete', 'cancelled', 'failed', 'partial']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const PhaseSummary = z.object({
+  n: z.number().int(),
+  mean: z.number(),
+  median: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  min: z.number(),
+  max: z.number(),
+  stddev: z.number(),
+  mad: z.number(),
+  ci95: z.tuple([z.number(), z.number()]),
+  /** Iteration numbers whose value is an outlier by the modified z-score (|M| > 3.5). */
+  outliers: z.array(z.number().int()),
+});
+export type PhaseSummary = z.infer<typeof PhaseSummary>;
+
+export const Sample = z.object({
+  iteration: z.number().int(),
+  warmup: z.boolean(),
+  /** Duration of each phase in ms: the time from the previous phase's end to this one's. */
+  phases: z.record(z.string(), z.number()),
+  /** Elapsed ms from the zero point (the request) at which each phase ended: monotonic, cumulative. */
+  marks: z.record(z.string(), z.number()),
+  totalMs: z.number(),
+});
+export type Sample = z.infer<typeof Sample>;
+
+export const HostFacts = z.object({
+  os: z.string(),
+  kernel: z.string(),
+  arch: z.string(),
+  cpus: z.number().int(),
+  cpuModel: z.string().optional(),
+  memoryBytes: z.number(),
+  virtualization: z.string().optional(),
+  hostname: z.string().optional(),
+});
+export type HostFacts = z.infer<typeof HostFacts>;
+
+export const EngineFacts = z.object({
+  name: z.string(),
+  version: z.string(),
+  apiVersion: z.string().optional(),
+  endpoint: z.string().optional(),
+  runtime: z.string().optional(),
+  runtimes: z.array(z.string()).optional(),
+  defaultRuntime: z.string().optional(),
+  storageDriver: z.string().optional(),
+  cgroupVersion: z.string().optional(),
+  cgroupDriver: z.string().optional(),
+  os: z.string().optional(),
+});
+export type EngineFacts = z.infer<typeof EngineFacts>;
+
+export const Environment = z.object({
+  host: HostFacts,
+  engine: EngineFacts.optional(),
+  accelerator: z.string().optional(),
+  isolabVersion: z.string(),
+  node: z.string().optional(),
+}).catchall(z.unknown());
+export type Environment = z.infer<typeof Environment>;
+
+export const Footprint = z.object({
+  memory: z.record(z.string(), z.number()).optional(),
+  disk: z.record(z.string(), z.number()).optional(),
+  cpu: z.record(z.string(), z.number()).optional(),
+  density: z.array(z.record(z.string(), z.number())).optional(),
+}).catchall(z.unknown());
+export type Footprint = z.infer<typeof Footprint>;
+
+/** The floor measured in the same run, interleaved with the main iterations: the same program straight on the host. */
+export const Baseline = z.object({
+  model: z.string(),
+  phaseOrder: z.array(z.string()),
+  samples: z.array(Sample),
+  summary: z.record(z.string(), PhaseSummary),
+});
+export type Baseline = z.infer<typeof Baseline>;
+
+export const Run = z.object({
+  schema: z.literal(RUN_SCHEMA),
+  id: z.string().min(1),
+  kind: z.string(),
+  /** "process" | "container:runc" | "vm:qemu-tcg" | "host:NAME" ... */
+  model: z.string(),
+  status: RunStatus,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  environment: Environment,
+  plan: z.record(z.string(), z.unknown()),
+  /** Phase names in the order they happen, so charts and tables keep that order. */
+  phaseOrder: z.array(z.string()),
+  samples: z.array(Sample),
+  summary: z.record(z.string(), PhaseSummary),
+  baseline: Baseline.optional(),
+  footprint: Footprint.optional(),
+  /** Why a number may mislead: statistical warnings and caveats of the setting. */
+  notes: z.array(z.string()),
+  error: z.string().optional(),
+});
+export type Run = z.infer<typeof Run>;
+
+/** The short form the Runs list shows. */
+export const RunListItem = z.object({
+  id: z.string(),
+  kind: z.string(),
+  model: z.string(),
+  status: RunStatus,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  iterations: z.number().int(),
+  medianTotalMs: z.number().optional(),
+  label: z.string().optional(),
+});
+export type RunListItem = z.infer<typeof RunListItem>;
+
+export function toListItem(run: Run): RunListItem {
+  return {
+    id: run.id,
+    kind: run.kind,
+    model: run.model,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    iterations: run.samples.filter((s) => !s.warmup).length,
+    medianTotalMs: run.summary.total?.median,
+    label: typeof run.plan.image === 'string' ? run.plan.image : undefined,
+  };
+}

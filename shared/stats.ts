@@ -1,0 +1,134 @@
+import {
+  max as ssMax,
+  mean as ssMean,
+  median as ssMedian,
+  medianAbsoluteDeviation,
+  min as ssMin,
+  quantileSorted,
+  sampleStandardDeviation,
+} from 'simple-statistics';
+import type { PhaseSummary } from './run';
+import { seededRandom, type RandomSource } from './random';
+
+/**
+ * Honest statistics for small benchmark samples (after hyperfine): the median and percentiles first, the
+ * mean with its standard deviation, MAD-based outliers, and a bootstrap confidence interval of the median.
+ * Quantiles are simple-statistics' `quantileSorted` (the value at rank ceil(n*p), or the mean of the two
+ * neighbours when n*p is a whole number).
+ */
+
+/** Iglewicz and Hoaglin's cut-off for the modified z-score. */
+export const OUTLIER_Z = 3.5;
+export const BOOTSTRAP_RESAMPLES = 2000;
+
+export function modifiedZScores(values: number[]): number[] {
+  if (values.length === 0) return [];
+  const med = ssMedian(values);
+  const mad = medianAbsoluteDeviation(values);
+  if (mad > 0) return values.map((x) => (0.6745 * (x - med)) / mad);
+  // MAD is 0 when more than half the values are equal: fall back to the mean absolute deviation (IBM's
+  // and Iglewicz-Hoaglin's variant), else nothing stands out.
+  const meanAd = ssMean(values.map((x) => Math.abs(x - med)));
+  if (meanAd > 0) return values.map((x) => (x - med) / (1.253314 * meanAd));
+  return values.map(() => 0);
+}
+
+/** A percentile bootstrap interval of a statistic, seeded so the same data give the same interval. */
+export function bootstrapCI(
+  values: number[],
+  statistic: (xs: number[]) => number,
+  opts: { resamples?: number; seed?: number; level?: number } = {},
+): [number, number] {
+  const n = values.length;
+  if (n === 0) return [NaN, NaN];
+  if (n === 1) return [values[0], values[0]];
+  const resamples = opts.resamples ?? BOOTSTRAP_RESAMPLES;
+  const level = opts.level ?? 0.95;
+  const rand: RandomSource = seededRandom(opts.seed ?? 42);
+  const stats = new Float64Array(resamples);
+  const buf = new Array<number>(n);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) buf[i] = values[Math.floor(rand() * n)];
+    stats[b] = statistic(buf);
+  }
+  const sorted = Array.from(stats).sort((a, b) => a - b);
+  const alpha = (1 - level) / 2;
+  return [quantileSorted(sorted, alpha), quantileSorted(sorted, 1 - alpha)];
+}
+
+/**
+ * Summarise one phase. `iterations` names each value's iteration so outliers can be pointed at; it defaults
+ * to 1..n.
+ */
+export function summarize(values: number[], iterations?: number[], seed = 42): PhaseSummary {
+  const n = values.length;
+  if (n === 0) {
+    return { n: 0, mean: NaN, median: NaN, p95: NaN, p99: NaN, min: NaN, max: NaN, stddev: NaN, mad: NaN, ci95: [NaN, NaN], outliers: [] };
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const ids = iterations ?? values.map((_, i) => i + 1);
+  const z = modifiedZScores(values);
+  return {
+    n,
+    mean: ssMean(values),
+    median: ssMedian(values),
+    p95: quantileSorted(sorted, 0.95),
+    p99: quantileSorted(sorted, 0.99),
+    min: ssMin(values),
+    max: ssMax(values),
+    stddev: n > 1 ? sampleStandardDeviation(values) : 0,
+    mad: medianAbsoluteDeviation(values),
+    ci95: bootstrapCI(values, ssMedian, { seed }),
+    outliers: ids.filter((_, i) => Math.abs(z[i]) > OUTLIER_Z),
+  };
+}
+
+/** The ratio of two medians (a / b) with a bootstrap interval: how many times slower a is than b. */
+export function ratioOfMedians(a: number[], b: number[], seed = 7): { ratio: number; ci95: [number, number] } {
+  const ratio = ssMedian(a) / ssMedian(b);
+  if (a.length < 2 || b.length < 2) return { ratio, ci95: [ratio, ratio] };
+  const randA = seededRandom(seed);
+  const randB = seededRandom(seed + 1);
+  const ratios: number[] = [];
+  const bufA = new Array<number>(a.length);
+  const bufB = new Array<number>(b.length);
+  for (let r = 0; r < BOOTSTRAP_RESAMPLES; r++) {
+    for (let i = 0; i < a.length; i++) bufA[i] = a[Math.floor(randA() * a.length)];
+    for (let i = 0; i < b.length; i++) bufB[i] = b[Math.floor(randB() * b.length)];
+    ratios.push(ssMedian(bufA) / ssMedian(bufB));
+  }
+  ratios.sort((x, y) => x - y);
+  return { ratio, ci95: [quantileSorted(ratios, 0.025), quantileSorted(ratios, 0.975)] };
+}
+
+/** Coefficient of variation above which a spread is called wide. */
+export const WIDE_SPREAD_CV = 0.25;
+
+/**
+ * Warnings in the spirit of hyperfine's: what about these numbers a reader should not take at face value.
+ * `firstValue` is the first timed (non-warmup) value, in run order.
+ */
+export function spreadWarnings(label: string, s: PhaseSummary, firstValue?: number): string[] {
+  const out: string[] = [];
+  if (s.n < 5) out.push(`${label}: only ${s.n} timed iteration(s); the statistics are rough. Use --iterations 10 or more.`);
+  if (s.n >= 2 && s.mean > 0 && s.stddev / s.mean > WIDE_SPREAD_CV) {
+    out.push(
+      `${label}: the spread is wide (stddev ${fmt(s.stddev)} ms is ${Math.round((100 * s.stddev) / s.mean)}% of the mean). ` +
+        'Other programs may be competing for the machine; close them or raise --iterations.',
+    );
+  }
+  if (firstValue !== undefined && s.n >= 3 && firstValue > 2 * s.median && firstValue === s.max) {
+    out.push(
+      `${label}: the first timed iteration (${fmt(firstValue)} ms) was much slower than the median (${fmt(s.median)} ms): ` +
+        'caches were probably cold. Raise --warmup.',
+    );
+  }
+  if (s.outliers.length > 0) {
+    out.push(`${label}: ${s.outliers.length} statistical outlier(s) (iteration ${s.outliers.join(', ')}); the median is robust to them, the mean is not.`);
+  }
+  return out;
+}
+
+function fmt(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
+}
