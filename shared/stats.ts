@@ -13,8 +13,8 @@ import { seededRandom, type RandomSource } from './random';
 /**
  * Honest statistics for small benchmark samples (after hyperfine): the median and percentiles first, the
  * mean with its standard deviation, MAD-based outliers, and a bootstrap confidence interval of the median.
- * Quantiles are simple-statistics' `quantileSorted` (the value at rank ceil(n*p), or the mean of the two
- * neighbours when n*p is a whole number).
+ * Quantiles are simple-statistics' `quantileSorted`: linear interpolation between closest ranks (R's type 7,
+ * numpy's default).
  */
 
 /** Iglewicz and Hoaglin's cut-off for the modified z-score. */

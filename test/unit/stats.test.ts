@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { bootstrapCI, modifiedZScores, ratioOfMedians, spreadWarnings, summarize } from '../../shared/stats';
+
+describe('summarize', () => {
+  // Values chosen so every statistic is easy to check by hand.
+  const xs = [10, 12, 11, 13, 100];
+  const s = summarize(xs);
+
+  it('computes centre and spread by hand', () => {
+    expect(s.n).toBe(5);
+    expect(s.median).toBe(12);
+    expect(s.mean).toBeCloseTo(29.2, 10); // 146 / 5
+    expect(s.min).toBe(10);
+    expect(s.max).toBe(100);
+    // sample stddev: deviations -19.2 -17.2 -18.2 -16.2 70.8; squares sum 6270.8; / 4 = 1567.7
+    expect(s.stddev).toBeCloseTo(Math.sqrt(1567.7), 6);
+    // |x - 12| = 2 0 1 1 88 -> median 1
+    expect(s.mad).toBe(1);
+  });
+
+  it('interpolates percentiles linearly between ranks', () => {
+    // sorted 10 11 12 13 100; (n-1)p = 3.8 -> 13 + 0.8 * 87 = 82.6; (n-1)p = 3.96 -> 13 + 0.96 * 87 = 96.52
+    expect(s.p95).toBeCloseTo(82.6, 10);
+    expect(s.p99).toBeCloseTo(96.52, 10);
+    const ten = summarize([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // (n-1)p = 8.55 -> 9 + 0.55
+    expect(ten.p95).toBeCloseTo(9.55, 10);
+  });
+
+  it('flags the outlier by modified z-score and names its iteration', () => {
+    // M = 0.6745 * (100 - 12) / 1 = 59.4 > 3.5; the others are at most 0.6745 * 2 = 1.35
+    expect(s.outliers).toEqual([5]);
+    expect(summarize(xs, [11, 12, 13, 14, 15]).outliers).toEqual([15]);
+  });
+
+  it('brackets the median with its bootstrap interval, reproducibly', () => {
+    expect(s.ci95[0]).toBeLessThanOrEqual(s.median);
+    expect(s.ci95[1]).toBeGreaterThanOrEqual(s.median);
+    expect(s.ci95[0]).toBeGreaterThanOrEqual(10);
+    expect(s.ci95[1]).toBeLessThanOrEqual(100);
+    expect(summarize(xs).ci95).toEqual(s.ci95);
+  });
+
+  it('handles one value and no values', () => {
+    const one = summarize([7]);
+    expect(one).toMatchObject({ n: 1, median: 7, mean: 7, stddev: 0, mad: 0, ci95: [7, 7], outliers: [] });
+    expect(summarize([]).n).toBe(0);
+  });
+});
+
+describe('modifiedZScores', () => {
+  it('falls back to the mean absolute deviation when MAD is zero', () => {
+    // median 5, MAD 0; mean |x - 5| = 10 / 5 = 2; z(15) = 10 / (1.253314 * 2)
+    const z = modifiedZScores([5, 5, 5, 5, 15]);
+    expect(z[4]).toBeCloseTo(10 / (1.253314 * 2), 6);
+    expect(z[0]).toBe(0);
+  });
+  it('gives zeros for identical values', () => {
+    expect(modifiedZScores([3, 3, 3])).toEqual([0, 0, 0]);
+  });
+});
+
+describe('bootstrapCI', () => {
+  it('narrows as the sample grows and covers the true median of a symmetric sample', () => {
+    const small = Array.from({ length: 10 }, (_, i) => i);
+    const large = Array.from({ length: 1000 }, (_, i) => i % 10);
+    const [a, b] = bootstrapCI(small, (v) => v.slice().sort((x, y) => x - y)[v.length >> 1]);
+    const [c, d] = bootstrapCI(large, (v) => v.slice().sort((x, y) => x - y)[v.length >> 1]);
+    expect(b - a).toBeGreaterThan(d - c);
+    expect(c).toBeLessThanOrEqual(5);
+    expect(d).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('ratioOfMedians', () => {
+  it('is the ratio of the medians, inside its interval', () => {
+    const r = ratioOfMedians([100, 110, 120, 130, 140], [10, 11, 12, 13, 14]);
+    expect(r.ratio).toBeCloseTo(10, 10);
+    expect(r.ci95[0]).toBeLessThanOrEqual(10);
+    expect(r.ci95[1]).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('spreadWarnings', () => {
+  it('warns on a wide spread, a slow first run, outliers and a tiny sample', () => {
+    const s = summarize([100, 10, 11, 12, 13, 12]);
+    const w = spreadWarnings('x', s, 100).join('\n');
+    expect(w).toMatch(/spread is wide/);
+    expect(w).toMatch(/first timed iteration/);
+    expect(w).toMatch(/outlier/);
+    expect(spreadWarnings('x', summarize([1, 1, 1]))[0]).toMatch(/only 3/);
+  });
+  it('is quiet on a tight sample', () => {
+    expect(spreadWarnings('x', summarize([10, 10.1, 10.2, 9.9, 10, 10.1]), 10)).toEqual([]);
+  });
+});
