@@ -8,7 +8,7 @@ const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url
 const define = { 'process.env.ISOLAB_VERSION': JSON.stringify(pkg.version) };
 const only = process.argv[2]; // "node" skips the renderer, for quick rebuilds of the engine
 
-await rm('dist', { recursive: true, force: only === 'node' ? false : true }).catch(() => {});
+if (only !== 'node') await rm('dist', { recursive: true, force: true });
 
 const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', define, logLevel: 'warning' };
 await Promise.all([

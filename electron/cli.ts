@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LabEvent } from '../shared/api';
+import type { BenchRequest, LabEvent } from '../shared/api';
 import { formatZodError } from './bridge';
 import { Lab } from './lab/lab';
 import { ISOLAB_VERSION } from './lab/host';
@@ -13,7 +13,7 @@ import { serve } from './serve';
 /** The built renderer sits beside the bundled CLI: dist/cli.mjs and dist/renderer/. */
 export const rendererDir = () => path.join(path.dirname(fileURLToPath(import.meta.url)), 'renderer');
 
-const int = (name: string, min: number) => (v: string) => {
+export const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
   return n;
@@ -26,50 +26,22 @@ export function buildCli(): Command {
     .version(ISOLAB_VERSION)
     .showHelpAfterError('(run with --help for usage)');
 
-  program
-    .command('bench')
-    .description('Time cold starts: containers through the Docker engine (with the host process as the floor), or the process alone')
-    .addArgument(new Command().createArgument('<target>', 'what to measure').choices(['containers', 'process']))
-    .option('--image <ref>', 'image to start (default: isolab\'s probe image, built locally)')
-    .option('--runtime <name>', 'OCI runtime the engine lists (runc, crun, runsc ...)')
-    .option('--iterations <n>', 'timed iterations', int('--iterations', 1), 20)
-    .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2)
-    .option('--no-baseline', 'skip the process floor measured in the same run')
-    .option('--json', 'print the Run document on stdout (progress stays on stderr)')
-    .action(async (target: 'containers' | 'process', o) => {
-      const lab = await openLab();
-      const bar = progress(lab);
-      const abort = new AbortController();
-      const stop = () => {
-        process.stderr.write('\ncancelling: removing what this run created...\n');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        const run = await lab
-          .bench({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline }, abort.signal)
-          .catch((err) => {
-            if (err instanceof RunNotSavedError) {
-              process.stderr.write(`isolab: ${err.message}\n`);
-              process.exitCode = 1;
-              return err.run;
-            }
-            throw err;
-          });
-        bar.stop();
-        if (o.json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
-        else process.stdout.write(formatRun(run) + '\n' + `\nSaved as ${run.id}. See it again with \`isolab runs show ${run.id}\`.\n`);
-        if (run.status === 'failed') {
-          process.stderr.write(`isolab: the run failed: ${run.error}\n`);
-          process.exitCode = 1;
-        } else if (run.status === 'cancelled') process.exitCode = 130;
-      } finally {
-        bar.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
-    });
+  const bench = program.command('bench').description('Time cold starts of an isolation model on this host');
+  for (const [target, description] of [
+    ['containers', 'containers through the Docker engine, with the host process as the floor in the same run'],
+    ['process', 'the probe program straight on the host: the floor'],
+  ] as const) {
+    bench
+      .command(target)
+      .description(description)
+      .option('--image <ref>', "image to start (default: isolab's probe image, built locally)")
+      .option('--runtime <name>', 'OCI runtime the engine lists (runc, crun, runsc ...)')
+      .option('--iterations <n>', 'timed iterations', int('--iterations', 1), 20)
+      .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2)
+      .option('--no-baseline', 'skip the process floor measured in the same run')
+      .option('--json', 'print the Run document on stdout (progress stays on stderr)')
+      .action((o) => runBenchCommand({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline }, o.json));
+  }
 
   const runs = program.command('runs').description('The runs saved in the data directory');
   runs
@@ -110,8 +82,42 @@ export function buildCli(): Command {
   return program;
 }
 
+/** Runs one benchmark to its end with a progress bar; Ctrl+C cancels it and cleans up. */
+export async function runBenchCommand(request: BenchRequest, json: boolean): Promise<void> {
+  const lab = await openLab();
+  const bar = progress(lab);
+  const abort = new AbortController();
+  const stop = () => {
+    process.stderr.write('\ncancelling: removing what this run created...\n');
+    abort.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const run = await lab.bench(request, abort.signal).catch((err) => {
+      if (err instanceof RunNotSavedError) {
+        process.stderr.write(`isolab: ${err.message}\n`);
+        process.exitCode = 1;
+        return err.run;
+      }
+      throw err;
+    });
+    bar.stop();
+    if (json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
+    else process.stdout.write(formatRun(run) + `\n\nSaved as ${run.id}. See it again with \`isolab runs show ${run.id}\`.\n`);
+    if (run.status === 'failed') {
+      process.stderr.write(`isolab: the run failed: ${run.error}\n`);
+      process.exitCode = 1;
+    } else if (run.status === 'cancelled') process.exitCode = 130;
+  } finally {
+    bar.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
 /** A Lab for this command; sweeping what a crashed run left behind first, as every start does. */
-async function openLab(sweep = true): Promise<Lab> {
+export async function openLab(sweep = true): Promise<Lab> {
   const lab = new Lab('cli');
   if (sweep) {
     const { sweptContainers } = await lab.init();
