@@ -1,0 +1,297 @@
+import { access, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { checkHostKey, fingerprint, hostName, keyTypeOf, knownHostsPath, knownTypes, readKnownHosts, recordHostKey } from './knownHosts';
+import { DEFAULT_IDENTITIES, describeSpec, type HostSpec } from './spec';
+
+/** An unknown host key: the user must check the fingerprint and accept it (or pass --accept-new). */
+export class HostKeyUnknownError extends Error {
+  constructor(readonly host: string, readonly keyType: string, readonly fingerprint: string, readonly key: Buffer) {
+    super(`the host key of ${host} is not in known_hosts (${keyType} ${fingerprint}); check the fingerprint with the host's owner, then accept it (CLI: --accept-new)`);
+    this.name = 'HostKeyUnknownError';
+  }
+}
+
+/** The key differs from the one recorded: always refused, as OpenSSH does. */
+export class HostKeyChangedError extends Error {
+  constructor(readonly host: string, readonly keyType: string, readonly fingerprint: string, file: string, line: number) {
+    super(
+      `WARNING: the host key of ${host} has CHANGED (now ${keyType} ${fingerprint}); it does not match ${file}:${line}. ` +
+        'Someone could be intercepting the connection, or the host was reinstalled. isolab refuses to connect; if the change is expected, remove the old key with `ssh-keygen -R ' +
+        host +
+        '` and connect again.',
+    );
+    this.name = 'HostKeyChangedError';
+  }
+}
+
+export class NeedsPassphraseError extends Error {
+  constructor(readonly identityFile: string) {
+    super(`the key ${identityFile} is protected by a passphrase: enter it when asked, or load the key into ssh-agent (\`ssh-add ${identityFile}\`)`);
+    this.name = 'NeedsPassphraseError';
+  }
+}
+
+export class SshAuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SshAuthError';
+  }
+}
+
+export class SshConnectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SshConnectError';
+  }
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal?: string;
+  ms: number;
+}
+
+export interface ConnectHooks {
+  home?: string;
+  knownHostsFile?: string;
+  /** Like StrictHostKeyChecking=accept-new: record an unknown key and go on. A changed key is still refused. */
+  acceptNew?: boolean;
+  /** Asked for an unknown key; true records it in known_hosts and goes on. */
+  confirmHostKey?: (info: { host: string; keyType: string; fingerprint: string }) => Promise<boolean>;
+  /** Asked when a key file is encrypted; undefined skips that key. Never stored here. */
+  passphrase?: (identityFile: string) => Promise<string | undefined>;
+  /** ssh-agent socket; SSH_AUTH_SOCK when left out. */
+  agent?: string;
+  readyTimeoutMs?: number;
+  /** For tests with fakes: how a client is made. */
+  clientFactory?: () => Client;
+}
+
+/** One authenticated SSH connection (through its jump hosts), reused for every exec and channel. */
+export class SshConnection {
+  constructor(
+    readonly spec: HostSpec,
+    readonly client: Client,
+    /** From the first TCP connect to "ready" on the last hop: TCP, key exchange, host key check, auth. */
+    readonly connectMs: number,
+    private readonly hops: Client[],
+  ) {}
+
+  /** Runs a constant command; the caller never splices user input into it. */
+  exec(command: string, opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      this.client.exec(command, (err, stream) => {
+        if (err) return reject(new SshConnectError(`${describeSpec(this.spec)}: could not run a command: ${err.message}`));
+        let stdout = '';
+        let stderr = '';
+        let code: number | null = null;
+        let signal: string | undefined;
+        const timer = setTimeout(() => {
+          stream.close();
+          reject(new SshConnectError(`${describeSpec(this.spec)}: \`${command.slice(0, 60)}\` gave no answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        stream.on('exit', (c: number | null, s?: string) => {
+          code = c;
+          signal = s ?? undefined;
+        });
+        stream.on('close', () => {
+          clearTimeout(timer);
+          resolve({ stdout, stderr, code, signal, ms: performance.now() - t0 });
+        });
+      });
+    });
+  }
+
+  /** Opens an exec channel and hands over the raw stream (docker system dial-stdio). */
+  channel(command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
+    });
+  }
+
+  close(): void {
+    this.client.end();
+    for (const h of [...this.hops].reverse()) h.end();
+  }
+}
+
+/** Connects to the spec's host, through each ProxyJump hop, verifying every host key on the way. */
+export async function connect(spec: HostSpec, hooks: ConnectHooks = {}): Promise<SshConnection> {
+  const t0 = performance.now();
+  const hops: Client[] = [];
+  try {
+    let sock: ClientChannel | undefined;
+    for (const hop of [...spec.jumps, spec]) {
+      if (hops.length) sock = await forwardOut(hops[hops.length - 1], hop);
+      hops.push(await connectOne(hop, sock, hooks));
+    }
+  } catch (err) {
+    for (const h of hops.reverse()) h.end();
+    throw err;
+  }
+  const client = hops.pop()!;
+  return new SshConnection(spec, client, performance.now() - t0, hops);
+}
+
+function forwardOut(via: Client, to: HostSpec): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, to.host, to.port, (err, stream) => {
+      if (err) reject(new SshConnectError(`the jump host could not open a connection to ${to.host}:${to.port}: ${err.message}`));
+      else resolve(stream);
+    });
+  });
+}
+
+async function connectOne(spec: HostSpec, sock: ClientChannel | undefined, hooks: ConnectHooks): Promise<Client> {
+  const home = hooks.home ?? os.homedir();
+  const khFile = hooks.knownHostsFile ?? knownHostsPath(home);
+  const entries = await readKnownHosts(khFile);
+  const names = [hostName(spec.host, spec.port)];
+  const label = names[0];
+  const auth = await authMethods(spec, hooks, home);
+  const client = hooks.clientFactory ? hooks.clientFactory() : new Client();
+  let failure: Error | undefined;
+
+  const hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
+    const check = checkHostKey(entries, names, key);
+    const type = keyTypeOf(key);
+    const fp = fingerprint(key);
+    if (check.status === 'known') return verify(true);
+    if (check.status === 'changed') {
+      failure = new HostKeyChangedError(label, type, fp, khFile, check.entry.line);
+      return verify(false);
+    }
+    if (check.status === 'revoked') {
+      failure = new SshConnectError(`the host key of ${label} (${type} ${fp}) is marked @revoked in ${khFile}:${check.entry.line}; isolab refuses it`);
+      return verify(false);
+    }
+    const decide = hooks.acceptNew ? Promise.resolve(true) : hooks.confirmHostKey ? hooks.confirmHostKey({ host: label, keyType: type, fingerprint: fp }) : Promise.resolve(false);
+    decide.then(
+      async (ok) => {
+        if (!ok) {
+          failure = new HostKeyUnknownError(label, type, fp, key);
+          return verify(false);
+        }
+        await recordHostKey(khFile, label, key);
+        verify(true);
+      },
+      (err: Error) => {
+        failure = err;
+        verify(false);
+      },
+    );
+  };
+
+  const preferred = knownTypes(entries, names);
+  const config: ConnectConfig = {
+    host: spec.host,
+    port: spec.port,
+    username: spec.user,
+    sock,
+    readyTimeout: hooks.readyTimeoutMs ?? 20_000,
+    hostVerifier,
+    authHandler: (_left, _partial, next) => {
+      auth.next().then(
+        (m) => next(m ?? (false as unknown as AnyAuthMethod)),
+        (err: Error) => {
+          failure = err;
+          next(false as unknown as AnyAuthMethod);
+        },
+      );
+    },
+    // Ask first for a key type known_hosts already holds, so a host with several keys is checked, not re-asked.
+    algorithms: preferred.length ? { serverHostKey: { prepend: preferred } as never } : undefined,
+  };
+
+  return new Promise<Client>((resolve, reject) => {
+    const onError = (err: Error & { level?: string; code?: string }) => {
+      client.removeListener('ready', onReady);
+      if (failure) return reject(failure);
+      if (err.level === 'client-authentication') return reject(auth.error(spec));
+      reject(new SshConnectError(`cannot reach ${describeSpec(spec)}: ${connectReason(err)}`));
+    };
+    const onReady = () => {
+      client.removeListener('error', onError);
+      client.on('error', () => {}); // later errors surface through exec and channels
+      resolve(client);
+    };
+    client.once('ready', onReady);
+    client.once('error', onError);
+    client.connect(config);
+  });
+}
+
+function connectReason(err: NodeJS.ErrnoException & { level?: string }): string {
+  if (err.code === 'ECONNREFUSED') return 'connection refused (is sshd running, and is the port right?)';
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return 'unknown host name (check HostName in ~/.ssh/config)';
+  if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return 'no route to the host';
+  if (/Timed out while waiting for handshake/.test(err.message)) return 'no SSH handshake within the time limit (a firewall, or not an SSH server)';
+  return err.message;
+}
+
+/**
+ * The order OpenSSH uses: the agent's keys, then each IdentityFile (or the default key files). A key file is
+ * read only when its turn comes, so a passphrase is asked only when the agent did not already succeed.
+ */
+async function authMethods(spec: HostSpec, hooks: ConnectHooks, home: string) {
+  const agent = hooks.agent ?? process.env.SSH_AUTH_SOCK;
+  const files = spec.identityFiles.length ? spec.identityFiles : DEFAULT_IDENTITIES.map((f) => path.join(home, '.ssh', f));
+  const existing: string[] = [];
+  for (const f of files) {
+    try {
+      await access(f);
+      existing.push(f);
+    } catch {
+      /* OpenSSH skips missing identity files silently too */
+    }
+  }
+  const tried: string[] = [];
+  let needsPassphrase: string | undefined;
+  let agentUsed = false;
+  let i = 0;
+  return {
+    async next(): Promise<AnyAuthMethod | undefined> {
+      if (agent && !agentUsed) {
+        agentUsed = true;
+        tried.push('ssh-agent');
+        return { type: 'agent', username: spec.user, agent };
+      }
+      while (i < existing.length) {
+        const file = existing[i++];
+        const data = await readFile(file);
+        let parsed = utils.parseKey(data);
+        if (parsed instanceof Error && /passphrase/i.test(parsed.message)) {
+          const pass = await hooks.passphrase?.(file);
+          if (pass === undefined) {
+            needsPassphrase ??= file;
+            continue;
+          }
+          parsed = utils.parseKey(data, pass);
+          if (parsed instanceof Error) throw new SshAuthError(`wrong passphrase for ${file}`);
+        }
+        if (parsed instanceof Error) {
+          tried.push(`${file} (unreadable: ${parsed.message})`);
+          continue;
+        }
+        tried.push(file);
+        return { type: 'publickey', username: spec.user, key: Array.isArray(parsed) ? parsed[0] : parsed };
+      }
+      return undefined;
+    },
+    error(s: HostSpec): Error {
+      if (needsPassphrase) return new NeedsPassphraseError(needsPassphrase);
+      return new SshAuthError(
+        `${describeSpec(s)} refused every key isolab offered (${tried.join(', ') || 'none found'}): add your public key to the host's ~/.ssh/authorized_keys, ` +
+          'set IdentityFile in ~/.ssh/config, pass --identity, or load the key into ssh-agent. isolab does not use passwords.',
+      );
+    },
+  };
+}
