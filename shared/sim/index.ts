@@ -1,0 +1,14 @@
+/** The simulator: pure TypeScript, deterministic for a seed, shared by the CLI and the renderer. */
+export * from './catalogue';
+export * from './consolidate';
+export * from './distributions';
+export * from './burst';
+export * from './overheads';
+export * from './profile';
+export * from './queueing';
+export * from './resolve';
+export * from './scenario';
+export * from './scenarios';
+export { stream, STREAM } from './rng';
+export { EventHeap } from './heap';
+export { WaitStats, type WaitSummary } from './waits';

@@ -1,0 +1,179 @@
+import figures from '../reference/published-figures.json';
+import type { Run, RunListItem } from '../run';
+import { DEFAULT_CATALOGUE } from './catalogue';
+import { planConsolidation, type ConsolidationPlan } from './consolidate';
+import { simulateBurst, type BurstResult } from './burst';
+import type { DurationDist } from './distributions';
+import { overheadFromRun, referenceOverheads, type InstanceOverhead, type Overheads, type Provenance } from './overheads';
+import { rateCurve, expectedArrivals } from './profile';
+import type { BurstScenario, ConsolidationScenario, StartupSource } from './scenario';
+
+/** Raised when a scenario names a run or a reference that is not there; says which field and what exists. */
+export class ResolveError extends Error {
+  override name = 'ResolveError';
+}
+
+/** Runs a scenario names, so the caller (CLI: the RunStore; renderer: the Lab client) can fetch them first. */
+export function runRefs(s: ConsolidationScenario | BurstScenario): string[] {
+  if (s.kind === 'consolidation') return Object.values(s.overheads?.measured ?? {}).filter((x): x is string => !!x);
+  return s.models.flatMap((m) => ('measured' in m.startup ? [m.startup.measured] : []));
+}
+
+/** The run a reference means: an exact id, else the newest complete run whose model is, or starts with, it. */
+export function pickRun(ref: string, runs: RunListItem[]): RunListItem | undefined {
+  return (
+    runs.find((r) => r.id === ref) ??
+    [...runs]
+      .filter((r) => r.status === 'complete' && (r.model === ref || r.model.startsWith(ref)))
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1))[0]
+  );
+}
+
+/** The phase marks that mean "the workload is ready", best first: container first output, VM ready or SSH. */
+const READY_MARKS = ['firstOutput', 'ready', 'ssh', 'init'] as const;
+
+/** A measured run as a startup distribution: its timed samples, resampled, with their real spread. */
+export function startupFromRun(run: Run): { dist: DurationDist; provenance: Provenance } {
+  const timed = run.samples.filter((s) => !s.warmup);
+  if (timed.length === 0) throw new ResolveError(`run ${run.id} has no timed samples to take a startup time from; run the benchmark again with --iterations 10`);
+  const mark = READY_MARKS.find((m) => timed.every((s) => typeof s.marks[m] === 'number'));
+  const values = timed.map((s) => (mark ? s.marks[mark] : s.totalMs));
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return {
+    dist: { dist: 'empirical', samplesMs: values },
+    provenance: {
+      kind: 'measured',
+      runId: run.id,
+      model: run.model,
+      detail: `${values.length} timed starts to ${mark ?? 'the end of the run (total)'}, median ${median.toFixed(0)} ms`,
+    },
+  };
+}
+
+interface Figure {
+  model: string;
+  metric: string;
+  value: number;
+  unit: string;
+  kind: string;
+  setting: string;
+  source: string;
+  verified: boolean;
+}
+
+const FIGURES = figures.figures as Figure[];
+
+/** The startup figures a burst model can cite, by model name. */
+export function startupReferences(): Figure[] {
+  return FIGURES.filter((f) => /boot|start|ssh/i.test(f.metric) && (f.unit === 'ms' || f.unit === 's'));
+}
+
+/** A published startup figure as a deterministic delay: one number, so no invented spread. */
+export function startupFromReference(model: string): { dist: DurationDist; provenance: Provenance } {
+  const candidates = startupReferences().filter((f) => f.model === model);
+  const f = candidates.find((c) => /median/i.test(c.metric + c.kind)) ?? candidates[0];
+  if (!f) {
+    const known = [...new Set(startupReferences().map((x) => JSON.stringify(x.model)))].join(', ');
+    throw new ResolveError(`no published startup figure for ${JSON.stringify(model)}; known: ${known}`);
+  }
+  const ms = f.unit === 's' ? f.value * 1000 : f.value;
+  return {
+    dist: { dist: 'deterministic', valueMs: ms },
+    provenance: { kind: 'reference', source: f.source, detail: `${f.metric}: ${f.value} ${f.unit} (${f.kind}; ${f.setting})${f.verified ? '' : ' [secondary quote]'}` },
+  };
+}
+
+function resolveStartup(src: StartupSource, runs: Map<string, Run>, field: string): { dist: DurationDist; provenance: Provenance } {
+  if ('measured' in src) {
+    const run = runs.get(src.measured);
+    if (!run) throw new ResolveError(`${field}.measured: no complete run matches ${JSON.stringify(src.measured)}; run \`isolab bench\` first or see \`isolab runs list\``);
+    return startupFromRun(run);
+  }
+  if ('reference' in src) {
+    try {
+      return startupFromReference(src.reference);
+    } catch (err) {
+      throw new ResolveError(`${field}.reference: ${(err as Error).message}`);
+    }
+  }
+  return { dist: src, provenance: { kind: 'input', detail: `${src.dist} distribution given in the scenario` } };
+}
+
+export interface ConsolidationOutcome {
+  plan: ConsolidationPlan;
+  overheads: Overheads;
+  scenario: ConsolidationScenario;
+}
+
+/** Overheads: scenario figures first, then measured runs, then cited references. */
+export function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run>): Overheads {
+  const ref = referenceOverheads();
+  const pick = (key: 'vm' | 'container'): InstanceOverhead => {
+    const runRef = s.overheads?.measured?.[key];
+    let o = ref[key];
+    if (runRef) {
+      const run = runs.get(runRef);
+      if (!run) throw new ResolveError(`overheads.measured.${key}: no complete run matches ${JSON.stringify(runRef)}; see \`isolab runs list\``);
+      o = overheadFromRun(run, o);
+    }
+    const given = s.overheads?.[key];
+    if (given) {
+      o = { ...o, ...given, provenance: [...o.provenance] };
+      for (const [k, v] of Object.entries(given)) o.provenance.unshift({ kind: 'input', detail: `${k}: ${v} given in the scenario` });
+    }
+    return o;
+  };
+  return { vm: pick('vm'), container: pick('container') };
+}
+
+export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run> = new Map()): ConsolidationOutcome {
+  const overheads = resolveOverheads(s, runs);
+  const catalogue = s.catalogue ?? DEFAULT_CATALOGUE;
+  const plan = planConsolidation(s.services, catalogue, overheads, {
+    headroom: s.headroom,
+    maxReplicasPerVm: s.spread.maxReplicasPerVm,
+    vmSize: s.vmSize,
+    hostSize: s.hostSize,
+    allowBurstable: s.allowBurstable,
+  });
+  return { plan, overheads, scenario: s };
+}
+
+export interface BurstModelOutcome {
+  name: string;
+  startup: DurationDist;
+  startupProvenance: Provenance;
+  pricePerInstanceHour: number;
+  result: BurstResult;
+}
+
+export interface BurstOutcome {
+  scenario: BurstScenario;
+  expectedArrivals: number;
+  models: BurstModelOutcome[];
+}
+
+/** Every model on the same seed: the same arrivals and service times, so only the model differs. */
+export function runBurst(s: BurstScenario, runs: Map<string, Run> = new Map()): BurstOutcome {
+  const curve = rateCurve(s.arrivals, s.durationS);
+  const sampleS = s.sampleS ?? s.durationS / 240;
+  const models = s.models.map((m, i) => {
+    const st = resolveStartup(m.startup, runs, `models.${i}.startup`);
+    const result = simulateBurst({
+      durationS: s.durationS,
+      seed: s.seed,
+      sampleS,
+      warmupS: s.warmupS,
+      curve,
+      service: s.service,
+      concurrency: m.concurrency ?? s.concurrency,
+      timeoutS: s.timeoutMs === undefined ? Infinity : s.timeoutMs / 1000,
+      policy: s.autoscaler ? { kind: 'autoscale', ...s.autoscaler } : { kind: 'fixed', instances: s.instances! },
+      startup: st.dist,
+      pricePerInstanceHour: m.pricePerInstanceHour,
+    });
+    return { name: m.name, startup: st.dist, startupProvenance: st.provenance, pricePerInstanceHour: m.pricePerInstanceHour, result };
+  });
+  return { scenario: s, expectedArrivals: expectedArrivals(curve, s.durationS), models };
+}
