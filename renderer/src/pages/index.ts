@@ -1,0 +1,25 @@
+import type { ComponentType } from 'react';
+import { icons } from '../shell/icons';
+import { BenchPage } from './bench/BenchPage';
+import { RunsPage } from './runs/RunsPage';
+
+/** What a page gets from the router: the hash's segments after its id (#/runs/<id> gives ['<id>']). */
+export interface PageProps {
+  params: string[];
+}
+
+export interface PageEntry {
+  /** The first hash segment: #/<id>. */
+  id: string;
+  /** i18n key with its namespace, e.g. "bench:title". */
+  label: string;
+  /** SVG path data (24×24); see shell/icons.ts. */
+  icon: string;
+  component: ComponentType<PageProps>;
+}
+
+/** The left navigation, in order. A new page is one line here; the first one is the start page. */
+export const pages: PageEntry[] = [
+  { id: 'bench', label: 'bench:title', icon: icons.gauge, component: BenchPage },
+  { id: 'runs', label: 'runs:title', icon: icons.list, component: RunsPage },
+];

@@ -1,0 +1,56 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RunListItem } from '../../../../shared/run';
+import { useLab, useRunEvent } from '../../lab/LabContext';
+import { RunsTable } from './RunsTable';
+
+export function RunsList() {
+  const { t } = useTranslation('runs');
+  const { api, tracker, readOnly } = useLab();
+  const [items, setItems] = useState<RunListItem[]>();
+  const [error, setError] = useState<string>();
+
+  const load = useCallback(() => {
+    api.listRuns().then(
+      (r) => {
+        setItems(r);
+        setError(undefined);
+      },
+      (err: Error) => setError(err.message),
+    );
+  }, [api]);
+  useEffect(load, [load]);
+  // A run that starts is already on disk as "partial"; one that ends has its final status.
+  useRunEvent(tracker, (e) => e.type !== 'progress' && load());
+
+  const remove = async (id: string) => {
+    try {
+      await api.deleteRun(id);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+    load();
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head page-head-row">
+        <div>
+          <h1>{t('title')}</h1>
+          <p className="muted">{t('intro')}</p>
+        </div>
+        <button type="button" className="button" onClick={load}>
+          {t('refresh')}
+        </button>
+      </div>
+      {error && (
+        <div className="banner banner-danger" role="alert">
+          <p className="banner-text">{error}</p>
+        </div>
+      )}
+      <section className="card">
+        {!items ? <p className="muted">{t('loading')}</p> : items.length === 0 ? <p className="muted">{t('empty')}</p> : <RunsTable items={items} onDelete={readOnly ? undefined : remove} />}
+      </section>
+    </div>
+  );
+}

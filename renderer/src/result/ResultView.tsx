@@ -1,0 +1,68 @@
+import { useTranslation } from 'react-i18next';
+import type { Run } from '../../../shared/run';
+import { useFormat } from '../format';
+import { href } from '../router';
+import { DistributionGrid } from './DistributionGrid';
+import { EnvironmentCard } from './EnvironmentCard';
+import { Notes } from './Notes';
+import { RatioCard } from './RatioCard';
+import { StatusBadge } from './StatusBadge';
+import { SummaryTable } from './SummaryTable';
+
+/** One run, whole: what was measured, how it is spread, how it compares with the floor, and what to doubt. */
+export function ResultView({ run, showOpenLink = false }: { run: Run; showOpenLink?: boolean }) {
+  const { t } = useTranslation('result');
+  const f = useFormat();
+  const warmups = run.samples.filter((s) => s.warmup).length;
+  const timed = run.samples.length - warmups;
+  return (
+    <article className="result" data-testid="result" aria-labelledby="result-title">
+      <header className="card result-head">
+        <div>
+          <h2 id="result-title" className="mono">
+            {run.model}
+          </h2>
+          <p className="muted small mono">{run.id}</p>
+        </div>
+        <StatusBadge status={run.status} />
+        <dl className="result-facts">
+          <div>
+            <dt>{t('started')}</dt>
+            <dd>{f.date(run.startedAt)}</dd>
+          </div>
+          <div>
+            <dt>{t('iterations')}</dt>
+            <dd className="mono">{t('iterationsValue', { timed: f.int(timed), warmup: f.int(warmups) })}</dd>
+          </div>
+          <div>
+            <dt>{t('median')}</dt>
+            <dd className="mono strong">{f.ms(run.summary.total?.median)}</dd>
+          </div>
+        </dl>
+        {showOpenLink && (
+          <a className="button" href={href('runs', run.id)}>
+            {t('open')}
+          </a>
+        )}
+      </header>
+      {run.error && (
+        <div className="banner banner-danger" role="alert">
+          <div>
+            <strong>{t('error')}</strong>
+            <p className="banner-text">{run.error}</p>
+          </div>
+        </div>
+      )}
+      <RatioCard run={run} />
+      <Notes notes={run.notes} />
+      <DistributionGrid run={run} />
+      <section className="card" aria-labelledby="summary-title">
+        <h2 id="summary-title">{t('summary')}</h2>
+        <SummaryTable caption={run.model} order={run.phaseOrder} summary={run.summary} testId="summary-table" />
+        {run.baseline && <SummaryTable caption={t('baselineLabel', { model: run.baseline.model })} order={run.baseline.phaseOrder} summary={run.baseline.summary} testId="baseline-table" />}
+        <p className="muted small">{t('tableNote')}</p>
+      </section>
+      <EnvironmentCard env={run.environment} />
+    </article>
+  );
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Sample } from '../../../shared/run';
+import { boxRow, jitter, linearAxis, logAxis } from './distribution';
+
+const sample = (iteration: number, ms: number, warmup = false): Sample => ({ iteration, warmup, phases: { a: ms }, marks: { a: ms }, totalMs: ms });
+
+describe('boxRow', () => {
+  it('computes quartiles over timed samples only and Tukey whiskers', () => {
+    const samples = [sample(1, 500, true), ...[1, 2, 3, 4, 5, 6, 7, 8, 100].map((v, i) => sample(i + 2, v))];
+    const row = boxRow('k', 'K', samples, 'a')!;
+    expect(row.values).toHaveLength(9);
+    expect(row.warmup).toEqual([500]);
+    // R type 7 on 1..8,100: q1 = 3, median = 5, q3 = 7, IQR 4, upper fence 13
+    expect([row.q1, row.median, row.q3]).toEqual([3, 5, 7]);
+    expect(row.whiskerLo).toBe(1);
+    expect(row.whiskerHi).toBe(8);
+  });
+
+  it('returns undefined when there is no timed sample of the phase', () => {
+    expect(boxRow('k', 'K', [sample(1, 5, true)], 'a')).toBeUndefined();
+  });
+});
+
+describe('logAxis', () => {
+  it('ends its domain on 1-2-5 ticks around the data', () => {
+    expect(logAxis([0.3, 4])).toMatchObject({ domain: [0.2, 5], ticks: [0.2, 0.5, 1, 2, 5] });
+  });
+  it('falls back to decades over a wide span', () => {
+    expect(logAxis([0.12, 280])).toMatchObject({ domain: [0.1, 1000], ticks: [0.1, 1, 10, 100, 1000] });
+  });
+  it('ignores values that a log scale cannot draw', () => {
+    expect(logAxis([0, 3]).domain[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('jitter', () => {
+  it('is deterministic and bounded', () => {
+    const a = jitter(50, 1, 0.2);
+    expect(a).toEqual(jitter(50, 1, 0.2));
+    expect(Math.max(...a.map(Math.abs))).toBeLessThanOrEqual(0.2);
+  });
+});
+
+describe('linearAxis', () => {
+  it('starts at 0 and ends on a round tick above the data', () => {
+    expect(linearAxis([12, 338])).toEqual({ domain: [0, 400], ticks: [0, 100, 200, 300, 400] });
+    expect(linearAxis([0.3, 7.1])).toEqual({ domain: [0, 8], ticks: [0, 2, 4, 6, 8] });
+    expect(linearAxis([0, 0]).domain[1]).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,96 @@
+import { quantileSorted } from 'simple-statistics';
+import { seededRandom } from '../../../shared/random';
+import type { Sample } from '../../../shared/run';
+
+/** One row of a distribution chart: a model's samples of one phase, with its box. */
+export interface BoxRow {
+  key: string;
+  label: string;
+  /** Timed samples only; warmup samples are drawn apart and never enter the box. */
+  values: number[];
+  warmup: number[];
+  iterations: number[];
+  warmupIterations: number[];
+  q1: number;
+  median: number;
+  q3: number;
+  /** Tukey's whiskers: the furthest sample within 1.5 × IQR of the box. */
+  whiskerLo: number;
+  whiskerHi: number;
+}
+
+export function phaseValue(s: Sample, phase: string): number | undefined {
+  return phase === 'total' ? s.totalMs : s.phases[phase];
+}
+
+/** Quartiles as shared/stats.ts computes its percentiles (R type 7), so the box agrees with the table. */
+export function boxRow(key: string, label: string, samples: Sample[], phase: string): BoxRow | undefined {
+  const timed = samples.filter((s) => !s.warmup && phaseValue(s, phase) !== undefined);
+  const warm = samples.filter((s) => s.warmup && phaseValue(s, phase) !== undefined);
+  if (timed.length === 0) return undefined;
+  const values = timed.map((s) => phaseValue(s, phase)!);
+  const sorted = [...values].sort((a, b) => a - b);
+  const q1 = quantileSorted(sorted, 0.25);
+  const q3 = quantileSorted(sorted, 0.75);
+  const iqr = q3 - q1;
+  const inside = sorted.filter((v) => v >= q1 - 1.5 * iqr && v <= q3 + 1.5 * iqr);
+  return {
+    key,
+    label,
+    values,
+    warmup: warm.map((s) => phaseValue(s, phase)!),
+    iterations: timed.map((s) => s.iteration),
+    warmupIterations: warm.map((s) => s.iteration),
+    q1,
+    median: quantileSorted(sorted, 0.5),
+    q3,
+    whiskerLo: inside[0],
+    whiskerHi: inside[inside.length - 1],
+  };
+}
+
+/** Deterministic vertical jitter in [-spread, spread], so the same run always draws the same picture. */
+export function jitter(n: number, seed: number, spread: number): number[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: n }, () => (rand() * 2 - 1) * spread);
+}
+
+/**
+ * The x axis. On a log scale: ticks on the 1-2-5 sequence (or decades when that is too many) and a domain
+ * that ends on ticks; values ≤ 0 cannot be drawn and are pinned to the axis' low end by the caller.
+ * On a linear scale: from 0, and recharts picks nice ticks.
+ */
+export function logAxis(values: number[]): { domain: [number, number]; ticks: number[]; floor: number } {
+  const positive = values.filter((v) => v > 0);
+  const lo = positive.length ? Math.min(...positive) : 0.01;
+  const hi = positive.length ? Math.max(...positive) : 1;
+  const candidates: number[] = [];
+  for (let e = -3; e <= 6; e++) for (const m of [1, 2, 5]) candidates.push(m * 10 ** e);
+  const below = candidates.filter((c) => c <= lo * 1.0001);
+  const above = candidates.filter((c) => c >= hi * 0.9999);
+  let min = below.length ? below[below.length - 1] : candidates[0];
+  let max = above.length ? above[0] : candidates[candidates.length - 1];
+  if (min === max) {
+    min = candidates[Math.max(0, candidates.indexOf(min) - 1)];
+    max = candidates[Math.min(candidates.length - 1, candidates.indexOf(max) + 1)];
+  }
+  let ticks = candidates.filter((c) => c >= min && c <= max);
+  if (ticks.length > 7) {
+    const decades = ticks.filter((c) => Math.log10(c) % 1 === 0);
+    min = Math.pow(10, Math.floor(Math.log10(min)));
+    max = Math.pow(10, Math.ceil(Math.log10(max)));
+    ticks = [...new Set([min, ...decades, max])];
+  }
+  return { domain: [min, max], ticks, floor: min };
+}
+
+/** The x axis on a linear scale: from 0 to a round top, 4 to 6 steps of 1, 2, 2.5 or 5 × 10^k. */
+export function linearAxis(values: number[]): { domain: [number, number]; ticks: number[] } {
+  const max = Math.max(0, ...values.filter(Number.isFinite)) || 1;
+  const raw = max / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const steps = Math.ceil(max / step - 1e-9);
+  const ticks = Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  return { domain: [0, ticks[ticks.length - 1]], ticks };
+}

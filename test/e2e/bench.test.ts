@@ -1,0 +1,158 @@
+import AxeBuilder from '@axe-core/playwright';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Lab as LabClass } from '../../electron/lab/lab';
+import type { Served } from '../../electron/serve';
+
+/**
+ * The renderer end to end: browser mode served in-process over a real Lab (real dockerd), driven by the
+ * system Chromium. `npm run build` must have run first (the test command does it).
+ */
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const RENDERER = path.join(ROOT, 'dist/renderer');
+const OUT = path.join(ROOT, 'test-output/e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let dataDir: string;
+let profileDir: string;
+let lab: LabClass;
+let served: Served;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  if (!existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`${RENDERER} is missing: run \`npm run build\` before the e2e tests`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`apt-get install chromium\``);
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'isolab-e2e-data-'));
+  profileDir = await mkdtemp(path.join(os.tmpdir(), 'isolab-e2e-chromium-'));
+  await mkdir(OUT, { recursive: true });
+  // The Lab reads ISOLAB_DATA_DIR when it is built: set it first, import after.
+  process.env.ISOLAB_DATA_DIR = dataDir;
+  const { Lab } = await import('../../electron/lab/lab');
+  const { serve } = await import('../../electron/serve');
+  lab = new Lab('browser');
+  await lab.init();
+  served = await serve({ lab, rendererDir: RENDERER, port: 0 });
+  // A persistent context is how playwright takes a fresh --user-data-dir; `headless` adds --headless.
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1360, height: 900 },
+    colorScheme: 'light',
+    locale: 'en-GB',
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await lab?.shutdown();
+  await served?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+});
+
+async function newPage(url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** WCAG 2 A/AA as axe checks them (contrast included) on what the page shows now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('isolab in Chromium through browser mode', () => {
+  it('runs a 3-iteration container benchmark from the UI and shows its result', async () => {
+    const { page, errors } = await newPage(`${served.url}#/bench`);
+    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
+
+    await page.getByTestId('target').selectOption('containers');
+    await page.getByTestId('iterations').fill('3');
+    await page.getByTestId('warmup').fill('1');
+    await page.getByTestId('run').click();
+
+    // Live progress, then the result.
+    await page.getByTestId('progress').waitFor({ state: 'visible', timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/of 4/);
+    await page.screenshot({ path: path.join(OUT, 'progress.png') });
+    await page.getByTestId('result').waitFor({ state: 'visible', timeout: 150_000 });
+    await expect.poll(() => page.getByTestId('status').first().textContent()).toBe('complete');
+
+    const table = page.getByTestId('summary-table');
+    const phases = await table.locator('tbody th').allTextContents();
+    expect(phases).toEqual(['create', 'start', 'firstOutput', 'exit', 'remove', 'total']);
+    expect(await table.locator('tbody tr').first().locator('td').first().textContent()).toBe('3');
+    expect(await page.getByTestId('baseline-table').locator('tbody th').allTextContents()).toEqual(['spawn', 'firstOutput', 'exit', 'total']);
+    await expect.poll(() => page.getByTestId('ratio').textContent()).toMatch(/×/);
+
+    // The total's chart: an svg with 3 container dots, 3 floor dots and a warmup marker for each.
+    const total = page.getByTestId('chart-total');
+    expect(await total.locator('svg.recharts-surface').count()).toBe(1);
+    expect(await total.locator('.recharts-scatter-symbol').count()).toBe(8);
+    expect(await total.locator('[role=img]').getAttribute('aria-label')).toMatch(/median [\d.,]+\sms/);
+    expect(await page.locator('[data-testid^=chart-]').count()).toBe(6);
+
+    await page.screenshot({ path: path.join(OUT, 'bench-light.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByTestId('theme-toggle').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.evaluate(() => localStorage.getItem('isolab.theme'))).toBe('dark');
+    await page.screenshot({ path: path.join(OUT, 'result-dark.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('theme-toggle').click();
+
+    // Linear scale draws the same samples.
+    await page.getByTestId('log-toggle').uncheck();
+    expect(await total.locator('.recharts-scatter-symbol').count()).toBe(8);
+    await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'charts-linear.png') });
+
+    // The run is listed; French formats its numbers and dates for France.
+    await page.goto(`${served.url}#/runs`);
+    const rows = page.getByTestId('runs-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('container:');
+    await page.screenshot({ path: path.join(OUT, 'runs.png'), fullPage: true });
+    await page.getByTestId('language').selectOption('fr');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Mesures');
+    expect(await rows.first().locator('td.num').nth(1).textContent()).toMatch(/^\d+(,\d+)?\u202fms$/);
+    expect(await page.evaluate(() => localStorage.getItem('isolab.language'))).toBe('fr');
+    await page.getByTestId('language').selectOption('en');
+
+    expect(errors).toEqual([]);
+    const { docker } = await lab.docker();
+    expect(await docker.listContainers({ all: true, filters: { label: ['isolab.managed=true'] } })).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a wrong token and says so on the page', async () => {
+    const wrong = served.url.replace(/token=[^&#]+/, 'token=not-the-token');
+    const { page } = await newPage(`${wrong}#/bench`);
+    const banner = page.getByTestId('engine-error');
+    await banner.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await banner.textContent()).toContain('cannot reach the isolab server');
+    await page.screenshot({ path: path.join(OUT, 'connection-error.png') });
+    expect(await page.getByTestId('run').isDisabled()).toBe(true);
+    expect(await page.getByTestId('engine-status').textContent()).toBe('Not connected');
+    await page.close();
+  });
+
+  it('hides Run, Cancel and Delete from a read-only viewer (?audience=1)', async () => {
+    const { page } = await newPage(served.url.replace('?', '?audience=1&') + '#/runs');
+    await page.getByTestId('runs-table').waitFor({ state: 'visible' });
+    expect(await page.getByRole('button', { name: /delete/i }).count()).toBe(0);
+    await page.goto(served.url.replace('?', '?audience=1&') + '#/bench');
+    await page.getByText('Read-only viewer').waitFor();
+    expect(await page.getByTestId('run').count()).toBe(0);
+    await page.close();
+  });
+});
