@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import { Plan, planIssues } from '../../../shared/plan';
+
+/** A plan file that cannot be used: names the file and every wrong field, one per line. */
+export class PlanError extends Error {
+  constructor(
+    readonly file: string,
+    readonly issues: string[],
+  ) {
+    super(`${file}: invalid plan: ${issues.join('; ')}`);
+    this.name = 'PlanError';
+  }
+}
+
+/** Parses plan text (YAML is a superset of JSON, but .json files go through JSON.parse for exact errors). */
+export function parsePlanText(text: string, file = '(plan)'): Plan {
+  let data: unknown;
+  try {
+    data = file.toLowerCase().endsWith('.json') ? JSON.parse(text) : yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA });
+  } catch (err) {
+    const e = err as Error & { mark?: { line: number; column: number }; reason?: string };
+    const where = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '';
+    throw new PlanError(file, [`not valid ${file.toLowerCase().endsWith('.json') ? 'JSON' : 'YAML'}${where}: ${e.reason ?? e.message}`]);
+  }
+  if (data === undefined || data === null) data = {};
+  const parsed = Plan.safeParse(data);
+  if (!parsed.success) throw new PlanError(file, planIssues(parsed.error));
+  return parsed.data;
+}
+
+export async function loadPlanFile(file: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new PlanError(file, [code === 'ENOENT' ? 'no such file; give the path of a .yaml or .json plan (see examples/plans/)' : (err as Error).message]);
+  }
+  return parsePlanText(text, path.normalize(file));
+}

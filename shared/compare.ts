@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { Environment, PhaseSummary, RunStatus } from './run';
+
+/**
+ * The Comparison document: every isolation model available on a host, measured with the same plan back to back
+ * and put side by side. Startup times are ratios against the floor (the process on the host) with bootstrap
+ * intervals from ratioOfMedians; memory is measured three ways, each named for how it was measured.
+ */
+export const COMPARISON_SCHEMA = 'isolab.comparison/1' as const;
+
+export const Ratio = z.object({ ratio: z.number(), ci95: z.tuple([z.number(), z.number()]) });
+export type Ratio = z.infer<typeof Ratio>;
+
+export const FootprintResult = z.object({
+  /** Idle instances held at once while memory was read. */
+  instances: z.number().int(),
+  memory: z.object({
+    /** The container's own cgroup usage (usage_in_bytes / memory.current), median per instance. */
+    cgroupBytes: z.number().optional(),
+    /** Its anonymous part (rss / anon): the workload's own pages, without page cache. */
+    cgroupAnonBytes: z.number().optional(),
+    /** The host-side cost: the drop in MemAvailable across N idle instances, divided by N. */
+    hostBytes: z.number().optional(),
+    /** PSS of the processes serving the instance outside its cgroup (shim, sandbox, VMM), per instance. */
+    helperPssBytes: z.number().optional(),
+    /** PSS of the workload's own first process (the only figure a bare process has besides the host-side one). */
+    processPssBytes: z.number().optional(),
+    memAvailableBeforeBytes: z.number().optional(),
+    memAvailableAfterBytes: z.number().optional(),
+  }),
+  cpu: z.object({
+    /** Busy CPU of the whole host while one instance started (dockerd, containerd, shim, runtime, workload), median. */
+    hostStartupMs: z.number().optional(),
+    /** CPU the instance's own cgroup used up to ready, median. */
+    cgroupStartupMs: z.number().optional(),
+  }),
+  disk: z.record(z.string(), z.number()),
+  /** ms from request to ready of each of the N starts, in order. */
+  startupMs: z.array(z.number()),
+  helperProcesses: z.array(z.string()).optional(),
+  notes: z.array(z.string()).default([]),
+});
+export type FootprintResult = z.infer<typeof FootprintResult>;
+
+export const DensityPoint = z.object({
+  /** Instances already running when this one was asked for. */
+  running: z.number().int(),
+  latencyMs: z.number(),
+});
+export type DensityPoint = z.infer<typeof DensityPoint>;
+
+export const DensityStep = z.object({
+  /** Instances running at the end of the step (1, 2, 4 …). */
+  count: z.number().int(),
+  medianLatencyMs: z.number(),
+  /** Drop in MemAvailable since before the first instance. */
+  memAvailableDropBytes: z.number(),
+  /** The drop this step added, divided by the instances it added. */
+  memPerNewInstanceBytes: z.number(),
+  elapsedMs: z.number(),
+});
+export type DensityStep = z.infer<typeof DensityStep>;
+
+export const DensityResult = z.object({
+  concurrency: z.number().int(),
+  points: z.array(DensityPoint),
+  steps: z.array(DensityStep),
+  /** Why it stopped growing: "count", "memory", "time", "error: …" */
+  stoppedBy: z.string(),
+  /** Instances still present after cleanup: 0 unless something went wrong (then it is named in notes). */
+  leftBehind: z.number().int(),
+});
+export type DensityResult = z.infer<typeof DensityResult>;
+
+export const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled']);
+export type ModelStatus = z.infer<typeof ModelStatus>;
+
+export const ModelResult = z.object({
+  model: z.string(),
+  status: ModelStatus,
+  /** One clear line: why the model could not run here, or what failed. */
+  error: z.string().optional(),
+  /** The Run document of its lifecycle benchmark (`isolab runs show ID`). */
+  runId: z.string().optional(),
+  startup: z
+    .object({
+      phaseOrder: z.array(z.string()),
+      summary: z.record(z.string(), PhaseSummary),
+      /** Timed request-to-ready values, for ratios and charts, and their summary (median, bootstrap CI …). */
+      readyMs: z.array(z.number()),
+      ready: PhaseSummary,
+      totalMs: z.array(z.number()),
+    })
+    .optional(),
+  /** Against the floor: time to ready and the whole lifecycle (ready + stop), with 95% bootstrap intervals. */
+  ratios: z.object({ ready: Ratio.optional(), total: Ratio.optional(), hostMemory: z.number().optional() }).optional(),
+  footprint: FootprintResult.optional(),
+  density: DensityResult.optional(),
+  notes: z.array(z.string()).default([]),
+});
+export type ModelResult = z.infer<typeof ModelResult>;
+
+export const Comparison = z.object({
+  schema: z.literal(COMPARISON_SCHEMA),
+  id: z.string().min(1),
+  status: RunStatus,
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  environment: Environment,
+  plan: z.record(z.string(), z.unknown()),
+  /** The model every ratio is against. */
+  floor: z.string(),
+  models: z.array(ModelResult),
+  notes: z.array(z.string()),
+});
+export type Comparison = z.infer<typeof Comparison>;
+
+export const ComparisonListItem = z.object({
+  id: z.string(),
+  status: RunStatus,
+  startedAt: z.string(),
+  models: z.array(z.object({ model: z.string(), status: ModelStatus, medianReadyMs: z.number().optional() })),
+  label: z.string().optional(),
+});
+export type ComparisonListItem = z.infer<typeof ComparisonListItem>;
+
+export function toComparisonListItem(c: Comparison): ComparisonListItem {
+  return {
+    id: c.id,
+    status: c.status,
+    startedAt: c.startedAt,
+    models: c.models.map((m) => ({ model: m.model, status: m.status, medianReadyMs: m.startup?.readyMs.length ? median(m.startup.readyMs) : undefined })),
+    label: typeof c.plan.name === 'string' ? c.plan.name : undefined,
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}

@@ -1,0 +1,160 @@
+import type { Comparison, ModelResult } from './compare';
+import type { PhaseSummary, Run } from './run';
+
+/**
+ * Runs and comparisons as JSON, CSV and Markdown: pure functions of the document, so the CLI, the renderer
+ * and tests produce byte-identical files. CSV follows RFC 4180 (quoted when needed, CRLF-free: \n lines);
+ * numbers are raw (ms, bytes), never rounded, so a spreadsheet can recompute everything.
+ */
+export type ExportFormat = 'json' | 'csv' | 'md';
+
+export function isComparison(doc: Run | Comparison): doc is Comparison {
+  return doc.schema === 'isolab.comparison/1';
+}
+
+export function exportDocument(doc: Run | Comparison, format: ExportFormat): string {
+  if (format === 'json') return JSON.stringify(doc, null, 2) + '\n';
+  if (isComparison(doc)) return format === 'csv' ? comparisonCsv(doc) : comparisonMarkdown(doc);
+  return format === 'csv' ? runCsv(doc) : runMarkdown(doc);
+}
+
+export function csvField(v: unknown): string {
+  if (v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csv(rows: unknown[][]): string {
+  return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
+/** One row per sample (the run's and its baseline's), one column per phase, then the total. */
+export function runCsv(run: Run): string {
+  const phases = [...new Set([...run.phaseOrder, ...(run.baseline?.phaseOrder ?? [])])];
+  const rows: unknown[][] = [['run', 'model', 'iteration', 'warmup', ...phases.map((p) => `${p}_ms`), 'total_ms']];
+  const add = (model: string, samples: Run['samples']) => {
+    for (const s of samples) rows.push([run.id, model, s.iteration, s.warmup, ...phases.map((p) => s.phases[p]), s.totalMs]);
+  };
+  add(run.model, run.samples);
+  if (run.baseline) add(run.baseline.model, run.baseline.samples);
+  return csv(rows);
+}
+
+const MODEL_COLUMNS = [
+  'record', 'model', 'status', 'median_ready_ms', 'ready_ci95_low_ms', 'ready_ci95_high_ms', 'median_total_ms',
+  'ratio_ready', 'ratio_ready_ci95_low', 'ratio_ready_ci95_high', 'ratio_total', 'ratio_total_ci95_low', 'ratio_total_ci95_high',
+  'cgroup_bytes', 'cgroup_anon_bytes', 'host_bytes_per_instance', 'helper_pss_bytes', 'process_pss_bytes', 'footprint_instances',
+  'host_cpu_startup_ms', 'cgroup_cpu_startup_ms', 'image_bytes', 'shared_layer_bytes', 'unique_layer_bytes', 'writable_layer_bytes',
+  'density_running', 'density_latency_ms', 'density_count', 'density_mem_per_new_instance_bytes', 'run_id', 'error',
+] as const;
+
+/** A row per model, then a row per density point and step (record = model | density-point | density-step). */
+export function comparisonCsv(c: Comparison): string {
+  const rows: unknown[][] = [[...MODEL_COLUMNS]];
+  const row = (values: Partial<Record<(typeof MODEL_COLUMNS)[number], unknown>>) => rows.push(MODEL_COLUMNS.map((k) => values[k]));
+  for (const m of c.models) {
+    const f = m.footprint;
+    row({
+      record: 'model', model: m.model, status: m.status,
+      median_ready_ms: med(m.startup?.readyMs), ready_ci95_low_ms: readyCi(m)?.[0], ready_ci95_high_ms: readyCi(m)?.[1],
+      median_total_ms: m.startup?.summary.total?.median,
+      ratio_ready: m.ratios?.ready?.ratio, ratio_ready_ci95_low: m.ratios?.ready?.ci95[0], ratio_ready_ci95_high: m.ratios?.ready?.ci95[1],
+      ratio_total: m.ratios?.total?.ratio, ratio_total_ci95_low: m.ratios?.total?.ci95[0], ratio_total_ci95_high: m.ratios?.total?.ci95[1],
+      cgroup_bytes: f?.memory.cgroupBytes, cgroup_anon_bytes: f?.memory.cgroupAnonBytes, host_bytes_per_instance: f?.memory.hostBytes,
+      helper_pss_bytes: f?.memory.helperPssBytes, process_pss_bytes: f?.memory.processPssBytes, footprint_instances: f?.instances,
+      host_cpu_startup_ms: f?.cpu.hostStartupMs, cgroup_cpu_startup_ms: f?.cpu.cgroupStartupMs,
+      image_bytes: f?.disk.imageBytes, shared_layer_bytes: f?.disk.sharedLayerBytes, unique_layer_bytes: f?.disk.uniqueLayerBytes,
+      writable_layer_bytes: f?.disk.writableLayerBytes, run_id: m.runId, error: m.error,
+    });
+  }
+  for (const m of c.models) {
+    for (const p of m.density?.points ?? []) row({ record: 'density-point', model: m.model, density_running: p.running, density_latency_ms: p.latencyMs });
+    for (const s of m.density?.steps ?? []) row({ record: 'density-step', model: m.model, density_count: s.count, density_latency_ms: s.medianLatencyMs, density_mem_per_new_instance_bytes: s.memPerNewInstanceBytes });
+  }
+  return csv(rows);
+}
+
+export function runMarkdown(run: Run): string {
+  const out: string[] = [`# ${run.model} — ${run.status}`, '', `Run \`${run.id}\`, started ${run.startedAt}.`, '', environmentLine(run.environment), ''];
+  if (run.error) out.push(`**Error:** ${run.error}`, '');
+  out.push(...summaryTable(run.phaseOrder, run.summary));
+  if (run.baseline) out.push('', `## Baseline: ${run.baseline.model}`, '', ...summaryTable(run.baseline.phaseOrder, run.baseline.summary));
+  if (run.notes.length) out.push('', '## Notes', '', ...run.notes.map((n) => `- ${n}`));
+  return out.join('\n') + '\n';
+}
+
+export function comparisonMarkdown(c: Comparison): string {
+  const out: string[] = [`# Isolation models compared — ${c.status}`, '', `Comparison \`${c.id}\`, started ${c.startedAt}. Ratios are against \`${c.floor}\`, with 95% bootstrap intervals.`, '', environmentLine(c.environment), ''];
+  out.push('## Startup', '', '| model | status | median to ready | 95% CI | × floor (ready) | median lifecycle | × floor (lifecycle) |', '|---|---|--:|--:|--:|--:|--:|');
+  for (const m of c.models) {
+    const ci = readyCi(m);
+    out.push(`| ${m.model} | ${m.status}${m.error ? `: ${escapeMd(m.error)}` : ''} | ${ms(med(m.startup?.readyMs))} | ${ci ? `${ms(ci[0])}–${ms(ci[1])}` : '–'} | ${ratio(m.ratios?.ready)} | ${ms(m.startup?.summary.total?.median)} | ${ratio(m.ratios?.total)} |`);
+  }
+  const withFp = c.models.filter((m) => m.footprint);
+  if (withFp.length) {
+    out.push('', '## Footprint per idle instance', '', '| model | N | own cgroup | host-side (MemAvailable drop / N) | shim/runtime PSS | process PSS | host CPU to start | writable layer | image (unique / shared) |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const m of withFp) {
+      const f = m.footprint!;
+      out.push(`| ${m.model} | ${f.instances} | ${bytes(f.memory.cgroupBytes)} | ${bytes(f.memory.hostBytes)} | ${bytes(f.memory.helperPssBytes)} | ${bytes(f.memory.processPssBytes)} | ${ms(f.cpu.hostStartupMs)} | ${bytes(f.disk.writableLayerBytes)} | ${f.disk.imageBytes !== undefined ? `${bytes(f.disk.imageBytes)} (${bytes(f.disk.uniqueLayerBytes)} / ${bytes(f.disk.sharedLayerBytes)})` : '–'} |`);
+    }
+  }
+  const withDensity = c.models.filter((m) => m.density?.steps.length);
+  if (withDensity.length) {
+    out.push('', '## Density', '', '| model | running | median start latency | memory per new instance | stopped by |', '|---|--:|--:|--:|---|');
+    for (const m of withDensity) for (const s of m.density!.steps) out.push(`| ${m.model} | ${s.count} | ${ms(s.medianLatencyMs)} | ${bytes(s.memPerNewInstanceBytes)} | ${m.density!.stoppedBy} |`);
+  }
+  const notes = [...c.notes, ...c.models.flatMap((m) => m.notes)];
+  if (notes.length) out.push('', '## Notes', '', ...[...new Set(notes)].map((n) => `- ${escapeMd(n)}`));
+  return out.join('\n') + '\n';
+}
+
+function summaryTable(order: string[], summary: Record<string, PhaseSummary>): string[] {
+  const rows = [...order, 'total'].filter((p) => summary[p]);
+  return [
+    '| phase | n | median | 95% CI | mean ± σ | min | max | p95 | outliers |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map((p) => {
+      const s = summary[p];
+      return `| ${p} | ${s.n} | ${ms(s.median)} | ${ms(s.ci95[0])}–${ms(s.ci95[1])} | ${ms(s.mean)} ± ${ms(s.stddev)} | ${ms(s.min)} | ${ms(s.max)} | ${ms(s.p95)} | ${s.outliers.length} |`;
+    }),
+  ];
+}
+
+function environmentLine(env: Run['environment']): string {
+  const h = env.host;
+  const e = env.engine;
+  return `Host: ${h.os}, kernel ${h.kernel}, ${h.arch}, ${h.cpus} CPUs, ${bytes(h.memoryBytes)}` + (e ? `; ${e.name} ${e.version}, ${e.storageDriver ?? '?'}, cgroup v${e.cgroupVersion ?? '?'}` : '') + '.';
+}
+
+function readyCi(m: ModelResult): [number, number] | undefined {
+  return m.startup?.ready.ci95;
+}
+
+function med(xs: number[] | undefined): number | undefined {
+  if (!xs?.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function ms(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  return v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
+}
+
+export function bytes(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1024 ** 3) return `${(v / 1024 ** 3).toFixed(1)} GiB`;
+  if (a >= 1024 ** 2) return `${(v / 1024 ** 2).toFixed(1)} MiB`;
+  if (a >= 1024) return `${(v / 1024).toFixed(0)} KiB`;
+  return `${Math.round(v)} B`;
+}
+
+function ratio(r: { ratio: number; ci95: [number, number] } | undefined): string {
+  return r ? `${r.ratio.toFixed(1)}× (${r.ci95[0].toFixed(1)}–${r.ci95[1].toFixed(1)})` : '–';
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
