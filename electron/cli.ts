@@ -9,6 +9,7 @@ import { ISOLAB_VERSION } from './lab/host';
 import { RunNotSavedError } from './lab/runner';
 import { formatRun, formatRunList } from './report';
 import { serve } from './serve';
+import { benchHostCommand } from './commands/host';
 
 /** The built renderer sits beside the bundled CLI: dist/cli.mjs and dist/renderer/. */
 export const rendererDir = () => path.join(path.dirname(fileURLToPath(import.meta.url)), 'renderer');
@@ -42,6 +43,8 @@ export function buildCli(): Command {
       .option('--json', 'print the Run document on stdout (progress stays on stderr)')
       .action((o) => runBenchCommand({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline }, o.json));
   }
+
+  bench.addCommand(benchHostCommand());
 
   const runs = program.command('runs').description('The runs saved in the data directory');
   runs

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngineFacts, HostFacts, Run, RunListItem, RunStatus } from './run';
+import { hostEvents, hostMethods } from './api-hosts';
 
 /**
  * The Lab API: the one contract between the engine and its faces. The preload, the WebSocket bridge, the CLI
@@ -59,6 +60,7 @@ export const labMethods = {
   listRuns: { args: z.tuple([]), result: z.array(RunListItem) },
   getRun: { args: z.tuple([runId]), result: Run },
   deleteRun: { args: z.tuple([runId]), result: z.boolean() },
+  ...hostMethods,
 } as const;
 
 export type LabMethodName = keyof typeof labMethods;
@@ -80,6 +82,7 @@ export const LabEvent = z.discriminatedUnion('type', [
     phase: z.string(),
   }),
   z.object({ type: z.literal('run-finished'), runId: z.string(), status: RunStatus, error: z.string().optional() }),
+  ...hostEvents,
 ]);
 export type LabEvent = z.infer<typeof LabEvent>;
 

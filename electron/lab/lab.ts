@@ -10,6 +10,8 @@ import { newRunId, RunStore } from './store';
 import { ContainerTarget } from './targets/container';
 import { ProcessTarget } from './targets/process';
 import type { Target } from './targets/target';
+import { HostService } from './remote/service';
+import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectRequest, SavedHost } from '../../shared/api-hosts';
 
 /**
  * The engine behind every face. The Electron main process, the CLI and browser mode each hold one Lab and
@@ -20,12 +22,15 @@ export class Lab {
   readonly store: RunStore;
   private conn?: EngineConnection;
   private readonly active = new Map<string, { abort: AbortController; done: Promise<Run> }>();
+  /** Remote hosts over SSH (electron/lab/remote); the host methods below delegate to it. */
+  readonly hosts: HostService;
 
   constructor(
     readonly face: 'electron' | 'browser' | 'cli',
     readonly root = dataDir(),
   ) {
     this.store = new RunStore(`${root}/runs`);
+    this.hosts = new HostService({ store: this.store, root, emit: (e) => this.emit(e) });
     this.events.setMaxListeners(100);
   }
 
@@ -146,6 +151,34 @@ export class Lab {
 
   getRun(id: string): Promise<Run> {
     return this.store.get(id);
+  }
+
+  listHosts() {
+    return this.hosts.listHosts();
+  }
+  saveHost(host: SavedHost) {
+    return this.hosts.saveHost(host);
+  }
+  removeHost(name: string) {
+    return this.hosts.removeHost(name);
+  }
+  testHost(req: HostConnectRequest) {
+    return this.hosts.testHost(req);
+  }
+  acceptHostKey(req: AcceptHostKeyRequest) {
+    return this.hosts.acceptHostKey(req);
+  }
+  startHostBench(req: HostBenchRequest) {
+    return this.hosts.startHostBench(req);
+  }
+  startFleet(req: FleetRequest) {
+    return this.hosts.startFleet(req);
+  }
+  listHostRuns() {
+    return this.hosts.listHostRuns();
+  }
+  forgetPassphrase(name: string) {
+    return this.hosts.forgetPassphrase(name);
   }
 
   async deleteRun(id: string): Promise<boolean> {

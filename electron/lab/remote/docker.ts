@@ -1,0 +1,60 @@
+import Docker from 'dockerode';
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { EngineConnection } from '../docker/engine';
+import type { SshConnection } from './connect';
+import { describeSpec } from './spec';
+
+/** The docker CLI's own way to reach its engine over SSH: stdio bridged to the engine's socket. */
+export const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
+
+/**
+ * An http.Agent whose sockets are exec channels `docker system dial-stdio` on ONE existing SSH connection.
+ * Keep-alive reuses a channel across requests; maxSockets stays under sshd's MaxSessions (10 by default),
+ * which caps the channels one connection may hold open.
+ */
+export function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  (agent as unknown as { createConnection: unknown }).createConnection = (_opts: unknown, cb: (err: Error | null, s?: Duplex) => void) => {
+    conn.channel(DIAL_STDIO_COMMAND).then(
+      (stream) => {
+        let stderr = '';
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        stream.on('exit', (code: number | null) => {
+          if (code) (stream as Duplex).destroy(new Error(`\`${DIAL_STDIO_COMMAND}\` exited with ${code} on ${describeSpec(conn.spec)}: ${stderr.trim() || 'is the docker CLI installed there, and may this user use the engine?'}`));
+        });
+        cb(null, asSocket(stream));
+      },
+      (err: Error) => cb(new Error(`could not open a channel to the Docker engine on ${describeSpec(conn.spec)}: ${err.message}`)),
+    );
+    return undefined;
+  };
+  return agent;
+}
+
+/** http.Agent calls these socket methods on keep-alive sockets; a channel has no TCP options to set. */
+function asSocket(stream: Duplex): Duplex {
+  const s = stream as Duplex & Record<string, unknown>;
+  const noop = () => s;
+  s.setKeepAlive = noop;
+  s.setNoDelay = noop;
+  s.setTimeout = noop;
+  s.ref = noop;
+  s.unref = noop;
+  s.destroySoon = () => s.destroy();
+  return s;
+}
+
+/** An EngineConnection to the host's Docker engine, through the host's SSH connection: ContainerTarget runs on it unchanged. */
+export async function remoteEngine(conn: SshConnection): Promise<EngineConnection & { agent: http.Agent }> {
+  const agent = dialStdioAgent(conn);
+  // The host name in URLs is never resolved: every socket comes from the agent above.
+  const docker = new Docker({ protocol: 'http', host: 'docker.invalid', port: 80, agent } as Docker.DockerOptions);
+  try {
+    await docker.ping();
+  } catch (err) {
+    agent.destroy();
+    throw new Error(`no Docker engine answered on ${describeSpec(conn.spec)}: ${(err as Error).message}`);
+  }
+  return { docker, endpoint: `ssh://${describeSpec(conn.spec)}`, agent };
+}

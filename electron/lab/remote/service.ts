@@ -1,0 +1,304 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { LabEvent } from '../../../shared/api';
+import {
+  AcceptHostKeyRequest,
+  FleetRequest,
+  HostBenchRequest,
+  HostConnectRequest,
+  SavedHost,
+  type HostBenchPlan,
+  type HostListItem,
+  type HostTestResult,
+} from '../../../shared/api-hosts';
+import type { Run, RunListItem } from '../../../shared/run';
+import { ContainerTarget } from '../targets/container';
+import { runBench } from '../runner';
+import { newRunId, type RunStore } from '../store';
+import { connect, HostKeyChangedError, HostKeyUnknownError, NeedsPassphraseError, SshAuthError, SshConnectError, type ConnectHooks } from './connect';
+import { remoteEngine } from './docker';
+import { mapLimit } from './fleet';
+import { fingerprint, hostName, knownHostsPath, recordHostKey } from './knownHosts';
+import type { ImdsClient } from './probes';
+import { PassphraseStore, type SecretBox } from './secrets';
+import { configAliases, describeSpec, readSshConfig, resolveHost, type HostSpec } from './spec';
+import { EXEC_PROBE_COMMAND, modelName, OnHostTarget, SshHostTarget, type HostStep } from './sshTarget';
+
+export interface HostServiceOptions {
+  store: RunStore;
+  /** isolab's data folder: saved hosts and remembered (encrypted) passphrases live here. */
+  root: string;
+  emit: (event: LabEvent) => void;
+  /** Whose ~/.ssh (config, known_hosts, keys); the user's home when left out. */
+  home?: string;
+  /** The OS keychain (Electron safeStorage); without it no passphrase is ever remembered. */
+  secrets?: SecretBox;
+  /** Tests inject a fake; by default IMDS is asked on the host, and only behind Azure's asset tag. */
+  imds?: ImdsClient;
+}
+
+/** What the CLI adds: prompts on the terminal. */
+export interface Interaction {
+  acceptNew?: boolean;
+  confirmHostKey?: ConnectHooks['confirmHostKey'];
+  passphrase?: ConnectHooks['passphrase'];
+  signal?: AbortSignal;
+  fleetId?: string;
+}
+
+/** The remote-host side of the Lab: one method per entry of hostMethods (shared/api-hosts.ts). */
+export class HostService {
+  private readonly pending = new Map<string, { fingerprint: string; key: Buffer; at: number }>();
+  private readonly active = new Map<string, AbortController>();
+  private passphrases: PassphraseStore;
+
+  constructor(private readonly o: HostServiceOptions) {
+    this.passphrases = new PassphraseStore(path.join(o.root, 'hosts', 'passphrases.json'), o.secrets);
+  }
+
+  /** The desktop app hands in Electron's safeStorage here (main process: `lab.hosts.useSecrets(safeStorage)`). */
+  useSecrets(box: SecretBox): void {
+    this.passphrases = new PassphraseStore(path.join(this.o.root, 'hosts', 'passphrases.json'), box);
+  }
+
+  private get home(): string {
+    return this.o.home ?? os.homedir();
+  }
+  private get hostsFile(): string {
+    return path.join(this.o.root, 'hosts', 'hosts.json');
+  }
+
+  private async saved(): Promise<SavedHost[]> {
+    try {
+      const parsed = SavedHost.array().safeParse(JSON.parse(await readFile(this.hostsFile, 'utf8')));
+      return parsed.success ? parsed.data : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async listHosts(): Promise<HostListItem[]> {
+    const saved = await this.saved();
+    const fromConfig = configAliases(await readSshConfig(this.home)).filter((a) => !saved.some((s) => s.name === a));
+    const items: HostListItem[] = [
+      ...saved.map((s) => ({ ...s, source: 'saved' as const })),
+      ...fromConfig.filter((a) => /^[A-Za-z0-9_.-]{1,64}$/.test(a)).map((a) => ({ name: a, target: a, source: 'config' as const })),
+    ];
+    for (const it of items) it.passphraseRemembered = await this.passphrases.has(it.name);
+    return items;
+  }
+
+  async saveHost(host: SavedHost): Promise<HostListItem> {
+    const h = SavedHost.parse(host);
+    await resolveHost(h.target, { home: this.home, port: h.port, identityFile: h.identityFile }); // says what is wrong now, not at the first run
+    const all = (await this.saved()).filter((s) => s.name !== h.name);
+    all.push(h);
+    await mkdir(path.dirname(this.hostsFile), { recursive: true });
+    await writeFileAtomic(this.hostsFile, JSON.stringify(all, null, 2) + '\n');
+    return { ...h, source: 'saved' };
+  }
+
+  async removeHost(name: string): Promise<boolean> {
+    const all = await this.saved();
+    const rest = all.filter((s) => s.name !== name);
+    if (rest.length === all.length) return false;
+    await writeFileAtomic(this.hostsFile, JSON.stringify(rest, null, 2) + '\n');
+    await this.passphrases.forget(name);
+    return true;
+  }
+
+  forgetPassphrase(name: string): Promise<boolean> {
+    return this.passphrases.forget(name);
+  }
+
+  /** A saved host's name resolves to its target and options; anything else is typed text. */
+  private async spec(req: { target: string; port?: number; identityFile?: string }): Promise<HostSpec> {
+    const saved = (await this.saved()).find((s) => s.name === req.target);
+    const target = saved?.target ?? req.target;
+    const spec = await resolveHost(target, { home: this.home, port: req.port ?? saved?.port, identityFile: req.identityFile ?? saved?.identityFile });
+    return { ...spec, name: req.target };
+  }
+
+  /** Passphrases: the one typed now (remembered only if asked), else one remembered, else the caller's prompt. */
+  private passphraseHook(name: string, typed: string | undefined, remember: boolean | undefined, ask?: ConnectHooks['passphrase']): ConnectHooks['passphrase'] {
+    const cache = new Map<string, string>();
+    return async (file) => {
+      if (cache.has(file)) return cache.get(file);
+      let p = typed ?? (await this.passphrases.recall(name, file)) ?? (await ask?.(file));
+      if (p !== undefined) {
+        cache.set(file, p);
+        if (typed !== undefined && remember) await this.passphrases.remember(name, file, p);
+      }
+      return p;
+    };
+  }
+
+  /** One connection and one exec: reachability, host key, authentication. An unknown key is kept for acceptHostKey. */
+  async testHost(request: HostConnectRequest): Promise<HostTestResult> {
+    const req = HostConnectRequest.parse(request);
+    let spec: HostSpec;
+    try {
+      spec = await this.spec(req);
+    } catch (err) {
+      return { status: 'error', message: (err as Error).message };
+    }
+    const resolved = describeSpec(spec);
+    try {
+      const conn = await connect(spec, { home: this.home, passphrase: this.passphraseHook(req.target, req.passphrase, req.rememberPassphrase) });
+      try {
+        const r = await conn.exec(EXEC_PROBE_COMMAND);
+        return { status: 'ok', resolved, connectMs: conn.connectMs, execMs: r.ms };
+      } finally {
+        conn.close();
+      }
+    } catch (err) {
+      const e = err as Error;
+      if (e instanceof HostKeyUnknownError) {
+        this.pending.set(e.host, { fingerprint: e.fingerprint, key: e.key, at: Date.now() });
+        return { status: 'unknown-key', resolved, keyType: e.keyType, fingerprint: e.fingerprint, message: e.message };
+      }
+      if (e instanceof HostKeyChangedError) return { status: 'changed-key', resolved, keyType: e.keyType, fingerprint: e.fingerprint, message: e.message };
+      if (e instanceof NeedsPassphraseError) return { status: 'needs-passphrase', resolved, identityFile: e.identityFile, message: e.message };
+      if (e instanceof SshAuthError) return { status: 'auth-failed', resolved, message: e.message };
+      if (e instanceof SshConnectError) return { status: 'unreachable', resolved, message: e.message };
+      return { status: 'error', resolved, message: e.message };
+    }
+  }
+
+  /** Records the key the last test saw, only if the user accepted that very fingerprint (and within 10 minutes). */
+  async acceptHostKey(request: AcceptHostKeyRequest): Promise<boolean> {
+    const req = AcceptHostKeyRequest.parse(request);
+    const spec = await this.spec(req);
+    const name = hostName(spec.host, spec.port);
+    const p = this.pending.get(name);
+    if (!p || Date.now() - p.at > 10 * 60_000) throw new Error(`no key of ${name} is waiting to be accepted: test the connection first`);
+    if (p.fingerprint !== req.fingerprint || fingerprint(p.key) !== req.fingerprint) {
+      throw new Error(`the fingerprint ${req.fingerprint} is not the key ${name} presented (${p.fingerprint}); test the connection again`);
+    }
+    await recordHostKey(knownHostsPath(this.home), name, p.key);
+    this.pending.delete(name);
+    return true;
+  }
+
+  /** Starts a host benchmark in the background; events report its progress. Unknown keys are refused here: accept them first. */
+  async startHostBench(request: HostBenchRequest): Promise<{ runId: string }> {
+    const plan = HostBenchRequest.parse(request);
+    const runId = newRunId(`host-${plan.target}`);
+    void this.benchHost(plan, {}, runId).catch((err: Error) => {
+      this.o.emit({ type: 'host-progress', host: plan.target, step: 'failed', runId, message: err.message });
+      this.o.emit({ type: 'run-finished', runId, status: 'failed', error: err.message });
+    });
+    return { runId };
+  }
+
+  cancel(runId: string): boolean {
+    const a = this.active.get(runId);
+    a?.abort();
+    return !!a;
+  }
+
+  /**
+   * The whole host benchmark: connect once (that connection is kept for probes and containers), probe, reboot
+   * with consent, time fresh connections, then the container suite on the host's engine over the same
+   * connection. Returns the host run, and the container run when asked.
+   */
+  async benchHost(request: HostBenchRequest, ia: Interaction = {}, runId = newRunId(`host-${request.target}`)): Promise<Run[]> {
+    const plan = HostBenchRequest.parse(request);
+    const spec = await this.spec(plan);
+    const abort = new AbortController();
+    ia.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    this.active.set(runId, abort);
+    const progress = (step: HostStep | 'latency' | 'containers' | 'saved', message?: string, extra: { runId?: string } = {}) =>
+      this.o.emit({ type: 'host-progress', host: plan.target, step, runId: extra.runId ?? runId, fleetId: ia.fleetId, message });
+    const hooks: ConnectHooks = {
+      home: this.home,
+      acceptNew: plan.acceptNew || ia.acceptNew,
+      confirmHostKey: ia.confirmHostKey,
+      passphrase: this.passphraseHook(plan.target, plan.passphrase, plan.rememberPassphrase, ia.passphrase),
+    };
+    const target = new SshHostTarget({ spec, hooks, plan, imds: this.o.imds, onStep: (s, m) => progress(s, m) });
+    try {
+      const hostRun = await runBench({
+        runId,
+        kind: 'bench:host',
+        plan: storedPlan(plan, spec),
+        target,
+        iterations: plan.iterations,
+        warmup: 1,
+        store: this.o.store,
+        signal: abort.signal,
+        onEvent: (e) => {
+          if (e.type === 'progress' && e.phase === 'connect' && e.iteration === 1) progress('latency');
+          this.o.emit(e);
+        },
+      });
+      progress('saved');
+      const runs = [hostRun];
+      if (plan.containers && hostRun.status === 'complete' && target.main) {
+        const cRunId = newRunId(`host-${plan.target}-containers`);
+        progress('containers', 'container suite on the host\'s engine', { runId: cRunId });
+        const conn = await remoteEngine(target.main);
+        try {
+          const inner = new ContainerTarget({ conn, runId: cRunId, log: (l) => progress('containers', l, { runId: cRunId }) });
+          runs.push(
+            await runBench({
+              runId: cRunId,
+              kind: 'bench:host',
+              plan: { ...storedPlan(plan, spec), suite: 'containers' },
+              target: new OnHostTarget(inner, `host:${modelName(plan.target)}`, () => target.environment()),
+              iterations: plan.containerIterations,
+              warmup: 2,
+              store: this.o.store,
+              signal: abort.signal,
+              onEvent: (e) => this.o.emit(e),
+            }),
+          );
+        } finally {
+          conn.agent.destroy();
+        }
+      }
+      return runs;
+    } finally {
+      target.close();
+      this.active.delete(runId);
+    }
+  }
+
+  /** Probes many hosts, at most `concurrency` at once; each host reports on its own and fails on its own. */
+  async startFleet(request: FleetRequest): Promise<{ fleetId: string }> {
+    const req = FleetRequest.parse(request);
+    const fleetId = newRunId('fleet');
+    void this.fleet(req.targets, req.concurrency, { iterations: req.iterations }, { fleetId });
+    return { fleetId };
+  }
+
+  async fleet(targets: string[], concurrency: number, plan: Partial<HostBenchPlan>, ia: Interaction = {}): Promise<PromiseSettledResult<Run[]>[]> {
+    let done = 0;
+    return mapLimit(targets, concurrency, async (t) => {
+      try {
+        const runs = await this.benchHost({ ...plan, target: t, reboot: false, containers: false }, ia);
+        if (runs[0].status === 'failed') throw new Error(`${t}: ${runs[0].error}`);
+        return runs;
+      } catch (err) {
+        this.o.emit({ type: 'host-progress', host: t, step: 'failed', fleetId: ia.fleetId, message: (err as Error).message });
+        throw err;
+      } finally {
+        done++;
+        this.o.emit({ type: 'host-progress', host: t, step: 'saved', fleetId: ia.fleetId, done, total: targets.length });
+      }
+    });
+  }
+
+  /** Runs of kind bench:host, for the side-by-side view with local runs. */
+  async listHostRuns(): Promise<RunListItem[]> {
+    return (await this.o.store.list()).filter((r) => r.kind === 'bench:host' || r.model.startsWith('host:'));
+  }
+}
+
+/** The plan as stored in the Run: what repeats the run, never a passphrase. */
+function storedPlan(plan: HostBenchPlan, spec: HostSpec): Record<string, unknown> {
+  const { passphrase: _p, rememberPassphrase: _r, ...rest } = plan;
+  return { ...rest, resolved: describeSpec(spec), jumps: spec.jumps.map((j) => describeSpec(j)) };
+}

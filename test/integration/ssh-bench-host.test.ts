@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../shared/api';
+import { Run } from '../../shared/run';
+import { HostService } from '../../electron/lab/remote/service';
+import { RunStore } from '../../electron/lab/store';
+import { startSshd, type SshdFixture } from '../fixtures/sshd';
+
+// `isolab bench host` against a real OpenSSH sshd on 127.0.0.1. This machine has no DMI tables (a container),
+// so IMDS is never asked; the injected client would throw if it were.
+let sshd: SshdFixture;
+let root: string;
+const events: LabEvent[] = [];
+let service: HostService;
+const imdsCalls: string[] = [];
+
+beforeAll(async () => {
+  sshd = await startSshd({ alias: 'lab-vm' });
+  root = mkdtempSync(path.join(os.tmpdir(), 'isolab-data-'));
+  service = new HostService({
+    store: new RunStore(path.join(root, 'runs')),
+    root,
+    home: sshd.home,
+    emit: (e) => events.push(e),
+    imds: async () => {
+      imdsCalls.push('imds');
+      throw new Error('IMDS must not be asked in tests');
+    },
+  });
+});
+afterAll(async () => {
+  await sshd?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('bench host over a loopback sshd', () => {
+  it('by alias only (HostName, Port, User, IdentityFile from ~/.ssh/config): facts, virtualization, footprint, latency', async () => {
+    writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), '');
+    const [run] = await service.benchHost({ target: 'lab-vm', acceptNew: true, iterations: 5 });
+    expect(run.status, run.error).toBe('complete');
+    expect(Run.parse(run)).toBeTruthy();
+    expect(run.kind).toBe('bench:host');
+    expect(run.model).toBe('host:lab-vm');
+    expect(run.environment.host.kernel).toBe(os.release());
+    expect(run.environment.host.cpus).toBe(os.cpus().length);
+    expect(run.environment.host.memoryBytes).toBeGreaterThan(0);
+    const remote = run.environment.remote as { virtualization: { detectVirt?: string }; resolved: string; boot: { bootId?: string } };
+    expect(remote.resolved).toBe(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    expect(remote.virtualization.detectVirt).toBe(spawnSync('systemd-detect-virt', { encoding: 'utf8' }).stdout.trim());
+    expect(remote.boot.bootId).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    expect(run.footprint?.memory?.used).toBeGreaterThan(0);
+    expect((run.footprint as { os: { processes: number } }).os.processes).toBeGreaterThan(1);
+    expect(run.summary.connect.n).toBe(5);
+    expect(run.summary.connect.median).toBeGreaterThan(0);
+    expect(run.summary.exec.median).toBeGreaterThan(0);
+    expect(imdsCalls).toEqual([]);
+    expect(JSON.stringify(run)).not.toContain(sshd.passphrase);
+    expect(events.some((e) => e.type === 'host-progress' && e.step === 'footprint')).toBe(true);
+    expect((await service.listHostRuns()).map((r) => r.id)).toContain(run.id);
+  });
+
+  it('runs the container suite on the host engine over the same SSH connection', async () => {
+    writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    const [, cRun] = await service.benchHost({ target: 'lab-vm', containers: true, iterations: 2, containerIterations: 5 });
+    expect(cRun.status, cRun.error).toBe('complete');
+    expect(cRun.model).toMatch(/^host:lab-vm\/container:/);
+    expect(cRun.environment.engine?.endpoint).toBe(`ssh://${sshd.user}@127.0.0.1:${sshd.port}`);
+    expect(cRun.summary.total.n).toBe(5);
+    expect(cRun.summary.start.median).toBeGreaterThan(0);
+    console.log(`remote containers over ssh: total median ${cRun.summary.total.median.toFixed(1)} ms`, Object.fromEntries(cRun.phaseOrder.map((p) => [p, +cRun.summary[p].median.toFixed(1)])));
+  });
+
+  it('a fleet: one host failing does not fail the others', async () => {
+    writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    const res = await service.fleet(['lab-vm', `${sshd.user}@127.0.0.1:1`, 'lab-vm'], 2, { iterations: 1 });
+    expect(res.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((res[1] as PromiseRejectedResult).reason?.message)).toMatch(/connection refused/);
+  });
+});
