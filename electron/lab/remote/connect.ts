@@ -1,8 +1,10 @@
 import { access, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { checkHostKey, fingerprint, hostName, keyTypeOf, knownHostsPath, knownTypes, readKnownHosts, recordHostKey } from './knownHosts';
+// ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them off the default export.
+const { utils } = ssh2;
 import { DEFAULT_IDENTITIES, describeSpec, type HostSpec } from './spec';
 
 /** An unknown host key: the user must check the fingerprint and accept it (or pass --accept-new). */
@@ -157,7 +159,7 @@ async function connectOne(spec: HostSpec, sock: ClientChannel | undefined, hooks
   const names = [hostName(spec.host, spec.port)];
   const label = names[0];
   const auth = await authMethods(spec, hooks, home);
-  const client = hooks.clientFactory ? hooks.clientFactory() : new Client();
+  const client = hooks.clientFactory ? hooks.clientFactory() : new ssh2.Client();
   let failure: Error | undefined;
 
   const hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
