@@ -9,6 +9,7 @@ import { ISOLAB_VERSION } from './lab/host';
 import { RunNotSavedError } from './lab/runner';
 import { formatRun, formatRunList } from './report';
 import { serve } from './serve';
+import { simCommand } from './commands/sim';
 import { benchHostCommand } from './commands/host';
 
 /** The built renderer sits beside the bundled CLI: dist/cli.mjs and dist/renderer/. */
@@ -82,6 +83,7 @@ export function buildCli(): Command {
       process.once('SIGTERM', stop);
     });
 
+  program.addCommand(simCommand());
   return program;
 }
 

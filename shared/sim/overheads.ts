@@ -1,10 +1,12 @@
 import overheadRefs from '../reference/sim-overheads.json';
 import type { Run } from '../run';
 
-/** Where a number came from: this user's measured run, a cited reference, or the scenario itself. */
+/** Where a number came from: this user's measured run, a cited reference, an assumption isolab made where
+ * nothing is published, or the scenario itself. */
 export type Provenance =
   | { kind: 'measured'; runId: string; model: string; detail: string }
   | { kind: 'reference'; source: string; detail: string }
+  | { kind: 'assumption'; source: string; detail: string }
   | { kind: 'input'; detail: string };
 
 export interface InstanceOverhead {
@@ -21,9 +23,9 @@ export interface Overheads {
 }
 
 const ref = (f: { value: number; kind: string; source: string }, what: string): Provenance => ({
-  kind: 'reference',
+  kind: f.kind === 'assumption' ? 'assumption' : 'reference',
   source: f.source,
-  detail: `${what}: ${f.value} (${f.kind})`,
+  detail: `${what}: ${f.value}`,
 });
 
 /** The cited defaults from shared/reference/sim-overheads.json. */

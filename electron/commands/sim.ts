@@ -1,0 +1,234 @@
+import { Command } from 'commander';
+import { parse as parseCsv } from 'csv-parse/sync';
+import yaml from 'js-yaml';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Run } from '../../shared/run';
+import {
+  BurstScenario,
+  ConsolidationScenario,
+  describeIssues,
+  pickRun,
+  PlanError,
+  ResolveError,
+  runBurst,
+  runConsolidation,
+  runRefs,
+  type BurstOutcome,
+  type ConsolidationOutcome,
+  type Provenance,
+} from '../../shared/sim';
+import { RunStore } from '../lab/store';
+
+/** `isolab sim consolidate|burst FILE [--json]`: the simulator over a scenario file, fed by measured runs. */
+export function simCommand(): Command {
+  const sim = new Command('sim').description('Simulate what your measurements mean beyond one host: consolidation and scale-out under a spike');
+  sim
+    .command('consolidate')
+    .description('One VM per replica against containers packed onto VMs: VMs, containers per VM, utilization, monthly cost')
+    .argument('<file>', 'scenario file, YAML or JSON (see examples/sim/consolidate-9-to-4.yaml)')
+    .option('--json', 'print the plan as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const scenario = ConsolidationScenario.safeParse(await loadScenario(file, 'consolidation'));
+      if (!scenario.success) throw new ScenarioError(file, describeIssues(scenario.error));
+      const runs = await fetchRuns(runRefs(scenario.data));
+      const out = inFile(file, () => runConsolidation(scenario.data, runs));
+      process.stdout.write((o.json ? JSON.stringify(out, null, 2) : formatConsolidation(out)) + '\n');
+    });
+  sim
+    .command('burst')
+    .description('A request-level simulation of a load spike: instances, queue, waits, drops and cost per isolation model')
+    .argument('<file>', 'scenario file, YAML or JSON (see examples/sim/burst-spike.yaml)')
+    .option('--json', 'print the results, time series included, as JSON')
+    .action(async (file: string, o: { json?: boolean }) => {
+      const scenario = BurstScenario.safeParse(await loadScenario(file, 'burst'));
+      if (!scenario.success) throw new ScenarioError(file, describeIssues(scenario.error));
+      const runs = await fetchRuns(runRefs(scenario.data));
+      const out = inFile(file, () => runBurst(scenario.data, runs));
+      process.stdout.write((o.json ? JSON.stringify(out, null, 2) : formatBurst(out)) + '\n');
+    });
+  return sim;
+}
+
+/** A scenario file that cannot be used: the message names the file and the field. */
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+  constructor(file: string, detail: string) {
+    super(`${file}: ${detail.split('\n').join('; ')}`);
+  }
+}
+
+/** Problems the scenario's content causes (a size that fits nothing, a run that is not there) name the file. */
+function inFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PlanError || err instanceof ResolveError) throw new ScenarioError(file, err.message);
+    throw err;
+  }
+}
+
+/** Reads YAML or JSON (YAML is a superset); fills `kind` from the subcommand; inlines a CSV arrival curve. */
+export async function loadScenario(file: string, kind: 'consolidation' | 'burst'): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ScenarioError(file, code === 'ENOENT' ? 'no such file; check the path' : `cannot read it: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = yaml.load(text, { filename: file });
+  } catch (err) {
+    throw new ScenarioError(file, `not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ScenarioError(file, 'expected a mapping of fields at the top level (kind, services ... or arrivals, models ...)');
+  const obj = { ...(doc as Record<string, unknown>) };
+  obj.kind ??= kind;
+  if (obj.kind !== kind) throw new ScenarioError(file, `kind: this is a ${String(obj.kind)} scenario; run \`isolab sim ${obj.kind === 'burst' ? 'burst' : 'consolidate'} ${file}\``);
+  const arrivals = obj.arrivals as Record<string, unknown> | undefined;
+  if (arrivals && arrivals.kind === 'csv' && typeof arrivals.file === 'string') {
+    const csvFile = path.resolve(path.dirname(file), arrivals.file);
+    const { file: _ignored, ...rest } = arrivals;
+    obj.arrivals = { ...rest, points: await readRateCsv(csvFile) };
+  }
+  return obj;
+}
+
+/** A rate curve from CSV: two columns, seconds and requests per second; a header row is allowed. */
+export async function readRateCsv(file: string): Promise<{ tS: number; rate: number }[]> {
+  let records: string[][];
+  try {
+    records = parseCsv(await readFile(file, 'utf8'), { skip_empty_lines: true, trim: true, comment: '#' });
+  } catch (err) {
+    throw new ScenarioError(file, `arrivals.file: cannot read the CSV: ${(err as Error).message}`);
+  }
+  const rows = records.filter((r, i) => !(i === 0 && Number.isNaN(Number(r[0]))));
+  return rows.map((r, i) => {
+    const tS = Number(r[0]);
+    const rate = Number(r[1]);
+    if (r.length < 2 || !Number.isFinite(tS) || !Number.isFinite(rate)) {
+      throw new ScenarioError(file, `arrivals.file: row ${i + 1} should be "seconds,requests per second", got ${JSON.stringify(r.join(','))}`);
+    }
+    return { tS, rate };
+  });
+}
+
+/** The measured runs a scenario names, from the data directory (ISOLAB_DATA_DIR overrides it). */
+async function fetchRuns(refs: string[], store = new RunStore()): Promise<Map<string, Run>> {
+  const out = new Map<string, Run>();
+  if (refs.length === 0) return out;
+  const items = await store.list();
+  for (const ref of refs) {
+    const item = pickRun(ref, items);
+    if (item) out.set(ref, await store.get(item.id));
+  }
+  return out;
+}
+
+const money = (x: number, cur: string) => `${cur === 'USD' ? '$' : `${cur} `}${x.toFixed(2)}`;
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+const gib = (x: number) => `${x.toFixed(1)} GiB`;
+
+function provenanceLine(p: Provenance): string {
+  if (p.kind === 'measured') return `measured: run ${p.runId} (${p.model}): ${p.detail}`;
+  if (p.kind === 'reference') return `reference: ${p.detail}; source: ${p.source}`;
+  if (p.kind === 'assumption') return `assumption: ${p.detail}; ${p.source}`;
+  return `input: ${p.detail}`;
+}
+
+function tableRows(head: string[], body: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const row = (r: string[]) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [row(head), ...body.map(row)];
+}
+
+export function formatConsolidation({ plan, overheads, scenario }: ConsolidationOutcome): string {
+  const cur = plan.currency;
+  const a = plan.vmPerReplica.totals;
+  const b = plan.containers.totals;
+  const bySize = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${v} x ${k}`).join(', ');
+  const lines = [
+    scenario.name ?? 'Consolidation',
+    '',
+    ...tableRows(
+      ['', 'one VM per replica', 'containers on VMs'],
+      [
+        ['VMs', `${a.vmCount} (${bySize(a.bySize)})`, `${b.vmCount} (${bySize(b.bySize)})`],
+        ['instances', `${a.instances} VMs`, `${b.instances} containers`],
+        ['guest OS copies', String(a.guestOsCopies), String(b.guestOsCopies)],
+        ['overhead memory', gib(a.overheadMemoryGiB), gib(b.overheadMemoryGiB)],
+        ['overhead disk', gib(a.overheadDiskGiB), gib(b.overheadDiskGiB)],
+        ['vCPU utilization', pct(a.utilization.vcpu), pct(b.utilization.vcpu)],
+        ['memory utilization', pct(a.utilization.memory), pct(b.utilization.memory)],
+        ['monthly cost', money(a.monthlyCost, cur), money(b.monthlyCost, cur)],
+      ],
+    ),
+    '',
+    `  ${a.vmCount} VMs -> ${b.vmCount} VMs running ${b.instances} containers; monthly cost ${money(a.monthlyCost, cur)} -> ${money(b.monthlyCost, cur)} (${plan.changes.savingsPct >= 0 ? '-' : '+'}${Math.abs(plan.changes.savingsPct).toFixed(0)}%).`,
+    `  Host size ${plan.containers.hostSize}, headroom ${pct(scenario.headroom)}, at most ${scenario.spread.maxReplicasPerVm} replica(s) of a service per VM.`,
+    '',
+    '  containers per VM:',
+    ...plan.containers.vms.map(
+      (h) => `    VM ${h.index} ${h.size}: ${h.containers.map((c) => `${c.service}#${c.replica}`).join(' ')}  (vCPU ${pct(h.vcpuLoad)}, memory ${pct(h.memoryLoad)})`,
+    ),
+    '',
+    '  where the overheads come from:',
+    ...[...overheads.vm.provenance.map((p) => `    VM: ${provenanceLine(p)}`), ...overheads.container.provenance.map((p) => `    container: ${provenanceLine(p)}`)],
+  ];
+  if (plan.indicativePrices) lines.push('', '  Prices are indicative (Azure Retail Prices, eastus, Linux pay-as-you-go, 730 h a month); check current prices before deciding.');
+  return lines.join('\n');
+}
+
+const SPARK = ' ▁▂▃▄▅▆▇█';
+function spark(xs: number[], width = 60): string {
+  const step = Math.max(1, Math.ceil(xs.length / width));
+  const pts: number[] = [];
+  for (let i = 0; i < xs.length; i += step) pts.push(Math.max(...xs.slice(i, i + step)));
+  const max = Math.max(...pts, 1e-9);
+  return pts.map((x) => SPARK[Math.round((x / max) * (SPARK.length - 1))]).join('');
+}
+
+const secs = (s: number) => (!Number.isFinite(s) ? '–' : s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`);
+
+export function formatBurst(out: BurstOutcome): string {
+  const s = out.scenario;
+  const lines = [
+    s.name ?? 'Scale-out under load',
+    `  ${s.durationS} s, seed ${s.seed}, ${s.arrivals.kind} arrivals (~${Math.round(out.expectedArrivals)} expected), ${s.service.dist} service, concurrency ${s.concurrency}` +
+      (s.timeoutMs !== undefined ? `, queue timeout ${s.timeoutMs} ms` : '') +
+      (s.autoscaler ? `; autoscaler target ${pct(s.autoscaler.targetUtilization)}, every ${s.autoscaler.evaluationS} s, cooldown ${s.autoscaler.cooldownS} s, ${s.autoscaler.min}-${s.autoscaler.max} instances` : `; fixed ${s.instances} instances`),
+    '',
+    ...tableRows(
+      ['model', 'startup', 'served', 'dropped', 'p50 wait', 'p95 wait', 'p99 wait', 'peak inst.', 'inst.-hours', 'cost'],
+      out.models.map((m) => {
+        const r = m.result;
+        const startup = m.startup.dist === 'empirical' ? `measured n=${m.startup.samplesMs.length}` : m.startup.dist === 'deterministic' ? `${m.startup.valueMs} ms` : m.startup.dist;
+        return [
+          m.name,
+          startup,
+          String(r.served),
+          `${r.dropped} (${pct(r.arrivals ? r.dropped / r.arrivals : 0)})`,
+          secs(r.wait.p50S),
+          secs(r.wait.p95S),
+          secs(r.wait.p99S),
+          String(r.peakInstances),
+          r.instanceHours.toFixed(2),
+          `$${r.cost.toFixed(2)}`,
+        ];
+      }),
+    ),
+    '',
+    `  arrivals   ${spark(out.models[0].result.series.arrivals)}`,
+  ];
+  for (const m of out.models) {
+    lines.push(`  ${m.name}:`);
+    lines.push(`    ready    ${spark(m.result.series.ready)}  (max ${Math.max(...m.result.series.ready)})`);
+    lines.push(`    queue    ${spark(m.result.series.queue)}  (max ${Math.max(...m.result.series.queue)})`);
+  }
+  lines.push('', '  where the startup times come from:');
+  for (const m of out.models) lines.push(`    ${m.name}: ${provenanceLine(m.startupProvenance)}`);
+  lines.push('', `  Every model saw the same ${out.models[0].result.arrivals} arrivals and service times (seed ${s.seed}).`);
+  return lines.join('\n');
+}

@@ -1,0 +1,109 @@
+import yaml from 'js-yaml';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadScenario, simCommand } from '../../../electron/commands/sim';
+import { RunStore } from '../../../electron/lab/store';
+import { RUN_SCHEMA, type Run } from '../../../shared/run';
+import { BurstScenario, CLASSIC_CONSOLIDATION, ConsolidationScenario, SPIKE_BURST } from '../../../shared/sim';
+
+const examples = path.join(__dirname, '../../../examples/sim');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'isolab-sim-test-'));
+  process.env.ISOLAB_DATA_DIR = dir;
+});
+afterAll(async () => {
+  delete process.env.ISOLAB_DATA_DIR;
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs `sim ...` and returns what it printed on stdout. */
+async function sim(...args: string[]): Promise<string> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  try {
+    await simCommand().parseAsync(args, { from: 'user' });
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
+describe('the example files', () => {
+  it('are the built-in scenarios', async () => {
+    const c = yaml.load(await readFile(path.join(examples, 'consolidate-9-to-4.yaml'), 'utf8'));
+    expect(ConsolidationScenario.parse(c)).toEqual(ConsolidationScenario.parse(CLASSIC_CONSOLIDATION));
+    const b = yaml.load(await readFile(path.join(examples, 'burst-spike.yaml'), 'utf8'));
+    expect(BurstScenario.parse(b)).toEqual(BurstScenario.parse(SPIKE_BURST));
+  });
+
+  it('print the 9 -> 4 plan', async () => {
+    const out = await sim('consolidate', path.join(examples, 'consolidate-9-to-4.yaml'));
+    expect(out).toContain('9 VMs -> 4 VMs running 20 containers');
+    const json = JSON.parse(await sim('consolidate', path.join(examples, 'consolidate-9-to-4.yaml'), '--json'));
+    expect(json.plan.changes.vms).toEqual([9, 4]);
+  });
+});
+
+describe('scenario errors', () => {
+  const write = async (name: string, text: string) => {
+    const f = path.join(dir, name);
+    await writeFile(f, text);
+    return f;
+  };
+
+  it('name the file and the field', async () => {
+    const f = await write('bad.yaml', 'services:\n  - { name: a, replicas: 0, vcpu: 1, memoryGB: 2 }\n');
+    await expect(sim('consolidate', f)).rejects.toThrow(/bad\.yaml: services\.0\.replicas: .*services\.0: Unrecognized key: "memoryGB"/);
+    const g = await write('wrong-kind.yaml', 'kind: burst\n');
+    await expect(sim('consolidate', g)).rejects.toThrow(/kind: this is a burst scenario; run `isolab sim burst/);
+    await expect(sim('burst', path.join(dir, 'missing.yaml'))).rejects.toThrow(/missing\.yaml: no such file/);
+    const h = await write('yaml.yaml', 'a: [1, 2\n');
+    await expect(sim('burst', h)).rejects.toThrow(/not valid YAML or JSON/);
+    const both = await write('both.yaml', 'durationS: 10\narrivals: {kind: steady, rate: 1}\nservice: {dist: exponential, meanMs: 10}\ninstances: 1\nautoscaler: {targetUtilization: 0.5, evaluationS: 5, min: 1, max: 2}\nmodels: [{name: a, startup: {dist: deterministic, valueMs: 1}, pricePerInstanceHour: 0}]\n');
+    await expect(sim('burst', both)).rejects.toThrow(/autoscaler: give either autoscaler .* or instances/);
+  });
+
+  it('reads a CSV arrival curve beside the scenario', async () => {
+    await write('rates.csv', 't,rate\n0,5\n60,50\n');
+    const f = await write('csv.yaml', 'arrivals: {kind: csv, file: rates.csv}\n');
+    const doc = (await loadScenario(f, 'burst')) as { arrivals: unknown };
+    expect(doc.arrivals).toEqual({ kind: 'csv', points: [{ tS: 0, rate: 5 }, { tS: 60, rate: 50 }] });
+    await write('bad.csv', '0,5\nsoon,50\n');
+    const g = await write('badcsv.yaml', 'arrivals: {kind: csv, file: bad.csv}\n');
+    await expect(loadScenario(g, 'burst')).rejects.toThrow(/row 2 should be "seconds,requests per second"/);
+  });
+});
+
+describe('measured runs as inputs', () => {
+  it('take startup times from the newest complete run of a model', async () => {
+    const values = [300, 320, 310, 900];
+    const run: Run = {
+      schema: RUN_SCHEMA,
+      id: '20261126T120000000Z-container-runc-beef',
+      kind: 'bench',
+      model: 'container:runc',
+      status: 'complete',
+      startedAt: '2026-11-26T12:00:00.000Z',
+      environment: { host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 1 }, isolabVersion: '0.1.0' },
+      plan: {},
+      phaseOrder: ['create', 'start', 'firstOutput', 'exit', 'remove'],
+      samples: values.map((v, i) => ({ iteration: i + 1, warmup: i === 0, phases: {}, marks: { firstOutput: v, remove: v + 50 }, totalMs: v + 50 })),
+      summary: {},
+      notes: [],
+    };
+    await new RunStore().save(run);
+    const f = path.join(dir, 'measured.yaml');
+    await writeFile(
+      f,
+      'durationS: 60\narrivals: {kind: steady, rate: 5}\nservice: {dist: exponential, meanMs: 100}\ninstances: 2\nmodels: [{name: runc, startup: {measured: "container:runc"}, pricePerInstanceHour: 0.1}]\n',
+    );
+    const out = JSON.parse(await sim('burst', f, '--json'));
+    // The warmup sample is left out; the marks give the time to first output, not the total.
+    expect(out.models[0].startup).toEqual({ dist: 'empirical', samplesMs: [320, 310, 900] });
+    expect(out.models[0].startupProvenance).toMatchObject({ kind: 'measured', runId: run.id });
+  });
+});
