@@ -1,0 +1,152 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Client, ConnectConfig } from 'ssh2';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connect, HostKeyChangedError, type SshConnection } from '../../../electron/lab/remote/connect';
+import { mapLimit } from '../../../electron/lab/remote/fleet';
+import { REBOOT_COMMAND, rebootToSsh } from '../../../electron/lab/remote/reboot';
+import { BOOT_ID_COMMAND } from '../../../electron/lab/remote/probes';
+import { resolveHost } from '../../../electron/lab/remote/spec';
+
+// Pure logic with fakes: ProxyJump chaining, the reboot loop and the fleet limiter. The real protocol is
+// tested against OpenSSH in test/integration/ssh-*.test.ts.
+const KEY = Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl', 'base64');
+const OTHER = Buffer.from('AAAAC3NzaC1lZDI1NTE5AAAAIHWFYdMbNQMNz0fMMoyQdBBVo8/vNo4OqX+ZeLGVxdn2', 'base64');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'isolab-fake-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+class FakeClient extends EventEmitter {
+  config?: ConnectConfig;
+  forwards: [string, number][] = [];
+  ended = false;
+  constructor(private readonly hostKey: Buffer, readonly log: FakeClient[]) {
+    super();
+    log.push(this);
+  }
+  connect(config: ConnectConfig) {
+    this.config = config;
+    (config.hostVerifier as (k: Buffer, cb: (ok: boolean) => void) => void)(this.hostKey, (ok) => {
+      setImmediate(() => (ok ? this.emit('ready') : this.emit('error', new Error('Host denied (verification failed)'))));
+    });
+    return this;
+  }
+  forwardOut(_src: string, _sp: number, host: string, port: number, cb: (err: Error | undefined, s: PassThrough) => void) {
+    this.forwards.push([host, port]);
+    cb(undefined, new PassThrough());
+    return this;
+  }
+  end() {
+    this.ended = true;
+    return this;
+  }
+}
+
+describe('ProxyJump (fakes)', () => {
+  const config = `Host target\n  HostName inner.example.org\n  User app\n  ProxyJump edge,ops@mid.example.org:2022\nHost edge\n  HostName edge.example.org\n  User jump\n`;
+
+  it('connects hop by hop, each through the previous one, checking every host key', async () => {
+    const kh = path.join(dir, 'kh1');
+    writeFileSync(kh, `edge.example.org ssh-ed25519 ${KEY.toString('base64')}\n[mid.example.org]:2022 ssh-ed25519 ${KEY.toString('base64')}\ninner.example.org ssh-ed25519 ${KEY.toString('base64')}\n`);
+    const spec = await resolveHost('target', { configText: config, home: dir, localUser: 'me' });
+    const made: FakeClient[] = [];
+    const conn = await connect(spec, { home: dir, knownHostsFile: kh, agent: '', clientFactory: () => new FakeClient(KEY, made) as unknown as Client });
+    expect(made.map((c) => `${c.config!.username}@${c.config!.host}:${c.config!.port}`)).toEqual(['jump@edge.example.org:22', 'ops@mid.example.org:2022', 'app@inner.example.org:22']);
+    expect(made[0].config!.sock).toBeUndefined();
+    expect(made[1].config!.sock).toBeInstanceOf(PassThrough);
+    expect(made[0].forwards).toEqual([['mid.example.org', 2022]]);
+    expect(made[1].forwards).toEqual([['inner.example.org', 22]]);
+    conn.close();
+    expect(made.every((c) => c.ended)).toBe(true);
+  });
+
+  it('a changed key on a jump host stops the chain there', async () => {
+    const kh = path.join(dir, 'kh2');
+    writeFileSync(kh, `edge.example.org ssh-ed25519 ${OTHER.toString('base64')}\n`);
+    const spec = await resolveHost('target', { configText: config, home: dir, localUser: 'me' });
+    const made: FakeClient[] = [];
+    const err = await connect(spec, { home: dir, knownHostsFile: kh, agent: '', acceptNew: true, clientFactory: () => new FakeClient(KEY, made) as unknown as Client }).catch((e) => e);
+    expect(err).toBeInstanceOf(HostKeyChangedError);
+    expect(err.host).toBe('edge.example.org');
+    expect(made).toHaveLength(1);
+  });
+});
+
+/** A fake connection whose boot id and reboot behaviour a test sets. */
+function fakeConn(bootId: () => string, log: string[], rebootCode: number | null = null): SshConnection {
+  return {
+    spec: { name: 'h', host: 'h', port: 22, user: 'u', identityFiles: [], jumps: [], fromConfig: false },
+    connectMs: 1,
+    async exec(cmd: string) {
+      log.push(cmd);
+      if (cmd === BOOT_ID_COMMAND) return { stdout: bootId() + '\n', stderr: '', code: 0, ms: 1 };
+      if (cmd === REBOOT_COMMAND) return { stdout: '', stderr: rebootCode ? 'sudo: a password is required' : '', code: rebootCode, ms: 1 };
+      return { stdout: '', stderr: '', code: 127, ms: 1 };
+    },
+    close() {
+      log.push('close');
+    },
+  } as unknown as SshConnection;
+}
+
+describe('reboot-to-SSH (fakes)', () => {
+  it('waits through refused connections and the old boot, and times to the first exec on the new boot id', async () => {
+    let clock = 0;
+    const log: string[] = [];
+    let attempt = 0;
+    const r = await rebootToSsh(fakeConn(() => 'old', log), {
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
+      intervalMs: 1000,
+      reconnect: async () => {
+        attempt++;
+        if (attempt === 1) return fakeConn(() => 'old', log); // sshd not yet stopped
+        if (attempt < 4) throw new Error('connection refused');
+        return fakeConn(() => 'new', log);
+      },
+    });
+    expect(r).toMatchObject({ bootIdBefore: 'old', bootIdAfter: 'new', attempts: 4, rebootToSshMs: 3000 });
+    expect(log.filter((l) => l === REBOOT_COMMAND)).toHaveLength(1);
+  });
+
+  it('a refused reboot (no root, no passwordless sudo) fails at once with a way out', async () => {
+    await expect(rebootToSsh(fakeConn(() => 'old', [], 1), { reconnect: async () => fakeConn(() => 'x', []) })).rejects.toThrow(/passwordless sudo/);
+  });
+
+  it('gives up after the time limit when the host never comes back', async () => {
+    let clock = 0;
+    await expect(
+      rebootToSsh(fakeConn(() => 'old', []), {
+        now: () => clock,
+        sleep: async (ms) => void (clock += ms),
+        timeoutMs: 5000,
+        reconnect: async () => {
+          throw new Error('refused');
+        },
+      }),
+    ).rejects.toThrow(/did not answer over SSH within 5 s/);
+  });
+});
+
+describe('fleet limiter', () => {
+  it('never runs more than the limit at once, and one failure fails no other', async () => {
+    let running = 0;
+    let peak = 0;
+    const res = await mapLimit([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5 + (n % 3)));
+      running--;
+      if (n === 4) throw new Error('host 4 is down');
+      return n * 10;
+    });
+    expect(peak).toBe(3);
+    expect(res.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect((res[6] as PromiseFulfilledResult<number>).value).toBe(70);
+  });
+  it('refuses a limit below 1', async () => {
+    await expect(mapLimit([1], 0, async (x) => x)).rejects.toThrow(/at least 1/);
+  });
+});
