@@ -1,68 +1,25 @@
 import AxeBuilder from '@axe-core/playwright';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab as LabClass } from '../../electron/lab/lab';
-import type { Served } from '../../electron/serve';
+import { OUT, startBrowserMode, type BrowserMode } from './browserMode';
 
 /**
  * The renderer end to end: browser mode served in-process over a real Lab (real dockerd), driven by the
  * system Chromium. `npm run build` must have run first (the test command does it).
  */
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const RENDERER = path.join(ROOT, 'dist/renderer');
-const OUT = path.join(ROOT, 'test-output/e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-let dataDir: string;
-let profileDir: string;
-let lab: LabClass;
-let served: Served;
-let context: BrowserContext;
-
+let bm: BrowserMode;
 beforeAll(async () => {
-  if (!existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`${RENDERER} is missing: run \`npm run build\` before the e2e tests`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`apt-get install chromium\``);
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'isolab-e2e-data-'));
-  profileDir = await mkdtemp(path.join(os.tmpdir(), 'isolab-e2e-chromium-'));
-  await mkdir(OUT, { recursive: true });
-  // The Lab reads ISOLAB_DATA_DIR when it is built: set it first, import after.
-  process.env.ISOLAB_DATA_DIR = dataDir;
-  const { Lab } = await import('../../electron/lab/lab');
-  const { serve } = await import('../../electron/serve');
-  lab = new Lab('browser');
-  await lab.init();
-  served = await serve({ lab, rendererDir: RENDERER, port: 0 });
-  // A persistent context is how playwright takes a fresh --user-data-dir; `headless` adds --headless.
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1360, height: 900 },
-    colorScheme: 'light',
-    locale: 'en-GB',
-  });
+  bm = await startBrowserMode();
 });
-
 afterAll(async () => {
-  await context?.close();
-  await lab?.shutdown();
-  await served?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  await bm?.close();
 });
 
-async function newPage(url: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(url);
-  return { page, errors };
-}
+// The Lab runs in this process, so its containers carry this pid; other sessions' containers on the same
+// engine (parallel integration tests) are not this test's business.
+const managedContainers = async () =>
+  (await bm.lab.docker()).docker.listContainers({ all: true, filters: { label: ['isolab.managed=true', `isolab.owner-pid=${process.pid}`] } });
 
 /** WCAG 2 A/AA as axe checks them (contrast included) on what the page shows now. */
 async function axeViolations(page: Page): Promise<string[]> {
@@ -72,7 +29,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 describe('isolab in Chromium through browser mode', () => {
   it('runs a 3-iteration container benchmark from the UI and shows its result', async () => {
-    const { page, errors } = await newPage(`${served.url}#/bench`);
+    const { page, errors } = await bm.open(`${bm.served.url}#/bench`);
     await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
 
     await page.getByTestId('target').selectOption('containers');
@@ -117,7 +74,7 @@ describe('isolab in Chromium through browser mode', () => {
     await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'charts-linear.png') });
 
     // The run is listed; French formats its numbers and dates for France.
-    await page.goto(`${served.url}#/runs`);
+    await page.goto(`${bm.served.url}#/runs`);
     const rows = page.getByTestId('runs-table').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('container:');
@@ -129,14 +86,40 @@ describe('isolab in Chromium through browser mode', () => {
     await page.getByTestId('language').selectOption('en');
 
     expect(errors).toEqual([]);
-    const { docker } = await lab.docker();
-    expect(await docker.listContainers({ all: true, filters: { label: ['isolab.managed=true'] } })).toEqual([]);
+    expect(await managedContainers()).toEqual([]);
+    await page.close();
+  });
+
+  it('cancels a run from the UI, keeps what was measured, and leaves no container behind', async () => {
+    const { page, errors } = await bm.open(`${bm.served.url}#/bench`);
+    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
+    await page.getByTestId('iterations').fill('500');
+    await page.getByTestId('warmup').fill('0');
+    await page.getByTestId('run').click();
+    // Cancel once a few timed iterations are in, so the partial result has samples to show.
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 60_000 }).toMatch(/Iteration\s*3 of 500/);
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('result').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await page.getByTestId('status').first().textContent()).toBe('cancelled');
+    expect(await page.getByTestId('summary-table').locator('tbody tr').count()).toBe(6);
+    expect(await managedContainers()).toEqual([]);
+
+    // Delete it from the Runs page, through the confirm step.
+    await page.goto(`${bm.served.url}#/runs`);
+    const rows = page.getByTestId('runs-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    const row = rows.filter({ hasText: 'cancelled' });
+    await row.getByRole('button', { name: /delete run/i }).click();
+    await row.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('complete');
+    expect(errors).toEqual([]);
     await page.close();
   });
 
   it('refuses a wrong token and says so on the page', async () => {
-    const wrong = served.url.replace(/token=[^&#]+/, 'token=not-the-token');
-    const { page } = await newPage(`${wrong}#/bench`);
+    const wrong = bm.served.url.replace(/token=[^&#]+/, 'token=not-the-token');
+    const { page } = await bm.open(`${wrong}#/bench`);
     const banner = page.getByTestId('engine-error');
     await banner.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await banner.textContent()).toContain('cannot reach the isolab server');
@@ -147,10 +130,10 @@ describe('isolab in Chromium through browser mode', () => {
   });
 
   it('hides Run, Cancel and Delete from a read-only viewer (?audience=1)', async () => {
-    const { page } = await newPage(served.url.replace('?', '?audience=1&') + '#/runs');
+    const { page } = await bm.open(bm.served.url.replace('?', '?audience=1&') + '#/runs');
     await page.getByTestId('runs-table').waitFor({ state: 'visible' });
     expect(await page.getByRole('button', { name: /delete/i }).count()).toBe(0);
-    await page.goto(served.url.replace('?', '?audience=1&') + '#/bench');
+    await page.goto(bm.served.url.replace('?', '?audience=1&') + '#/bench');
     await page.getByText('Read-only viewer').waitFor();
     expect(await page.getByTestId('run').count()).toBe(0);
     await page.close();

@@ -34,7 +34,7 @@ export function BenchForm({ values, onChange, errors, info, disabled }: Props) {
       <label className="field">
         <span>{t('runtime.label')}</span>
         <select value={values.runtime} disabled={!containers} onChange={(e) => set('runtime', e.target.value)} data-testid="runtime">
-          <option value="">{t('runtime.default', { name: engine?.defaultRuntime ?? 'runc' })}</option>
+          <option value="">{engine?.defaultRuntime ? t('runtime.default', { name: engine.defaultRuntime }) : t('runtime.defaultUnknown')}</option>
           {(engine?.runtimes ?? []).map((r) => (
             <option key={r} value={r}>
               {r}

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Lab } from '../../electron/lab/lab';
+import type { Served } from '../../electron/serve';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const RENDERER = path.join(ROOT, 'dist/renderer');
+export const OUT = path.join(ROOT, 'test-output/e2e');
+const CHROMIUM = '/usr/bin/chromium';
+// The team's flags; `headless: true` adds --headless, and a persistent context is playwright's --user-data-dir.
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface BrowserMode {
+  lab: Lab;
+  served: Served;
+  context: BrowserContext;
+  /** Opens a page and collects its uncaught errors. */
+  open(url: string): Promise<{ page: Page; errors: string[] }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Browser mode in this process (a Lab on a fresh temp data dir, serve() on a free port) and a fresh Chromium
+ * profile. ISOLAB_DATA_DIR is set before the Lab is imported, as the Lab reads it when it is built.
+ */
+export async function startBrowserMode(): Promise<BrowserMode> {
+  if (!existsSync(path.join(RENDERER, 'index.html'))) throw new Error(`${RENDERER} is missing: run \`npm run build\` before the e2e tests`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: \`apt-get install chromium\``);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'isolab-e2e-data-'));
+  const profileDir = await mkdtemp(path.join(os.tmpdir(), 'isolab-e2e-chromium-'));
+  await mkdir(OUT, { recursive: true });
+  process.env.ISOLAB_DATA_DIR = dataDir;
+  const { Lab } = await import('../../electron/lab/lab');
+  const { serve } = await import('../../electron/serve');
+  const lab = new Lab('browser');
+  await lab.init();
+  const served = await serve({ lab, rendererDir: RENDERER, port: 0 });
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1360, height: 900 },
+    colorScheme: 'light',
+    locale: 'en-GB',
+  });
+  return {
+    lab,
+    served,
+    context,
+    async open(url) {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(url);
+      return { page, errors };
+    },
+    async close() {
+      await context.close().catch(() => {});
+      await lab.shutdown();
+      await served.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+}
