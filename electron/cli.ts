@@ -32,6 +32,7 @@ export function buildCli(): Command {
   for (const [target, description] of [
     ['containers', 'containers through the Docker engine, with the host process as the floor in the same run'],
     ['process', 'the probe program straight on the host: the floor'],
+    ['vm', "a real QEMU guest (isolab's kit: a distribution kernel + its own initramfs) from spawn to SSH ready and power-off, with its footprint"],
   ] as const) {
     bench
       .command(target)
@@ -42,9 +43,15 @@ export function buildCli(): Command {
       .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2)
       .option('--no-baseline', 'skip the process floor measured in the same run')
       .option('--json', 'print the Run document on stdout (progress stays on stderr)')
-      .action((o) => runBenchCommand({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline }, o.json));
+      .action((o) => runBenchCommand({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline, ...(target === 'vm' ? { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt } : {}) }, o.json));
   }
 
+  bench.commands
+    .find((c) => c.name() === 'vm')!
+    .option('--memory <mib>', 'guest memory in MiB', int('--memory', 64), 256)
+    .addOption(new Option('--accel <name>', 'accelerator: auto tests KVM/HVF/WHPX with a short boot and falls back to TCG').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
+    .option('--kernel <path>', 'guest kernel (vmlinuz); default: a cached one, else the host\'s /boot/vmlinuz-*')
+    .option('--allow-apt', "let isolab fetch Debian's cloud kernel with `apt-get download` (nothing is installed) when no kernel is found");
   bench.addCommand(benchHostCommand());
 
   const runs = program.command('runs').description('The runs saved in the data directory');
@@ -141,7 +148,7 @@ function progress(lab: Lab): { stop(): void } {
       bar.start(e.total, 0, { model: e.model, phase: 'preparing' });
       started = true;
     } else if (e.type === 'progress' && started) {
-      bar.update(e.phase === 'remove' || e.phase === 'exit' ? e.iteration : e.iteration - 1, { model: `${e.model}${e.warmup ? ' (warmup)' : ''}`, phase: e.phase });
+      bar.update(e.phase === 'remove' || e.phase === 'exit' || e.phase === 'shutdown' ? e.iteration : e.iteration - 1, { model: `${e.model}${e.warmup ? ' (warmup)' : ''}`, phase: e.phase });
     }
   });
   return {

@@ -8,7 +8,7 @@ import { hostEvents, hostMethods } from './api-hosts';
  * these schemas before it acts (a renderer is never trusted).
  */
 
-export const BenchTarget = z.enum(['containers', 'process']);
+export const BenchTarget = z.enum(['containers', 'process', 'vm']);
 export type BenchTarget = z.infer<typeof BenchTarget>;
 
 /** Image references as Docker accepts them; anything else is refused before it reaches the engine. */
@@ -27,6 +27,14 @@ export const BenchRequest = z.object({
   warmup: z.number().int().min(0).max(1_000).default(2),
   /** Measure the process baseline (the floor) in the same run; on by default for containers. */
   baseline: z.boolean().default(true),
+  /** VM target: guest memory in MiB (256 when left out). */
+  memoryMiB: z.number().int().min(64).max(65536).optional(),
+  /** VM target: the accelerator; `auto` tries the host's (KVM, HVF, WHPX) with a test boot, else TCG. */
+  accel: z.enum(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).optional(),
+  /** VM target: a guest kernel image (vmlinuz) of the user's choice. */
+  kernel: z.string().min(1).max(4096).optional(),
+  /** VM target: consent to fetch Debian's cloud kernel with `apt-get download` when none is found. */
+  allowApt: z.boolean().optional(),
 });
 export type BenchRequest = z.input<typeof BenchRequest>;
 export type BenchPlan = z.output<typeof BenchRequest>;

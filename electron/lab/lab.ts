@@ -10,6 +10,7 @@ import { newRunId, RunStore } from './store';
 import { ContainerTarget } from './targets/container';
 import { ProcessTarget } from './targets/process';
 import type { Target } from './targets/target';
+import { QemuTarget, sweepVms, vmModelProvider } from './vm';
 import { HostService } from './remote/service';
 import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectRequest, SavedHost } from '../../shared/api-hosts';
 
@@ -36,6 +37,7 @@ export class Lab {
 
   /** Sweep what a crashed isolab left (containers of dead owners). A missing engine is not an error here. */
   async init(): Promise<{ sweptContainers: string[] }> {
+    await sweepVms(this.root).catch(() => []);
     try {
       const conn = await this.docker();
       return { sweptContainers: await sweepContainers(conn.docker) };
@@ -96,7 +98,7 @@ export class Lab {
   }
 
   private launch(plan: BenchPlan): { runId: string; done: Promise<Run> } {
-    const runId = newRunId(plan.target === 'process' ? 'process' : `container-${plan.runtime ?? 'engine'}`);
+    const runId = newRunId(plan.target === 'process' || plan.target === 'vm' ? plan.target : `container-${plan.runtime ?? 'engine'}`);
     const abort = new AbortController();
     const done = (async () => {
       const { target, baseline } = await this.targetsFor(plan, runId);
@@ -124,6 +126,11 @@ export class Lab {
   }
 
   private async targetsFor(plan: BenchPlan, runId: string): Promise<{ target: Target; baseline?: Target }> {
+    if (plan.target === 'vm') {
+      if ((plan as { workload?: unknown }).workload) throw new Error('the vm target times its own boot to SSH; workloads are not supported for vm yet (drop the workload)');
+      const vm = new QemuTarget({ runId, root: this.root, memoryMiB: plan.memoryMiB, accel: plan.accel, kernel: plan.kernel, allowApt: plan.allowApt });
+      return { target: vm, baseline: plan.baseline ? new ProcessTarget() : undefined };
+    }
     if (plan.target === 'process') return { target: new ProcessTarget() };
     const conn = await this.docker();
     return {

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BUSYBOX_HELP, findStaticBusybox } from '../images/busybox';
+import { cacheDir } from '../paths';
+import { initramfsImage } from './cpio';
+import { GUEST_INIT } from './guest-init';
+import { guestModuleName, initramfsEntries, lddClosure } from './initramfs';
+import { findKernel, type KernelSource } from './kernel';
+import { findTool, generateClientKey, generateHostKey } from './keys';
+import { GUEST_MODULES, planModules, readModule } from './modules';
+
+/** Bump when the kit's layout or the way it is built changes: every cached kit is then rebuilt. */
+export const KIT_VERSION = '1';
+
+export interface VmKit {
+  dir: string;
+  hash: string;
+  vmlinuz: string;
+  initramfs: string;
+  kernelVersion: string;
+  kernelSource: KernelSource;
+  /** Modules loaded at boot, in order (empty when the kernel has virtio built in). */
+  modules: string[];
+  hostKeyPublic: string;
+  hostKeyFingerprint: string;
+  clientKey: string;
+  sizes: { kernelBytes: number; initramfsBytes: number };
+  built: boolean;
+}
+
+export interface EnsureKitOptions {
+  /** isolab's data directory. */
+  root: string;
+  kernel?: string;
+  allowApt?: boolean;
+  log?: (line: string) => void;
+}
+
+interface Manifest extends Omit<VmKit, 'dir' | 'built' | 'clientKey'> {
+  kitVersion: string;
+}
+
+/**
+ * The VM kit: a guest kernel plus an initramfs isolab builds itself (static busybox, an init that prints
+ * markers, dropbear with its libraries, a host key generated here, virtio modules in dependency order).
+ * Cached under cache/vm/kit-HASH, where HASH covers every input; a changed input builds a new kit.
+ */
+export async function ensureVmKit(o: EnsureKitOptions): Promise<VmKit> {
+  const log = o.log ?? (() => {});
+  const kernel = await findKernel({ kernel: o.kernel, root: o.root, allowApt: o.allowApt, log });
+  const bb = await findStaticBusybox();
+  if (!bb.path) throw new Error(`the VM kit needs a static busybox: ${BUSYBOX_HELP}`);
+  const dropbear = await findTool([process.env.ISOLAB_DROPBEAR ?? 'dropbear'].filter(Boolean));
+  const dropbearkey = await findTool(['dropbearkey']);
+  if (!dropbear || !dropbearkey) {
+    throw new Error('the VM kit needs dropbear and dropbearkey for the guest\'s SSH server: install them (Debian/Ubuntu: `sudo apt-get install dropbear-bin`; Fedora: `sudo dnf install dropbear`)');
+  }
+  const libraries = await lddClosure(dropbear);
+
+  let modules: { rel: string; abs: string }[] = [];
+  const plan = kernel.modulesDir ? await planModules(kernel.modulesDir, GUEST_MODULES) : undefined;
+  if (plan) modules = plan.order.map((rel) => ({ rel, abs: path.join(kernel.modulesDir!, rel) }));
+  else log(`no modules found for kernel ${kernel.version}; assuming virtio and virtio_net are built in`);
+
+  const h = createHash('sha256');
+  h.update(`kit ${KIT_VERSION}\n${GUEST_INIT}\n${kernel.version}\n`);
+  for (const f of [kernel.vmlinuz, bb.path, dropbear, ...libraries.map(([, host]) => host), ...modules.map((m) => m.abs)]) {
+    h.update(f + '\0').update(await readFile(f));
+  }
+  const hash = h.digest('hex').slice(0, 16);
+  const base = path.join(cacheDir(o.root), 'vm');
+  const dir = path.join(base, `kit-${hash}`);
+
+  const existing = await readManifest(dir);
+  if (existing) return { ...existing, dir, clientKey: await readFile(path.join(dir, 'client_key'), 'utf8'), built: false };
+
+  log(`building the VM kit for kernel ${kernel.version} (${kernel.source})`);
+  await mkdir(base, { recursive: true });
+  const tmp = await mkdtemp(path.join(base, '.kit-'));
+  try {
+    const hostKey = await generateHostKey(dropbearkey, path.join(tmp, 'host_key'));
+    const client = generateClientKey();
+    const mods: [string, Buffer][] = [];
+    for (const m of modules) mods.push([guestModuleName(m.rel), await readModule(m.abs)]);
+    const image = initramfsImage(
+      await initramfsEntries({ busybox: bb.path, dropbear, libraries, hostKey: hostKey.dropbearKey, authorizedKey: client.publicLine, modules: mods }),
+    );
+    await writeFile(path.join(tmp, 'initramfs.cpio.gz'), image);
+    await writeFile(path.join(tmp, 'client_key'), client.privateKey, { mode: 0o600 });
+    const manifest: Manifest = {
+      kitVersion: KIT_VERSION,
+      hash,
+      vmlinuz: kernel.vmlinuz,
+      initramfs: path.join(dir, 'initramfs.cpio.gz'),
+      kernelVersion: kernel.version,
+      kernelSource: kernel.source,
+      modules: mods.map(([n]) => n),
+      hostKeyPublic: hostKey.publicLine,
+      hostKeyFingerprint: hostKey.fingerprint,
+      sizes: { kernelBytes: (await stat(kernel.vmlinuz)).size, initramfsBytes: image.length },
+    };
+    await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    try {
+      await rename(tmp, dir);
+    } catch (err) {
+      // Another isolab built the same kit at the same moment: use theirs.
+      if (!(await readManifest(dir))) throw err;
+      await rm(tmp, { recursive: true, force: true });
+    }
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const m = (await readManifest(dir))!;
+  return { ...m, dir, clientKey: await readFile(path.join(dir, 'client_key'), 'utf8'), built: true };
+}
+
+async function readManifest(dir: string): Promise<Manifest | undefined> {
+  try {
+    const m = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    return m.kitVersion === KIT_VERSION ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
