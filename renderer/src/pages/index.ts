@@ -2,6 +2,8 @@ import type { ComponentType } from 'react';
 import { icons } from '../shell/icons';
 import { BenchPage } from './bench/BenchPage';
 import { RunsPage } from './runs/RunsPage';
+import { SimulatePage } from './SimulatePage';
+import { simulateIcon } from '../sim/icon';
 
 /** What a page gets from the router: the hash's segments after its id (#/runs/<id> gives ['<id>']). */
 export interface PageProps {
@@ -22,4 +24,5 @@ export interface PageEntry {
 export const pages: PageEntry[] = [
   { id: 'bench', label: 'bench:title', icon: icons.gauge, component: BenchPage },
   { id: 'runs', label: 'runs:title', icon: icons.list, component: RunsPage },
+  { id: 'simulate', label: 'sim:title', icon: simulateIcon, component: SimulatePage },
 ];
