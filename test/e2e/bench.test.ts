@@ -79,6 +79,11 @@ describe('isolab in Chromium through browser mode', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('container:');
     await page.screenshot({ path: path.join(OUT, 'runs.png'), fullPage: true });
+    await rows.first().getByRole('link').click();
+    await page.getByTestId('result').waitFor({ state: 'visible' });
+    expect(page.url()).toMatch(/#\/runs\/\d{8}T/);
+    expect(await page.locator('[data-testid^=chart-]').count()).toBe(6);
+    await page.goBack();
     await page.getByTestId('language').selectOption('fr');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Mesures');
     expect(await rows.first().locator('td.num').nth(1).textContent()).toMatch(/^\d+(,\d+)?\u202fms$/);
@@ -114,6 +119,23 @@ describe('isolab in Chromium through browser mode', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('complete');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows why a run failed (an image that is not on the engine)', async () => {
+    const { page } = await bm.open(`${bm.served.url}#/bench`);
+    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
+    await page.getByLabel('Image').fill('isolab-e2e/not-on-this-engine:1');
+    await page.getByTestId('iterations').fill('2');
+    await page.getByTestId('run').click();
+    // The engine's reason, whole, whether it comes with the saved run or only with the run-finished event.
+    const alert = page.getByRole('alert').filter({ hasText: 'is not on this engine' });
+    await alert.first().waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await alert.first().textContent()).toContain('docker pull isolab-e2e/not-on-this-engine:1');
+    expect(await page.getByTestId('summary-table').count()).toBe(0);
+    expect(await page.getByTestId('run').isEnabled()).toBe(true);
+    await page.screenshot({ path: path.join(OUT, 'failed.png') });
+    expect(await managedContainers()).toEqual([]);
     await page.close();
   });
 

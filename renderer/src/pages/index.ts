@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { icons } from '../shell/icons';
 import { BenchPage } from './bench/BenchPage';
 import { RunsPage } from './runs/RunsPage';
+import { HostsPage } from './HostsPage';
 import { SimulatePage } from './SimulatePage';
 import { simulateIcon } from '../sim/icon';
 
@@ -24,5 +25,6 @@ export interface PageEntry {
 export const pages: PageEntry[] = [
   { id: 'bench', label: 'bench:title', icon: icons.gauge, component: BenchPage },
   { id: 'runs', label: 'runs:title', icon: icons.list, component: RunsPage },
+  { id: 'hosts', label: 'hosts:title', icon: 'M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01', component: HostsPage },
   { id: 'simulate', label: 'sim:title', icon: simulateIcon, component: SimulatePage },
 ];

@@ -55,14 +55,27 @@ export function ResultView({ run, showOpenLink = false }: { run: Run; showOpenLi
       )}
       <RatioCard run={run} />
       <Notes notes={run.notes} />
-      <DistributionGrid run={run} />
+      {timed === 0 ? (
+        <p className="card muted">{t('noSamples')}</p>
+      ) : (
+        <>
+          <DistributionGrid run={run} />
+          <Summary run={run} />
+        </>
+      )}
+      <EnvironmentCard env={run.environment} />
+    </article>
+  );
+}
+
+function Summary({ run }: { run: Run }) {
+  const { t } = useTranslation('result');
+  return (
       <section className="card" aria-labelledby="summary-title">
         <h2 id="summary-title">{t('summary')}</h2>
         <SummaryTable caption={run.model} order={run.phaseOrder} summary={run.summary} testId="summary-table" />
         {run.baseline && <SummaryTable caption={t('baselineLabel', { model: run.baseline.model })} order={run.baseline.phaseOrder} summary={run.baseline.summary} testId="baseline-table" />}
         <p className="muted small">{t('tableNote')}</p>
       </section>
-      <EnvironmentCard env={run.environment} />
-    </article>
   );
 }

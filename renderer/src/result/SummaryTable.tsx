@@ -39,7 +39,7 @@ export function SummaryTable({ caption, order, summary, testId }: { caption: str
                 <td>{`${f.num(s.min)} … ${f.num(s.max)}`}</td>
                 <td>{f.num(s.p95)}</td>
                 <td>{f.num(s.p99)}</td>
-                <td title={s.outliers.length ? t('table.outlierIterations', { list: s.outliers.join(', ') }) : undefined}>{s.outliers.length ? `${s.outliers.length} (#${s.outliers.join(', #')})` : '0'}</td>
+                <td title={s.outliers.length ? t('table.outlierIterations', { list: s.outliers.join(', ') }) : undefined}>{outliers(s.outliers)}</td>
               </tr>
             );
           })}
@@ -47,4 +47,11 @@ export function SummaryTable({ caption, order, summary, testId }: { caption: str
       </table>
     </div>
   );
+}
+
+/** The count, and which iterations while the list is short; the full list is in the cell's title. */
+function outliers(ids: number[]): string {
+  if (ids.length === 0) return '0';
+  const shown = ids.slice(0, 3).map((i) => `#${i}`).join(', ');
+  return `${ids.length} (${shown}${ids.length > 3 ? ', …' : ''})`;
 }

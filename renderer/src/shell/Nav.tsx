@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { PageEntry } from '../pages';
 import { href } from '../router';
+import { AppVersion } from './AppVersion';
 import { Icon } from './Icon';
 
 export function Nav({ pages, current }: { pages: PageEntry[]; current: string }) {
@@ -17,6 +18,7 @@ export function Nav({ pages, current }: { pages: PageEntry[]; current: string })
           </li>
         ))}
       </ul>
+      <AppVersion />
     </nav>
   );
 }

@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useState } from 'react';
+import '../hosts/hosts.css';
+import { useTranslation } from 'react-i18next';
+import type { HostListItem } from '../../../shared/api-hosts';
+import type { RunListItem } from '../../../shared/run';
+import { useFormat } from '../format';
+import { AddHostForm } from '../hosts/AddHostForm';
+import { HostCard } from '../hosts/HostCard';
+import { useLab } from '../lab/LabContext';
+import type { PageProps } from '.';
+
+/** Remote hosts over SSH: the ones in ~/.ssh/config and the ones added here; test, probe, compare. */
+export function HostsPage(_: PageProps) {
+  const { t } = useTranslation('hosts');
+  const f = useFormat();
+  const { api, readOnly } = useLab();
+  const [hosts, setHosts] = useState<HostListItem[]>();
+  const [runs, setRuns] = useState<RunListItem[]>([]);
+  const [error, setError] = useState<string>();
+
+  const refresh = useCallback(() => {
+    api.listHosts().then(setHosts, (err: Error) => setError(err.message));
+    api.listRuns().then(setRuns, () => undefined);
+  }, [api]);
+  useEffect(refresh, [refresh]);
+  useEffect(() => api.onEvent((e) => e.type === 'run-finished' && refresh()), [api, refresh]);
+
+  // Host runs beside local runs of the same kind of measurement: the newest of each model.
+  const newest = new Map<string, RunListItem>();
+  for (const r of runs) if (r.status === 'complete' && !newest.has(r.model)) newest.set(r.model, r);
+  const compare = [...newest.values()].filter((r) => r.medianTotalMs !== undefined).sort((a, b) => (a.medianTotalMs ?? 0) - (b.medianTotalMs ?? 0));
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('title')}</h1>
+        <p className="muted">{t('intro')}</p>
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {!readOnly && (
+        <AddHostForm
+          onSave={async (h) => {
+            await api.saveHost(h);
+            refresh();
+          }}
+        />
+      )}
+      {hosts?.length === 0 && <p className="muted">{t('empty')}</p>}
+      {hosts?.map((h) => (
+        <HostCard
+          key={h.name}
+          host={h}
+          readOnly={readOnly}
+          onRemove={() => {
+            void api.removeHost(h.name).then(refresh);
+          }}
+        />
+      ))}
+      {compare.length > 0 && (
+        <section className="card">
+          <h2>{t('compare.title')}</h2>
+          <p className="muted small">{t('compare.intro')}</p>
+          <table className="num-table hosts-compare">
+            <thead>
+              <tr>
+                <th scope="col">{t('compare.model')}</th>
+                <th scope="col">{t('compare.where')}</th>
+                <th scope="col">{t('compare.median')}</th>
+                <th scope="col">{t('compare.n')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {compare.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <a href={`#/runs/${r.id}`}>{r.model}</a>
+                  </td>
+                  <td>{r.model.startsWith('host:') ? t('compare.remote') : t('compare.local')}</td>
+                  <td>{f.ms(r.medianTotalMs)}</td>
+                  <td>{r.iterations}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}

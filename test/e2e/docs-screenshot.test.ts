@@ -1,0 +1,30 @@
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUT, ROOT, startBrowserMode, type BrowserMode } from './browserMode';
+
+/**
+ * The README's screenshot, from a run long enough to show real distributions. Not part of the suite (it
+ * takes a minute and writes into docs/): `ISOLAB_DOCS_SCREENSHOT=1 npx vitest run --project e2e docs-screenshot`.
+ */
+const enabled = process.env.ISOLAB_DOCS_SCREENSHOT === '1';
+let bm: BrowserMode | undefined;
+beforeAll(async () => {
+  if (enabled) bm = await startBrowserMode();
+});
+afterAll(async () => {
+  await bm?.close();
+});
+
+describe.runIf(enabled)('docs screenshot', () => {
+  it('captures the Bench page with a 20-iteration result', async () => {
+    const { page } = await bm!.open(`${bm!.served.url}#/bench`);
+    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
+    await page.getByTestId('iterations').fill('20');
+    await page.getByTestId('run').click();
+    await page.getByTestId('result').waitFor({ state: 'visible', timeout: 170_000 });
+    const file = path.join(OUT, 'docs-bench-light.png');
+    await page.screenshot({ path: file, fullPage: true });
+    await copyFile(file, path.join(ROOT, 'docs/screenshots/isolab-bench.png'));
+  });
+});
