@@ -209,4 +209,20 @@ describe('isolab bench vm through the Lab', () => {
     expect(run.notes.join(' ')).toMatch(/emulation/);
     expect((await lab.getRun(run.id)).status).toBe('complete');
   });
+
+  it('cancelled mid-boot: the run says cancelled and no QEMU of it survives', async () => {
+    const lab = new Lab('cli', data.dir);
+    const abort = new AbortController();
+    let runId = '';
+    const off = lab.onEvent((e) => {
+      if (e.type === 'run-started') runId = e.runId;
+      if (e.type === 'progress' && e.phase === 'init') abort.abort();
+    });
+    const run = await lab.bench({ target: 'vm', iterations: 3, warmup: 0, kernel, accel: 'tcg', baseline: false }, abort.signal);
+    off();
+    expect(run.status).toBe('cancelled');
+    expect(runId).toBe(run.id);
+    expect(processesWith(`-name isolab-${run.id}`)).toEqual([]);
+    expect(readdirSync(liveDir(data.dir)).filter((d) => d.startsWith(run.id))).toEqual([]);
+  });
 });

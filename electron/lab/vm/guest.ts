@@ -48,6 +48,9 @@ export interface RunningGuest {
 
 const PORT_RETRIES = 3;
 
+/** A VM's id: its run's id (safe characters only: it goes into QEMU's -name) and a random suffix. */
+export const vmIdFor = (runId: string) => `${runId.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${randomBytes(3).toString('hex')}`;
+
 /**
  * Boots one guest and times it to SSH ready: QEMU's serial console gives spawn, firmware, kernel, init and
  * ready; `ssh` ends with the first successful exec over SSH with the host key verified. On any failure or
@@ -56,7 +59,7 @@ const PORT_RETRIES = 3;
 export async function startGuest(o: GuestOptions): Promise<RunningGuest> {
   for (let attempt = 1; ; attempt++) {
     if (o.signal.aborted) throw new CancelledError();
-    const vm = await claimVm(o.root, o.runId, `${o.runId}-${randomBytes(3).toString('hex')}`.slice(-60));
+    const vm = await claimVm(o.root, o.runId, vmIdFor(o.runId));
     const port = await freePort();
     const q = bootQemu({ qemu: o.qemu, vm, kit: o.kit, accel: o.accel, memoryMiB: o.memoryMiB, mode: 'run', sshPort: port, signal: o.signal, onPhase: o.onPhase as (p: BootPhase) => void, onLine: o.onLine });
     try {
