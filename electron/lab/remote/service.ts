@@ -204,8 +204,11 @@ export class HostService {
    * with consent, time fresh connections, then the container suite on the host's engine over the same
    * connection. Returns the host run, and the container run when asked.
    */
-  async benchHost(request: HostBenchRequest, ia: Interaction = {}, runId = newRunId(`host-${request.target}`)): Promise<Run[]> {
-    const plan = HostBenchRequest.parse(request);
+  async benchHost(request: HostBenchRequest, ia: Interaction = {}, runId?: string): Promise<Run[]> {
+    const parsed = HostBenchRequest.safeParse(request);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+    const plan = parsed.data;
+    runId ??= newRunId(`host-${plan.target}`);
     const spec = await this.spec(plan);
     const abort = new AbortController();
     ia.signal?.addEventListener('abort', () => abort.abort(), { once: true });

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from '../../electron/cli';
+import { Run } from '../../shared/run';
+import { startSshd, type SshdFixture } from '../fixtures/sshd';
+
+// The CLI in-process, as `isolab bench host ...`, with HOME pointing at the fixture's ~/.ssh.
+let sshd: SshdFixture;
+let data: string;
+const saved = { HOME: process.env.HOME, ISOLAB_DATA_DIR: process.env.ISOLAB_DATA_DIR, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
+
+async function isolab(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  let stdout = '';
+  let stderr = '';
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string) => ((stdout += c), true)) as typeof process.stdout.write;
+  process.stderr.write = ((c: string) => ((stderr += c), true)) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await buildCli().exitOverride().parseAsync(['node', 'isolab', ...args]);
+  } catch (err) {
+    stderr += `isolab: ${(err as Error).message}\n`;
+    process.exitCode ||= 1;
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { stdout, stderr, code };
+}
+
+const kh = () => path.join(sshd.home, '.ssh', 'known_hosts');
+
+beforeAll(async () => {
+  sshd = await startSshd({ alias: 'cli-vm' });
+  data = mkdtempSync(path.join(os.tmpdir(), 'isolab-cli-'));
+  process.env.HOME = sshd.home;
+  process.env.ISOLAB_DATA_DIR = data;
+  delete process.env.SSH_AUTH_SOCK;
+});
+afterAll(async () => {
+  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+  else process.env[k] = v;
+  await sshd?.stop();
+  rmSync(data, { recursive: true, force: true });
+});
+
+describe('isolab bench host', () => {
+  it('refuses an unknown host key without a terminal to ask on, naming the fingerprint and --accept-new', async () => {
+    writeFileSync(kh(), '');
+    const r = await isolab('bench', 'host', 'cli-vm', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not in known_hosts \(ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}\).*--accept-new/);
+    expect(readFileSync(kh(), 'utf8')).toBe('');
+  });
+
+  it('--accept-new: records the key and prints the Run document with facts, virtualization, footprint and latency', async () => {
+    const r = await isolab('bench', 'host', 'cli-vm', '--accept-new', '--json', '--iterations', '3');
+    expect(r.code, r.stderr).toBe(0);
+    const run = Run.parse(JSON.parse(r.stdout));
+    expect(run.model).toBe('host:cli-vm');
+    expect(run.environment.host.kernel).toBe(os.release());
+    expect((run.environment.remote as { virtualization: object }).virtualization).toBeTruthy();
+    expect(run.footprint?.memory?.used).toBeGreaterThan(0);
+    expect(run.summary.connect.n).toBe(3);
+    expect(readFileSync(kh(), 'utf8')).toMatch(/^\|1\|/);
+    const list = await isolab('runs', 'list', '--json');
+    expect(JSON.parse(list.stdout).map((x: { id: string }) => x.id)).toContain(run.id);
+    console.log(`loopback sshd: connect median ${run.summary.connect.median.toFixed(1)} ms, exec median ${run.summary.exec.median.toFixed(1)} ms`);
+  });
+
+  it('the text report names the host, the virtualization and the footprint', async () => {
+    const r = await isolab('bench', 'host', 'cli-vm', '--iterations', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/host:cli-vm\s+complete/);
+    expect(r.stdout).toMatch(/virtualization: /);
+    expect(r.stdout).toMatch(/idle footprint: \d+ MiB memory used/);
+    expect(r.stdout).toMatch(/connect\s+[\d.]+ ms/);
+  });
+
+  it('user@host with --port and --identity, no config needed', async () => {
+    const r = await isolab('bench', 'host', `${sshd.user}@127.0.0.1`, '--port', String(sshd.port), '--identity', sshd.identity, '--json', '--iterations', '1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).model).toBe(`host:${sshd.user}@127.0.0.1`);
+  });
+
+  it('refuses a changed host key, even with --accept-new, with a clear warning', async () => {
+    const other = 'AAAAC3NzaC1lZDI1NTE5AAAAIHWFYdMbNQMNz0fMMoyQdBBVo8/vNo4OqX+ZeLGVxdn2';
+    writeFileSync(kh(), `${sshd.knownHostsName} ssh-ed25519 ${other}\n`);
+    const r = await isolab('bench', 'host', 'cli-vm', '--accept-new');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/WARNING: the host key of \[127\.0\.0\.1\]:\d+ has CHANGED.*ssh-keygen -R/);
+    expect(readFileSync(kh(), 'utf8')).toBe(`${sshd.knownHostsName} ssh-ed25519 ${other}\n`);
+  });
+
+  it('bad input gets one clear line', async () => {
+    const r = await isolab('bench', 'host', 'vm;reboot');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^isolab: target: a host is an alias or user@host\[:port\]/m);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
