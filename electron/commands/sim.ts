@@ -1,12 +1,19 @@
 import { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import yaml from 'js-yaml';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import type { Run } from '../../shared/run';
 import {
+  applyRetailPrices,
   BurstScenario,
+  Catalogue,
   ConsolidationScenario,
+  DEFAULT_CATALOGUE,
+  retailPricesQuery,
+  RETAIL_PRICES_URL,
+  type RetailPriceItem,
   describeIssues,
   pickRun,
   PlanError,
@@ -18,6 +25,7 @@ import {
   type ConsolidationOutcome,
   type Provenance,
 } from '../../shared/sim';
+import { cacheDir } from '../lab/paths';
 import { RunStore } from '../lab/store';
 
 /** `isolab sim consolidate|burst FILE [--json]`: the simulator over a scenario file, fed by measured runs. */
@@ -32,7 +40,8 @@ export function simCommand(): Command {
       const scenario = ConsolidationScenario.safeParse(await loadScenario(file, 'consolidation'));
       if (!scenario.success) throw new ScenarioError(file, describeIssues(scenario.error));
       const runs = await fetchRuns(runRefs(scenario.data));
-      const out = inFile(file, () => runConsolidation(scenario.data, runs));
+      const catalogue = await loadRefreshedCatalogue();
+      const out = inFile(file, () => runConsolidation(scenario.data, runs, catalogue));
       process.stdout.write((o.json ? JSON.stringify(out, null, 2) : formatConsolidation(out)) + '\n');
     });
   sim
@@ -47,7 +56,67 @@ export function simCommand(): Command {
       const out = inFile(file, () => runBurst(scenario.data, runs));
       process.stdout.write((o.json ? JSON.stringify(out, null, 2) : formatBurst(out)) + '\n');
     });
+  sim
+    .command('prices')
+    .description('The VM sizes and prices the planner uses; --refresh fetches current prices from the Azure Retail Prices API')
+    .option('--refresh', `fetch current prices from ${RETAIL_PRICES_URL} (needs the Internet) and keep them for later plans`)
+    .option('--region <name>', 'Azure region (armRegionName)', DEFAULT_CATALOGUE.region ?? 'eastus')
+    .option('--json', 'print the catalogue as JSON')
+    .action(async (o: { refresh?: boolean; region: string; json?: boolean }) => {
+      let cat = (await loadRefreshedCatalogue()) ?? DEFAULT_CATALOGUE;
+      if (o.refresh) {
+        const { catalogue, missing } = applyRetailPrices(DEFAULT_CATALOGUE, await fetchRetailPrices(retailPricesQuery(DEFAULT_CATALOGUE, o.region)), o.region, new Date());
+        await mkdir(cacheDir(), { recursive: true });
+        await writeFileAtomic(pricesCacheFile(), JSON.stringify(catalogue, null, 2) + '\n');
+        if (missing.length) process.stderr.write(`isolab: no Linux pay-as-you-go price for ${missing.join(', ')} in ${o.region}; their indicative prices stay\n`);
+        cat = catalogue;
+      }
+      process.stdout.write((o.json ? JSON.stringify(cat, null, 2) : formatCatalogue(cat)) + '\n');
+    });
   return sim;
+}
+
+const pricesCacheFile = () => path.join(cacheDir(), 'azure-vm-prices.json');
+
+/** Prices the user refreshed earlier, if any and still readable; otherwise the indicative default applies. */
+async function loadRefreshedCatalogue(): Promise<Catalogue | undefined> {
+  try {
+    const parsed = Catalogue.safeParse(JSON.parse(await readFile(pricesCacheFile(), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every page of the answer; follows NextPageLink only on the same host. */
+async function fetchRetailPrices(url: string): Promise<RetailPriceItem[]> {
+  const items: RetailPriceItem[] = [];
+  const host = new URL(RETAIL_PRICES_URL).host;
+  for (let next: string | null = url, pages = 0; next && pages < 20; pages++) {
+    if (new URL(next).host !== host) throw new Error(`the Azure Retail Prices API pointed to ${new URL(next).host}; refusing to follow it`);
+    let res: Response;
+    try {
+      res = await fetch(next, { signal: AbortSignal.timeout(20_000) });
+    } catch (err) {
+      throw new Error(`cannot reach ${host} (${(err as Error).message}); the indicative prices stay in use. Try again when online.`);
+    }
+    if (!res.ok) throw new Error(`${host} answered ${res.status} ${res.statusText}; the indicative prices stay in use`);
+    const body = (await res.json()) as { Items?: RetailPriceItem[]; NextPageLink?: string | null };
+    items.push(...(body.Items ?? []));
+    next = body.NextPageLink ?? null;
+  }
+  return items;
+}
+
+function formatCatalogue(cat: Catalogue): string {
+  const head = cat.indicative ? 'Indicative prices (Linux pay-as-you-go, USD per hour)' : `Prices refreshed ${cat.refreshedAt} (Linux pay-as-you-go)`;
+  return [
+    `${head}, region ${cat.region ?? '?'}, ${cat.hoursPerMonth} h a month`,
+    ...tableRows(
+      ['size', 'vCPU', 'GiB', 'per hour', 'per month'],
+      cat.sizes.map((s) => [s.name, String(s.vcpus), String(s.memoryGiB), s.pricePerHour.toFixed(4), (s.pricePerHour * cat.hoursPerMonth).toFixed(2)]),
+    ),
+  ].join('\n');
 }
 
 /** A scenario file that cannot be used: the message names the file and the field. */

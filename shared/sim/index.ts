@@ -12,3 +12,4 @@ export * from './scenarios';
 export { stream, STREAM } from './rng';
 export { EventHeap } from './heap';
 export { WaitStats, type WaitSummary } from './waits';
+export * from './prices';

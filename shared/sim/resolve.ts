@@ -1,6 +1,6 @@
 import figures from '../reference/published-figures.json';
 import type { Run, RunListItem } from '../run';
-import { DEFAULT_CATALOGUE } from './catalogue';
+import { DEFAULT_CATALOGUE, type Catalogue } from './catalogue';
 import { planConsolidation, type ConsolidationPlan } from './consolidate';
 import { simulateBurst, type BurstResult } from './burst';
 import type { DurationDist } from './distributions';
@@ -127,10 +127,11 @@ export function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run
   return { vm: pick('vm'), container: pick('container') };
 }
 
-export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run> = new Map()): ConsolidationOutcome {
+/** `catalogue`: prices the user refreshed; the scenario's own catalogue wins, the indicative default is last. */
+export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run> = new Map(), catalogue?: Catalogue): ConsolidationOutcome {
   const overheads = resolveOverheads(s, runs);
-  const catalogue = s.catalogue ?? DEFAULT_CATALOGUE;
-  const plan = planConsolidation(s.services, catalogue, overheads, {
+  const cat = s.catalogue ?? catalogue ?? DEFAULT_CATALOGUE;
+  const plan = planConsolidation(s.services, cat, overheads, {
     headroom: s.headroom,
     maxReplicasPerVm: s.spread.maxReplicasPerVm,
     vmSize: s.vmSize,

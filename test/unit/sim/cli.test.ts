@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadScenario, simCommand } from '../../../electron/commands/sim';
 import { RunStore } from '../../../electron/lab/store';
 import { RUN_SCHEMA, type Run } from '../../../shared/run';
-import { BurstScenario, CLASSIC_CONSOLIDATION, ConsolidationScenario, SPIKE_BURST } from '../../../shared/sim';
+import { BurstScenario, CLASSIC_CONSOLIDATION, ConsolidationScenario, DEFAULT_CATALOGUE, SPIKE_BURST } from '../../../shared/sim';
 
 const examples = path.join(__dirname, '../../../examples/sim');
 let dir: string;
@@ -75,6 +75,24 @@ describe('scenario errors', () => {
     await write('bad.csv', '0,5\nsoon,50\n');
     const g = await write('badcsv.yaml', 'arrivals: {kind: csv, file: bad.csv}\n');
     await expect(loadScenario(g, 'burst')).rejects.toThrow(/row 2 should be "seconds,requests per second"/);
+  });
+});
+
+describe('prices', () => {
+  it('plans with prices the user refreshed earlier, and says they are no longer indicative', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'cache'), { recursive: true });
+    const refreshed = { ...DEFAULT_CATALOGUE, sizes: DEFAULT_CATALOGUE.sizes.map((s) => ({ ...s, pricePerHour: 1 })), indicative: false, refreshedAt: '2026-11-26T12:00:00.000Z' };
+    await writeFile(path.join(dir, 'cache', 'azure-vm-prices.json'), JSON.stringify(refreshed));
+    try {
+      const json = JSON.parse(await sim('consolidate', path.join(examples, 'consolidate-9-to-4.yaml'), '--json'));
+      expect(json.plan.indicativePrices).toBe(false);
+      expect(json.plan.changes.monthlyCost[0]).toBe(9 * 730);
+      expect(await sim('prices')).toContain('Prices refreshed 2026-11-26T12:00:00.000Z');
+    } finally {
+      await rm(path.join(dir, 'cache'), { recursive: true, force: true });
+    }
+    expect(await sim('prices')).toContain('Indicative prices');
   });
 });
 

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { BurstScenario, SPIKE_BURST } from '../../../shared/sim';
+import { defaultBurstForm, toBurstScenario } from './burstForm';
+
+describe('the Simulate page form', () => {
+  it('starts as the built-in spike scenario', () => {
+    expect(BurstScenario.parse(toBurstScenario(defaultBurstForm))).toEqual(BurstScenario.parse(SPIKE_BURST));
+  });
+
+  it('switches to fixed capacity and to measured runs', () => {
+    const s = BurstScenario.parse(toBurstScenario({ ...defaultBurstForm, autoscale: false, instances: 7, models: [{ name: 'm', source: 'run:abc', price: 0.1 }] }));
+    expect(s.autoscaler).toBeUndefined();
+    expect(s.instances).toBe(7);
+    expect(s.models[0].startup).toEqual({ measured: 'abc' });
+  });
+});
