@@ -8,6 +8,8 @@ export const LABEL_MANAGED = 'isolab.managed';
 export const LABEL_OWNER_PID = 'isolab.owner-pid';
 export const LABEL_OWNER_HOST = 'isolab.owner-host';
 export const LABEL_RUN = 'isolab.run';
+/** On images isolab builds (never isolab.managed, which containers would inherit). */
+export const LABEL_IMAGE = 'isolab.image';
 
 export function ownerLabels(runId: string): Record<string, string> {
   return {
@@ -32,7 +34,9 @@ export function isAlive(pid: number): boolean {
 /** True when a labelled resource was left by an isolab process of this host that is gone. */
 export function isOrphaned(labels: Record<string, string> | undefined): boolean {
   if (!labels || labels[LABEL_MANAGED] !== 'true') return false;
-  if (labels[LABEL_OWNER_HOST] && labels[LABEL_OWNER_HOST] !== os.hostname()) return false;
+  if (labels[LABEL_OWNER_HOST] !== os.hostname()) return false;
+  // No owner recorded: not a container this code created, so not ours to remove.
+  if (!labels[LABEL_OWNER_PID]) return false;
   const pid = Number(labels[LABEL_OWNER_PID]);
   if (pid === process.pid) return false;
   return !isAlive(pid);

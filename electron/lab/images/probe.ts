@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import { pack } from 'tar-stream';
-import { LABEL_MANAGED } from '../labels';
+import { LABEL_IMAGE } from '../labels';
 import { describe } from '../docker/engine';
 import { BUSYBOX_HELP, findStaticBusybox } from './busybox';
 
@@ -10,7 +10,7 @@ import { BUSYBOX_HELP, findStaticBusybox } from './busybox';
  * version when the image's content changes; the image is rebuilt only when the tag with this version is
  * missing.
  */
-export const PROBE_VERSION = '1';
+export const PROBE_VERSION = '2';
 export const PROBE_IMAGE = `isolab/probe:${PROBE_VERSION}`;
 export const PROBE_READY = 'isolab-ready';
 /** The probe's program: print a line and exit. The process baseline runs the very same argv on the host. */
@@ -18,7 +18,9 @@ export const PROBE_ARGS = ['echo', PROBE_READY];
 /** Applets linked in the image so plans can use plain names (sh, sleep, cat ...). */
 const APPLETS = ['sh', 'echo', 'true', 'sleep', 'cat', 'ls', 'nc', 'httpd', 'uname', 'id', 'ps', 'free', 'dd', 'head', 'grep', 'wc'];
 
-const PROBE_LABELS = { [LABEL_MANAGED]: 'true', 'isolab.probe': PROBE_VERSION };
+// Not isolab.managed: containers inherit their image's labels, and a container someone else starts from this
+// image must never look like one of ours to the sweeper.
+const PROBE_LABELS = { [LABEL_IMAGE]: 'true', 'isolab.probe': PROBE_VERSION };
 
 export class ProbeImageError extends Error {
   constructor(message: string) {
