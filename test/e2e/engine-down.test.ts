@@ -29,6 +29,24 @@ describe('isolab with the container engine down', () => {
     expect(await page.getByTestId('run-blocked').textContent()).toMatch(/engine is down/);
     await page.screenshot({ path: path.join(OUT, 'engine-down.png') });
 
+    // No saved theme yet: the system's preference decides, live.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    await expect.poll(theme).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(theme).toBe('light');
+
+    // Keyboard: the skip link comes first and moves focus to the content; focus is always drawn.
+    const focusOutline = () => page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip-link');
+    expect(await focusOutline()).toBe('solid');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Retry');
+    expect(await focusOutline()).toBe('solid');
+
     await page.getByTestId('target').selectOption('process');
     expect(await page.getByTestId('run').isDisabled()).toBe(false);
     await page.getByTestId('iterations').fill('5');

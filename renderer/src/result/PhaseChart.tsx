@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CartesianGrid, ReferenceArea, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis, ResponsiveContainer } from 'recharts';
+import { CartesianGrid, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis, ResponsiveContainer } from 'recharts';
 import { useFormat } from '../format';
+import { BoxMarks } from './BoxMarks';
+import { PointTooltip } from './PointTooltip';
 import { jitter, linearAxis, logAxis, type BoxRow } from './distribution';
 import { useChartColors } from './useChartColors';
 
@@ -11,7 +12,7 @@ interface Props {
   log: boolean;
 }
 
-interface Point {
+export interface Point {
   x: number;
   y: number;
   ms: number;
@@ -20,7 +21,6 @@ interface Point {
   warmup: boolean;
 }
 
-const BOX = 0.26; // half-height of a box, in row units
 const JITTER = 0.2;
 
 /**
@@ -33,9 +33,8 @@ export function PhaseChart({ phase, rows, log }: Props) {
   const f = useFormat();
   const c = useChartColors();
   const all = rows.flatMap((r) => [...r.values, ...r.warmup]);
-  const key = all.join(',');
-  const axis = useMemo(() => logAxis(all), [key]); // eslint-disable-line react-hooks/exhaustive-deps
-  const lin = useMemo(() => linearAxis(all), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const axis = logAxis(all);
+  const lin = linearAxis(all);
   const pin = (v: number) => (log ? Math.max(v, axis.floor) : v);
   const pinned = log ? all.filter((v) => v < axis.floor).length : 0;
 
@@ -89,14 +88,7 @@ export function PhaseChart({ phase, rows, log }: Props) {
             />
             <ZAxis range={[34, 34]} />
             {series.map(({ row, color }, i) => (
-              <g key={row.key}>
-                <ReferenceArea x1={pin(row.q1)} x2={pin(row.q3)} y1={i - BOX} y2={i + BOX} fill={color} fillOpacity={0.14} stroke={color} strokeOpacity={0.8} ifOverflow="hidden" />
-                <ReferenceLine segment={[{ x: pin(row.whiskerLo), y: i }, { x: pin(row.q1), y: i }]} stroke={color} strokeWidth={1.5} />
-                <ReferenceLine segment={[{ x: pin(row.q3), y: i }, { x: pin(row.whiskerHi), y: i }]} stroke={color} strokeWidth={1.5} />
-                <ReferenceLine segment={[{ x: pin(row.whiskerLo), y: i - BOX / 2 }, { x: pin(row.whiskerLo), y: i + BOX / 2 }]} stroke={color} strokeWidth={1.5} />
-                <ReferenceLine segment={[{ x: pin(row.whiskerHi), y: i - BOX / 2 }, { x: pin(row.whiskerHi), y: i + BOX / 2 }]} stroke={color} strokeWidth={1.5} />
-                <ReferenceLine segment={[{ x: pin(row.median), y: i - BOX }, { x: pin(row.median), y: i + BOX }]} stroke={color} strokeWidth={3} />
-              </g>
+              <BoxMarks key={row.key} row={row} y={i} color={color} pin={pin} />
             ))}
             {series.map(({ row, color, timed, warm }) => [
               <Scatter key={`${row.key}-t`} name={row.label} data={timed} fill={color} fillOpacity={0.85} stroke={c.card} strokeWidth={1} isAnimationActive={false} />,
@@ -107,19 +99,5 @@ export function PhaseChart({ phase, rows, log }: Props) {
         </ResponsiveContainer>
       </div>
     </figure>
-  );
-}
-
-function PointTooltip({ active, payload }: { active?: boolean; payload?: { payload: Point }[] }) {
-  const { t } = useTranslation('result');
-  const f = useFormat();
-  const p = payload?.[0]?.payload;
-  if (!active || !p) return null;
-  return (
-    <div className="tooltip">
-      <div>{p.row}</div>
-      <div className="mono">{f.ms(p.ms)}</div>
-      <div className="muted">{t(p.warmup ? 'chart.tooltipWarmup' : 'chart.tooltip', { i: p.iteration })}</div>
-    </div>
   );
 }

@@ -7,7 +7,7 @@ import { EnvironmentCard } from './EnvironmentCard';
 import { Notes } from './Notes';
 import { RatioCard } from './RatioCard';
 import { StatusBadge } from './StatusBadge';
-import { SummaryTable } from './SummaryTable';
+import { SummaryCard } from './SummaryCard';
 
 /** One run, whole: what was measured, how it is spread, how it compares with the floor, and what to doubt. */
 export function ResultView({ run, showOpenLink = false }: { run: Run; showOpenLink?: boolean }) {
@@ -60,22 +60,10 @@ export function ResultView({ run, showOpenLink = false }: { run: Run; showOpenLi
       ) : (
         <>
           <DistributionGrid run={run} />
-          <Summary run={run} />
+          <SummaryCard run={run} />
         </>
       )}
       <EnvironmentCard env={run.environment} />
     </article>
-  );
-}
-
-function Summary({ run }: { run: Run }) {
-  const { t } = useTranslation('result');
-  return (
-      <section className="card" aria-labelledby="summary-title">
-        <h2 id="summary-title">{t('summary')}</h2>
-        <SummaryTable caption={run.model} order={run.phaseOrder} summary={run.summary} testId="summary-table" />
-        {run.baseline && <SummaryTable caption={t('baselineLabel', { model: run.baseline.model })} order={run.baseline.phaseOrder} summary={run.baseline.summary} testId="baseline-table" />}
-        <p className="muted small">{t('tableNote')}</p>
-      </section>
   );
 }
