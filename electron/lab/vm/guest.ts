@@ -100,9 +100,13 @@ export async function startGuest(o: GuestOptions): Promise<RunningGuest> {
 /** Powers the guest off from inside and marks `shutdown` when QEMU has exited; kills it if it hangs. */
 export async function shutdownGuest(g: RunningGuest, o: { signal: AbortSignal; timeoutMs: number; onPhase?: (phase: VmPhase) => void }): Promise<GuestMeasure> {
   try {
-    // The exec never returns: the connection dies with the guest.
-    g.session.client.exec('poweroff -f', () => {});
+    // The exec never returns: the connection dies with the guest. A dead connection is caught by the timer.
     g.session.client.on('error', () => {});
+    try {
+      g.session.client.exec('poweroff -f', () => {});
+    } catch {
+      g.q.kill();
+    }
     const timer = setTimeout(() => g.q.kill(), o.timeoutMs);
     await g.q.exited;
     clearTimeout(timer);

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { isAlive, isOrphaned, ownerLabels } from '../labels';
+import { cacheDir } from '../paths';
 
 const run = promisify(execFile);
 
@@ -80,5 +81,21 @@ export async function sweepVms(root: string): Promise<string[]> {
     await rm(dir, { recursive: true, force: true });
     swept.push(id);
   }
+  await removeStaleBuilds(root);
   return swept;
+}
+
+/** Half-built kits and kernel downloads a crash left behind (a build in progress is younger than this). */
+const STALE_BUILD_MS = 30 * 60_000;
+
+async function removeStaleBuilds(root: string): Promise<void> {
+  const vmCache = path.join(cacheDir(root), 'vm');
+  for (const [dir, prefix] of [[vmCache, '.kit-'], [path.join(vmCache, 'kernels'), '.fetch-']] as const) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!name.startsWith(prefix)) continue;
+      const full = path.join(dir, name);
+      const mtime = await stat(full).then((s) => s.mtimeMs, () => Date.now());
+      if (Date.now() - mtime > STALE_BUILD_MS) await rm(full, { recursive: true, force: true });
+    }
+  }
 }
