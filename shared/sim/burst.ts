@@ -160,15 +160,10 @@ export function simulateBurst(p: BurstParams): BurstResult {
     const id = nInst++;
     launched[id] = t;
     busy[id] = 0;
-    if (readyNow) {
-      state[id] = STARTING;
-      nStarting++;
-      becomeReady(id, t);
-    } else {
-      state[id] = STARTING;
-      nStarting++;
-      heap.push(t + startup(), -(id + 1));
-    }
+    state[id] = STARTING;
+    nStarting++;
+    if (readyNow) becomeReady(id, t);
+    else heap.push(t + startup(), -(id + 1));
   };
 
   const pushFree = (id: number) => {

@@ -51,26 +51,39 @@ export function referenceOverheads(): Overheads {
 const GiB = 1024 ** 3;
 
 /**
- * The per-instance overhead a run measured, if it recorded one: `footprint.memory.perInstance` and
- * `footprint.disk.perInstance`, in bytes. Figures the run lacks keep the fallback's values and sources.
+ * Footprint keys that mean "memory one instance adds", best first: an explicit per-instance figure, the memory
+ * a VM's guest OS uses (VM runs), the host-side drop per instance, the instance's cgroup (container runs).
+ */
+const MEMORY_KEYS = ['perInstance', 'guestMemUsedBytes', 'hostBytes', 'cgroupBytes'] as const;
+/** Disk: only an explicit per-instance figure; a VM run's kernel + initramfs is not a guest OS disk. */
+const DISK_KEYS = ['perInstance'] as const;
+
+function firstOf(rec: Record<string, number> | undefined, keys: readonly string[]): [string, number] | undefined {
+  for (const k of keys) if (typeof rec?.[k] === 'number' && Number.isFinite(rec[k])) return [k, rec[k]];
+  return undefined;
+}
+
+/**
+ * The per-instance overhead a run measured, where its footprint recorded one (see MEMORY_KEYS, DISK_KEYS;
+ * bytes). Figures the run lacks keep the fallback's values and sources.
  */
 export function overheadFromRun(run: Run, fallback: InstanceOverhead): InstanceOverhead {
-  const mem = run.footprint?.memory?.perInstance;
-  const disk = run.footprint?.disk?.perInstance;
-  if (mem === undefined && disk === undefined) return fallback;
+  const mem = firstOf(run.footprint?.memory, MEMORY_KEYS);
+  const disk = firstOf(run.footprint?.disk, DISK_KEYS);
+  if (!mem && !disk) return fallback;
   const out: InstanceOverhead = { ...fallback, provenance: [] };
-  const measured = (what: string, bytes: number): Provenance => ({
+  const measured = (what: string, [key, bytes]: [string, number]): Provenance => ({
     kind: 'measured',
     runId: run.id,
     model: run.model,
-    detail: `${what}: ${(bytes / GiB).toFixed(3)} GiB`,
+    detail: `${what}: ${(bytes / GiB).toFixed(3)} GiB (footprint ${key})`,
   });
-  if (mem !== undefined) {
-    out.memoryGiB = mem / GiB;
+  if (mem) {
+    out.memoryGiB = mem[1] / GiB;
     out.provenance.push(measured('memory per instance', mem));
   } else out.provenance.push(fallback.provenance[0]);
-  if (disk !== undefined) {
-    out.diskGiB = disk / GiB;
+  if (disk) {
+    out.diskGiB = disk[1] / GiB;
     out.provenance.push(measured('disk per instance', disk));
   } else out.provenance.push(fallback.provenance[1]);
   out.provenance.push(...fallback.provenance.slice(2));

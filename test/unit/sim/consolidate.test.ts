@@ -8,10 +8,13 @@ import {
   packOnSize,
   planConsolidation,
   planVmPerReplica,
+  overheadFromRun,
+  referenceOverheads,
   runConsolidation,
   type Overheads,
   type PlanOptions,
 } from '../../../shared/sim';
+import { RUN_SCHEMA, type Run } from '../../../shared/run';
 
 const none = { memoryGiB: 0, diskGiB: 0, vcpu: 0, provenance: [] };
 const ov = (vmMem: number, ctMem = 0): Overheads => ({ vm: { ...none, memoryGiB: vmMem, diskGiB: 30 }, container: { ...none, memoryGiB: ctMem } });
@@ -101,5 +104,36 @@ describe('the classic example', () => {
     expect(plan.changes.monthlyCost[1]).toBeCloseTo(1121.28, 6);
     expect(plan.changes.guestOsCopies).toEqual([9, 4]);
     expect(plan.indicativePrices).toBe(true);
+  });
+});
+
+describe('overheads from measured runs', () => {
+  const run = (footprint: Run['footprint']): Run => ({
+    schema: RUN_SCHEMA,
+    id: 'r1',
+    kind: 'bench',
+    model: 'vm:qemu-tcg',
+    status: 'complete',
+    startedAt: '2026-11-26T12:00:00.000Z',
+    environment: { host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 1 }, isolabVersion: '0.1.0' },
+    plan: {},
+    phaseOrder: [],
+    samples: [],
+    summary: {},
+    footprint,
+    notes: [],
+  });
+  const ref = referenceOverheads().vm;
+
+  it("take a VM's guest memory from its footprint and keep the reference disk", () => {
+    const o = overheadFromRun(run({ memory: { guestMemUsedBytes: 0.25 * 2 ** 30, qemuPssBytes: 1 }, disk: { totalBytes: 9e6 } }), ref);
+    expect(o.memoryGiB).toBe(0.25);
+    expect(o.diskGiB).toBe(ref.diskGiB);
+    expect(o.provenance.map((p) => p.kind)).toEqual(['measured', ref.provenance[1].kind, ref.provenance[2].kind]);
+    expect(o.provenance[0].detail).toContain('guestMemUsedBytes');
+  });
+
+  it('fall back to the references when the run recorded no footprint', () => {
+    expect(overheadFromRun(run(undefined), ref)).toBe(ref);
   });
 });
