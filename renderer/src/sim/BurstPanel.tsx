@@ -138,7 +138,7 @@ function BurstResult({ outcome }: { outcome: BurstOutcome }) {
   const c = useChartColors();
   const models = outcome.models;
   const first = models[0].result.series;
-  const step = outcome.scenario.sampleS ?? outcome.scenario.durationS / 240;
+  const step = first.t[0]; // the first bucket ends one sample width in
   const rows = first.t.map((tt, i) => {
     const row: Record<string, number> = { t: tt, arrivals: first.arrivals[i] / step };
     models.forEach((m, k) => {
