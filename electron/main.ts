@@ -65,6 +65,8 @@ async function ready(): Promise<void> {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click opens links in new windows; the app has no use for it.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const off = lab.onEvent((event) => {
