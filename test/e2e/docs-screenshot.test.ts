@@ -26,5 +26,10 @@ describe.runIf(enabled)('docs screenshot', () => {
     const file = path.join(OUT, 'docs-bench-light.png');
     await page.screenshot({ path: file, fullPage: true });
     await copyFile(file, path.join(ROOT, 'docs/screenshots/isolab-bench.png'));
+    // A small window (Electron's minimum) and a phone-width one, to look at by eye.
+    await page.setViewportSize({ width: 960, height: 700 });
+    await page.screenshot({ path: path.join(OUT, 'docs-bench-960.png'), fullPage: true });
+    await page.setViewportSize({ width: 420, height: 800 });
+    await page.screenshot({ path: path.join(OUT, 'docs-bench-420.png'), fullPage: true });
   });
 });

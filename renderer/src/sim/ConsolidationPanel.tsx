@@ -2,6 +2,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabApi } from '../../../shared/api';
+import type { RunListItem } from '../../../shared/run';
 import {
   CLASSIC_CONSOLIDATION,
   ConsolidationScenario,
@@ -53,8 +54,6 @@ export function ConsolidationPanel({ api }: { api: LabApi }) {
 
   const money = (x: number) => `$${f.num(x, 0)}`;
   const pct = (x: number) => `${f.num(100 * x, 0)}\u202f%`;
-  const vmRuns = runs.filter((r) => r.model.startsWith('vm:'));
-  const containerRuns = runs.filter((r) => r.model.startsWith('container:'));
 
   return (
     <div className="sim-panel">
@@ -81,28 +80,8 @@ export function ConsolidationPanel({ api }: { api: LabApi }) {
             ))}
           </select>
         </label>
-        <label className="field">
-          {t('consolidate.vmRun')}
-          <select value={vmRun} onChange={(e) => setVmRun(e.currentTarget.value)}>
-            <option value="">{t('consolidate.noRun')}</option>
-            {vmRuns.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.model} · {f.date(r.startedAt)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          {t('consolidate.containerRun')}
-          <select value={containerRun} onChange={(e) => setContainerRun(e.currentTarget.value)}>
-            <option value="">{t('consolidate.noRun')}</option>
-            {containerRuns.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.model} · {f.date(r.startedAt)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RunSelect label={t('consolidate.vmRun')} runs={runs.filter((r) => r.model.startsWith('vm:'))} value={vmRun} onChange={setVmRun} />
+        <RunSelect label={t('consolidate.containerRun')} runs={runs.filter((r) => r.model.startsWith('container:'))} value={containerRun} onChange={setContainerRun} />
       </section>
 
       {'error' in outcome ? (
@@ -280,6 +259,25 @@ function ConsolidationResult({
         />
       </section>
     </>
+  );
+}
+
+/** A measured run to take an overhead from, or none (the references). */
+function RunSelect({ label, runs, value, onChange }: { label: string; runs: RunListItem[]; value: string; onChange(id: string): void }) {
+  const { t } = useTranslation('sim');
+  const f = useFormat();
+  return (
+    <label className="field">
+      {label}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">{t('consolidate.noRun')}</option>
+        {runs.map((r) => (
+          <option key={r.id} value={r.id}>
+            {r.model} · {f.date(r.startedAt)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
