@@ -19,8 +19,12 @@ export const FootprintResult = z.object({
     cgroupBytes: z.number().optional(),
     /** Its anonymous part (rss / anon): the workload's own pages, without page cache. */
     cgroupAnonBytes: z.number().optional(),
-    /** The host-side cost: the drop in MemAvailable across N idle instances, divided by N. */
+    /** The host-side cost: the drop in MemAvailable across N idle instances, divided by N, less unrelated programs' change. */
     hostBytes: z.number().optional(),
+    /** The host-side figure of each round (start N, read, remove N): its spread is its uncertainty. */
+    hostBytesRounds: z.array(z.number()).optional(),
+    /** The same without taking out unrelated programs' change: the plain MemAvailable drop / N of each round. */
+    hostBytesRawRounds: z.array(z.number()).optional(),
     /** PSS of the processes serving the instance outside its cgroup (shim, sandbox, VMM), per instance. */
     helperPssBytes: z.number().optional(),
     /** PSS of the workload's own first process (the only figure a bare process has besides the host-side one). */

@@ -130,10 +130,12 @@ export const Plan = z
             instances: z.number().int().min(1).max(500).default(10),
             /** Let memory settle before reading MemAvailable. */
             settleMs: z.number().int().min(0).max(60_000).default(1500),
+            /** Start and remove the N instances this many times; the host-side figure is the median. */
+            rounds: z.number().int().min(1).max(20).default(1),
           })
           .strict(),
       ])
-      .default({ instances: 10, settleMs: 1500 }),
+      .default({ instances: 10, settleMs: 1500, rounds: 1 }),
     /** Start 1, 2, 4 … instances and hold them, up to whichever limit comes first; false to skip. */
     density: z
       .union([

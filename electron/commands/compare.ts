@@ -1,0 +1,76 @@
+import { Command, Option } from 'commander';
+import type { CompareRequest } from '../../shared/api';
+import { comparisonMarkdown } from '../../shared/export';
+import { Plan, planIssues, type PlanInput } from '../../shared/plan';
+import { int, openLab } from '../cli';
+import { loadPlanFile } from '../lab/workloads/load';
+
+/**
+ * `isolab compare`: the process floor, every runtime the engine lists, each OCI runtime straight on a bundle
+ * and (once registered) the local VM, with one plan, back to back. Flags override the plan file's fields.
+ */
+export function compareCommand(): Command {
+  return new Command('compare')
+    .description('Run every isolation model on this host with the same plan, back to back, and put them side by side')
+    .option('--plan <file>', 'a plan file (YAML or JSON; see examples/plans/)')
+    .option('--models <list>', 'comma-separated models, e.g. process,container:runc,oci:runc (default: all on this host)')
+    .option('--workload <kind>', 'true | sleep | server | ready-line (default: the plan\'s, else true)')
+    .option('--iterations <n>', 'timed starts per model', int('--iterations', 1))
+    .option('--warmup <n>', 'untimed starts first', int('--warmup', 0))
+    .option('--concurrency <k>', 'start k instances at a time', int('--concurrency', 1))
+    .option('--footprint <n>', 'idle instances held for the memory figures', int('--footprint', 1))
+    .option('--no-footprint', 'skip the footprint')
+    .addOption(new Option('--density <max>', 'also run density up to this many instances').argParser(int('--density', 1)))
+    .option('--vm', 'include the local VM (reported as unavailable until the local-VM model is registered)')
+    .option('--json', 'print the Comparison document on stdout (progress stays on stderr)')
+    .action(async (o) => {
+      const plan = await planFromOptions(o);
+      const lab = await openLab();
+      const abort = new AbortController();
+      const stop = () => {
+        process.stderr.write('\ncancelling: removing what this comparison created...\n');
+        abort.abort();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const request: CompareRequest = { plan, vm: o.vm };
+        const c = await lab.compare(request, abort.signal, (line) => process.stderr.write(`isolab: ${line}\n`));
+        if (o.json) process.stdout.write(JSON.stringify(c, null, 2) + '\n');
+        else process.stdout.write(comparisonMarkdown(c) + `\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);
+        if (c.status === 'cancelled') process.exitCode = 130;
+        else if (c.status === 'failed') process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+}
+
+interface CompareFlags {
+  plan?: string;
+  models?: string;
+  workload?: string;
+  iterations?: number;
+  warmup?: number;
+  concurrency?: number;
+  footprint?: number | boolean;
+  density?: number;
+}
+
+/** The plan file (or defaults) with the flags laid over it, validated once more as a whole. */
+export async function planFromOptions(o: CompareFlags): Promise<Plan> {
+  const base: PlanInput = o.plan ? await loadPlanFile(o.plan) : {};
+  const input: PlanInput = { ...base, startup: { ...base.startup } };
+  if (o.models) input.models = o.models.split(',').map((m) => m.trim()).filter(Boolean);
+  if (o.workload) input.workload = { ...(base.workload ?? {}), kind: o.workload as 'true' };
+  if (o.iterations !== undefined) input.startup!.iterations = o.iterations;
+  if (o.warmup !== undefined) input.startup!.warmup = o.warmup;
+  if (o.concurrency !== undefined) input.startup!.concurrency = o.concurrency;
+  if (o.footprint === false) input.footprint = false;
+  else if (typeof o.footprint === 'number') input.footprint = { ...(base.footprint || {}), instances: o.footprint };
+  if (o.density !== undefined) input.density = { ...(base.density || {}), maxInstances: o.density };
+  const parsed = Plan.safeParse(input);
+  if (!parsed.success) throw new Error(`invalid options: ${planIssues(parsed.error).join('; ')}`);
+  return parsed.data;
+}

@@ -1,0 +1,87 @@
+import type { DensityPoint, DensityResult, DensityStep } from '../../../shared/compare';
+import { memAvailableSettled, sleep } from '../footprint/proc';
+import { medianOf } from '../footprint/measure';
+import { CancelledError, now } from '../targets/target';
+import type { Instance, InstanceDriver } from '../workloads/instance';
+
+export interface DensityOptions {
+  maxInstances: number;
+  memoryBudgetMiB?: number;
+  timeLimitS: number;
+  /** Start k instances at a time. */
+  concurrency: number;
+  signal: AbortSignal;
+  settleMs?: number;
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * Density: 1, 2, 4 … instances started and held running until a limit (count, a memory budget measured as the
+ * drop in MemAvailable, or time), recording each start's latency against how many were already running and
+ * the memory each step's new instances added. Everything is stopped and removed at the end, whatever happened;
+ * `leftBehind` says how many the driver still tracks afterwards (0 unless cleanup failed).
+ */
+export async function runDensity(driver: InstanceDriver, o: DensityOptions): Promise<DensityResult> {
+  const running: Instance[] = [];
+  const points: DensityPoint[] = [];
+  const steps: DensityStep[] = [];
+  const t0 = now();
+  const settle = o.settleMs ?? 500;
+  let stoppedBy = 'count';
+  try {
+    const base = await memAvailableSettled(3, 50);
+    let prevDrop = 0;
+    let target = 1;
+    for (;;) {
+      const goal = Math.min(target, o.maxInstances);
+      while (running.length < goal) {
+        if (o.signal.aborted) throw new CancelledError();
+        const k = Math.min(o.concurrency, goal - running.length);
+        const already = running.length;
+        const batch = await Promise.allSettled(Array.from({ length: k }, async () => {
+          const s = now();
+          const inst = await driver.start(o.signal);
+          return { inst, ms: now() - s };
+        }));
+        for (const r of batch) {
+          if (r.status === 'fulfilled') {
+            running.push(r.value.inst);
+            points.push({ running: already, latencyMs: r.value.ms });
+          }
+        }
+        const failed = batch.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
+      await sleep(settle);
+      const drop = base - (await memAvailableSettled(3, 50));
+      const prevCount = steps.at(-1)?.count ?? 0;
+      const added = running.length - prevCount;
+      const stepPoints = points.slice(prevCount);
+      steps.push({
+        count: running.length,
+        medianLatencyMs: medianOf(stepPoints.map((p) => p.latencyMs)) ?? NaN,
+        memAvailableDropBytes: drop,
+        memPerNewInstanceBytes: added > 0 ? (drop - prevDrop) / added : 0,
+        elapsedMs: now() - t0,
+      });
+      prevDrop = drop;
+      o.onProgress?.(`${driver.model}: ${running.length} running`);
+      if (running.length >= o.maxInstances) break;
+      if (o.memoryBudgetMiB !== undefined && drop >= o.memoryBudgetMiB * 1024 * 1024) {
+        stoppedBy = 'memory';
+        break;
+      }
+      if (now() - t0 >= o.timeLimitS * 1000) {
+        stoppedBy = 'time';
+        break;
+      }
+      target *= 2;
+    }
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    stoppedBy = `error: ${(err as Error).message}`;
+  } finally {
+    await Promise.allSettled(running.map((i) => driver.stop(i)));
+  }
+  return { concurrency: o.concurrency, points, steps, stoppedBy, leftBehind: driver.liveCount() };
+}

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { allPids, anonPssBytes, descendants, processName, sleep } from './proc';
+
+/**
+ * The rest of the machine: programs that have nothing to do with the instances being measured (editors,
+ * builds, browsers, other benchmarks) allocate and free hundreds of MB a second while we read MemAvailable.
+ * Almost all of that is anonymous memory and page tables, which /proc/meminfo counts in the same read as
+ * MemAvailable. So each reading is MemAvailable + (AnonPages + PageTables of everything) − (the anonymous
+ * memory and page tables of the processes that belong to the measurement: the engine's daemons, the
+ * instances and their helpers). Its drop is what the instances cost, with other programs' churn taken out.
+ */
+const ENGINE_DAEMONS = /^(dockerd|containerd)$/;
+
+export interface HostReading {
+  /** The plain MemAvailable (median of the reads). */
+  available: number;
+  /** MemAvailable with the rest of the machine's anonymous memory and page tables added back (median). */
+  corrected: number;
+}
+
+export async function hostReading(related: number[], reads = 9, gapMs = 100): Promise<HostReading> {
+  const pids = await relatedSet(related);
+  const relatedBefore = await anonAndPageTables(pids);
+  const avail: number[] = [];
+  const corrected: number[] = [];
+  for (let i = 0; i < reads; i++) {
+    const m = await meminfo();
+    avail.push(m.MemAvailable);
+    corrected.push(m.MemAvailable + m.AnonPages + m.PageTables);
+    if (i < reads - 1) await sleep(gapMs);
+  }
+  // The measured processes are idle: read them before and after the meminfo reads and take the mean.
+  const relatedMem = (relatedBefore + (await anonAndPageTables(pids))) / 2;
+  return { available: median(avail), corrected: median(corrected) - relatedMem };
+}
+
+async function relatedSet(related: number[]): Promise<number[]> {
+  const out = new Set<number>();
+  for (const pid of await allPids()) {
+    const name = await processName(pid);
+    if (name && ENGINE_DAEMONS.test(name)) out.add(pid);
+  }
+  for (const pid of related) {
+    out.add(pid);
+    for (const d of await descendants(pid)) out.add(d);
+  }
+  return [...out];
+}
+
+async function anonAndPageTables(pids: number[]): Promise<number> {
+  let sum = 0;
+  for (const pid of pids) {
+    sum += (await anonPssBytes(pid)) ?? 0;
+    sum += await pageTables(pid);
+  }
+  return sum;
+}
+
+async function pageTables(pid: number): Promise<number> {
+  try {
+    const m = /^VmPTE:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function meminfo(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const line of (await readFile('/proc/meminfo', 'utf8')).split('\n')) {
+    const m = /^(\w+):\s+(\d+)( kB)?/.exec(line);
+    if (m) out[m[1]] = Number(m[2]) * (m[3] ? 1024 : 1);
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}

@@ -1,0 +1,189 @@
+import type Docker from 'dockerode';
+import type { ResolvedWorkload } from '../../../shared/plan';
+import { describe, engineFacts, type EngineConnection } from '../docker/engine';
+import { cgroupOf, descendants, parentPid, readCgroupCpuMs } from '../footprint/proc';
+import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
+import { ownerLabels } from '../labels';
+import { abortable } from '../targets/container';
+import { CancelledError, now, throwIfAborted } from '../targets/target';
+import type { Instance, InstanceDriver } from './instance';
+import { needsPort, withPort } from './instance';
+import { freePort, lineMatcher, waitForTcp } from './readiness';
+
+export interface ContainerDriverOptions {
+  conn: EngineConnection;
+  runId: string;
+  runtime: string;
+  workload: ResolvedWorkload;
+  log?: (line: string) => void;
+}
+
+/** A workload in a container through the engine, under one OCI runtime: `create`, `start`, `ready`; stop is `remove`. */
+export class ContainerDriver implements InstanceDriver {
+  readonly phases = ['create', 'start', 'ready'] as const;
+  readonly stopPhase = 'remove';
+  readonly model: string;
+  readonly workload: ResolvedWorkload;
+  private readonly docker: Docker;
+  private readonly live = new Set<string>();
+
+  constructor(private readonly opts: ContainerDriverOptions) {
+    this.docker = opts.conn.docker;
+    this.workload = opts.workload;
+    this.model = `container:${opts.runtime}`;
+  }
+
+  get image(): string {
+    return this.workload.image ?? PROBE_IMAGE;
+  }
+
+  async prepare(signal: AbortSignal): Promise<void> {
+    const facts = await engineFacts(this.opts.conn);
+    if (!facts.runtimes?.includes(this.opts.runtime)) {
+      throw new Error(`the engine has no runtime "${this.opts.runtime}"; it lists: ${facts.runtimes?.join(', ') || 'none'}`);
+    }
+    throwIfAborted(signal);
+    if (!this.workload.image) await ensureProbeImage(this.docker, this.opts.log);
+    else {
+      try {
+        await this.docker.getImage(this.workload.image).inspect();
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) throw new Error(`image ${this.workload.image} is not on this engine: \`docker pull ${this.workload.image}\` or build it first`);
+        throw err;
+      }
+    }
+  }
+
+  async environment() {
+    return { engine: { ...(await engineFacts(this.opts.conn)), runtime: this.opts.runtime } };
+  }
+
+  async start(signal: AbortSignal): Promise<Instance> {
+    throwIfAborted(signal);
+    const w = this.workload;
+    const port = needsPort(w) ? await freePort() : undefined;
+    const t0 = now();
+    const marks: Record<string, number> = {};
+    const deadline = t0 + w.timeoutMs;
+    const container = await this.docker.createContainer({
+      Image: this.image,
+      Cmd: withPort(w.command, port),
+      Labels: ownerLabels(this.opts.runId),
+      AttachStdout: w.readiness.kind === 'log',
+      AttachStderr: w.readiness.kind === 'log',
+      HostConfig: { NetworkMode: w.network, Runtime: this.opts.runtime },
+    });
+    this.live.add(container.id);
+    marks.create = now() - t0;
+    try {
+      let logReady: Promise<void> | undefined;
+      if (w.readiness.kind === 'log') {
+        const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+        const matcher = lineMatcher(w.readiness.pattern);
+        logReady = new Promise<void>((resolve, reject) => {
+          stream.on('data', (chunk: Buffer) => {
+            if (matcher.feed(chunk)) resolve();
+          });
+          stream.once('end', () => reject(new Error(`the workload's output ended without a line matching /${(w.readiness as { pattern: string }).pattern}/`)));
+          stream.on('error', () => {});
+        });
+        logReady.catch(() => {});
+      }
+      await abortable(container.start(), signal);
+      marks.start = now() - t0;
+      const ready = async () => {
+        switch (w.readiness.kind) {
+          case 'running':
+            return;
+          case 'exit': {
+            const { StatusCode } = (await container.wait()) as { StatusCode: number };
+            if (StatusCode !== 0) throw new Error(`the workload exited with status ${StatusCode}`);
+            return;
+          }
+          case 'log':
+            return logReady;
+          case 'tcp':
+            return waitForTcp(w.readiness.port === 'auto' ? port! : w.readiness.port, deadline, signal);
+        }
+      };
+      await abortable(withDeadline(ready(), deadline, `the workload was not ready within ${w.timeoutMs} ms`), signal);
+      marks.ready = now() - t0;
+      const inst: Instance = { id: container.id, marks };
+      if (w.readiness.kind !== 'exit') {
+        const info = await container.inspect();
+        if (info.State?.Pid) {
+          inst.pid = info.State.Pid;
+          inst.cgroup = await cgroupOf(inst.pid);
+          if (inst.cgroup) inst.cgroupCpuMs = await readCgroupCpuMs(inst.cgroup);
+        }
+      }
+      return inst;
+    } catch (err) {
+      await this.removeQuietly(container.id);
+      if (err instanceof CancelledError) throw err;
+      throw new Error(`${this.model}: ${describe(err)}`);
+    }
+  }
+
+  async stop(instance: Instance): Promise<void> {
+    await this.docker.getContainer(instance.id).remove({ force: true, v: true });
+    this.live.delete(instance.id);
+  }
+
+  /** The containerd shim is the init process's parent; runtimes like runsc add processes under it outside the cgroup. */
+  async helperPids(instance: Instance): Promise<number[]> {
+    if (!instance.pid) return [];
+    const shim = await parentPid(instance.pid);
+    if (!shim || shim <= 1) return [];
+    const inside = new Set<number>([instance.pid, ...(await descendants(instance.pid))]);
+    return [shim, ...(await descendants(shim)).filter((p) => !inside.has(p))];
+  }
+
+  /** Image size, its layers shared with other images against its own, and this container's writable layer. */
+  async disk(instance: Instance): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    const c = (await this.docker.getContainer(instance.id).inspect({ size: true } as never)) as unknown as { SizeRw?: number; SizeRootFs?: number };
+    if (c.SizeRw !== undefined) out.writableLayerBytes = c.SizeRw;
+    if (c.SizeRootFs !== undefined) out.rootFsBytes = c.SizeRootFs;
+    const img = await this.docker.getImage(this.image).inspect();
+    out.imageBytes = img.Size;
+    // The engine's disk usage report is the only place that splits an image into shared and unique layers.
+    const df = (await this.docker.df()) as { Images?: { Id: string; Size: number; SharedSize: number }[] };
+    const row = df.Images?.find((i) => i.Id === img.Id);
+    if (row && row.SharedSize >= 0) {
+      out.sharedLayerBytes = row.SharedSize;
+      out.uniqueLayerBytes = row.Size - row.SharedSize;
+    }
+    return out;
+  }
+
+  private async removeQuietly(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) {
+        this.opts.log?.(`could not remove container ${id.slice(0, 12)}: ${describe(err)}`);
+        return;
+      }
+    }
+    this.live.delete(id);
+  }
+
+  liveCount(): number {
+    return this.live.size;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.live].map((id) => this.removeQuietly(id)));
+  }
+}
+
+export function withDeadline<T>(p: Promise<T>, deadline: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), Math.max(0, deadline - now()));
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

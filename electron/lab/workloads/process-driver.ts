@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ResolvedWorkload } from '../../../shared/plan';
+import { BUSYBOX_HELP, findStaticBusybox } from '../images/busybox';
+import { CancelledError, now, throwIfAborted } from '../targets/target';
+import { withDeadline } from './container-driver';
+import type { Instance, InstanceDriver } from './instance';
+import { needsPort, withPort } from './instance';
+import { freePort, lineMatcher, waitForTcp } from './readiness';
+
+/**
+ * The floor: the workload's program straight on the host, run by the host's static busybox (the very binary
+ * inside the probe image), with no isolation. Phases `spawn`, `ready`; stop is `reap` (SIGKILL and wait).
+ */
+export class ProcessDriver implements InstanceDriver {
+  readonly model = 'process';
+  readonly phases = ['spawn', 'ready'] as const;
+  readonly stopPhase = 'reap';
+  private busybox?: string;
+  private readonly children = new Map<string, ChildProcess>();
+
+  constructor(readonly workload: ResolvedWorkload) {}
+
+  async prepare(): Promise<void> {
+    if (this.workload.image) {
+      throw new Error(`the process floor cannot run image ${this.workload.image}: it runs the probe's busybox programs only; leave workload.image out to compare against the floor`);
+    }
+    const found = await findStaticBusybox();
+    if (!found.path) throw new Error(`no static busybox on this host for the process floor. ${BUSYBOX_HELP}`);
+    this.busybox = found.path;
+  }
+
+  async environment() {
+    return {};
+  }
+
+  start(signal: AbortSignal): Promise<Instance> {
+    throwIfAborted(signal);
+    return this.startAsync(signal);
+  }
+
+  private async startAsync(signal: AbortSignal): Promise<Instance> {
+    const w = this.workload;
+    const port = needsPort(w) ? await freePort() : undefined;
+    const argv = withPort(w.command, port);
+    const t0 = now();
+    const deadline = t0 + w.timeoutMs;
+    const marks: Record<string, number> = {};
+    const child = spawn(this.busybox!, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    let exited = false;
+    const exit = new Promise<number | string>((resolve) => child.once('close', (code, sig) => {
+      exited = true;
+      resolve(code ?? sig ?? -1);
+    }));
+    const spawned = new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', (err) => reject(new Error(`could not start ${this.busybox}: ${err.message}`)));
+    });
+    let logReady: Promise<void> | undefined;
+    if (w.readiness.kind === 'log') {
+      const matcher = lineMatcher(w.readiness.pattern);
+      const pattern = w.readiness.pattern;
+      logReady = new Promise((resolve, reject) => {
+        const onData = (c: Buffer) => matcher.feed(c) && resolve();
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        void exit.then(() => reject(new Error(`the workload exited without printing a line matching /${pattern}/`)));
+      });
+      logReady.catch(() => {});
+    } else {
+      child.stdout!.resume();
+      child.stderr!.resume();
+    }
+    const id = String(child.pid ?? `pending-${t0}`);
+    this.children.set(id, child);
+    try {
+      await spawned;
+      marks.spawn = now() - t0;
+      const ready = async () => {
+        switch (w.readiness.kind) {
+          case 'running':
+            return;
+          case 'exit': {
+            const code = await exit;
+            if (code !== 0) throw new Error(`${argv.join(' ')} exited with ${code}`);
+            return;
+          }
+          case 'log':
+            return logReady;
+          case 'tcp':
+            return waitForTcp(w.readiness.port === 'auto' ? port! : w.readiness.port, deadline, signal, () => !exited);
+        }
+      };
+      const abort = new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(new CancelledError());
+        signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
+      });
+      abort.catch(() => {});
+      await Promise.race([withDeadline(ready(), deadline, `the workload was not ready within ${w.timeoutMs} ms`), abort]);
+      marks.ready = now() - t0;
+      return { id, pid: exited ? undefined : child.pid, marks };
+    } catch (err) {
+      await this.stop({ id, marks });
+      throw err;
+    }
+  }
+
+  async stop(instance: Instance): Promise<void> {
+    const child = this.children.get(instance.id);
+    if (!child) return;
+    if (child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise<void>((r) => child.once('close', () => r()));
+      child.kill('SIGKILL');
+      await closed;
+    }
+    this.children.delete(instance.id);
+  }
+
+  liveCount(): number {
+    return this.children.size;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.children.keys()].map((id) => this.stop({ id, marks: {} })));
+  }
+}

@@ -1,0 +1,64 @@
+import { now, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
+import type { Instance, InstanceDriver } from './instance';
+
+/**
+ * The lifecycle benchmark of any model: one iteration starts the workload, waits until it is ready, then stops
+ * and removes it, each phase timed from the request. With concurrency k, an iteration starts k instances at
+ * once (as bucketbench's threads do) and its marks are the slowest instance's: the batch is ready when its last
+ * member is, which is what contention shows up in.
+ */
+export class WorkloadTarget implements Target {
+  readonly phases: readonly string[];
+
+  constructor(
+    readonly driver: InstanceDriver,
+    private readonly concurrency = 1,
+  ) {
+    this.phases = [...driver.phases, driver.stopPhase];
+  }
+
+  get model(): string {
+    return this.driver.model;
+  }
+
+  prepare(signal: AbortSignal): Promise<void> {
+    return this.driver.prepare(signal);
+  }
+
+  environment() {
+    return this.driver.environment();
+  }
+
+  notes(): string[] {
+    const out = this.driver.notes?.() ?? [];
+    if (this.concurrency > 1) out.push(`${this.concurrency} instances started at once per iteration; each iteration's times are its slowest instance's.`);
+    return out;
+  }
+
+  async iterate(ctx: IterationContext): Promise<Marks> {
+    throwIfAborted(ctx.signal);
+    const t0 = now();
+    const started = await Promise.allSettled(Array.from({ length: this.concurrency }, async () => {
+      const s = now();
+      const inst = await this.driver.start(ctx.signal);
+      return { inst, offset: s - t0 };
+    }));
+    const ok = started.filter((r): r is PromiseFulfilledResult<{ inst: Instance; offset: number }> => r.status === 'fulfilled').map((r) => r.value);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.allSettled(ok.map((o) => this.driver.stop(o.inst)));
+      throw failed.reason;
+    }
+    const marks: Marks = {};
+    for (const p of this.driver.phases) marks[p] = Math.max(...ok.map((o) => o.offset + o.inst.marks[p]));
+    ctx.onPhase('ready');
+    await Promise.all(ok.map((o) => this.driver.stop(o.inst)));
+    marks[this.driver.stopPhase] = now() - t0;
+    ctx.onPhase(this.driver.stopPhase);
+    return marks;
+  }
+
+  dispose(): Promise<void> {
+    return this.driver.dispose();
+  }
+}

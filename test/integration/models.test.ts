@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Comparison } from '../../shared/compare';
+import { Plan } from '../../shared/plan';
+import { connectDocker } from '../../electron/lab/docker/engine';
+import { Lab } from '../../electron/lab/lab';
+import { LABEL_OWNER_PID } from '../../electron/lab/labels';
+import { tempDataDir } from '../helpers/datadir';
+
+const data = tempDataDir();
+let docker: Docker;
+const ours = async () => docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER_PID}=${process.pid}`] } });
+
+beforeAll(async () => {
+  docker = (await connectDocker()).docker;
+});
+afterAll(() => data.cleanup());
+
+describe('compare: every model on this host with one plan', () => {
+  it('measures the floor, each engine runtime and the raw OCI runtimes, saying plainly which cannot run here', async () => {
+    const lab = new Lab('cli', data.dir);
+    const lines: string[] = [];
+    const c = await lab.compare({ plan: Plan.parse({ startup: { iterations: 5, warmup: 1 }, footprint: { instances: 3, settleMs: 200 } }) }, undefined, (l) => lines.push(l));
+
+    expect(Comparison.safeParse(c).success).toBe(true);
+    expect(c.status).toBe('complete');
+    const byModel = new Map(c.models.map((m) => [m.model, m]));
+    const engineRuntimes = Object.keys((await docker.info()).Runtimes ?? {});
+    for (const rt of engineRuntimes) expect(byModel.has(`container:${rt}`)).toBe(true);
+
+    const floor = byModel.get('process')!;
+    expect(floor.status).toBe('ok');
+    expect(floor.startup!.readyMs).toHaveLength(5);
+    const runc = byModel.get('container:runc')!;
+    expect(runc.status).toBe('ok');
+    // A container is slower than a bare process: the ratio is above 1 and its interval holds the point estimate.
+    expect(runc.ratios!.ready!.ratio).toBeGreaterThan(1);
+    expect(runc.ratios!.ready!.ci95[0]).toBeLessThanOrEqual(runc.ratios!.ready!.ratio);
+    expect(runc.ratios!.ready!.ci95[1]).toBeGreaterThanOrEqual(runc.ratios!.ready!.ratio);
+    expect(runc.footprint!.memory.cgroupBytes).toBeGreaterThan(0);
+    expect(runc.footprint!.memory.helperPssBytes).toBeGreaterThan(1024 * 1024);
+
+    // Every model that did not run says why in one line; none of them stopped the comparison.
+    for (const m of c.models) {
+      if (m.status !== 'ok') expect(m.error, m.model).toMatch(/\S/);
+      else expect(m.startup!.readyMs.length, m.model).toBe(5);
+    }
+    if (process.getuid?.() === 0 && existsSync('/usr/sbin/runc')) {
+      const raw = byModel.get('oci:runc')!;
+      expect(raw.status).toBe('ok');
+      // Without dockerd, containerd and the shim, the raw runtime starts faster than through the engine.
+      expect(raw.startup!.ready.median).toBeLessThan(runc.startup!.ready.median);
+    }
+    // The Run of each model's startup is saved and linked.
+    for (const m of c.models.filter((x) => x.runId && x.status === 'ok')) expect((await lab.getRun(m.runId!)).kind).toBe('compare:startup');
+    expect((await lab.listComparisons())[0].id).toBe(c.id);
+
+    // Nothing is left: no containers, no raw runtime containers, no bundles.
+    expect(await ours()).toHaveLength(0);
+    const rawLeft = execFileSync('runc', ['list', '-q']).toString().split('\n').filter((id) => id.startsWith(`isolab-${process.pid}-`));
+    expect(rawLeft).toEqual([]);
+    const bundles = path.join(data.dir, 'bundles');
+    expect(existsSync(bundles) ? readdirSync(bundles) : []).toEqual([]);
+    console.log(JSON.stringify(c.models.map((m) => ({ model: m.model, status: m.status, error: m.error, ready: m.startup?.ready.median, ratio: m.ratios?.ready, mem: m.footprint?.memory })), null, 1));
+  });
+
+  it('gives a per-model error for a model the host does not have, and still runs the rest', async () => {
+    const lab = new Lab('cli', data.dir);
+    const c = await lab.compare({ plan: Plan.parse({ models: ['process', 'container:nosuchruntime'], startup: { iterations: 3, warmup: 0 }, footprint: false }) });
+    expect(c.models.find((m) => m.model === 'process')!.status).toBe('ok');
+    const missing = c.models.find((m) => m.model === 'container:nosuchruntime')!;
+    expect(missing.status).toBe('unavailable');
+    expect(missing.error).toMatch(/not a model of this host/);
+  });
+});
