@@ -43,7 +43,7 @@ export function buildCli(): Command {
       .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2)
       .option('--no-baseline', 'skip the process floor measured in the same run')
       .option('--json', 'print the Run document on stdout (progress stays on stderr)')
-      .action((o) => runBenchCommand({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline, ...(target === 'vm' ? { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt } : {}) }, o.json));
+      .action((o) => runBenchCommand({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline, ...(target === 'vm' ? { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt, density: o.density } : {}) }, o.json));
   }
 
   bench.commands
@@ -51,7 +51,8 @@ export function buildCli(): Command {
     .option('--memory <mib>', 'guest memory in MiB', int('--memory', 64), 256)
     .addOption(new Option('--accel <name>', 'accelerator: auto tests KVM/HVF/WHPX with a short boot and falls back to TCG').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
     .option('--kernel <path>', 'guest kernel (vmlinuz); default: a cached one, else the host\'s /boot/vmlinuz-*')
-    .option('--allow-apt', "let isolab fetch Debian's cloud kernel with `apt-get download` (nothing is installed) when no kernel is found");
+    .option('--allow-apt', "let isolab fetch Debian's cloud kernel with `apt-get download` (nothing is installed) when no kernel is found")
+    .option('--density <n>', 'after the iterations, boot up to n VMs side by side: the memory each one adds', int('--density', 0));
   bench.addCommand(benchHostCommand());
 
   const runs = program.command('runs').description('The runs saved in the data directory');

@@ -35,6 +35,8 @@ export const BenchRequest = z.object({
   kernel: z.string().min(1).max(4096).optional(),
   /** VM target: consent to fetch Debian's cloud kernel with `apt-get download` when none is found. */
   allowApt: z.boolean().optional(),
+  /** VM target: after the iterations, boot up to this many VMs side by side for the density figures. */
+  density: z.number().int().min(0).max(64).optional(),
 });
 export type BenchRequest = z.input<typeof BenchRequest>;
 export type BenchPlan = z.output<typeof BenchRequest>;

@@ -172,7 +172,18 @@ export class QemuTarget implements Target {
         signal,
         log: this.opts.log,
       });
-      fp.density = d.steps.map((s) => clean({ vms: s.vms, sshMs: s.marks.ssh, addedPssBytes: s.addedPssBytes, totalPssBytes: s.totalPssBytes, totalRssBytes: s.totalRssBytes, hostAvailableBytes: s.hostAvailableBytes }));
+      // Each step: the new VM's phase marks (ms, same zero point as the iterations) and the memory after it.
+      fp.density = d.steps.map((s) =>
+        clean({
+          vms: s.vms,
+          ...Object.fromEntries(Object.entries(s.marks).map(([p, v]) => [`${p}Ms`, v])),
+          addedPssBytes: s.addedPssBytes,
+          totalPssBytes: s.totalPssBytes,
+          totalRssBytes: s.totalRssBytes,
+          hostAvailableBytes: s.hostAvailableBytes,
+          guestMemUsedBytes: s.guestMemUsedBytes,
+        }),
+      );
       if (d.stoppedBecause) fp.densityStoppedBecause = d.stoppedBecause;
     }
     return fp;
