@@ -189,14 +189,18 @@ export function simulateBurst(p: BurstParams): BurstResult {
     nReady++;
     if (nReady + nStarting > peak) peak = nReady + nStarting;
     for (let k = 0; k < conc; k++) {
-      if (qLen > 0) {
-        const a = qArr[qHead];
-        const s = qSvc[qHead];
-        qHead = (qHead + 1) & (qArr.length - 1);
-        qLen--;
-        start(id, t, a, s);
-      } else pushFree(id);
+      if (qLen > 0) startFromQueue(id, t);
+      else pushFree(id);
     }
+  };
+
+  /** The queue's head starts on instance id. */
+  const startFromQueue = (id: number, t: number) => {
+    const a = qArr[qHead];
+    const s = qSvc[qHead];
+    qHead = (qHead + 1) & (qArr.length - 1);
+    qLen--;
+    start(id, t, a, s);
   };
 
   const stop = (id: number, t: number) => {
@@ -323,13 +327,8 @@ export function simulateBurst(p: BurstParams): BurstResult {
         sServed[bucket]++;
         if (state[id] === DRAINING) {
           if (busy[id] === 0) stop(id, t);
-        } else if (qLen > 0) {
-          const a = qArr[qHead];
-          const s = qSvc[qHead];
-          qHead = (qHead + 1) & (qArr.length - 1);
-          qLen--;
-          start(id, t, a, s);
-        } else pushFree(id);
+        } else if (qLen > 0) startFromQueue(id, t);
+        else pushFree(id);
       }
     } else if (kind === 2) {
       if (qArr[qHead] >= warm) mDropped++;
