@@ -1,8 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUT, startBrowserMode, type BrowserMode } from './browserMode';
+import { axeViolations, OUT, startBrowserMode, type BrowserMode } from './browserMode';
 
 /**
  * The renderer end to end: browser mode served in-process over a real Lab (real dockerd), driven by the
@@ -20,12 +18,6 @@ afterAll(async () => {
 // engine (parallel integration tests) are not this test's business.
 const managedContainers = async () =>
   (await bm.lab.docker()).docker.listContainers({ all: true, filters: { label: ['isolab.managed=true', `isolab.owner-pid=${process.pid}`] } });
-
-/** WCAG 2 A/AA as axe checks them (contrast included) on what the page shows now. */
-async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('isolab in Chromium through browser mode', () => {
   it('runs a 3-iteration container benchmark from the UI and shows its result', async () => {
@@ -79,6 +71,7 @@ describe('isolab in Chromium through browser mode', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('container:');
     await page.screenshot({ path: path.join(OUT, 'runs.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
     await rows.first().getByRole('link').click();
     await page.getByTestId('result').waitFor({ state: 'visible' });
     expect(page.url()).toMatch(/#\/runs\/\d{8}T/);
@@ -146,6 +139,7 @@ describe('isolab in Chromium through browser mode', () => {
     await banner.waitFor({ state: 'visible', timeout: 15_000 });
     expect(await banner.textContent()).toContain('cannot reach the isolab server');
     await page.screenshot({ path: path.join(OUT, 'connection-error.png') });
+    expect(await axeViolations(page)).toEqual([]);
     expect(await page.getByTestId('run').isDisabled()).toBe(true);
     expect(await page.getByTestId('engine-status').textContent()).toBe('Not connected');
     await page.close();

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -65,4 +66,10 @@ export async function startBrowserMode(): Promise<BrowserMode> {
       await rm(profileDir, { recursive: true, force: true });
     },
   };
+}
+
+/** WCAG 2 A/AA as axe checks them (contrast included) on what the page shows now. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

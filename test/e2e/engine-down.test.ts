@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUT, startBrowserMode, type BrowserMode } from './browserMode';
+import { axeViolations, OUT, startBrowserMode, type BrowserMode } from './browserMode';
 
 /**
  * No engine: DOCKER_HOST names a socket that does not exist (this file runs in its own worker, so the other
@@ -28,6 +28,7 @@ describe('isolab with the container engine down', () => {
     expect(await page.getByTestId('run').isDisabled()).toBe(true);
     expect(await page.getByTestId('run-blocked').textContent()).toMatch(/engine is down/);
     await page.screenshot({ path: path.join(OUT, 'engine-down.png') });
+    expect(await axeViolations(page)).toEqual([]);
 
     // No saved theme yet: the system's preference decides, live.
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -59,6 +60,7 @@ describe('isolab with the container engine down', () => {
     await page.getByTestId('theme-toggle').click();
     await page.getByTestId('language').selectOption('fr');
     await page.screenshot({ path: path.join(OUT, 'process-dark-fr.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });
