@@ -189,6 +189,7 @@ describe('density', () => {
     for (const s of d.steps) {
       expect(s.addedPssBytes).toBeGreaterThan(16 * 2 ** 20);
       expect(s.marks.ssh).toBeGreaterThan(s.marks.ready!);
+      expect(s.marks.shutdown).toBeUndefined();
     }
     expect(d.steps[1].totalPssBytes).toBeGreaterThan(d.steps[0].totalPssBytes);
     expect(d.shutdownMs).toHaveLength(2);

@@ -96,7 +96,7 @@ export async function vmDensity(o: DensityOptions): Promise<DensityResult> {
       const totalRss = mems.reduce((a, m) => a + (m?.rssBytes ?? 0), 0);
       steps.push({
         vms: running.length,
-        marks: g.measure.marks,
+        marks: { ...g.measure.marks }, // a copy: shutdown, much later, is not part of the boot
         totalPssBytes: totalPss,
         addedPssBytes: totalPss - prevPss,
         totalRssBytes: totalRss,
