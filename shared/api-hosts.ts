@@ -135,6 +135,8 @@ export const RebootResult = z.object({
   bootIdBefore: z.string(),
   bootIdAfter: z.string(),
   attempts: z.number().int(),
+  /** The init ignored the request and `reboot -f` was sent; the time counts from that command. */
+  forced: z.boolean().optional(),
 });
 export type RebootResult = z.infer<typeof RebootResult>;
 

@@ -214,19 +214,22 @@ async function connectOne(spec: HostSpec, sock: ClientChannel | undefined, hooks
   };
 
   return new Promise<Client>((resolve, reject) => {
-    const onError = (err: Error & { level?: string; code?: string }) => {
-      client.removeListener('ready', onReady);
+    let settled = false;
+    // ssh2 may emit more than one error (a timeout, then the lost connection): the first one decides, the
+    // rest are expected and must not surface as unhandled; later errors show through exec and channels.
+    client.on('error', (err: Error & { level?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
+      client.end();
       if (failure) return reject(failure);
       if (err.level === 'client-authentication') return reject(auth.error(spec));
       reject(new SshConnectError(`cannot reach ${describeSpec(spec)}: ${connectReason(err)}`));
-    };
-    const onReady = () => {
-      client.removeListener('error', onError);
-      client.on('error', () => {}); // later errors surface through exec and channels
+    });
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
       resolve(client);
-    };
-    client.once('ready', onReady);
-    client.once('error', onError);
+    });
     client.connect(config);
   });
 }

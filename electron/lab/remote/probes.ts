@@ -12,7 +12,7 @@ export type Exec = (command: string) => Promise<ExecResult>;
  */
 export const FACTS_COMMAND =
   'echo @@os; cat /etc/os-release 2>/dev/null; echo @@kernel; uname -r; echo @@arch; uname -m; ' +
-  'echo @@cpus; getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null; ' +
+  "echo @@cpus; getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || grep -c '^processor' /proc/cpuinfo; " +
   "echo @@cpumodel; grep -m1 'model name' /proc/cpuinfo 2>/dev/null; " +
   'echo @@meminfo; cat /proc/meminfo; echo @@hostname; cat /proc/sys/kernel/hostname; ' +
   'echo @@bootid; cat /proc/sys/kernel/random/boot_id; echo @@end';
@@ -35,7 +35,7 @@ export const BOOT_COMMAND =
 
 export const FOOTPRINT_COMMAND =
   'echo @@meminfo; cat /proc/meminfo; echo @@df; df -P -k / 2>/dev/null; ' +
-  'echo @@procs; ls -d /proc/[0-9]* 2>/dev/null | wc -l; echo @@load; cat /proc/loadavg; echo @@end';
+  'echo @@procs; ls -d /proc/[0-9]* 2>/dev/null | grep -c .; echo @@load; cat /proc/loadavg; echo @@end';
 
 export const BOOT_ID_COMMAND = 'cat /proc/sys/kernel/random/boot_id';
 

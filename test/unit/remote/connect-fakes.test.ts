@@ -7,7 +7,7 @@ import type { Client, ConnectConfig } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, HostKeyChangedError, type SshConnection } from '../../../electron/lab/remote/connect';
 import { mapLimit } from '../../../electron/lab/remote/fleet';
-import { REBOOT_COMMAND, rebootToSsh } from '../../../electron/lab/remote/reboot';
+import { FORCE_REBOOT_COMMAND, INIT_COMMAND, REBOOT_COMMAND, rebootToSsh } from '../../../electron/lab/remote/reboot';
 import { BOOT_ID_COMMAND } from '../../../electron/lab/remote/probes';
 import { resolveHost } from '../../../electron/lab/remote/spec';
 
@@ -75,7 +75,7 @@ describe('ProxyJump (fakes)', () => {
 });
 
 /** A fake connection whose boot id and reboot behaviour a test sets. */
-function fakeConn(bootId: () => string, log: string[], rebootCode: number | null = null): SshConnection {
+function fakeConn(bootId: () => string, log: string[], rebootCode: number | null = null, init = 'systemd'): SshConnection {
   return {
     spec: { name: 'h', host: 'h', port: 22, user: 'u', identityFiles: [], jumps: [], fromConfig: false },
     connectMs: 1,
@@ -83,6 +83,8 @@ function fakeConn(bootId: () => string, log: string[], rebootCode: number | null
       log.push(cmd);
       if (cmd === BOOT_ID_COMMAND) return { stdout: bootId() + '\n', stderr: '', code: 0, ms: 1 };
       if (cmd === REBOOT_COMMAND) return { stdout: '', stderr: rebootCode ? 'sudo: a password is required' : '', code: rebootCode, ms: 1 };
+      if (cmd === INIT_COMMAND) return { stdout: init + '\n', stderr: '', code: 0, ms: 1 };
+      if (cmd === FORCE_REBOOT_COMMAND) return { stdout: '', stderr: '', code: null, ms: 1 };
       return { stdout: '', stderr: '', code: 127, ms: 1 };
     },
     close() {
@@ -109,6 +111,35 @@ describe('reboot-to-SSH (fakes)', () => {
     });
     expect(r).toMatchObject({ bootIdBefore: 'old', bootIdAfter: 'new', attempts: 4, rebootToSshMs: 3000 });
     expect(log.filter((l) => l === REBOOT_COMMAND)).toHaveLength(1);
+  });
+
+  it('forces a reboot only when a non-systemd init ignored it past the grace time, and times from the forced command', async () => {
+    let clock = 0;
+    const log: string[] = [];
+    let rebooted = false;
+    const conn = () => fakeConn(() => (rebooted ? 'new' : 'old'), log, null, 'init');
+    const r = await rebootToSsh(conn(), {
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+        if (log.includes(FORCE_REBOOT_COMMAND) && clock > 40_000) rebooted = true;
+      },
+      intervalMs: 1000,
+      graceMs: 30_000,
+      reconnect: async () => conn(),
+    });
+    expect(log.filter((l) => l === FORCE_REBOOT_COMMAND)).toHaveLength(1);
+    expect(r.forced).toBe(true);
+    expect(r.rebootToSshMs).toBeLessThan(15_000);
+  });
+
+  it('never forces systemd, which always acts on a reboot', async () => {
+    let clock = 0;
+    const log: string[] = [];
+    await expect(
+      rebootToSsh(fakeConn(() => 'old', log), { now: () => clock, sleep: async (ms) => void (clock += ms), timeoutMs: 120_000, graceMs: 1000, reconnect: async () => fakeConn(() => 'old', log) }),
+    ).rejects.toThrow(/same boot id\): it did not reboot/);
+    expect(log).not.toContain(FORCE_REBOOT_COMMAND);
   });
 
   it('a refused reboot (no root, no passwordless sudo) fails at once with a way out', async () => {
