@@ -1,6 +1,7 @@
 import type { DensityPoint, DensityResult, DensityStep } from '../../../shared/compare';
-import { memAvailableSettled, sleep } from '../footprint/proc';
-import { medianOf } from '../footprint/measure';
+import { sleep } from '../footprint/proc';
+import { medianOf, relatedPids } from '../footprint/measure';
+import { hostReading } from '../footprint/others';
 import { CancelledError, now } from '../targets/target';
 import type { Instance, InstanceDriver } from '../workloads/instance';
 
@@ -17,7 +18,7 @@ export interface DensityOptions {
 
 /**
  * Density: 1, 2, 4 … instances started and held running until a limit (count, a memory budget measured as the
- * drop in MemAvailable, or time), recording each start's latency against how many were already running and
+ * drop in MemAvailable less other programs' churn, or time), recording each start's latency against how many were already running and
  * the memory each step's new instances added. Everything is stopped and removed at the end, whatever happened;
  * `leftBehind` says how many the driver still tracks afterwards (0 unless cleanup failed).
  */
@@ -29,7 +30,8 @@ export async function runDensity(driver: InstanceDriver, o: DensityOptions): Pro
   const settle = o.settleMs ?? 500;
   let stoppedBy = 'count';
   try {
-    const base = await memAvailableSettled(3, 50);
+    // Memory is read as footprint reads it: MemAvailable with the rest of the machine's churn taken out.
+    const base = (await hostReading([], 9, 100)).corrected;
     let prevDrop = 0;
     let target = 1;
     for (;;) {
@@ -53,7 +55,7 @@ export async function runDensity(driver: InstanceDriver, o: DensityOptions): Pro
         if (failed) throw failed.reason;
       }
       await sleep(settle);
-      const drop = base - (await memAvailableSettled(3, 50));
+      const drop = base - (await hostReading(await relatedPids(driver, running), 9, 100)).corrected;
       const prevCount = steps.at(-1)?.count ?? 0;
       const added = running.length - prevCount;
       const stepPoints = points.slice(prevCount);

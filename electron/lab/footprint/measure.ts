@@ -37,7 +37,7 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
   try {
     for (let round = 0; round < rounds; round++) {
       await sleep(o.settleMs);
-      const before = await hostReading([]);
+      const before = await hostReading([], 15, 200);
       for (let i = 0; i < o.instances; i++) {
         if (o.signal.aborted) throw new CancelledError();
         const cpu0 = await hostBusyCpuMs();
@@ -49,7 +49,7 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
         o.onProgress?.(`${driver.model}: ${i + 1}/${o.instances} idle instances${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''}`);
       }
       await sleep(o.settleMs);
-      const loaded = await hostReading(await relatedPids(driver, started));
+      const loaded = await hostReading(await relatedPids(driver, started), 15, 200);
       if (!detail) {
         detail = await readDetails(driver, started, notes);
         firstBefore = before.available;
@@ -57,7 +57,7 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
       }
       await Promise.allSettled(started.splice(0).map((s) => driver.stop(s)));
       await sleep(o.settleMs);
-      const after = await hostReading([]);
+      const after = await hostReading([], 15, 200);
       rawPerRound.push(((before.available + after.available) / 2 - loaded.available) / o.instances);
       perRound.push(((before.corrected + after.corrected) / 2 - loaded.corrected) / o.instances);
     }
@@ -79,7 +79,7 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
 }
 
 /** The instances, their helpers: excluded from "the rest of the machine". */
-async function relatedPids(driver: InstanceDriver, started: Instance[]): Promise<number[]> {
+export async function relatedPids(driver: InstanceDriver, started: Instance[]): Promise<number[]> {
   const out: number[] = [];
   for (const inst of started) {
     if (inst.pid) out.push(inst.pid);
