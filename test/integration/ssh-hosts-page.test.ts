@@ -1,0 +1,71 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../../electron/lab/remote/knownHosts';
+import { axeViolations, OUT, startBrowserMode, type BrowserMode } from '../e2e/browserMode';
+import { startSshd, type SshdFixture } from '../fixtures/sshd';
+
+// The Hosts page through browser mode and Chromium, against the loopback sshd: a host from ~/.ssh/config,
+// the fingerprint prompt, accepting it, running the probes; a changed key refused. `npm run build` first.
+let sshd: SshdFixture;
+let bm: BrowserMode;
+const savedHome = process.env.HOME;
+const kh = () => path.join(sshd.home, '.ssh', 'known_hosts');
+
+beforeAll(async () => {
+  sshd = await startSshd({ alias: 'page-vm' });
+  process.env.HOME = sshd.home;
+  bm = await startBrowserMode();
+});
+afterAll(async () => {
+  await bm?.close();
+  await sshd?.stop();
+  process.env.HOME = savedHome;
+});
+
+describe('Hosts page', () => {
+  it('test, check the fingerprint, accept it, run the probes', async () => {
+    writeFileSync(kh(), '');
+    const { page, errors } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    const card = page.getByTestId('host-page-vm');
+    await card.getByTestId('test-host').click();
+    const prompt = card.getByTestId('fingerprint-prompt');
+    await prompt.waitFor();
+    const fp = fingerprint(Buffer.from(sshd.hostKeyLine.split(' ')[1], 'base64'));
+    expect(await prompt.textContent()).toContain(fp);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(readFileSync(kh(), 'utf8')).toBe('');
+    await card.getByTestId('accept-key').click();
+    await card.getByText('Connected').waitFor();
+    expect(readFileSync(kh(), 'utf8')).toMatch(/^\|1\|/);
+    await card.getByTestId('probe-host').click();
+    const result = card.getByTestId('host-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toContain(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    expect(await result.textContent()).toMatch(/Connect\s*[\d.,]+\s*ms/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(OUT, 'hosts-probe.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('a changed host key is refused with a warning, and the probes stay disabled', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHWFYdMbNQMNz0fMMoyQdBBVo8/vNo4OqX+ZeLGVxdn2\n`);
+    const { page } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    const card = page.getByTestId('host-page-vm');
+    await card.getByTestId('test-host').click();
+    await card.getByText('Host key changed').waitFor();
+    expect(await card.getByRole('alert').textContent()).toMatch(/CHANGED/);
+    expect(await card.getByTestId('probe-host').isDisabled()).toBe(true);
+  });
+
+  it('adding a host checks what was typed', async () => {
+    const { page } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    await page.getByTestId('host-name').fill('loop2');
+    await page.getByTestId('host-target').fill('root@127.0.0.1;reboot');
+    await page.getByTestId('add-host').click();
+    await page.getByText(/letters, digits/).waitFor();
+    await page.getByTestId('host-target').fill(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    await page.getByTestId('add-host').click();
+    await page.getByTestId('host-loop2').waitFor();
+  });
+});
