@@ -120,6 +120,8 @@ export function toSample(iteration: number, warmup: boolean, marks: Marks, order
 
 export function summarizeSamples(samples: Sample[], order: readonly string[]): Record<string, PhaseSummary> {
   const timed = samples.filter((s) => !s.warmup);
+  // No timed sample, no statistics: NaN would be written as null and the run could not be read back.
+  if (timed.length === 0) return {};
   const ids = timed.map((s) => s.iteration);
   const out: Record<string, PhaseSummary> = {};
   for (const p of order) out[p] = summarize(timed.map((s) => s.phases[p]), ids);

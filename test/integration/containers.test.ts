@@ -89,6 +89,9 @@ describe('container startup benchmark against the real engine', () => {
     const run = await lab.bench({ target: 'containers', image: 'isolab/no-such-image:0', iterations: 1, warmup: 0 });
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/not on this engine.*docker pull/);
+    // A run with no timed sample still reads back (no NaN statistics written as null).
+    expect((await lab.getRun(run.id)).status).toBe('failed');
+    expect((await lab.listRuns()).find((r) => r.id === run.id)?.status).toBe('failed');
   });
 });
 
