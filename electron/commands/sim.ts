@@ -17,6 +17,7 @@ import {
   describeIssues,
   pickRun,
   PlanError,
+  ratePointsFromRecords,
   ResolveError,
   runBurst,
   runConsolidation,
@@ -167,21 +168,11 @@ export async function loadScenario(file: string, kind: 'consolidation' | 'burst'
 
 /** A rate curve from CSV: two columns, seconds and requests per second; a header row is allowed. */
 export async function readRateCsv(file: string): Promise<{ tS: number; rate: number }[]> {
-  let records: string[][];
   try {
-    records = parseCsv(await readFile(file, 'utf8'), { skip_empty_lines: true, trim: true, comment: '#' });
+    return ratePointsFromRecords(parseCsv(await readFile(file, 'utf8'), { skip_empty_lines: true, trim: true, comment: '#', relax_column_count: true }));
   } catch (err) {
-    throw new ScenarioError(file, `arrivals.file: cannot read the CSV: ${(err as Error).message}`);
+    throw new ScenarioError(file, `arrivals.file: ${(err as Error).message}`);
   }
-  const rows = records.filter((r, i) => !(i === 0 && Number.isNaN(Number(r[0]))));
-  return rows.map((r, i) => {
-    const tS = Number(r[0]);
-    const rate = Number(r[1]);
-    if (r.length < 2 || !Number.isFinite(tS) || !Number.isFinite(rate)) {
-      throw new ScenarioError(file, `arrivals.file: row ${i + 1} should be "seconds,requests per second", got ${JSON.stringify(r.join(','))}`);
-    }
-    return { tS, rate };
-  });
 }
 
 /** The measured runs a scenario names, from the data directory (ISOLAB_DATA_DIR overrides it). */

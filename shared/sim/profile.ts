@@ -40,6 +40,23 @@ export const ArrivalProfile = z.discriminatedUnion('kind', [
 ]);
 export type ArrivalProfile = z.input<typeof ArrivalProfile>;
 
+/**
+ * CSV records (already split by a CSV parser) as rate points: two columns, seconds and requests per second;
+ * a header row is allowed. Throws naming the first bad row.
+ */
+export function ratePointsFromRecords(records: string[][]): { tS: number; rate: number }[] {
+  const rows = records.filter((r, i) => !(i === 0 && Number.isNaN(Number(r[0]))));
+  if (rows.length === 0) throw new Error('the CSV has no rows; write "seconds,requests per second" lines');
+  return rows.map((r, i) => {
+    const tS = Number(r[0]);
+    const rate = Number(r[1]);
+    if (r.length < 2 || r[0] === '' || r[1] === '' || !Number.isFinite(tS) || !Number.isFinite(rate) || tS < 0 || rate < 0) {
+      throw new Error(`row ${i + 1} should be "seconds,requests per second" (both 0 or more), got ${JSON.stringify(r.join(','))}`);
+    }
+    return { tS, rate };
+  });
+}
+
 /** Breakpoints of a piecewise-linear rate: a jump is two points at one time. */
 export interface RateCurve {
   t: Float64Array;

@@ -1,11 +1,12 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabApi } from '../../../shared/api';
-import { BurstScenario, describeIssues, runBurst, startupReferences, type BurstOutcome } from '../../../shared/sim';
+import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
+import { BurstScenario, describeIssues, ratePointsFromRecords, runBurst, startupReferences, type BurstOutcome } from '../../../shared/sim';
 import { useFormat } from '../format';
 import { useChartColors } from '../result/useChartColors';
-import { defaultBurstForm, toBurstScenario, type BurstForm, type ModelRow } from './burstForm';
+import { defaultBurstForm, PROFILE_KINDS, toBurstScenario, type BurstForm, type ModelRow, type ProfileKind } from './burstForm';
 import { Slider } from './Slider';
 import { SourceBadge, SourceList } from './Sources';
 import { useCompleteRuns, useRunDocs } from './useRuns';
@@ -41,9 +42,41 @@ export function BurstPanel({ api }: { api: LabApi }) {
   return (
     <div className="sim-panel">
       <section className="card sim-controls" aria-label={t('controls')}>
-        <Slider label={t('burst.baseRate')} value={form.rate} min={1} max={200} step={1} onChange={set('rate')} format={(v) => `${v}/s`} testId="base-rate" />
-        <Slider label={t('burst.peakRate')} value={form.peakRate} min={1} max={1000} step={5} onChange={set('peakRate')} format={(v) => `${v}/s`} testId="peak-rate" />
-        <Slider label={t('burst.spikeDuration')} value={form.spikeS} min={10} max={900} step={10} onChange={set('spikeS')} format={sec} />
+        <label className="field">
+          {t('burst.profile')}
+          <select value={form.profile} onChange={(e) => set('profile')(e.currentTarget.value as ProfileKind)} data-testid="profile">
+            {PROFILE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`profiles.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Slider label={t('burst.duration')} value={form.durationS} min={300} max={7200} step={60} onChange={set('durationS')} format={sec} />
+        {form.profile === 'csv' ? (
+          <CsvInput value={form.csv} onChange={set('csv')} />
+        ) : (
+          <Slider
+            label={t(form.profile === 'diurnal' ? 'burst.meanRate' : 'burst.baseRate')}
+            value={form.rate}
+            min={1}
+            max={200}
+            step={1}
+            onChange={set('rate')}
+            format={(v) => `${v}/s`}
+            testId="base-rate"
+          />
+        )}
+        {(form.profile === 'spike' || form.profile === 'step') && (
+          <>
+            <Slider label={t(form.profile === 'spike' ? 'burst.peakRate' : 'burst.toRate')} value={form.peakRate} min={1} max={1000} step={5} onChange={set('peakRate')} format={(v) => `${v}/s`} testId="peak-rate" />
+            <Slider label={t('burst.atS')} value={Math.min(form.atS, form.durationS)} min={0} max={form.durationS} step={10} onChange={set('atS')} format={sec} />
+          </>
+        )}
+        {form.profile === 'spike' && <Slider label={t('burst.spikeDuration')} value={form.spikeS} min={10} max={900} step={10} onChange={set('spikeS')} format={sec} />}
+        {form.profile === 'diurnal' && (
+          <Slider label={t('burst.amplitude')} value={form.amplitude} min={0} max={1} step={0.05} onChange={set('amplitude')} format={(v) => `±${f.num(v * 100, 0)}\u202f%`} />
+        )}
         <Slider label={t('burst.serviceMedian')} value={form.serviceMs} min={5} max={1000} step={5} onChange={set('serviceMs')} format={(v) => f.ms(v)} />
         <Slider label={t('burst.concurrency')} value={form.concurrency} min={1} max={32} step={1} onChange={set('concurrency')} />
         <Slider label={t('burst.timeout')} value={form.timeoutMs} min={100} max={30000} step={100} onChange={set('timeoutMs')} format={(v) => f.ms(v)} />
@@ -128,6 +161,38 @@ export function BurstPanel({ api }: { api: LabApi }) {
       ) : (
         <BurstResult outcome={outcome.ok} />
       )}
+    </div>
+  );
+}
+
+/** A rate curve from a CSV file the user picks: seconds, requests per second. */
+function CsvInput({ value, onChange }: { value: BurstForm['csv']; onChange(v: BurstForm['csv']): void }) {
+  const { t } = useTranslation('sim');
+  const [error, setError] = useState<string>();
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('burst.csvFile')}</label>
+      <input
+        id={id}
+        type="file"
+        accept=".csv,text/csv"
+        data-testid="csv-file"
+        onChange={async (e) => {
+          const file = e.currentTarget.files?.[0];
+          if (!file) return;
+          try {
+            const points = ratePointsFromRecords(parseCsv(await file.text(), { skip_empty_lines: true, trim: true, comment: '#', relax_column_count: true }));
+            setError(undefined);
+            onChange({ name: file.name, points });
+          } catch (err) {
+            setError(`${file.name}: ${(err as Error).message}`);
+          }
+        }}
+      />
+      <small className={error ? 'field-error' : 'field-hint'}>
+        {error ?? (value ? t('burst.csvLoaded', { name: value.name, count: value.points.length }) : t('burst.csvHint'))}
+      </small>
     </div>
   );
 }

@@ -8,10 +8,23 @@ export interface ModelRow {
 }
 
 /** The Simulate page's scale-out controls: a spike, a service, a pool, and the models to compare. */
+export type ProfileKind = 'spike' | 'step' | 'steady' | 'diurnal' | 'csv';
+export const PROFILE_KINDS: ProfileKind[] = ['spike', 'step', 'steady', 'diurnal', 'csv'];
+
 export interface BurstForm {
+  profile: ProfileKind;
+  durationS: number;
+  /** Base rate; the mean for a diurnal curve. */
   rate: number;
+  /** Peak of a spike, the rate after a step. */
   peakRate: number;
+  /** When the spike or step begins. */
+  atS: number;
   spikeS: number;
+  /** Diurnal swing around the mean, 0..1; one period spans the run. */
+  amplitude: number;
+  /** A curve the user loaded from CSV. */
+  csv?: { name: string; points: { tS: number; rate: number }[] };
   serviceMs: number;
   concurrency: number;
   timeoutMs: number;
@@ -33,9 +46,13 @@ const svc = S.service as { medianMs: number; sigma: number };
 
 /** Starts from the built-in spike scenario (examples/sim/burst-spike.yaml). */
 export const defaultBurstForm: BurstForm = {
+  profile: 'spike',
+  durationS: S.durationS,
   rate: spike.rate,
   peakRate: spike.peakRate,
+  atS: spike.atS,
   spikeS: spike.durationS,
+  amplitude: 0.6,
   serviceMs: svc.medianMs,
   concurrency: S.concurrency ?? 1,
   timeoutMs: S.timeoutMs ?? 5000,
@@ -54,12 +71,30 @@ export const defaultBurstForm: BurstForm = {
   })),
 };
 
+function arrivals(f: BurstForm): BurstScenarioInput['arrivals'] {
+  switch (f.profile) {
+    case 'spike':
+      return { ...spike, rate: f.rate, peakRate: f.peakRate, atS: f.atS, durationS: f.spikeS };
+    case 'step':
+      return { kind: 'step', rate: f.rate, toRate: f.peakRate, atS: f.atS };
+    case 'steady':
+      return { kind: 'steady', rate: f.rate };
+    case 'diurnal':
+      return { kind: 'diurnal', meanRate: f.rate, amplitude: f.amplitude, periodS: f.durationS, peakAtS: f.durationS / 2 };
+    case 'csv':
+      // No file yet: an empty list, which validation reports.
+      return { kind: 'csv', points: f.csv?.points ?? [] };
+  }
+}
+
 /** The form as a scenario file would say it; validated by BurstScenario like any file. */
 export function toBurstScenario(f: BurstForm): BurstScenarioInput {
   return {
     ...S,
+    durationS: f.durationS,
+    sampleS: Math.max(1, Math.round(f.durationS / 180)),
     seed: f.seed,
-    arrivals: { ...spike, rate: f.rate, peakRate: f.peakRate, durationS: f.spikeS },
+    arrivals: arrivals(f),
     service: { dist: 'lognormal', medianMs: f.serviceMs, sigma: svc.sigma },
     concurrency: f.concurrency,
     timeoutMs: f.timeoutMs,
