@@ -79,4 +79,29 @@ describe('bench host over a loopback sshd', () => {
     expect(res.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((res[1] as PromiseRejectedResult).reason?.message)).toMatch(/connection refused/);
   });
+
+  it('testHost shows an unknown key; acceptHostKey records only the fingerprint that was shown', async () => {
+    writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), '');
+    const first = await service.testHost({ target: 'lab-vm' });
+    expect(first.status).toBe('unknown-key');
+    expect(first.fingerprint).toMatch(/^SHA256:/);
+    await expect(service.acceptHostKey({ target: 'lab-vm', fingerprint: 'SHA256:' + 'A'.repeat(43) })).rejects.toThrow(/is not the key/);
+    expect(readFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), 'utf8')).toBe('');
+    expect(await service.acceptHostKey({ target: 'lab-vm', fingerprint: first.fingerprint! })).toBe(true);
+    const second = await service.testHost({ target: 'lab-vm' });
+    expect(second.status).toBe('ok');
+    expect(second.connectMs).toBeGreaterThan(0);
+  });
+
+  it('an encrypted key: needs-passphrase, then the passphrase works and is not remembered without a keychain', async () => {
+    writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    await service.saveHost({ name: 'enc', target: `${sshd.user}@127.0.0.1`, port: sshd.port, identityFile: sshd.encryptedIdentity });
+    expect((await service.listHosts()).map((h) => `${h.name}:${h.source}`)).toEqual(['enc:saved', 'lab-vm:config']);
+    const a = await service.testHost({ target: 'enc' });
+    expect(a).toMatchObject({ status: 'needs-passphrase', identityFile: sshd.encryptedIdentity });
+    expect(await service.testHost({ target: 'enc', passphrase: 'wrong' })).toMatchObject({ status: 'auth-failed', message: expect.stringMatching(/wrong passphrase/) });
+    expect(await service.testHost({ target: 'enc', passphrase: sshd.passphrase, rememberPassphrase: true })).toMatchObject({ status: 'ok', message: expect.stringMatching(/cannot be remembered/) });
+    expect(await service.testHost({ target: 'enc' })).toMatchObject({ status: 'needs-passphrase' });
+    expect(await service.removeHost('enc')).toBe(true);
+  });
 });

@@ -73,4 +73,19 @@ describe('ssh connection to a loopback sshd', () => {
     conn.close();
     expect(asked).toEqual([sshd.encryptedIdentity]);
   });
+
+  it('ProxyJump through a real sshd: the second hop rides a direct-tcpip channel of the first', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    const configText = readFileSync(path.join(sshd.home, '.ssh', 'config'), 'utf8') + `Host via-jump\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ~/.ssh/isolab_test_key\n  ProxyJump ${sshd.alias}\n`;
+    const spec = await resolveHost('via-jump', { home: sshd.home, configText });
+    expect(spec.jumps).toHaveLength(1);
+    const conn = await connect(spec, { home: sshd.home, agent: '' });
+    try {
+      // Through the jump, the server sees the connection come from its own loopback, over a forwarded channel.
+      const r = await conn.exec('echo "$SSH_CONNECTION"');
+      expect(r.stdout.trim()).toMatch(new RegExp(`^127\\.0\\.0\\.1 \\d+ 127\\.0\\.0\\.1 ${sshd.port}$`));
+    } finally {
+      conn.close();
+    }
+  });
 });

@@ -14,6 +14,7 @@ import {
   type HostTestResult,
 } from '../../../shared/api-hosts';
 import type { Run, RunListItem } from '../../../shared/run';
+import { sweepContainers } from '../docker/sweep';
 import { ContainerTarget } from '../targets/container';
 import { runBench } from '../runner';
 import { newRunId, type RunStore } from '../store';
@@ -121,18 +122,28 @@ export class HostService {
     return { ...spec, name: req.target };
   }
 
-  /** Passphrases: the one typed now (remembered only if asked), else one remembered, else the caller's prompt. */
-  private passphraseHook(name: string, typed: string | undefined, remember: boolean | undefined, ask?: ConnectHooks['passphrase']): ConnectHooks['passphrase'] {
+  /**
+   * Passphrases: the one typed now, else one remembered, else the caller's prompt. A typed one is remembered
+   * (encrypted) only when asked, and only after it opened a connection: `commit` does that.
+   */
+  private passphraseHook(name: string, typed: string | undefined, ask?: ConnectHooks['passphrase']) {
     const cache = new Map<string, string>();
-    return async (file) => {
+    const hook: ConnectHooks['passphrase'] = async (file) => {
       if (cache.has(file)) return cache.get(file);
-      let p = typed ?? (await this.passphrases.recall(name, file)) ?? (await ask?.(file));
-      if (p !== undefined) {
-        cache.set(file, p);
-        if (typed !== undefined && remember) await this.passphrases.remember(name, file, p);
-      }
+      const p = typed ?? (await this.passphrases.recall(name, file)) ?? (await ask?.(file));
+      if (p !== undefined) cache.set(file, p);
       return p;
     };
+    const commit = async (remember: boolean | undefined): Promise<string | undefined> => {
+      if (!remember || typed === undefined) return undefined;
+      try {
+        for (const file of cache.keys()) await this.passphrases.remember(name, file, typed);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    return { hook, commit };
   }
 
   /** One connection and one exec: reachability, host key, authentication. An unknown key is kept for acceptHostKey. */
@@ -146,10 +157,12 @@ export class HostService {
     }
     const resolved = describeSpec(spec);
     try {
-      const conn = await connect(spec, { home: this.home, passphrase: this.passphraseHook(req.target, req.passphrase, req.rememberPassphrase) });
+      const pass = this.passphraseHook(req.target, req.passphrase);
+      const conn = await connect(spec, { home: this.home, passphrase: pass.hook });
       try {
         const r = await conn.exec(EXEC_PROBE_COMMAND);
-        return { status: 'ok', resolved, connectMs: conn.connectMs, execMs: r.ms };
+        const notRemembered = await pass.commit(req.rememberPassphrase);
+        return { status: 'ok', resolved, connectMs: conn.connectMs, execMs: r.ms, message: notRemembered && `connected, but ${notRemembered}` };
       } finally {
         conn.close();
       }
@@ -219,7 +232,7 @@ export class HostService {
       home: this.home,
       acceptNew: plan.acceptNew || ia.acceptNew,
       confirmHostKey: ia.confirmHostKey,
-      passphrase: this.passphraseHook(plan.target, plan.passphrase, plan.rememberPassphrase, ia.passphrase),
+      passphrase: this.passphraseHook(plan.target, plan.passphrase, ia.passphrase).hook,
     };
     const target = new SshHostTarget({ spec, hooks, plan, imds: this.o.imds, onStep: (s, m) => progress(s, m) });
     try {
@@ -244,6 +257,9 @@ export class HostService {
         progress('containers', 'container suite on the host\'s engine', { runId: cRunId });
         const conn = await remoteEngine(target.main);
         try {
+          // What an isolab of this machine left on that engine when it died mid-run (labels name owner and host).
+          const swept = await sweepContainers(conn.docker).catch(() => []);
+          if (swept.length) progress('containers', `removed ${swept.length} container(s) left by an earlier run`, { runId: cRunId });
           const inner = new ContainerTarget({ conn, runId: cRunId, log: (l) => progress('containers', l, { runId: cRunId }) });
           runs.push(
             await runBench({
