@@ -11,6 +11,9 @@ import { formatRun, formatRunList } from './report';
 import { serve } from './serve';
 import { simCommand } from './commands/sim';
 import { benchHostCommand } from './commands/host';
+import { compareCommand } from './commands/compare';
+import { exportCommand } from './commands/export';
+import { benchRequestWithPlan } from './lab/workloads/bench-plan';
 
 /** The built renderer sits beside the bundled CLI: dist/cli.mjs and dist/renderer/. */
 export const rendererDir = () => path.join(path.dirname(fileURLToPath(import.meta.url)), 'renderer');
@@ -43,7 +46,13 @@ export function buildCli(): Command {
       .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2)
       .option('--no-baseline', 'skip the process floor measured in the same run')
       .option('--json', 'print the Run document on stdout (progress stays on stderr)')
-      .action((o) => runBenchCommand({ target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline, ...(target === 'vm' ? { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt, density: o.density } : {}) }, o.json));
+      .option('--plan <file>', 'a plan file (YAML or JSON): its workload and startup settings; flags win')
+      .action(async (o, cmd: Command) => {
+        const request: BenchRequest = { target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline };
+        if (target === 'vm') Object.assign(request, { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt, density: o.density });
+        const explicit = (flag: string) => cmd.getOptionValueSource(flag) === 'cli';
+        return runBenchCommand(o.plan ? await benchRequestWithPlan(request, o.plan, explicit) : request, o.json);
+      });
   }
 
   bench.commands
@@ -73,6 +82,9 @@ export function buildCli(): Command {
       const run = await (await openLab(false)).getRun(id);
       process.stdout.write((o.json ? JSON.stringify(run, null, 2) : formatRun(run)) + '\n');
     });
+
+  runs.addCommand(exportCommand());
+  program.addCommand(compareCommand());
 
   program
     .command('serve')

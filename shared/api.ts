@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EngineFacts, HostFacts, Run, RunListItem, RunStatus } from './run';
 import { hostEvents, hostMethods } from './api-hosts';
+import { Comparison, ComparisonListItem } from './compare';
+import { Plan, Workload } from './plan';
 
 /**
  * The Lab API: the one contract between the engine and its faces. The preload, the WebSocket bridge, the CLI
@@ -37,6 +39,10 @@ export const BenchRequest = z.object({
   allowApt: z.boolean().optional(),
   /** VM target: after the iterations, boot up to this many VMs side by side for the density figures. */
   density: z.number().int().min(0).max(64).optional(),
+  /** A plan's workload (true, sleep, server, custom …); the probe's echo when left out. */
+  workload: Workload.optional(),
+  /** Start k instances at a time per iteration (with a workload). */
+  concurrency: z.number().int().min(1).max(64).optional(),
 });
 export type BenchRequest = z.input<typeof BenchRequest>;
 export type BenchPlan = z.output<typeof BenchRequest>;
@@ -63,6 +69,18 @@ export type RunStarted = z.infer<typeof RunStarted>;
 
 const runId = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'not a run id');
 
+export const CompareRequest = z.object({
+  /** The plan (workload, models, startup, footprint, density); every model on the host with `true` when left out. */
+  plan: Plan.optional(),
+  /** Include the local VM even when no kit is ready yet. */
+  vm: z.boolean().optional(),
+});
+export type CompareRequest = z.input<typeof CompareRequest>;
+export const CompareStarted = z.object({ comparisonId: z.string() });
+export type CompareStarted = z.infer<typeof CompareStarted>;
+export const ExportFormat = z.enum(['json', 'csv', 'md']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
 export const labMethods = {
   info: { args: z.tuple([]), result: LabInfo },
   startBench: { args: z.tuple([BenchRequest]), result: RunStarted },
@@ -71,6 +89,11 @@ export const labMethods = {
   getRun: { args: z.tuple([runId]), result: Run },
   deleteRun: { args: z.tuple([runId]), result: z.boolean() },
   ...hostMethods,
+  startCompare: { args: z.tuple([CompareRequest]), result: CompareStarted },
+  listComparisons: { args: z.tuple([]), result: z.array(ComparisonListItem) },
+  getComparison: { args: z.tuple([runId]), result: Comparison },
+  /** A run or a comparison as JSON, CSV or Markdown text. */
+  exportRun: { args: z.tuple([runId, ExportFormat]), result: z.string() },
 } as const;
 
 export type LabMethodName = keyof typeof labMethods;

@@ -1,5 +1,15 @@
 import { EventEmitter } from 'node:events';
-import { BenchRequest, type BenchPlan, type LabEvent, type LabInfo, type RunStarted } from '../../shared/api';
+import { BenchRequest, CompareRequest, type BenchPlan, type CompareStarted, type ExportFormat, type LabEvent, type LabInfo, type RunStarted } from '../../shared/api';
+import type { Comparison, ComparisonListItem } from '../../shared/compare';
+import { exportDocument } from '../../shared/export';
+import { Plan, resolveWorkload } from '../../shared/plan';
+import { discoverModels, type ModelProvider } from './compare/models';
+import { runCompare } from './compare/run';
+import { ComparisonStore } from './compare/store';
+import { sweepBundles } from './targets/runc-bundle';
+import { ContainerDriver } from './workloads/container-driver';
+import { ProcessDriver } from './workloads/process-driver';
+import { WorkloadTarget } from './workloads/target';
 import type { Run, RunListItem } from '../../shared/run';
 import { connectDocker, engineFacts, type EngineConnection } from './docker/engine';
 import { sweepContainers } from './docker/sweep';
@@ -21,6 +31,10 @@ import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectR
 export class Lab {
   readonly events = new EventEmitter();
   readonly store: RunStore;
+  readonly comparisons: ComparisonStore;
+  /** Models defined outside the engine core (the local VM) join `compare` through these. */
+  readonly modelProviders: ModelProvider[] = [];
+  private readonly activeCompares = new Map<string, { abort: AbortController; done: Promise<Comparison> }>();
   private conn?: EngineConnection;
   private readonly active = new Map<string, { abort: AbortController; done: Promise<Run> }>();
   /** Remote hosts over SSH (electron/lab/remote); the host methods below delegate to it. */
@@ -32,12 +46,15 @@ export class Lab {
   ) {
     this.store = new RunStore(`${root}/runs`);
     this.hosts = new HostService({ store: this.store, root, emit: (e) => this.emit(e) });
+    this.comparisons = new ComparisonStore(`${root}/comparisons`);
+    this.modelProviders.push(vmModelProvider(root));
     this.events.setMaxListeners(100);
   }
 
   /** Sweep what a crashed isolab left (containers of dead owners). A missing engine is not an error here. */
   async init(): Promise<{ sweptContainers: string[] }> {
     await sweepVms(this.root).catch(() => []);
+    await sweepBundles(this.root).catch(() => []);
     try {
       const conn = await this.docker();
       return { sweptContainers: await sweepContainers(conn.docker) };
@@ -131,6 +148,18 @@ export class Lab {
       const vm = new QemuTarget({ runId, root: this.root, memoryMiB: plan.memoryMiB, accel: plan.accel, kernel: plan.kernel, allowApt: plan.allowApt, density: plan.density });
       return { target: vm, baseline: plan.baseline ? new ProcessTarget() : undefined };
     }
+    if (plan.workload) {
+      // A plan's workload: every model runs it through the same instance drivers compare uses.
+      const w = resolveWorkload(plan.workload);
+      const k = plan.concurrency ?? 1;
+      if (plan.target === 'process') return { target: new WorkloadTarget(new ProcessDriver(w), k) };
+      const conn = await this.docker();
+      const runtime = plan.runtime ?? (await conn.docker.info()).DefaultRuntime ?? 'runc';
+      return {
+        target: new WorkloadTarget(new ContainerDriver({ conn, runId, runtime, workload: w }), k),
+        baseline: plan.baseline && !w.image ? new WorkloadTarget(new ProcessDriver(w), k) : undefined,
+      };
+    }
     if (plan.target === 'process') return { target: new ProcessTarget() };
     const conn = await this.docker();
     return {
@@ -150,6 +179,8 @@ export class Lab {
   /** Cancel everything under way and wait for its cleanup (on quit, SIGINT, SIGTERM). */
   async shutdown(): Promise<void> {
     await Promise.all([...this.active.keys()].map((id) => this.cancelRun(id)));
+    for (const c of this.activeCompares.values()) c.abort.abort();
+    await Promise.all([...this.activeCompares.values()].map((c) => c.done.catch(() => undefined)));
   }
 
   listRuns(): Promise<RunListItem[]> {
@@ -158,6 +189,69 @@ export class Lab {
 
   getRun(id: string): Promise<Run> {
     return this.store.get(id);
+  }
+
+  /** Starts a comparison of every model on this host in the background; poll getComparison for its progress. */
+  async startCompare(request: CompareRequest): Promise<CompareStarted> {
+    const { id } = this.launchCompare(CompareRequest.parse(request));
+    return { comparisonId: id };
+  }
+
+  /** Runs a comparison to its end (the CLI's way). */
+  async compare(request: CompareRequest, signal?: AbortSignal, onProgress?: (line: string) => void): Promise<Comparison> {
+    const { id, done } = this.launchCompare(CompareRequest.parse(request), onProgress);
+    const onAbort = () => this.activeCompares.get(id)?.abort.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await done;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private launchCompare(request: ReturnType<typeof CompareRequest.parse>, onProgress?: (line: string) => void): { id: string; done: Promise<Comparison> } {
+    const id = newRunId('compare');
+    const abort = new AbortController();
+    const plan = request.plan ?? Plan.parse({});
+    const done = (async () => {
+      const models = await discoverModels({
+        docker: () => this.docker(),
+        root: this.root,
+        extra: this.modelProviders,
+        log: (l) => onProgress?.(l),
+      });
+      // The local VM joins through modelProviders; `vm` asks for it even when the provider would skip it.
+      if (request.vm && !models.some((m) => m.model.startsWith('vm:'))) {
+        models.push({ model: 'vm:qemu', unavailable: 'no local VM model is registered with this isolab yet (the local-VM issue adds it)' });
+      }
+      return runCompare({
+        id,
+        plan,
+        models,
+        runs: this.store,
+        comparisons: this.comparisons,
+        signal: abort.signal,
+        onEvent: (e) => this.emit(e),
+        onProgress: (p) => onProgress?.(`${p.model}: ${p.stage}: ${p.message}`),
+      });
+    })();
+    this.activeCompares.set(id, { abort, done });
+    done.catch(() => {}).finally(() => this.activeCompares.delete(id));
+    return { id, done };
+  }
+
+  listComparisons(): Promise<ComparisonListItem[]> {
+    return this.comparisons.list();
+  }
+
+  getComparison(id: string): Promise<Comparison> {
+    return this.comparisons.get(id);
+  }
+
+  /** A run or a comparison (ids never collide: comparisons are named "...-compare-...") as JSON, CSV or Markdown. */
+  async exportRun(id: string, format: ExportFormat): Promise<string> {
+    const doc = (await this.comparisons.has(id)) ? await this.comparisons.get(id) : await this.store.get(id);
+    return exportDocument(doc, format);
   }
 
   listHosts() {

@@ -9,8 +9,8 @@ import { isAlive, LABEL_MANAGED, LABEL_OWNER_PID, LABEL_RUN } from '../labels';
 import { withDeadline } from '../workloads/container-driver';
 import type { Instance, InstanceDriver } from '../workloads/instance';
 import { needsPort, withPort } from '../workloads/instance';
-import { freePort, lineMatcher, waitForTcp } from '../workloads/readiness';
-import { CancelledError, now, throwIfAborted } from './target';
+import { freePort, lineMatcher, onAbort, waitForTcp } from '../workloads/readiness';
+import { now, throwIfAborted } from './target';
 
 const exec = promisify(execFile);
 
@@ -149,13 +149,10 @@ export class RuncBundleDriver implements InstanceDriver {
       child.once('error', (err) => reject(new Error(`could not start ${this.opts.runtime}: ${err.message}`)));
       child.once(detach ? 'exit' : 'close', (code: number | null, sig: NodeJS.Signals | null) => resolve(code ?? sig ?? -1));
     });
+    const cancel = onAbort(signal);
     const fail = (code: number | string) => new Error(`${this.opts.runtime} run failed (${code}): ${stderr.trim().split('\n').slice(-2).join(' ') || 'no message'}`);
     try {
-      const abort = new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(new CancelledError());
-        signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
-      });
-      abort.catch(() => {});
+      const abort = cancel.promise;
       if (!detach) {
         await new Promise<void>((r) => child.once('spawn', () => r()));
         marks.create = now() - t0;
@@ -187,6 +184,8 @@ export class RuncBundleDriver implements InstanceDriver {
     } catch (err) {
       await this.stop({ id, marks }).catch(() => {});
       throw err;
+    } finally {
+      cancel.off();
     }
   }
 

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import { BUSYBOX_HELP, findStaticBusybox } from '../images/busybox';
-import { CancelledError, now, throwIfAborted } from '../targets/target';
+import { now, throwIfAborted } from '../targets/target';
 import { withDeadline } from './container-driver';
 import type { Instance, InstanceDriver } from './instance';
 import { needsPort, withPort } from './instance';
-import { freePort, lineMatcher, waitForTcp } from './readiness';
+import { freePort, lineMatcher, onAbort, waitForTcp } from './readiness';
 
 /**
  * The floor: the workload's program straight on the host, run by the host's static busybox (the very binary
@@ -72,6 +72,7 @@ export class ProcessDriver implements InstanceDriver {
     }
     const id = String(child.pid ?? `pending-${t0}`);
     this.children.set(id, child);
+    const cancel = onAbort(signal);
     try {
       await spawned;
       marks.spawn = now() - t0;
@@ -90,17 +91,15 @@ export class ProcessDriver implements InstanceDriver {
             return waitForTcp(w.readiness.port === 'auto' ? port! : w.readiness.port, deadline, signal, () => !exited);
         }
       };
-      const abort = new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(new CancelledError());
-        signal.addEventListener('abort', () => reject(new CancelledError()), { once: true });
-      });
-      abort.catch(() => {});
+      const abort = cancel.promise;
       await Promise.race([withDeadline(ready(), deadline, `the workload was not ready within ${w.timeoutMs} ms`), abort]);
       marks.ready = now() - t0;
       return { id, pid: exited ? undefined : child.pid, marks };
     } catch (err) {
       await this.stop({ id, marks });
       throw err;
+    } finally {
+      cancel.off();
     }
   }
 

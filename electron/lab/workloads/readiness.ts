@@ -75,3 +75,16 @@ export function describeReadiness(r: Readiness): string {
     case 'tcp': return `listening on 127.0.0.1:${r.port}`;
   }
 }
+
+/** A promise that rejects with CancelledError when the signal fires; `off` removes its listener (no leak per start). */
+export function onAbort(signal: AbortSignal): { promise: Promise<never>; off(): void } {
+  let off = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    if (signal.aborted) return reject(new CancelledError());
+    const fire = () => reject(new CancelledError());
+    signal.addEventListener('abort', fire, { once: true });
+    off = () => signal.removeEventListener('abort', fire);
+  });
+  promise.catch(() => {});
+  return { promise, off: () => off() };
+}

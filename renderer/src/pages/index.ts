@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { icons } from '../shell/icons';
 import { BenchPage } from './bench/BenchPage';
+import { ComparePage } from './ComparePage';
 import { RunsPage } from './runs/RunsPage';
 import { HostsPage } from './HostsPage';
 import { SimulatePage } from './SimulatePage';
@@ -25,6 +26,7 @@ export interface PageEntry {
 export const pages: PageEntry[] = [
   { id: 'bench', label: 'bench:title', icon: icons.gauge, component: BenchPage },
   { id: 'runs', label: 'runs:title', icon: icons.list, component: RunsPage },
+  { id: 'compare', label: 'compare:title', icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2', component: ComparePage },
   { id: 'hosts', label: 'hosts:title', icon: 'M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01', component: HostsPage },
   { id: 'simulate', label: 'sim:title', icon: simulateIcon, component: SimulatePage },
 ];

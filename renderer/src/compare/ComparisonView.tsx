@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+import type { Comparison } from '../../../shared/compare';
+import { useFormat } from '../format';
+import { StatusBadge } from '../result/StatusBadge';
+import { DensityChart, MemoryChart, PhaseBreakdownChart, StartupChart } from './charts';
+import { ExportButtons } from './ExportButtons';
+import { ModelsTable } from './ModelsTable';
+import './compare.css';
+
+export function ComparisonView({ c }: { c: Comparison }) {
+  const { t } = useTranslation('compare');
+  const f = useFormat();
+  const h = c.environment.host;
+  const e = c.environment.engine;
+  const notes = [...new Set([...c.notes, ...c.models.flatMap((m) => m.notes)])];
+  return (
+    <article className="compare" data-testid="comparison">
+      <header className="result-head">
+        <h2>
+          {typeof c.plan.name === 'string' ? c.plan.name : t('untitled')} <StatusBadge status={c.status} />
+        </h2>
+        <ExportButtons id={c.id} />
+      </header>
+      <p className="muted small mono">
+        {c.id} · {f.date(c.startedAt)} · {h.os}, {h.kernel}, {h.cpus} CPU{e ? ` · ${e.name} ${e.version} ${e.storageDriver ?? ''} cgroup v${e.cgroupVersion ?? '?'}` : ''}
+      </p>
+      <p>{t('floorExplained', { floor: c.floor })}</p>
+      <ModelsTable c={c} />
+      <div className="compare-charts">
+        <StartupChart c={c} />
+        <PhaseBreakdownChart c={c} />
+        <MemoryChart c={c} />
+        <DensityChart c={c} />
+      </div>
+      {notes.length > 0 && (
+        <section className="card">
+          <h3>{t('notes')}</h3>
+          <ul className="notes">
+            {notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,68 @@
+import { useTranslation } from 'react-i18next';
+import type { Comparison, ModelResult } from '../../../shared/compare';
+import { useFormat } from '../format';
+import { href } from '../router';
+import { MiB } from './data';
+
+const TONE: Record<ModelResult['status'], string> = { ok: 'ok', unavailable: 'muted', failed: 'danger', cancelled: 'warn' };
+
+/** Every model side by side: startup with its interval, the ratio to the floor, memory, CPU, disk, or why not. */
+export function ModelsTable({ c }: { c: Comparison }) {
+  const { t } = useTranslation('compare');
+  const f = useFormat();
+  const mib = (v: number | undefined) => (v === undefined ? '–' : `${f.num(v / MiB)}\u202fMiB`);
+  return (
+    <div className="table-wrap">
+      <table className="table compare-table" data-testid="models-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('col.model')}</th>
+            <th scope="col" className="num">{t('col.ready')}</th>
+            <th scope="col" className="num">{t('col.ratio', { floor: c.floor })}</th>
+            <th scope="col" className="num">{t('col.lifecycle')}</th>
+            <th scope="col" className="num">{t('col.host')}</th>
+            <th scope="col" className="num">{t('col.cgroup')}</th>
+            <th scope="col" className="num">{t('col.helpers')}</th>
+            <th scope="col" className="num">{t('col.cpu')}</th>
+            <th scope="col" className="num">{t('col.disk')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.models.map((m) => {
+            const s = m.startup;
+            const fp = m.footprint;
+            return (
+              <tr key={m.model} data-model={m.model}>
+                <th scope="row">
+                  {m.runId ? <a className="mono" href={href('runs', m.runId)}>{m.model}</a> : <span className="mono">{m.model}</span>}{' '}
+                  <span className={`badge badge-${TONE[m.status]}`}>{t(`status.${m.status}`)}</span>
+                  {m.error && <div className="small compare-error">{m.error}</div>}
+                </th>
+                <td className="num mono">
+                  {s ? f.ms(s.ready.median) : '–'}
+                  {s && <div className="muted small">{f.ms(s.ready.ci95[0])}–{f.ms(s.ready.ci95[1])}</div>}
+                </td>
+                <td className="num mono">
+                  {m.ratios?.ready ? f.ratio(m.ratios.ready.ratio) : '–'}
+                  {m.ratios?.ready && m.model !== c.floor && <div className="muted small">{f.ratio(m.ratios.ready.ci95[0])}–{f.ratio(m.ratios.ready.ci95[1])}</div>}
+                </td>
+                <td className="num mono">{s ? f.ms(s.summary.total?.median) : '–'}</td>
+                <td className="num mono">
+                  {mib(fp?.memory.hostBytes)}
+                  {fp && <div className="muted small">{t('perN', { n: fp.instances })}</div>}
+                </td>
+                <td className="num mono">{mib(fp?.memory.cgroupBytes ?? fp?.memory.processPssBytes)}</td>
+                <td className="num mono" title={fp?.helperProcesses?.join(', ')}>{mib(fp?.memory.helperPssBytes)}</td>
+                <td className="num mono">{fp ? f.ms(fp.cpu.hostStartupMs) : '–'}</td>
+                <td className="num mono">
+                  {fp?.disk.imageBytes !== undefined ? mib(fp.disk.imageBytes) : mib(fp?.disk.rootFsBytes)}
+                  {fp?.disk.writableLayerBytes !== undefined && <div className="muted small">{t('writable', { size: mib(fp.disk.writableLayerBytes) })}</div>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import type { Comparison, ModelResult } from '../../../shared/compare';
+
+/** Chart rows from a Comparison: pure, so the page stays small and this can be unit-tested. */
+
+export const MiB = 2 ** 20;
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length ? (s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2) : NaN;
+}
+
+export const measured = (c: Comparison): ModelResult[] => c.models.filter((m) => m.status === 'ok' && m.startup);
+
+/** Median time to ready with its 95% interval, as [value, [lo, hi]] offsets for an error bar. */
+export function startupRows(c: Comparison) {
+  return measured(c).map((m) => {
+    const s = m.startup!.ready;
+    return { model: m.model, median: s.median, lo: s.ci95[0], hi: s.ci95[1], err: [s.median - s.ci95[0], s.ci95[1] - s.median] as [number, number], ratio: m.ratios?.ready };
+  });
+}
+
+/** One row per model with each phase's median duration: stacked, they add up to roughly the lifecycle. */
+export function phaseRows(c: Comparison): { rows: Record<string, number | string>[]; phases: string[] } {
+  const phases: string[] = [];
+  for (const m of measured(c)) for (const p of m.startup!.phaseOrder) if (!phases.includes(p)) phases.push(p);
+  const rows = measured(c).map((m) => {
+    const row: Record<string, number | string> = { model: m.model };
+    for (const p of m.startup!.phaseOrder) row[p] = m.startup!.summary[p]?.median ?? 0;
+    return row;
+  });
+  return { rows, phases };
+}
+
+/** Memory per idle instance in MiB, each method its own series. */
+export function memoryRows(c: Comparison) {
+  return c.models
+    .filter((m) => m.footprint)
+    .map((m) => {
+      const f = m.footprint!.memory;
+      return {
+        model: m.model,
+        cgroup: f.cgroupBytes !== undefined ? f.cgroupBytes / MiB : undefined,
+        host: f.hostBytes !== undefined ? f.hostBytes / MiB : undefined,
+        helpers: f.helperPssBytes !== undefined ? f.helperPssBytes / MiB : undefined,
+        process: f.processPssBytes !== undefined ? f.processPssBytes / MiB : undefined,
+      };
+    });
+}
+
+/** Start latency against the number already running, one series per model (recharts wants one row per x). */
+export function densityRows(c: Comparison): { rows: Record<string, number>[]; models: string[] } {
+  const models = c.models.filter((m) => m.density?.points.length).map((m) => m.model);
+  const byRunning = new Map<number, Record<string, number>>();
+  for (const m of c.models) {
+    for (const p of m.density?.points ?? []) {
+      const row = byRunning.get(p.running) ?? { running: p.running };
+      // Several starts at the same count (concurrency k): keep their median.
+      const key = `${m.model}`;
+      const list = ((row as Record<string, unknown>)[`__${key}`] as number[] | undefined) ?? [];
+      list.push(p.latencyMs);
+      (row as Record<string, unknown>)[`__${key}`] = list;
+      row[key] = median(list);
+      byRunning.set(p.running, row);
+    }
+  }
+  const rows = [...byRunning.values()].sort((a, b) => a.running - b.running).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('__'))));
+  return { rows, models };
+}
