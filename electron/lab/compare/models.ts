@@ -39,6 +39,14 @@ export async function discoverModels(o: DiscoverOptions): Promise<ModelSpec[]> {
   try {
     const conn = await o.docker();
     const facts = await engineFacts(conn);
+    if (facts.os?.startsWith('windows')) {
+      // Windows engines isolate by HostConfig.Isolation, not by OCI runtime: process (shared kernel) and hyperv
+      // (a utility VM per container). Hyper-V needs the Windows feature; when it is off the first start says so.
+      for (const isolation of ['process', 'hyperv'] as const) {
+        specs.push({ model: `container:${isolation}`, driver: (w, runId) => new ContainerDriver({ conn, runId, runtime: 'default', isolation, workload: w, log: o.log }) });
+      }
+      return withExtras(specs, o);
+    }
     const runtimes = facts.runtimes?.length ? facts.runtimes : [facts.defaultRuntime ?? 'runc'];
     for (const runtime of runtimes) {
       specs.push({ model: `container:${runtime}`, driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: o.log }) });
@@ -52,6 +60,10 @@ export async function discoverModels(o: DiscoverOptions): Promise<ModelSpec[]> {
     if (why && why.endsWith('not on PATH')) continue;
     specs.push({ model: `oci:${runtime}`, unavailable: why, driver: (w, runId) => new RuncBundleDriver({ runtime, runId, root: o.root, workload: w }) });
   }
+  return withExtras(specs, o);
+}
+
+async function withExtras(specs: ModelSpec[], o: DiscoverOptions): Promise<ModelSpec[]> {
   for (const provider of o.extra ?? []) {
     try {
       specs.push(...(await provider()));

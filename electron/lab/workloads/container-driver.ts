@@ -14,6 +14,8 @@ export interface ContainerDriverOptions {
   conn: EngineConnection;
   runId: string;
   runtime: string;
+  /** Windows engines: HostConfig.Isolation "process" or "hyperv" instead of an OCI runtime. */
+  isolation?: 'process' | 'hyperv';
   workload: ResolvedWorkload;
   log?: (line: string) => void;
 }
@@ -30,7 +32,7 @@ export class ContainerDriver implements InstanceDriver {
   constructor(private readonly opts: ContainerDriverOptions) {
     this.docker = opts.conn.docker;
     this.workload = opts.workload;
-    this.model = `container:${opts.runtime}`;
+    this.model = opts.isolation ? `container:${opts.isolation}` : `container:${opts.runtime}`;
   }
 
   get image(): string {
@@ -39,7 +41,7 @@ export class ContainerDriver implements InstanceDriver {
 
   async prepare(signal: AbortSignal): Promise<void> {
     const facts = await engineFacts(this.opts.conn);
-    if (!facts.runtimes?.includes(this.opts.runtime)) {
+    if (!this.opts.isolation && !facts.runtimes?.includes(this.opts.runtime)) {
       throw new Error(`the engine has no runtime "${this.opts.runtime}"; it lists: ${facts.runtimes?.join(', ') || 'none'}`);
     }
     throwIfAborted(signal);
@@ -71,7 +73,7 @@ export class ContainerDriver implements InstanceDriver {
       Labels: ownerLabels(this.opts.runId),
       AttachStdout: w.readiness.kind === 'log',
       AttachStderr: w.readiness.kind === 'log',
-      HostConfig: { NetworkMode: w.network, Runtime: this.opts.runtime },
+      HostConfig: this.opts.isolation ? { NetworkMode: w.network === 'none' ? 'none' : 'nat', Isolation: this.opts.isolation } : { NetworkMode: w.network, Runtime: this.opts.runtime },
     });
     this.live.add(container.id);
     marks.create = now() - t0;

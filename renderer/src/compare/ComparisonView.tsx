@@ -12,7 +12,7 @@ export function ComparisonView({ c }: { c: Comparison }) {
   const f = useFormat();
   const h = c.environment.host;
   const e = c.environment.engine;
-  const notes = [...new Set([...c.notes, ...c.models.flatMap((m) => m.notes)])];
+  const notes = [...new Set([...c.notes, ...c.models.flatMap((m) => [...m.notes, ...(m.footprint?.notes ?? [])])])];
   return (
     <article className="compare" data-testid="comparison">
       <header className="result-head">

@@ -20,10 +20,13 @@ export function startupRows(c: Comparison) {
   });
 }
 
+const PHASE_ORDER = ['spawn', 'create', 'start', 'firstOutput', 'ready', 'exit', 'reap', 'delete', 'remove'];
+
 /** One row per model with each phase's median duration: stacked, they add up to roughly the lifecycle. */
 export function phaseRows(c: Comparison): { rows: Record<string, number | string>[]; phases: string[] } {
-  const phases: string[] = [];
-  for (const m of measured(c)) for (const p of m.startup!.phaseOrder) if (!phases.includes(p)) phases.push(p);
+  // Stack in the order things happen, whatever model listed a phase first.
+  const seen = new Set(measured(c).flatMap((m) => m.startup!.phaseOrder));
+  const phases = [...PHASE_ORDER.filter((p) => seen.has(p)), ...[...seen].filter((p) => !PHASE_ORDER.includes(p))];
   const rows = measured(c).map((m) => {
     const row: Record<string, number | string> = { model: m.model };
     for (const p of m.startup!.phaseOrder) row[p] = m.startup!.summary[p]?.median ?? 0;
