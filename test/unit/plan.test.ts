@@ -33,7 +33,9 @@ describe('plan validation', () => {
   });
 
   it('catches an unquoted YAML boolean where a workload kind is expected', () => {
-    expect(issues('workload:\n  kind: true\n')[0]).toMatch(/^workload\.kind: /);
+    const out = issues('workload:\n  kind: true\n');
+    expect(out[0]).toMatch(/^workload\.kind: /);
+    expect(out).toContain('workload.kind: write "true" in quotes; a bare true is a YAML boolean');
   });
 
   it('names an unknown key (a typo) instead of ignoring it', () => {

@@ -26,7 +26,13 @@ export function parsePlanText(text: string, file = '(plan)'): Plan {
   }
   if (data === undefined || data === null) data = {};
   const parsed = Plan.safeParse(data);
-  if (!parsed.success) throw new PlanError(file, planIssues(parsed.error));
+  if (!parsed.success) {
+    const issues = planIssues(parsed.error);
+    // YAML reads a bare `true` as a boolean: say how to write the workload named "true".
+    const kind = (data as { workload?: { kind?: unknown } })?.workload?.kind;
+    if (typeof kind === 'boolean') issues.push(`workload.kind: write "${kind}" in quotes; a bare ${kind} is a YAML boolean`);
+    throw new PlanError(file, issues);
+  }
   return parsed.data;
 }
 
