@@ -17,7 +17,7 @@ const port = (v: string) => {
 export function benchHostCommand(): Command {
   return new Command('host')
     .description('Probe a remote Linux host over SSH (an alias from ~/.ssh/config or user@host[:port]): facts, virtualization, boot timeline, idle footprint, SSH latency')
-    .argument('<target>', 'an alias from ~/.ssh/config, or user@host[:port]')
+    .argument('<target...>', 'an alias from ~/.ssh/config, or user@host[:port]; several make a fleet, probed side by side')
     .option('--reboot', 'reboot the host and time reboot-to-SSH (needs root or passwordless sudo there)')
     .option('--accept-new', 'record an unknown host key in ~/.ssh/known_hosts and go on (a changed key is still refused)')
     .option('--identity <file>', 'private key file to authenticate with (overrides IdentityFile)')
@@ -25,8 +25,11 @@ export function benchHostCommand(): Command {
     .option('--containers', "also run the container suite on the host's Docker engine over the same SSH connection")
     .option('--iterations <n>', 'fresh SSH connections timed for connect and exec latency', int('--iterations', 1), 5)
     .option('--container-iterations <n>', 'timed container starts with --containers', int('--container-iterations', 1), 10)
-    .option('--json', 'print the Run document on stdout (a JSON array of two runs with --containers); progress stays on stderr')
-    .action(async (target: string, o) => {
+    .addOption(new Option('--concurrency <n>', 'with several targets: hosts probed at once').argParser(int('--concurrency', 1)).default(4))
+    .option('--json', 'print the Run document on stdout (a JSON array of two runs with --containers, or of every host run for a fleet); progress stays on stderr')
+    .action(async (targets: string[], o) => {
+      if (targets.length > 1) return fleetCommand(targets, o);
+      const target = targets[0];
       const lab = await openLab(false);
       const abort = new AbortController();
       const stop = () => {
@@ -73,6 +76,29 @@ export function benchHostCommand(): Command {
         process.off('SIGTERM', stop);
       }
     });
+}
+
+/** Several hosts at once under a limit; each one's failure is its own. Reboot and containers are single-host only. */
+async function fleetCommand(targets: string[], o: { reboot?: boolean; containers?: boolean; acceptNew?: boolean; iterations: number; concurrency: number; json?: boolean; identity?: string; port?: number }): Promise<void> {
+  if (o.reboot || o.containers) throw new InvalidArgumentError('--reboot and --containers take one target at a time');
+  if (o.identity || o.port) throw new InvalidArgumentError('--identity and --port take one target; for a fleet, set them per host in ~/.ssh/config');
+  const lab = await openLab(false);
+  const off = progressLines(lab);
+  const results = await lab.hosts.fleet(targets, o.concurrency, { iterations: o.iterations, acceptNew: !!o.acceptNew }).finally(off);
+  const runs = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+  if (o.json) process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+  else {
+    const rows = targets.map((t, i) => {
+      const r = results[i];
+      if (r.status === 'rejected') return [t, 'failed', '–', '–', (r.reason as Error).message.replace(`${t}: `, '').slice(0, 80)];
+      const run = r.value[0];
+      return [t, run.status, ms(run.summary.connect?.median ?? NaN), ms(run.summary.exec?.median ?? NaN), `${run.environment.host.os}, ${run.environment.host.cpus} CPUs`];
+    });
+    const head = ['host', 'status', 'connect', 'exec', 'machine'];
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    process.stdout.write([head, ...rows].map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd()).join('\n') + '\n');
+  }
+  if (results.some((r) => r.status === 'rejected')) process.exitCode = 1;
 }
 
 /** One line per step on stderr, so a slow host shows where it is. */

@@ -103,4 +103,15 @@ describe('isolab bench host', () => {
     expect(r.stderr).toMatch(/^isolab: target: a host is an alias or user@host\[:port\]/m);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('several targets make a fleet: each host on its own line, one failure fails only itself', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    const r = await isolab('bench', 'host', 'cli-vm', `${sshd.user}@127.0.0.1:1`, 'cli-vm', '--iterations', '1', '--concurrency', '2');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^cli-vm\s+complete/);
+    expect(lines[2]).toMatch(/failed.*connection refused/);
+    expect(lines[3]).toMatch(/^cli-vm\s+complete/);
+  });
 });

@@ -65,7 +65,22 @@ describe('Hosts page', () => {
     await page.getByTestId('add-host').click();
     await page.getByText(/letters, digits/).waitFor();
     await page.getByTestId('host-target').fill(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    await page.getByTestId('host-identity').fill(sshd.identity);
     await page.getByTestId('add-host').click();
     await page.getByTestId('host-loop2').waitFor();
+  });
+
+  it('probe all: every host reports on its own line; an unreachable one fails alone', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    await bm.lab.saveHost({ name: 'dead', target: `${sshd.user}@127.0.0.1:1` });
+    const { page, errors } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    await page.getByTestId('host-dead').waitFor();
+    await page.getByTestId('probe-all').click();
+    const list = page.locator('.hosts-fleet');
+    await list.getByText('failed').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.hosts-fleet .badge-ok').length === 2, undefined, { timeout: 60_000 });
+    expect(await list.textContent()).toMatch(/dead\s*failed.*connection refused/);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -49,7 +49,7 @@ export function AddHostForm({ onSave, disabled }: { onSave(host: SavedHost): Pro
         </label>
         <label className="field">
           <span>{t('add.identityFile')}</span>
-          <input value={identityFile} onChange={(e) => setIdentityFile(e.target.value)} placeholder="~/.ssh/id_ed25519" disabled={disabled} />
+          <input value={identityFile} onChange={(e) => setIdentityFile(e.target.value)} placeholder="~/.ssh/id_ed25519" disabled={disabled} data-testid="host-identity" />
         </label>
       </div>
       {error && (

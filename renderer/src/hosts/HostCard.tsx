@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HostListItem, HostTestResult } from '../../../shared/api-hosts';
 import type { Run } from '../../../shared/run';
@@ -47,20 +47,24 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
     });
   }, [api, runId]);
 
-  // The newest saved probe of this host, so a result stays in view across visits.
+  // The newest saved probe of this host, so a result stays in view across visits and after a fleet run.
+  const loadNewest = useCallback(
+    (replace: boolean) =>
+      api.listRuns().then(
+        (items) => {
+          const last = items.find((r) => r.model === `host:${host.name}` && r.status === 'complete');
+          if (last) api.getRun(last.id).then((r) => setRun((cur) => (replace ? r : (cur ?? r))), () => undefined);
+        },
+        () => undefined,
+      ),
+    [api, host.name],
+  );
   useEffect(() => {
-    let live = true;
-    api.listRuns().then(
-      (items) => {
-        const last = items.find((r) => r.model === `host:${host.name}` && r.status === 'complete');
-        if (last) api.getRun(last.id).then((r) => live && setRun((cur) => cur ?? r), () => undefined);
-      },
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, host.name]);
+    void loadNewest(false);
+    return api.onEvent((e) => {
+      if (e.type === 'host-progress' && e.fleetId && e.host === host.name && e.step === 'saved') void loadNewest(true);
+    });
+  }, [api, host.name, loadNewest]);
 
   const doTest = async () => {
     setBusy(true);

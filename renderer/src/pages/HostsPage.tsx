@@ -17,6 +17,8 @@ export function HostsPage(_: PageProps) {
   const [hosts, setHosts] = useState<HostListItem[]>();
   const [runs, setRuns] = useState<RunListItem[]>([]);
   const [error, setError] = useState<string>();
+  const [fleetId, setFleetId] = useState<string>();
+  const [fleet, setFleet] = useState<Record<string, string>>({});
 
   const refresh = useCallback(() => {
     api.listHosts().then(setHosts, (err: Error) => setError(err.message));
@@ -24,6 +26,23 @@ export function HostsPage(_: PageProps) {
   }, [api]);
   useEffect(refresh, [refresh]);
   useEffect(() => api.onEvent((e) => e.type === 'run-finished' && refresh()), [api, refresh]);
+  // Each host of a fleet reports on its own line.
+  useEffect(() => {
+    if (!fleetId) return;
+    return api.onEvent((e) => {
+      if (e.type !== 'host-progress' || e.fleetId !== fleetId) return;
+      setFleet((f) => ({ ...f, [e.host]: e.step === 'failed' ? `failed: ${(e.message ?? '').replace(`${e.host}: `, '')}` : f[e.host]?.startsWith('failed') ? f[e.host] : e.step }));
+    });
+  }, [api, fleetId]);
+  const probeAll = async () => {
+    if (!hosts?.length) return;
+    setFleet(Object.fromEntries(hosts.map((h) => [h.name, 'queued'])));
+    try {
+      setFleetId((await api.startFleet({ targets: hosts.map((h) => h.name), concurrency: 4 })).fleetId);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
 
   // Host runs beside local runs of the same kind of measurement: the newest of each model.
   const newest = new Map<string, RunListItem>();
@@ -50,6 +69,28 @@ export function HostsPage(_: PageProps) {
         />
       )}
       {hosts?.length === 0 && <p className="muted">{t('empty')}</p>}
+      {!readOnly && !!hosts && hosts.length > 1 && (
+        <section className="card">
+          <div className="section-head">
+            <h2>{t('fleet.title')}</h2>
+            <button type="button" className="button" onClick={() => void probeAll()} data-testid="probe-all">
+              {t('fleet.button', { n: hosts.length })}
+            </button>
+          </div>
+          <p className="muted small">{t('fleet.intro')}</p>
+          {Object.keys(fleet).length > 0 && (
+            <ul className="hosts-fleet" aria-live="polite">
+              {Object.entries(fleet).map(([h, st]) => (
+                <li key={h}>
+                  <span className="mono">{h}</span>{' '}
+                  <span className={`badge ${st === 'saved' ? 'badge-ok' : st.startsWith('failed') ? 'badge-danger' : 'badge-muted'}`}>{st.startsWith('failed') ? t('fleet.failed') : t(`fleet.step.${st}`, { defaultValue: st })}</span>{' '}
+                  {st.startsWith('failed') && <span className="small">{st.slice(8)}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
       {hosts?.map((h) => (
         <HostCard
           key={h.name}
