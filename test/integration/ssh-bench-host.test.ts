@@ -5,13 +5,27 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../shared/api';
 import { Run } from '../../shared/run';
+import { pack } from 'tar-stream';
+import { connect } from '../../electron/lab/remote/connect';
+import { remoteEngine } from '../../electron/lab/remote/docker';
 import { HostService } from '../../electron/lab/remote/service';
+import { resolveHost } from '../../electron/lab/remote/spec';
 import { RunStore } from '../../electron/lab/store';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
 // `isolab bench host` against a real OpenSSH sshd on 127.0.0.1. This machine has no DMI tables (a container),
 // so IMDS is never asked; the injected client would throw if it were.
 let sshd: SshdFixture;
+
+/** Established TCP connections whose far end is 127.0.0.1:port (the client side), from /proc/net/tcp. */
+function clientConnections(port: number): number {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[2] === `0100007F:${hex}` && f[3] === '01').length;
+}
 let root: string;
 const events: LabEvent[] = [];
 let service: HostService;
@@ -103,5 +117,30 @@ describe('bench host over a loopback sshd', () => {
     expect(await service.testHost({ target: 'enc', passphrase: sshd.passphrase, rememberPassphrase: true })).toMatchObject({ status: 'ok', message: expect.stringMatching(/cannot be remembered/) });
     expect(await service.testHost({ target: 'enc' })).toMatchObject({ status: 'needs-passphrase' });
     expect(await service.removeHost('enc')).toBe(true);
+  });
+
+  it('builds an image on the remote engine without a registry, context uploaded over the one SSH connection', async () => {
+    writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    const conn = await connect(await resolveHost('lab-vm', { home: sshd.home }), { home: sshd.home, agent: '' });
+    const engine = await remoteEngine(conn);
+    const tag = `isolab-test/ssh-build:${process.pid}`;
+    try {
+      const tar = pack();
+      tar.entry({ name: 'Dockerfile' }, 'FROM scratch\nCOPY payload /payload\n');
+      tar.entry({ name: 'payload' }, Buffer.alloc(256 * 1024, 7));
+      tar.finalize();
+      const stream = await engine.docker.buildImage(tar as unknown as NodeJS.ReadableStream, { t: tag, labels: { 'isolab.managed': 'true' }, rm: true });
+      await new Promise<void>((resolve, reject) => engine.docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => (err || out.find((o) => o.error) ? reject(err ?? new Error(out.find((o) => o.error)!.error)) : resolve())));
+      const info = await engine.docker.getImage(tag).inspect();
+      expect(info.Config?.Labels?.['isolab.managed']).toBe('true');
+      expect(info.Size).toBeGreaterThanOrEqual(256 * 1024);
+      // Every request went over the one SSH connection: one client-side TCP connection to sshd, no more.
+      expect(clientConnections(sshd.port)).toBe(1);
+      expect(engine.agent.maxSockets).toBe(4);
+    } finally {
+      await engine.docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      engine.agent.destroy();
+      conn.close();
+    }
   });
 });
