@@ -90,10 +90,13 @@ export function buildCli(): Command {
     .command('serve')
     .description('Browser mode: the isolab UI and its API on 127.0.0.1, for machines without a desktop and for workshops')
     .addOption(new Option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)').argParser(int('--port', 0)).default(7878))
+    .option('--audience', 'workshop mode: also print a read-only address for the audience, following the presenter\'s live demos')
     .action(async (o) => {
       const lab = await openLab();
-      const served = await serve({ lab, rendererDir: rendererDir(), port: o.port });
-      process.stdout.write(`isolab is serving on 127.0.0.1 only. Open:\n  ${served.url}\nPress Ctrl+C to stop.\n`);
+      const served = await serve({ lab, rendererDir: rendererDir(), port: o.port, audience: !!o.audience });
+      process.stdout.write(`isolab is serving on 127.0.0.1 only. Open:\n  ${served.url}\n`);
+      if (served.audienceUrl) process.stdout.write(`Audience (read-only, follows the workshop live):\n  ${served.audienceUrl}#/workshop\n`);
+      process.stdout.write('Press Ctrl+C to stop.\n');
       const stop = async () => {
         await lab.shutdown();
         await served.close();

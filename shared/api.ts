@@ -3,6 +3,9 @@ import { EngineFacts, HostFacts, Run, RunListItem, RunStatus } from './run';
 import { hostEvents, hostMethods } from './api-hosts';
 import { Comparison, ComparisonListItem } from './compare';
 import { Plan, Workload } from './plan';
+import { IsolationFacts, IsolationRequest } from './learn/facts';
+import { DensityDemo, RaceId, raceEvents, RaceRequest, RaceState } from './learn/race';
+import { TradeoffTable } from './learn/tradeoffs';
 
 /**
  * The Lab API: the one contract between the engine and its faces. The preload, the WebSocket bridge, the CLI
@@ -94,6 +97,14 @@ export const labMethods = {
   getComparison: { args: z.tuple([runId]), result: Comparison },
   /** A run or a comparison as JSON, CSV or Markdown text. */
   exportRun: { args: z.tuple([runId, ExportFormat]), result: z.string() },
+  /** Learn: the tradeoff table from the newest runs beside cited figures, and live isolation facts. */
+  tradeoffs: { args: z.tuple([]), result: TradeoffTable },
+  isolationFacts: { args: z.tuple([IsolationRequest]), result: IsolationFacts },
+  /** Workshop: the race (N containers against one VM boot), its state for late joiners, the density demo. */
+  startRace: { args: z.tuple([RaceRequest]), result: z.object({ raceId: z.string() }) },
+  cancelRace: { args: z.tuple([RaceId]), result: z.boolean() },
+  raceState: { args: z.tuple([]), result: RaceState.nullable() },
+  densityDemo: { args: z.tuple([]), result: DensityDemo },
 } as const;
 
 export type LabMethodName = keyof typeof labMethods;
@@ -116,6 +127,7 @@ export const LabEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('run-finished'), runId: z.string(), status: RunStatus, error: z.string().optional() }),
   ...hostEvents,
+  ...raceEvents,
 ]);
 export type LabEvent = z.infer<typeof LabEvent>;
 

@@ -22,6 +22,11 @@ import { ProcessTarget } from './targets/process';
 import type { Target } from './targets/target';
 import { QemuTarget, sweepVms, vmModelProvider } from './vm';
 import { HostService } from './remote/service';
+import { IsolationRequest } from '../../shared/learn/facts';
+import type { RaceRequest } from '../../shared/learn/race';
+import { isolationFacts } from './isolation';
+import { tradeoffTable } from './isolation/tradeoffs';
+import { Workshop } from './workshop';
 import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectRequest, SavedHost } from '../../shared/api-hosts';
 
 /**
@@ -39,6 +44,8 @@ export class Lab {
   private readonly active = new Map<string, { abort: AbortController; done: Promise<Run> }>();
   /** Remote hosts over SSH (electron/lab/remote); the host methods below delegate to it. */
   readonly hosts: HostService;
+  /** Workshop mode (electron/lab/workshop): the race and the density demo. */
+  readonly workshop: Workshop;
 
   constructor(
     readonly face: 'electron' | 'browser' | 'cli',
@@ -47,6 +54,7 @@ export class Lab {
     this.store = new RunStore(`${root}/runs`);
     this.hosts = new HostService({ store: this.store, root, emit: (e) => this.emit(e) });
     this.comparisons = new ComparisonStore(`${root}/comparisons`);
+    this.workshop = new Workshop({ root, store: this.store, docker: () => this.docker(), emit: (e) => this.emit(e) });
     this.modelProviders.push(vmModelProvider(root));
     this.events.setMaxListeners(100);
   }
@@ -178,6 +186,7 @@ export class Lab {
 
   /** Cancel everything under way and wait for its cleanup (on quit, SIGINT, SIGTERM). */
   async shutdown(): Promise<void> {
+    await this.workshop.shutdown();
     await Promise.all([...this.active.keys()].map((id) => this.cancelRun(id)));
     for (const c of this.activeCompares.values()) c.abort.abort();
     await Promise.all([...this.activeCompares.values()].map((c) => c.done.catch(() => undefined)));
@@ -252,6 +261,26 @@ export class Lab {
   async exportRun(id: string, format: ExportFormat): Promise<string> {
     const doc = (await this.comparisons.has(id)) ? await this.comparisons.get(id) : await this.store.get(id);
     return exportDocument(doc, format);
+  }
+
+  tradeoffs() {
+    return tradeoffTable(this.store, this.comparisons);
+  }
+  isolationFacts(request: IsolationRequest) {
+    const req = IsolationRequest.parse(request);
+    return isolationFacts(req, { root: this.root, runId: `isolation-${process.pid}`, docker: () => this.docker(), signal: new AbortController().signal });
+  }
+  async startRace(request: RaceRequest) {
+    return this.workshop.startRace(request);
+  }
+  cancelRace(raceId: string) {
+    return this.workshop.cancelRace(raceId);
+  }
+  async raceState() {
+    return this.workshop.raceState();
+  }
+  densityDemo() {
+    return this.workshop.densityDemo();
   }
 
   listHosts() {

@@ -1,0 +1,44 @@
+import type Docker from 'dockerode';
+import { FACTS_SCRIPT, parseFactsOutput, type IsolationView } from '../../../shared/learn/facts';
+import { describe, type EngineConnection } from '../docker/engine';
+import { stripDockerFrames } from '../workloads/readiness';
+import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
+import { ownerLabels } from '../labels';
+import { abortable } from '../targets/container';
+
+/** Limits isolab sets on the probe so the cgroup column has something to show (a plain `docker run` sets none). */
+export const PROBE_LIMITS = { memoryBytes: 256 * 1024 * 1024, pids: 64, cpus: 0.5 };
+
+/**
+ * The facts from inside a container: isolab's probe image runs the facts script under the engine's default
+ * runtime, network none, with isolab's labels and the limits above; it is removed afterwards whatever happens.
+ */
+export async function containerFacts(conn: EngineConnection, o: { runId: string; signal: AbortSignal; runtime?: string }): Promise<IsolationView> {
+  const docker: Docker = conn.docker;
+  await ensureProbeImage(docker);
+  const container = await docker.createContainer({
+    Image: PROBE_IMAGE,
+    Cmd: ['sh', '-c', FACTS_SCRIPT],
+    Labels: ownerLabels(o.runId),
+    HostConfig: {
+      NetworkMode: 'none',
+      Runtime: o.runtime,
+      Memory: PROBE_LIMITS.memoryBytes,
+      PidsLimit: PROBE_LIMITS.pids,
+      NanoCpus: PROBE_LIMITS.cpus * 1e9,
+    },
+  });
+  try {
+    await abortable(container.start(), o.signal);
+    const { StatusCode } = (await abortable(container.wait(), o.signal)) as { StatusCode: number };
+    const logs = (await container.logs({ stdout: true, stderr: true })) as unknown as Buffer;
+    const text = stripDockerFrames(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
+    if (StatusCode !== 0) throw new Error(`the probe container exited with status ${StatusCode}: ${text.trim().slice(0, 200)}`);
+    const info = await docker.info();
+    return parseFactsOutput(text, 'container', `a probe container (${PROBE_IMAGE}, ${o.runtime ?? info.DefaultRuntime ?? 'runc'}, network none): the same script, from inside`);
+  } finally {
+    await container.remove({ force: true, v: true }).catch((err) => {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw new Error(`could not remove the probe container ${container.id.slice(0, 12)}: ${describe(err)}`);
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { RaceRequest, type DensityDemo, type RaceState } from '../../../shared/learn/race';
+import type { LabEvent } from '../../../shared/api';
+import type { EngineConnection } from '../docker/engine';
+import type { RunStore } from '../store';
+import { CancelledError } from '../targets/target';
+import { densityDemo, vmMemoryFromRuns } from './density';
+import { runRace } from './race';
+
+export interface WorkshopDeps {
+  root: string;
+  store: RunStore;
+  docker(): Promise<EngineConnection>;
+  emit(e: LabEvent): void;
+}
+
+/**
+ * Workshop mode's engine side: one race at a time, its state kept so an audience that joins late (or reloads)
+ * draws the same timeline, and the density demo. Every face receives the race events.
+ */
+export class Workshop {
+  private race?: { state: RaceState; abort: AbortController; done: Promise<void> };
+  private lastVm?: { bytes: number; source: string };
+
+  constructor(private readonly deps: WorkshopDeps) {}
+
+  startRace(request: RaceRequest): { raceId: string } {
+    if (this.race?.state.status === 'running') throw new Error(`race ${this.race.state.raceId} is still under way; cancel it first`);
+    const req = RaceRequest.parse(request);
+    const raceId = `race-${new Date().toISOString().replace(/[:.]/g, '').replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
+    const abort = new AbortController();
+    const state: RaceState = { raceId, status: 'running', startedAt: new Date().toISOString(), containers: req.containers, marks: [] };
+    const done = (async () => {
+      try {
+        const summary = await runRace({
+          raceId,
+          containers: req.containers,
+          memoryMiB: req.memoryMiB,
+          root: this.deps.root,
+          conn: await this.deps.docker(),
+          signal: abort.signal,
+          onStart: () => {
+            state.startedAt = new Date().toISOString();
+            this.deps.emit({ type: 'race-started', raceId, containers: req.containers, startedAt: state.startedAt });
+          },
+          onMark: (m) => {
+            state.marks.push(m);
+            this.deps.emit({ type: 'race-mark', raceId, ...m });
+          },
+        });
+        state.status = 'complete';
+        state.summary = summary;
+        if (summary.vmPssBytes) this.lastVm = { bytes: summary.vmPssBytes, source: `QEMU PSS at SSH ready in race ${raceId}` };
+      } catch (err) {
+        state.status = err instanceof CancelledError || abort.signal.aborted ? 'cancelled' : 'failed';
+        if (state.status === 'failed') state.error = (err as Error).message;
+      }
+      this.deps.emit({ type: 'race-finished', raceId, status: state.status as 'complete' | 'cancelled' | 'failed', summary: state.summary, error: state.error });
+    })();
+    this.race = { state, abort, done };
+    return { raceId };
+  }
+
+  async cancelRace(raceId: string): Promise<boolean> {
+    const r = this.race;
+    if (!r || r.state.raceId !== raceId || r.state.status !== 'running') return false;
+    r.abort.abort();
+    await r.done;
+    return true;
+  }
+
+  /** The current or last race (a copy), for a face that joins late. */
+  raceState(): RaceState | null {
+    return this.race ? structuredClone(this.race.state) : null;
+  }
+
+  /** Waits for the race under way (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.race?.done;
+  }
+
+  async densityDemo(): Promise<DensityDemo> {
+    const conn = await this.deps.docker().catch(() => undefined);
+    let vm = this.lastVm;
+    if (!vm) {
+      const items = (await this.deps.store.list()).filter((r) => r.model.startsWith('vm:') && (r.status === 'complete' || r.status === 'partial'));
+      items.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+      const runs = await Promise.all(items.slice(0, 10).map((i) => this.deps.store.get(i.id).catch(() => undefined)));
+      vm = vmMemoryFromRuns(runs.filter((r) => !!r) as never);
+    }
+    return densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: new AbortController().signal, vm });
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.race?.state.status === 'running') await this.cancelRace(this.race.state.raceId);
+  }
+}

@@ -1,0 +1,132 @@
+import type Docker from 'dockerode';
+import os from 'node:os';
+import { summarizeMarks, type RaceMark, type RaceSummary } from '../../../shared/learn/race';
+import type { EngineConnection } from '../docker/engine';
+import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
+import { ownerLabels } from '../labels';
+import { abortable } from '../targets/container';
+import { CancelledError, now } from '../targets/target';
+import { detectAccelerator, ensureVmKit } from '../vm';
+import { killGuest, shutdownGuest, startGuest, type RunningGuest } from '../vm/guest';
+import { findQemu } from '../vm/qemu';
+import { stripDockerFrames } from '../workloads/readiness';
+
+export interface RaceOptions {
+  raceId: string;
+  containers: number;
+  memoryMiB: number;
+  root: string;
+  conn: EngineConnection;
+  signal: AbortSignal;
+  /** Called once everything is prepared, right at the zero point. */
+  onStart(): void;
+  onMark(mark: RaceMark): void;
+}
+
+/** What each container runs: its first output line is the kernel it sees. */
+const CONTAINER_CMD = ['uname', '-r'];
+
+/**
+ * The race: N containers and one VM, all asked for at the same zero point. Everything slow that is not the
+ * start itself (probe image, VM kit, accelerator test) is done first, untimed. Each container is created,
+ * started, read (its first output: `uname -r`), waited for and removed; the VM boots to its first SSH command
+ * (which asks the guest's `uname -r`) and is powered off. Whatever is cancelled or fails is removed or killed.
+ */
+export async function runRace(o: RaceOptions): Promise<RaceSummary> {
+  const docker = o.conn.docker;
+  await ensureProbeImage(docker);
+  const kit = await ensureVmKit({ root: o.root });
+  const qemu = await findQemu();
+  const { accel } = await detectAccelerator({ root: o.root, kit, qemu, requested: 'auto', signal: o.signal });
+  if (o.signal.aborted) throw new CancelledError();
+
+  const live = new Set<string>();
+  let guest: RunningGuest | undefined;
+  const marks: RaceMark[] = [];
+  let containerKernel: string | undefined;
+  let vmKernel: string | undefined;
+  let vmPss: number | undefined;
+
+  o.onStart();
+  const t0 = now();
+  const mark = (lane: string, phase: string) => {
+    const m = { lane, phase, atMs: now() - t0 };
+    marks.push(m);
+    o.onMark(m);
+  };
+
+  const containerLane = async (i: number) => {
+    const lane = `c${i}`;
+    const c = await docker.createContainer({
+      Image: PROBE_IMAGE,
+      Cmd: CONTAINER_CMD,
+      Labels: ownerLabels(o.raceId),
+      AttachStdout: true,
+      HostConfig: { NetworkMode: 'none' },
+    });
+    live.add(c.id);
+    mark(lane, 'create');
+    const stream = (await c.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+    const first = new Promise<string>((resolve) => {
+      stream.once('data', (d: Buffer) => resolve(stripDockerFrames(d).trim()));
+      stream.once('end', () => resolve(''));
+    });
+    stream.on('error', () => {});
+    await abortable(c.start(), o.signal);
+    mark(lane, 'start');
+    const out = await abortable(first, o.signal);
+    mark(lane, 'ready');
+    containerKernel ??= out || undefined;
+    const { StatusCode } = (await abortable(c.wait(), o.signal)) as { StatusCode: number };
+    if (StatusCode !== 0) throw new Error(`container ${i} exited with status ${StatusCode}`);
+    mark(lane, 'exit');
+    await c.remove({ force: true, v: true });
+    live.delete(c.id);
+    mark(lane, 'remove');
+  };
+
+  const vmLane = async () => {
+    guest = await startGuest({
+      root: o.root,
+      runId: o.raceId,
+      qemu,
+      kit,
+      accel,
+      memoryMiB: o.memoryMiB,
+      signal: o.signal,
+      timeoutMs: accel === 'tcg' ? 120_000 : 30_000,
+      onPhase: (p) => p !== 'ssh' && mark('vm', p),
+    });
+    mark('vm', 'ssh');
+    vmPss = guest.measure.qemu?.pssBytes ?? guest.measure.qemu?.rssBytes;
+    const r = await guest.session.exec('uname -r');
+    vmKernel = r.stdout.trim() || undefined;
+    const g = guest;
+    guest = undefined;
+    await shutdownGuest(g, { signal: o.signal, timeoutMs: 15_000 });
+    mark('vm', 'shutdown');
+  };
+
+  try {
+    const lanes = [vmLane(), ...Array.from({ length: o.containers }, (_, i) => containerLane(i + 1))];
+    const results = await Promise.allSettled(lanes);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (o.signal.aborted) throw new CancelledError();
+    if (failure) throw failure.reason;
+  } finally {
+    if (guest) await killGuest(guest).catch(() => {});
+    await Promise.all([...live].map((id) => removeQuietly(docker, id)));
+  }
+  return {
+    ...summarizeMarks(marks, o.containers),
+    vmAccel: accel,
+    vmPssBytes: vmPss,
+    hostKernel: os.release(),
+    containerKernel,
+    vmKernel,
+  };
+}
+
+async function removeQuietly(docker: Docker, id: string): Promise<void> {
+  await docker.getContainer(id).remove({ force: true, v: true }).catch(() => {});
+}

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import type { Comparison } from '../compare';
+import type { Run } from '../run';
+
+/**
+ * The tradeoff table: the classic VM-against-container rows, each with this user's own measured values (from
+ * their latest runs and comparisons, with the document behind each value) beside cited public figures. Pure:
+ * the engine hands it documents and the reference file; it reads nothing itself.
+ */
+export const TradeoffRowId = z.enum(['security', 'startup', 'disk', 'memory', 'density', 'portability']);
+export type TradeoffRowId = z.infer<typeof TradeoffRowId>;
+export const TRADEOFF_ROWS = TradeoffRowId.options;
+
+export const SourceRef = z.object({
+  kind: z.enum(['run', 'comparison']),
+  id: z.string(),
+  /** The model as the document names it (container:runc, vm:qemu-tcg …). */
+  model: z.string(),
+  at: z.string(),
+  /** What the value is, as a key the UI translates: "startup.firstOutput", "memory.qemuPss" … */
+  what: z.string(),
+});
+export type SourceRef = z.infer<typeof SourceRef>;
+
+export const Measured = z.object({
+  value: z.number(),
+  unit: z.enum(['ms', 'bytes', 'count']),
+  source: SourceRef,
+  /** How many samples stand behind the value, when the document says. */
+  n: z.number().optional(),
+});
+export type Measured = z.infer<typeof Measured>;
+
+export const PublishedFigure = z.object({
+  model: z.string(),
+  metric: z.string(),
+  value: z.number(),
+  unit: z.string(),
+  kind: z.string(),
+  setting: z.string(),
+  source: z.string(),
+  verified: z.boolean(),
+});
+export type PublishedFigure = z.infer<typeof PublishedFigure>;
+
+export const TradeoffRow = z.object({
+  id: TradeoffRowId,
+  /** Measured on this machine; absent when no run measured it yet. */
+  container: Measured.optional(),
+  vm: Measured.optional(),
+  references: z.array(PublishedFigure),
+});
+export type TradeoffRow = z.infer<typeof TradeoffRow>;
+
+export const TradeoffTable = z.object({
+  rows: z.array(TradeoffRow),
+  /** The budget the density row counts instances in. */
+  densityBudgetBytes: z.number(),
+  /** Caveat keys a reader needs (tcg: the VM was emulated; fewSamples). */
+  caveats: z.array(z.string()),
+});
+export type TradeoffTable = z.infer<typeof TradeoffTable>;
+
+export const GiB = 1024 ** 3;
+
+const usable = (s: string) => s === 'complete' || s === 'partial';
+const byNewest = <T extends { startedAt: string }>(xs: T[]) => [...xs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+
+/** The startup figure of a run: time to the workload's first sign of life under each model. */
+function startupOf(run: Run): Measured | undefined {
+  const container = run.model.startsWith('container:');
+  const vm = run.model.startsWith('vm:');
+  if (!container && !vm) return undefined;
+  const phase = vm ? 'ssh' : run.summary.ready ? 'ready' : 'firstOutput';
+  const s = run.summary[phase];
+  if (!s || !s.n) return undefined;
+  const what = vm ? 'startup.vm' : phase === 'ready' ? 'startup.ready' : 'startup.firstOutput';
+  return { value: s.median, unit: 'ms', n: s.n, source: { kind: 'run', id: run.id, model: run.model, at: run.startedAt, what } };
+}
+
+/** Memory one instance costs the host. VM runs: QEMU's PSS; comparisons: the host-side drop, else cgroup + helpers. */
+function vmMemoryOf(run: Run): Measured | undefined {
+  const m = run.footprint?.memory;
+  const v = m?.qemuPssBytes ?? m?.qemuRssBytes;
+  if (!v) return undefined;
+  return { value: v, unit: 'bytes', source: { kind: 'run', id: run.id, model: run.model, at: run.startedAt, what: m?.qemuPssBytes ? 'memory.qemuPss' : 'memory.qemuRss' } };
+}
+
+function comparisonMemory(c: Comparison, prefix: string): Measured | undefined {
+  for (const m of c.models) {
+    if (!m.model.startsWith(prefix) || m.status !== 'ok' || !m.footprint) continue;
+    const mem = m.footprint.memory;
+    if (mem.hostBytes && mem.hostBytes > 0) return { value: mem.hostBytes, unit: 'bytes', n: m.footprint.instances, source: { kind: 'comparison', id: c.id, model: m.model, at: c.startedAt, what: 'memory.host' } };
+    if (mem.cgroupBytes) {
+      return { value: mem.cgroupBytes + (mem.helperPssBytes ?? 0), unit: 'bytes', n: m.footprint.instances, source: { kind: 'comparison', id: c.id, model: m.model, at: c.startedAt, what: 'memory.cgroupHelpers' } };
+    }
+  }
+  return undefined;
+}
+
+function comparisonDisk(c: Comparison, prefix: string): Measured | undefined {
+  for (const m of c.models) {
+    if (!m.model.startsWith(prefix) || m.status !== 'ok' || !m.footprint) continue;
+    const d = m.footprint.disk;
+    const v = d.imageBytes ?? d.totalBytes ?? d.rootFsBytes;
+    if (v !== undefined) return { value: v, unit: 'bytes', source: { kind: 'comparison', id: c.id, model: m.model, at: c.startedAt, what: d.imageBytes !== undefined ? 'disk.image' : 'disk.total' } };
+  }
+  return undefined;
+}
+
+function runDisk(run: Run): Measured | undefined {
+  const d = run.footprint?.disk;
+  const v = d?.totalBytes ?? d?.imageBytes;
+  if (!v) return undefined;
+  return { value: v, unit: 'bytes', source: { kind: 'run', id: run.id, model: run.model, at: run.startedAt, what: d?.totalBytes ? (run.model.startsWith('vm:') ? 'disk.kernelInitramfs' : 'disk.total') : 'disk.image' } };
+}
+
+function first<T>(xs: T[], f: (x: T) => Measured | undefined): Measured | undefined {
+  for (const x of xs) {
+    const m = f(x);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/** The newer of two measured values (a run and a comparison may both have one). */
+function newest(...ms: (Measured | undefined)[]): Measured | undefined {
+  return ms.filter((m): m is Measured => !!m).sort((a, b) => b.source.at.localeCompare(a.source.at))[0];
+}
+
+function densityFrom(m: Measured | undefined, budget: number): Measured | undefined {
+  if (!m || m.value <= 0) return undefined;
+  return { value: Math.floor(budget / m.value), unit: 'count', source: { ...m.source, what: `density.${m.source.what}` } };
+}
+
+/** Which public figures belong to a row, by the figure's metric. */
+export function referencesFor(row: TradeoffRowId, figures: PublishedFigure[]): PublishedFigure[] {
+  const test: Record<TradeoffRowId, (f: PublishedFigure) => boolean> = {
+    startup: (f) => /boot|start|create to SSH/i.test(f.metric),
+    memory: (f) => /memory/i.test(f.metric) || /memory per container/i.test(f.setting),
+    density: (f) => /memory per/i.test(f.metric) || /memory per container/i.test(f.setting),
+    disk: (f) => /disk|image size/i.test(f.metric),
+    security: () => false,
+    portability: () => false,
+  };
+  return figures.filter(test[row]);
+}
+
+export function buildTradeoffTable(input: { runs: Run[]; comparisons: Comparison[]; figures: PublishedFigure[]; budgetBytes?: number }): TradeoffTable {
+  const budget = input.budgetBytes ?? GiB;
+  const runs = byNewest(input.runs.filter((r) => usable(r.status)));
+  const comps = byNewest(input.comparisons.filter((c) => usable(c.status)));
+  const cRuns = runs.filter((r) => r.model.startsWith('container:'));
+  const vRuns = runs.filter((r) => r.model.startsWith('vm:'));
+
+  const startupC = first(cRuns, startupOf);
+  const startupV = first(vRuns, startupOf);
+  const memC = first(comps, (c) => comparisonMemory(c, 'container:'));
+  const memV = newest(first(vRuns, vmMemoryOf), first(comps, (c) => comparisonMemory(c, 'vm:')));
+  const diskC = newest(first(comps, (c) => comparisonDisk(c, 'container:')), first(cRuns, runDisk));
+  const diskV = newest(first(vRuns, runDisk), first(comps, (c) => comparisonDisk(c, 'vm:')));
+
+  const caveats: string[] = [];
+  if (startupV && /tcg/.test(startupV.source.model)) caveats.push('tcg');
+  if ((startupC?.n ?? 99) < 5 || (startupV?.n ?? 99) < 5) caveats.push('fewSamples');
+
+  const rows: TradeoffRow[] = TRADEOFF_ROWS.map((id): TradeoffRow => {
+    const references = referencesFor(id, input.figures);
+    switch (id) {
+      case 'startup':
+        return { id, container: startupC, vm: startupV, references };
+      case 'memory':
+        return { id, container: memC, vm: memV, references };
+      case 'density':
+        return { id, container: densityFrom(memC, budget), vm: densityFrom(memV, budget), references };
+      case 'disk':
+        return { id, container: diskC, vm: diskV, references };
+      default:
+        return { id, references };
+    }
+  });
+  return { rows, densityBudgetBytes: budget, caveats };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { applyRaceEvent, fitsIn, summarizeMarks, type RaceMark } from '../../../shared/learn/race';
+
+const marks: RaceMark[] = [
+  { lane: 'vm', phase: 'spawn', atMs: 5 },
+  { lane: 'c1', phase: 'ready', atMs: 300 },
+  { lane: 'c2', phase: 'ready', atMs: 500 },
+  { lane: 'c3', phase: 'ready', atMs: 400 },
+  { lane: 'c1', phase: 'remove', atMs: 600 },
+  { lane: 'c2', phase: 'remove', atMs: 700 },
+  { lane: 'c3', phase: 'remove', atMs: 650 },
+  { lane: 'vm', phase: 'ssh', atMs: 450 },
+];
+
+describe('summarizeMarks', () => {
+  it('gives the containers\' median and max ready, when all were done, and how many beat the VM', () => {
+    expect(summarizeMarks(marks, 3)).toEqual({
+      containers: 3,
+      containerReadyMedianMs: 400,
+      containerReadyMaxMs: 500,
+      containersDoneMs: 700,
+      vmSshMs: 450,
+      containersReadyBeforeVm: 2,
+    });
+  });
+  it('leaves out what has not happened yet', () => {
+    const s = summarizeMarks(marks.slice(0, 3), 3);
+    expect(s.containerReadyMedianMs).toBe(400);
+    expect(s.containersDoneMs).toBeUndefined();
+    expect(s.vmSshMs).toBeUndefined();
+  });
+});
+
+describe('applyRaceEvent', () => {
+  it('builds the same state from the events as the engine keeps, and ignores another race\'s events', () => {
+    let s = applyRaceEvent(undefined, { type: 'race-started', raceId: 'race-1', containers: 2, startedAt: 't' });
+    s = applyRaceEvent(s, { type: 'race-mark', raceId: 'race-1', lane: 'c1', phase: 'ready', atMs: 10 });
+    s = applyRaceEvent(s, { type: 'race-mark', raceId: 'race-0', lane: 'c1', phase: 'ready', atMs: 99 });
+    s = applyRaceEvent(s, { type: 'progress', raceId: 'race-1' });
+    expect(s!.marks).toEqual([{ lane: 'c1', phase: 'ready', atMs: 10 }]);
+    s = applyRaceEvent(s, { type: 'race-finished', raceId: 'race-1', status: 'complete', summary: { containers: 2 } });
+    expect(s!.status).toBe('complete');
+    expect(s!.summary).toEqual({ containers: 2 });
+  });
+});
+
+describe('fitsIn', () => {
+  it('counts whole instances and refuses a missing or zero cost', () => {
+    expect(fitsIn(1024, 300)).toBe(3);
+    expect(fitsIn(1024, 0)).toBeUndefined();
+    expect(fitsIn(1024, undefined)).toBeUndefined();
+  });
+});
