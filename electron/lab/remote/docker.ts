@@ -11,23 +11,49 @@ export const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
 /**
  * An http.Agent whose sockets are exec channels `docker system dial-stdio` on ONE existing SSH connection.
  * Keep-alive reuses a channel across requests; maxSockets stays under sshd's MaxSessions (10 by default),
- * which caps the channels one connection may hold open.
+ * which caps the channels one connection may hold open. The engine closes a connection after a streaming
+ * call (attach), and opening a channel costs a session and a docker CLI start on the host (~100 ms), so one
+ * spare channel is kept open ahead: an engine call then pays the engine's time, not the transport's setup.
  */
 export function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  let spare: Promise<Duplex> | undefined;
+  let closed = false;
+  const open = (): Promise<Duplex> =>
+    conn.channel(DIAL_STDIO_COMMAND).then((stream) => {
+      let stderr = '';
+      stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      stream.on('exit', (code: number | null) => {
+        if (code) (stream as Duplex).destroy(new Error(`\`${DIAL_STDIO_COMMAND}\` exited with ${code} on ${describeSpec(conn.spec)}: ${stderr.trim() || 'is the docker CLI installed there, and may this user use the engine?'}`));
+      });
+      return asSocket(stream);
+    });
+  const usable = (s: Duplex) => !s.destroyed && !s.readableEnded && !s.writableEnded;
   (agent as unknown as { createConnection: unknown }).createConnection = (_opts: unknown, cb: (err: Error | null, s?: Duplex) => void) => {
-    conn.channel(DIAL_STDIO_COMMAND).then(
-      (stream) => {
-        let stderr = '';
-        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        stream.on('exit', (code: number | null) => {
-          if (code) (stream as Duplex).destroy(new Error(`\`${DIAL_STDIO_COMMAND}\` exited with ${code} on ${describeSpec(conn.spec)}: ${stderr.trim() || 'is the docker CLI installed there, and may this user use the engine?'}`));
-        });
-        cb(null, asSocket(stream));
-      },
-      (err: Error) => cb(new Error(`could not open a channel to the Docker engine on ${describeSpec(conn.spec)}: ${err.message}`)),
-    );
+    const take = spare ?? open();
+    spare = undefined;
+    take
+      .catch(() => open())
+      .then((s) => (usable(s) ? s : open()))
+      .then(
+        (s) => {
+          // The next request's channel opens while this one is in use.
+          if (!closed) {
+            spare = open();
+            spare.catch(() => (spare = undefined));
+          }
+          cb(null, s);
+        },
+        (err: Error) => cb(new Error(`could not open a channel to the Docker engine on ${describeSpec(conn.spec)}: ${err.message}`)),
+      );
     return undefined;
+  };
+  const destroy = agent.destroy.bind(agent);
+  agent.destroy = () => {
+    closed = true;
+    void spare?.then((s) => s.destroy(), () => undefined);
+    spare = undefined;
+    destroy();
   };
   return agent;
 }
