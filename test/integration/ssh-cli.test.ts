@@ -9,7 +9,7 @@ import { startSshd, type SshdFixture } from '../fixtures/sshd';
 // The CLI in-process, as `isolab bench host ...`, with HOME pointing at the fixture's ~/.ssh.
 let sshd: SshdFixture;
 let data: string;
-const saved = { HOME: process.env.HOME, ISOLAB_DATA_DIR: process.env.ISOLAB_DATA_DIR, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
+const saved = { HOME: process.env.HOME, ISOLAB_DATA_DIR: process.env.ISOLAB_DATA_DIR, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK, ISOLAB_IMDS: process.env.ISOLAB_IMDS };
 
 async function isolab(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   let stdout = '';
@@ -41,6 +41,8 @@ beforeAll(async () => {
   process.env.HOME = sshd.home;
   process.env.ISOLAB_DATA_DIR = data;
   delete process.env.SSH_AUTH_SOCK;
+  // The loopback sshd is this machine: should it ever carry Azure's asset tag, IMDS must still not be asked.
+  process.env.ISOLAB_IMDS = 'off';
 });
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];

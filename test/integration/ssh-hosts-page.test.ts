@@ -15,12 +15,15 @@ const kh = () => path.join(sshd.home, '.ssh', 'known_hosts');
 beforeAll(async () => {
   sshd = await startSshd({ alias: 'page-vm' });
   process.env.HOME = sshd.home;
+  // The loopback sshd is this machine: should it ever carry Azure's asset tag, IMDS must still not be asked.
+  process.env.ISOLAB_IMDS = 'off';
   bm = await startBrowserMode();
 });
 afterAll(async () => {
   await bm?.close();
   await sshd?.stop();
   process.env.HOME = savedHome;
+  delete process.env.ISOLAB_IMDS;
 });
 
 describe('Hosts page', () => {

@@ -48,7 +48,9 @@ export const IMDS_COMMAND =
 
 /** How IMDS is asked: injectable, so tests prove when it is and is not called without any network. */
 export type ImdsClient = () => Promise<string>;
-export const remoteImds = (exec: Exec): ImdsClient => async () => {
+export const remoteImds = (exec: Exec, env = process.env): ImdsClient => async () => {
+  // A second lock for tests and air-gapped use: even an Azure asset tag does not send the query then.
+  if (env.ISOLAB_IMDS === 'off') throw new Error('not asked: ISOLAB_IMDS=off');
   const r = await exec(IMDS_COMMAND);
   if (r.code !== 0) throw new Error(`curl exited with ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''} (is curl installed?)`);
   return r.stdout;

@@ -70,6 +70,13 @@ describe('Azure Instance Metadata: only behind the DMI asset tag', () => {
     expect(v.azure).toEqual({ vmSize: 'Standard_D4s_v5', location: 'westeurope' });
   });
 
+  it('ISOLAB_IMDS=off keeps even an Azure host from being asked', async () => {
+    const host = fakeHost({ assetTag: AZURE_ASSET_TAG });
+    const v = await probeVirtualization(host.exec, remoteImds(host.exec, { ISOLAB_IMDS: 'off' }));
+    expect(host.calls).toEqual([VIRT_COMMAND]);
+    expect(v.azure?.error).toMatch(/ISOLAB_IMDS=off/);
+  });
+
   it('an IMDS failure is reported, not fatal', async () => {
     const host = fakeHost({ assetTag: AZURE_ASSET_TAG });
     const v = await probeVirtualization(host.exec, async () => {
