@@ -48,6 +48,10 @@ interface Manifest extends Omit<VmKit, 'dir' | 'built' | 'clientKey'> {
  */
 export async function ensureVmKit(o: EnsureKitOptions): Promise<VmKit> {
   const log = o.log ?? (() => {});
+  // The guest runs the host's own busybox and dropbear, so the host must be an x86-64 Linux like the guest.
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`building the VM kit needs an x86-64 Linux host (its guest programs come from the host); this is ${process.platform}/${process.arch}`);
+  }
   const kernel = await findKernel({ kernel: o.kernel, root: o.root, allowApt: o.allowApt, log });
   const bb = await findStaticBusybox();
   if (!bb.path) throw new Error(`the VM kit needs a static busybox: ${BUSYBOX_HELP}`);
