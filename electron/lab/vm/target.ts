@@ -157,6 +157,9 @@ export class QemuTarget implements Target {
         uptimeAtReadyMs: med(ms.map((m) => m.guestUptime.ready)),
         uptimeAtSshMs: med(ms.map((m) => m.guestUptime.ssh)),
         hostSpawnToInitMs: initHost,
+        // Host time at init minus the guest's uptime then: what passed before the guest's clock started
+        // (QEMU's start, firmware, the kernel's decompression).
+        beforeGuestClockMs: med(ms.map((m) => (m.marks.init ?? NaN) - (m.guestUptime.init ?? NaN))),
       }),
       samples: ms.length,
     };
