@@ -143,4 +143,18 @@ describe('bench host over a loopback sshd', () => {
       conn.close();
     }
   });
+
+  it('a host whose Docker engine does not answer gives a failed container run that says why', async () => {
+    const noEngine = await startSshd({ alias: 'no-engine', extraConfig: ['SetEnv DOCKER_HOST=unix:///nonexistent/docker.sock'] });
+    try {
+      writeFileSync(path.join(noEngine.home, '.ssh', 'known_hosts'), `${noEngine.knownHostsName} ${noEngine.hostKeyLine}\n`);
+      const svc = new HostService({ store: new RunStore(path.join(root, 'runs')), root, home: noEngine.home, emit: () => {}, imds: async () => '{}' });
+      const [hostRun, cRun] = await svc.benchHost({ target: 'no-engine', containers: true, iterations: 1 });
+      expect(hostRun.status).toBe('complete');
+      expect(cRun.status).toBe('failed');
+      expect(cRun.error).toMatch(/no Docker engine answered on .*127\.0\.0\.1.*dial-stdio`: .*nonexistent\/docker\.sock.*docker info/);
+    } finally {
+      await noEngine.stop();
+    }
+  });
 });

@@ -15,14 +15,20 @@ export const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
  * call (attach), and opening a channel costs a session and a docker CLI start on the host (~100 ms), so one
  * spare channel is kept open ahead: an engine call then pays the engine's time, not the transport's setup.
  */
-export function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent {
-  const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+export function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent & { lastStderr(): string | undefined } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }) as http.Agent & { lastStderr(): string | undefined };
   let spare: Promise<Duplex> | undefined;
   let closed = false;
+  // What the docker CLI on the host said last: an HTTP "socket hang up" alone would not say why.
+  let lastStderr: string | undefined;
+  agent.lastStderr = () => lastStderr;
   const open = (): Promise<Duplex> =>
     conn.channel(DIAL_STDIO_COMMAND).then((stream) => {
       let stderr = '';
-      stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      stream.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        lastStderr = stderr.trim().slice(-500);
+      });
       stream.on('exit', (code: number | null) => {
         if (code) (stream as Duplex).destroy(new Error(`\`${DIAL_STDIO_COMMAND}\` exited with ${code} on ${describeSpec(conn.spec)}: ${stderr.trim() || 'is the docker CLI installed there, and may this user use the engine?'}`));
       });
@@ -72,15 +78,21 @@ function asSocket(stream: Duplex): Duplex {
 }
 
 /** An EngineConnection to the host's Docker engine, through the host's SSH connection: ContainerTarget runs on it unchanged. */
-export async function remoteEngine(conn: SshConnection): Promise<EngineConnection & { agent: http.Agent }> {
+export async function remoteEngine(conn: SshConnection): Promise<EngineConnection & { agent: http.Agent & { lastStderr(): string | undefined } }> {
   const agent = dialStdioAgent(conn);
   // The host name in URLs is never resolved: every socket comes from the agent above.
   const docker = new Docker({ protocol: 'http', host: 'docker.invalid', port: 80, agent } as Docker.DockerOptions);
   try {
     await docker.ping();
   } catch (err) {
+    // The CLI's words arrive on the channel's stderr, possibly just after the HTTP error: give them a moment.
+    await new Promise((r) => setTimeout(r, 200));
+    const said = agent.lastStderr();
     agent.destroy();
-    throw new Error(`no Docker engine answered on ${describeSpec(conn.spec)}: ${(err as Error).message}`);
+    throw new Error(
+      `no Docker engine answered on ${describeSpec(conn.spec)} through \`${DIAL_STDIO_COMMAND}\`: ${said ?? (err as Error).message}. ` +
+        'Check there that `docker info` works for this user (the engine runs, the user is in the docker group).',
+    );
   }
   return { docker, endpoint: `ssh://${describeSpec(conn.spec)}`, agent };
 }

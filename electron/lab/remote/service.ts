@@ -14,18 +14,15 @@ import {
   type HostTestResult,
 } from '../../../shared/api-hosts';
 import type { Run, RunListItem } from '../../../shared/run';
-import { sweepContainers } from '../docker/sweep';
-import { ContainerTarget } from '../targets/container';
 import { runBench } from '../runner';
 import { newRunId, type RunStore } from '../store';
 import { connect, HostKeyChangedError, HostKeyUnknownError, NeedsPassphraseError, SshAuthError, SshConnectError, type ConnectHooks } from './connect';
-import { remoteEngine } from './docker';
 import { mapLimit } from './fleet';
 import { fingerprint, hostName, knownHostsPath, recordHostKey } from './knownHosts';
 import type { ImdsClient } from './probes';
 import { PassphraseStore, type SecretBox } from './secrets';
 import { configAliases, describeSpec, readSshConfig, resolveHost, type HostSpec } from './spec';
-import { EXEC_PROBE_COMMAND, modelName, OnHostTarget, SshHostTarget, type HostStep } from './sshTarget';
+import { EXEC_PROBE_COMMAND, modelName, RemoteContainersTarget, SshHostTarget, type HostStep } from './sshTarget';
 
 export interface HostServiceOptions {
   store: RunStore;
@@ -255,28 +252,25 @@ export class HostService {
       if (plan.containers && hostRun.status === 'complete' && target.main) {
         const cRunId = newRunId(`host-${plan.target}-containers`);
         progress('containers', 'container suite on the host\'s engine', { runId: cRunId });
-        const conn = await remoteEngine(target.main);
-        try {
-          // What an isolab of this machine left on that engine when it died mid-run (labels name owner and host).
-          const swept = await sweepContainers(conn.docker).catch(() => []);
-          if (swept.length) progress('containers', `removed ${swept.length} container(s) left by an earlier run`, { runId: cRunId });
-          const inner = new ContainerTarget({ conn, runId: cRunId, log: (l) => progress('containers', l, { runId: cRunId }) });
-          runs.push(
-            await runBench({
+        runs.push(
+          await runBench({
+            runId: cRunId,
+            kind: 'bench:host',
+            plan: { ...storedPlan(plan, spec), suite: 'containers' },
+            target: new RemoteContainersTarget({
+              main: target.main,
               runId: cRunId,
-              kind: 'bench:host',
-              plan: { ...storedPlan(plan, spec), suite: 'containers' },
-              target: new OnHostTarget(inner, `host:${modelName(plan.target)}`, () => target.environment()),
-              iterations: plan.containerIterations,
-              warmup: 2,
-              store: this.o.store,
-              signal: abort.signal,
-              onEvent: (e) => this.o.emit(e),
+              hostModel: `host:${modelName(plan.target)}`,
+              hostEnv: () => target.environment(),
+              log: (l) => progress('containers', l, { runId: cRunId }),
             }),
-          );
-        } finally {
-          conn.agent.destroy();
-        }
+            iterations: plan.containerIterations,
+            warmup: 2,
+            store: this.o.store,
+            signal: abort.signal,
+            onEvent: (e) => this.o.emit(e),
+          }),
+        );
       }
       return runs;
     } finally {

@@ -1,7 +1,10 @@
 import type { HostBenchPlan, HostProbe } from '../../../shared/api-hosts';
 import type { Environment, Footprint } from '../../../shared/run';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
+import { sweepContainers } from '../docker/sweep';
+import { ContainerTarget } from '../targets/container';
 import { connect, type ConnectHooks, type SshConnection } from './connect';
+import { remoteEngine } from './docker';
 import { probeAll, probeBoot, type ImdsClient } from './probes';
 import { rebootToSsh } from './reboot';
 import type { HostSpec } from './spec';
@@ -120,30 +123,50 @@ export function modelName(name: string): string {
 }
 
 /**
- * Any target, run on a host: the model reads host:<name>/<model> (host:vm1/container:runc), so it lists and
- * compares beside the same model run locally; the environment is the host's, not this machine's.
+ * The container suite on a host's Docker engine, over the host's kept SSH connection: the existing
+ * ContainerTarget runs unchanged on an EngineConnection made of dial-stdio channels. The model reads
+ * host:<name>/container:<runtime> (host:vm1/container:runc), so it lists and compares beside the same model
+ * run locally; the environment is the host's, not this machine's. A host without an engine gives a failed
+ * run that says why, like any other target.
  */
-export class OnHostTarget implements Target {
-  constructor(private readonly inner: Target, private readonly hostModel: string, private readonly hostEnv: () => Promise<Partial<Environment>>) {}
+export class RemoteContainersTarget implements Target {
+  /** ContainerTarget's own phase list (its constructor only stores options; no engine is touched). */
+  readonly phases = new ContainerTarget({ conn: { docker: undefined as never, endpoint: '' }, runId: '' }).phases;
+  private inner?: ContainerTarget;
+  private engine?: Awaited<ReturnType<typeof remoteEngine>>;
+
+  constructor(
+    private readonly o: { main: SshConnection; runId: string; hostModel: string; hostEnv: () => Promise<Partial<Environment>>; log?: (line: string) => void },
+  ) {}
+
   get model(): string {
-    return `${this.hostModel}/${this.inner.model}`;
+    return `${this.o.hostModel}/${this.inner?.model ?? 'container:default'}`;
   }
-  get phases(): readonly string[] {
-    return this.inner.phases;
+
+  async prepare(signal: AbortSignal): Promise<void> {
+    this.engine = await remoteEngine(this.o.main);
+    throwIfAborted(signal);
+    // What an isolab of this machine left on that engine when it died mid-run (labels name owner and host).
+    const swept = await sweepContainers(this.engine.docker).catch(() => []);
+    if (swept.length) this.o.log?.(`removed ${swept.length} container(s) left by an earlier run`);
+    this.inner = new ContainerTarget({ conn: this.engine, runId: this.o.runId, log: this.o.log });
+    await this.inner.prepare(signal);
   }
-  prepare(signal: AbortSignal) {
-    return this.inner.prepare(signal);
-  }
+
   async environment(): Promise<Partial<Environment>> {
-    return { ...(await this.hostEnv()), ...(await this.inner.environment()) };
+    return { ...(await this.o.hostEnv()), ...(await this.inner!.environment()) };
   }
-  iterate(ctx: IterationContext) {
-    return this.inner.iterate(ctx);
+
+  iterate(ctx: IterationContext): Promise<Marks> {
+    return this.inner!.iterate(ctx);
   }
+
   notes(): string[] {
-    return [...(this.inner.notes?.() ?? []), 'Run on the remote engine over one SSH connection (docker system dial-stdio): engine API calls include the SSH round trip.'];
+    return ['Run on the remote engine over one SSH connection (docker system dial-stdio): each engine call includes the SSH round trip.'];
   }
-  dispose() {
-    return this.inner.dispose();
+
+  async dispose(): Promise<void> {
+    await this.inner?.dispose();
+    this.engine?.agent.destroy();
   }
 }
