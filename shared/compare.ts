@@ -35,6 +35,11 @@ export const FootprintResult = z.object({
   cpu: z.object({
     /** Busy CPU of the whole host while one instance started (dockerd, containerd, shim, runtime, workload), median. */
     hostStartupMs: z.number().optional(),
+    /**
+     * CPU the start took, attributed: isolab itself (with the runtime it reaped), the engine's daemons, the new
+     * shim or sandbox (with the runc it reaped) and the workload's cgroup, from /proc/PID/stat; median.
+     */
+    startupMs: z.number().optional(),
     /** CPU the instance's own cgroup used up to ready, median. */
     cgroupStartupMs: z.number().optional(),
   }),

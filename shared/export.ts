@@ -44,7 +44,7 @@ const MODEL_COLUMNS = [
   'record', 'model', 'status', 'median_ready_ms', 'ready_ci95_low_ms', 'ready_ci95_high_ms', 'median_total_ms',
   'ratio_ready', 'ratio_ready_ci95_low', 'ratio_ready_ci95_high', 'ratio_total', 'ratio_total_ci95_low', 'ratio_total_ci95_high',
   'cgroup_bytes', 'cgroup_anon_bytes', 'host_bytes_per_instance', 'helper_pss_bytes', 'process_pss_bytes', 'footprint_instances',
-  'host_cpu_startup_ms', 'cgroup_cpu_startup_ms', 'image_bytes', 'shared_layer_bytes', 'unique_layer_bytes', 'writable_layer_bytes',
+  'cpu_startup_ms', 'host_cpu_startup_ms', 'cgroup_cpu_startup_ms', 'image_bytes', 'shared_layer_bytes', 'unique_layer_bytes', 'writable_layer_bytes',
   'density_running', 'density_latency_ms', 'density_count', 'density_mem_per_new_instance_bytes', 'run_id', 'error',
 ] as const;
 
@@ -62,7 +62,7 @@ export function comparisonCsv(c: Comparison): string {
       ratio_total: m.ratios?.total?.ratio, ratio_total_ci95_low: m.ratios?.total?.ci95[0], ratio_total_ci95_high: m.ratios?.total?.ci95[1],
       cgroup_bytes: f?.memory.cgroupBytes, cgroup_anon_bytes: f?.memory.cgroupAnonBytes, host_bytes_per_instance: f?.memory.hostBytes,
       helper_pss_bytes: f?.memory.helperPssBytes, process_pss_bytes: f?.memory.processPssBytes, footprint_instances: f?.instances,
-      host_cpu_startup_ms: f?.cpu.hostStartupMs, cgroup_cpu_startup_ms: f?.cpu.cgroupStartupMs,
+      cpu_startup_ms: f?.cpu.startupMs, host_cpu_startup_ms: f?.cpu.hostStartupMs, cgroup_cpu_startup_ms: f?.cpu.cgroupStartupMs,
       image_bytes: f?.disk.imageBytes, shared_layer_bytes: f?.disk.sharedLayerBytes, unique_layer_bytes: f?.disk.uniqueLayerBytes,
       writable_layer_bytes: f?.disk.writableLayerBytes, run_id: m.runId, error: m.error,
     });
@@ -92,10 +92,10 @@ export function comparisonMarkdown(c: Comparison): string {
   }
   const withFp = c.models.filter((m) => m.footprint);
   if (withFp.length) {
-    out.push('', '## Footprint per idle instance', '', '| model | N | own cgroup | host-side (MemAvailable drop / N) | shim/runtime PSS | process PSS | host CPU to start | writable layer | image (unique / shared) |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+    out.push('', '## Footprint per idle instance', '', '| model | N | own cgroup | host-side (MemAvailable drop / N) | shim/runtime PSS | process PSS | CPU to start (attributed / whole host) | writable layer | image (unique / shared) |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const m of withFp) {
       const f = m.footprint!;
-      out.push(`| ${m.model} | ${f.instances} | ${bytes(f.memory.cgroupBytes)} | ${bytes(f.memory.hostBytes)} | ${bytes(f.memory.helperPssBytes)} | ${bytes(f.memory.processPssBytes)} | ${ms(f.cpu.hostStartupMs)} | ${bytes(f.disk.writableLayerBytes)} | ${f.disk.imageBytes !== undefined ? `${bytes(f.disk.imageBytes)} (${bytes(f.disk.uniqueLayerBytes)} / ${bytes(f.disk.sharedLayerBytes)})` : '–'} |`);
+      out.push(`| ${m.model} | ${f.instances} | ${bytes(f.memory.cgroupBytes)} | ${bytes(f.memory.hostBytes)} | ${bytes(f.memory.helperPssBytes)} | ${bytes(f.memory.processPssBytes)} | ${ms(f.cpu.startupMs)} / ${ms(f.cpu.hostStartupMs)} | ${bytes(f.disk.writableLayerBytes)} | ${f.disk.imageBytes !== undefined ? `${bytes(f.disk.imageBytes)} (${bytes(f.disk.uniqueLayerBytes)} / ${bytes(f.disk.sharedLayerBytes)})` : '–'} |`);
     }
   }
   const withDensity = c.models.filter((m) => m.density?.steps.length);

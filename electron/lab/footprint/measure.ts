@@ -1,6 +1,7 @@
 import type { FootprintResult } from '../../../shared/compare';
 import { CancelledError, now } from '../targets/target';
 import type { Instance, InstanceDriver } from '../workloads/instance';
+import { engineDaemonPids, processCpuMs, requestSideCpuMs } from './cpu';
 import { hostReading } from './others';
 import { hostBusyCpuMs, processName, pssBytes, readCgroupMemory, sleep } from './proc';
 
@@ -28,6 +29,8 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
   const started: Instance[] = [];
   const startupMs: number[] = [];
   const hostCpu: number[] = [];
+  const ownCpu: number[] = [];
+  const daemons = await engineDaemonPids();
   const rounds = Math.max(1, o.rounds ?? 1);
   const perRound: number[] = [];
   const rawPerRound: number[] = [];
@@ -41,11 +44,13 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
       for (let i = 0; i < o.instances; i++) {
         if (o.signal.aborted) throw new CancelledError();
         const cpu0 = await hostBusyCpuMs();
+        const req0 = await requestSideCpuMs(daemons);
         const t0 = now();
         const inst = await driver.start(o.signal);
         started.push(inst);
         startupMs.push(now() - t0);
         hostCpu.push((await hostBusyCpuMs()) - cpu0);
+        ownCpu.push((await requestSideCpuMs(daemons)) - req0 + (await instanceSideCpuMs(driver, inst)));
         o.onProgress?.(`${driver.model}: ${i + 1}/${o.instances} idle instances${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''}`);
       }
       await sleep(o.settleMs);
@@ -69,13 +74,20 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
       instances: o.instances,
       ...detail!,
       memory: { ...detail!.memory, hostBytes: medianOf(perRound), hostBytesRounds: perRound, hostBytesRawRounds: rawPerRound, memAvailableBeforeBytes: firstBefore, memAvailableAfterBytes: firstLoaded },
-      cpu: { ...detail!.cpu, hostStartupMs: medianOf(hostCpu) },
+      cpu: { ...detail!.cpu, hostStartupMs: medianOf(hostCpu), startupMs: medianOf(ownCpu) },
       startupMs,
       notes,
     };
   } finally {
     await Promise.allSettled(started.map((s) => driver.stop(s)));
   }
+}
+
+/** CPU the new instance's side used to start: its new helpers (shim, sandbox) with what they reaped, and the workload. */
+async function instanceSideCpuMs(driver: InstanceDriver, inst: Instance): Promise<number> {
+  let sum = inst.cgroupCpuMs ?? (inst.pid ? ((await processCpuMs(inst.pid, false)) ?? 0) : 0);
+  for (const pid of (await driver.helperPids?.(inst)) ?? []) sum += (await processCpuMs(pid)) ?? 0;
+  return sum;
 }
 
 /** The instances, their helpers: excluded from "the rest of the machine". */

@@ -34,7 +34,8 @@ export function ModelsTable({ c }: { c: Comparison }) {
             return (
               <tr key={m.model} data-model={m.model}>
                 <th scope="row">
-                  {m.runId ? <a className="mono" href={href('runs', m.runId)}>{m.model}</a> : <span className="mono">{m.model}</span>}{' '}
+                  {m.runId ? <a className="mono" href={href('runs', m.runId)}>{m.model}</a> : <span className="mono">{m.model}</span>}
+                  <br />
                   <span className={`badge badge-${TONE[m.status]}`}>{t(`status.${m.status}`)}</span>
                   {m.error && <div className="small compare-error">{m.error}</div>}
                 </th>
@@ -53,7 +54,10 @@ export function ModelsTable({ c }: { c: Comparison }) {
                 </td>
                 <td className="num mono">{mib(fp?.memory.cgroupBytes ?? fp?.memory.processPssBytes)}</td>
                 <td className="num mono" title={fp?.helperProcesses?.join(', ')}>{mib(fp?.memory.helperPssBytes)}</td>
-                <td className="num mono">{fp ? f.ms(fp.cpu.hostStartupMs) : '–'}</td>
+                <td className="num mono">
+                  {fp ? f.ms(fp.cpu.startupMs ?? fp.cpu.hostStartupMs) : '–'}
+                  {fp?.cpu.hostStartupMs !== undefined && <div className="muted small">{t('wholeHost', { ms: f.ms(fp.cpu.hostStartupMs) })}</div>}
+                </td>
                 <td className="num mono">
                   {fp?.disk.imageBytes !== undefined ? mib(fp.disk.imageBytes) : mib(fp?.disk.rootFsBytes)}
                   {fp?.disk.writableLayerBytes !== undefined && <div className="muted small">{t('writable', { size: mib(fp.disk.writableLayerBytes) })}</div>}

@@ -7,6 +7,11 @@ import { useChartColors } from '../result/useChartColors';
 import { densityRows, memoryRows, phaseRows, startupRows } from './data';
 
 const rowHeight = (n: number) => Math.max(160, 40 + n * 44);
+const MODEL_AXIS = 210;
+/** Long runtime names (io.containerd.runtime.v1.linux) would be cut at the axis: keep their end, which differs. */
+const shortModel = (m: string) => (m.length > 30 ? `…${m.slice(-29)}` : m);
+/** Phases coloured by role, so stacks read the same across models: make, start, ready, tear down. */
+const PHASE_ROLE: Record<string, number> = { spawn: 0, create: 0, start: 1, firstOutput: 2, ready: 2, exit: 3, reap: 3, delete: 3, remove: 3 };
 
 function ChartCard({ title, summary, children, testId }: { title: string; summary: string; children: React.ReactNode; testId: string }) {
   return (
@@ -31,7 +36,7 @@ export function StartupChart({ c }: { c: Comparison }) {
         <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid stroke={col.border} horizontal={false} />
           <XAxis type="number" scale="log" domain={axis.domain} ticks={axis.ticks} allowDataOverflow tickFormatter={(v: number) => f.tick(v)} stroke={col.muted} label={{ value: 'ms (log)', position: 'insideBottomRight', offset: -4, fill: col.muted }} />
-          <YAxis type="category" dataKey="model" width={190} stroke={col.muted} tick={{ fill: col.fg, fontSize: 12 }} />
+          <YAxis type="category" dataKey="model" width={MODEL_AXIS} stroke={col.muted} tick={{ fill: col.fg, fontSize: 11 }} tickFormatter={shortModel} />
           <Tooltip formatter={(v) => f.ms(Number(v))} contentStyle={{ background: col.card, borderColor: col.border, color: col.fg }} />
           <Bar dataKey="median" name={t('chart.medianReady')} fill={col.series[0]} isAnimationActive={false}>
             <ErrorBar dataKey="err" width={6} stroke={col.fg} direction="x" />
@@ -54,11 +59,11 @@ export function PhaseBreakdownChart({ c }: { c: Comparison }) {
         <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid stroke={col.border} horizontal={false} />
           <XAxis type="number" tickFormatter={(v: number) => f.tick(v)} stroke={col.muted} label={{ value: 'ms', position: 'insideBottomRight', offset: -4, fill: col.muted }} />
-          <YAxis type="category" dataKey="model" width={190} stroke={col.muted} tick={{ fill: col.fg, fontSize: 12 }} />
+          <YAxis type="category" dataKey="model" width={MODEL_AXIS} stroke={col.muted} tick={{ fill: col.fg, fontSize: 11 }} tickFormatter={shortModel} />
           <Tooltip formatter={(v) => f.ms(Number(v))} contentStyle={{ background: col.card, borderColor: col.border, color: col.fg }} />
-          <Legend />
+          <Legend itemSorter={null} />
           {phases.map((p, i) => (
-            <Bar key={p} dataKey={p} stackId="phases" fill={col.series[i % col.series.length]} isAnimationActive={false} />
+            <Bar key={p} dataKey={p} stackId="phases" fill={col.series[(PHASE_ROLE[p] ?? 4 + i) % col.series.length]} isAnimationActive={false} />
           ))}
         </BarChart>
       </ResponsiveContainer>
@@ -85,9 +90,9 @@ export function MemoryChart({ c }: { c: Comparison }) {
         <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid stroke={col.border} horizontal={false} />
           <XAxis type="number" tickFormatter={(v: number) => f.tick(v)} stroke={col.muted} label={{ value: 'MiB', position: 'insideBottomRight', offset: -4, fill: col.muted }} />
-          <YAxis type="category" dataKey="model" width={190} stroke={col.muted} tick={{ fill: col.fg, fontSize: 12 }} />
+          <YAxis type="category" dataKey="model" width={MODEL_AXIS} stroke={col.muted} tick={{ fill: col.fg, fontSize: 11 }} tickFormatter={shortModel} />
           <Tooltip formatter={(v) => `${f.num(Number(v))} MiB`} contentStyle={{ background: col.card, borderColor: col.border, color: col.fg }} />
-          <Legend />
+          <Legend itemSorter={null} />
           {series.map(([key, label], i) => (
             <Bar key={key} dataKey={key} name={label} fill={col.series[i % col.series.length]} isAnimationActive={false} />
           ))}
@@ -112,7 +117,7 @@ export function DensityChart({ c }: { c: Comparison }) {
           <XAxis type="number" dataKey="running" stroke={col.muted} domain={[0, 'dataMax']} allowDecimals={false} label={{ value: t('chart.running'), position: 'insideBottom', offset: -8, fill: col.muted }} />
           <YAxis stroke={col.muted} tickFormatter={(v: number) => f.tick(v)} label={{ value: 'ms', angle: -90, position: 'insideLeft', fill: col.muted }} />
           <Tooltip formatter={(v) => f.ms(Number(v))} labelFormatter={(v) => t('chart.runningLabel', { n: v })} contentStyle={{ background: col.card, borderColor: col.border, color: col.fg }} />
-          <Legend verticalAlign="top" />
+          <Legend verticalAlign="top" itemSorter={null} />
           {models.map((m, i) => (
             <Line key={m} dataKey={m} stroke={col.series[i % col.series.length]} dot connectNulls isAnimationActive={false} />
           ))}

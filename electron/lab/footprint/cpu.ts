@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { allPids, processName } from './proc';
+
+/** USER_HZ: 100 on every mainstream Linux build. */
+const CLK_TCK = 100;
+const ENGINE_DAEMONS = /^(dockerd|containerd)$/;
+
+/**
+ * CPU time of one process in ms from /proc/PID/stat: user + system, and with `children` the time of the
+ * children it has reaped (a shim reaps runc; isolab reaps `runc run -d`). Undefined once it is gone.
+ */
+export async function processCpuMs(pid: number | 'self', children = true): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    // Fields after the name start at state (3): utime is field 14, stime 15, cutime 16, cstime 17.
+    const [utime, stime, cutime, cstime] = [f[11], f[12], f[13], f[14]];
+    return ((utime + stime + (children ? cutime + cstime : 0)) * 1000) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The engine's daemons (dockerd, containerd), found once by name. */
+export async function engineDaemonPids(): Promise<number[]> {
+  const out: number[] = [];
+  for (const pid of await allPids()) if (ENGINE_DAEMONS.test((await processName(pid)) ?? '')) out.push(pid);
+  return out;
+}
+
+/** Summed CPU of isolab itself (with reaped children) and the engine daemons: sampled before and after a start. */
+export async function requestSideCpuMs(daemons: number[]): Promise<number> {
+  let sum = (await processCpuMs('self')) ?? 0;
+  for (const pid of daemons) sum += (await processCpuMs(pid)) ?? 0;
+  return sum;
+}
