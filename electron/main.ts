@@ -1,6 +1,6 @@
 // The Electron face: a window over the Lab, locked down per Electron's security checklist. Every behaviour
 // lives in modules tested under Node (lab/, bridge.ts, app-origin.ts); this file only wires them to Electron.
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, ipcChannel, labMethodNames } from '../shared/api';
@@ -45,6 +45,8 @@ async function ready(): Promise<void> {
       return dispatch(lab, method, args);
     });
   }
+  // Remembered SSH passphrases are encrypted by the OS keychain; never stored in plain text.
+  lab.hosts.useSecrets(safeStorage);
   await lab.init();
 
   const win = new BrowserWindow({

@@ -177,6 +177,7 @@ export class Lab {
   }
 
   async cancelRun(runId: string): Promise<boolean> {
+    if (this.hosts.cancel(runId)) return true;
     const entry = this.active.get(runId);
     if (!entry) return false;
     entry.abort.abort();
