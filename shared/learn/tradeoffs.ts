@@ -137,8 +137,8 @@ function densityFrom(m: Measured | undefined, budget: number): Measured | undefi
 export function referencesFor(row: TradeoffRowId, figures: PublishedFigure[]): PublishedFigure[] {
   const test: Record<TradeoffRowId, (f: PublishedFigure) => boolean> = {
     startup: (f) => /boot|start|create to SSH/i.test(f.metric),
-    memory: (f) => /memory/i.test(f.metric) || /memory per container/i.test(f.setting),
-    density: (f) => /memory per/i.test(f.metric) || /memory per container/i.test(f.setting),
+    memory: (f) => /memory/i.test(f.metric),
+    density: (f) => /memory/i.test(f.metric),
     disk: (f) => /disk|image size/i.test(f.metric),
     security: () => false,
     portability: () => false,

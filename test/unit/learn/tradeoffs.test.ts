@@ -90,7 +90,7 @@ describe('referencesFor', () => {
     expect(startup.every((f) => /boot|start|SSH/i.test(f.metric))).toBe(true);
     const memory = referencesFor('memory', figures);
     expect(memory.some((f) => f.model.startsWith('microVM'))).toBe(true);
-    expect(memory.some((f) => /boot/.test(f.metric))).toBe(false);
+    expect(memory.every((f) => /memory/i.test(f.metric))).toBe(true);
     expect(referencesFor('security', figures)).toEqual([]);
   });
 });

@@ -1,0 +1,151 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IsolationFacts, IsolationView } from '../../../shared/learn/facts';
+import { useFormat } from '../format';
+import { useLab } from '../lab/LabContext';
+import { useBytes } from './units';
+
+const NAMESPACES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
+
+/** Host, probe container and VM side by side: the same questions, three answers. */
+export function LiveFacts() {
+  const { t } = useTranslation('learn');
+  const f = useFormat();
+  const { api, readOnly } = useLab();
+  const [facts, setFacts] = useState<IsolationFacts>();
+  const [busy, setBusy] = useState<'read' | 'boot'>();
+  const [error, setError] = useState<string>();
+  const read = async (bootVm: boolean) => {
+    setBusy(bootVm ? 'boot' : 'read');
+    setError(undefined);
+    try {
+      setFacts(await api.isolationFacts({ bootVm }));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <section className="card" id="learn-facts" aria-labelledby="learn-facts-title" tabIndex={-1}>
+      <div className="section-head">
+        <h2 id="learn-facts-title">{t('facts.title')}</h2>
+        {!readOnly && (
+          <div className="facts-actions">
+            <button type="button" className="button button-primary" disabled={!!busy} onClick={() => void read(false)} data-testid="read-facts">
+              {busy === 'read' ? t('facts.reading') : t('facts.read')}
+            </button>
+            <button type="button" className="button" disabled={!!busy} onClick={() => void read(true)} data-testid="boot-facts">
+              {busy === 'boot' ? t('facts.booting') : t('facts.boot')}
+            </button>
+          </div>
+        )}
+      </div>
+      <p className="muted">{readOnly ? t('facts.readOnly') : t('facts.intro')}</p>
+      <div aria-live="polite">
+        {error && <p className="field-error" role="alert">{error}</p>}
+        {facts && (
+          <>
+            <ul className="facts-verdicts" data-testid="facts-verdicts">
+              {facts.container.kernel && (
+                <li className={facts.containerSharesKernel ? 'verdict-shared' : 'verdict-own'}>
+                  {facts.containerSharesKernel ? t('facts.sharedKernel', { release: facts.container.kernel.release }) : t('facts.notSharedKernel', { release: facts.container.kernel.release })}
+                </li>
+              )}
+              {facts.vm.kernel && <li className="verdict-own">{t('facts.vmOwnKernel', { release: facts.vm.kernel.release, host: facts.host.kernel?.release })}</li>}
+              {facts.sharedNamespaces.length > 0 && <li>{t('facts.sharedNamespaces', { list: facts.sharedNamespaces.join(', ') })}</li>}
+            </ul>
+            <div className="table-wrap">
+              <table className="table facts-table" data-testid="facts-table">
+                <caption className="visually-hidden">{t('facts.title')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col"></th>
+                    <th scope="col">{t('facts.host')}</th>
+                    <th scope="col">{t('facts.container')}</th>
+                    <th scope="col">{t('facts.vm')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <FactRow label={t('facts.kernel')} facts={facts} cell={(v) => <code data-kernel={v.side}>{v.kernel?.release ?? '–'}</code>} />
+                  <FactRow label={t('facts.kernelVersion')} facts={facts} cell={(v) => <span className="small mono">{v.kernel?.version ?? '–'}</span>} />
+                  {NAMESPACES.map((ns) => (
+                    <FactRow
+                      key={ns}
+                      label={`${t('facts.namespaces')}: ${ns}`}
+                      facts={facts}
+                      cell={(v) => <Namespace v={v} ns={ns} host={facts.host} />}
+                    />
+                  ))}
+                  <FactRow label={t('facts.seccomp')} facts={facts} cell={(v) => (v.seccomp === undefined ? '–' : `${v.seccomp} (${t(`facts.seccompMode.${v.seccomp}`)})`)} />
+                  <FactRow
+                    label={t('facts.capabilities')}
+                    facts={facts}
+                    cell={(v) =>
+                      v.capabilities ? (
+                        <details>
+                          <summary>
+                            {t('facts.capCount', { count: v.capabilities.length })} <code className="small">{v.capEff}</code>
+                          </summary>
+                          <p className="small mono cap-list">{v.capabilities.map((c) => c.replace(/^CAP_/, '')).join(' ')}</p>
+                        </details>
+                      ) : (
+                        '–'
+                      )
+                    }
+                  />
+                  <FactRow label={t('facts.cgroup')} facts={facts} cell={(v) => <code className="small">{v.cgroupPath ?? '–'}</code>} />
+                  <FactRow label={t('facts.limits')} facts={facts} cell={(v) => (howKey(v) === 'vmKit' ? '–' : <Limits v={v} />)} />
+                  <FactRow label={t('facts.how')} facts={facts} cell={(v) => <span className="small muted" title={v.source}>{v.error ? t('facts.error', { error: v.error }) : t(`facts.howBy.${howKey(v)}`)}</span>} />
+                </tbody>
+              </table>
+            </div>
+            <p className="small muted">{t('facts.gatheredAt', { date: f.date(facts.gatheredAt) })}</p>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** Which of the ways of reading the facts a column used (the engine's own line is the cell's title). */
+function howKey(v: IsolationView): 'host' | 'container' | 'vmBooted' | 'vmKit' {
+  if (v.side !== 'vm') return v.side;
+  return v.kernel?.version || Object.keys(v.namespaces).length ? 'vmBooted' : 'vmKit';
+}
+
+function FactRow({ label, facts, cell }: { label: string; facts: IsolationFacts; cell(v: IsolationView): React.ReactNode }) {
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      {[facts.host, facts.container, facts.vm].map((v) => (
+        <td key={v.side}>{v.error && !v.kernel ? '–' : cell(v)}</td>
+      ))}
+    </tr>
+  );
+}
+
+function Namespace({ v, ns, host }: { v: IsolationView; ns: string; host: IsolationView }) {
+  const { t } = useTranslation('learn');
+  const link = v.namespaces[ns];
+  if (!link) return <span className="muted">–</span>;
+  const id = link.replace(/^\w+:/, '');
+  if (v.side === 'host') return <code className="small">{id}</code>;
+  const same = v.side === 'container' && host.namespaces[ns] === link;
+  return (
+    <span>
+      <code className="small">{id}</code> <span className={`tag ${same ? 'tag-same' : 'tag-own'}`}>{same ? t('facts.sameNs') : t('facts.ownNs')}</span>
+    </span>
+  );
+}
+
+function Limits({ v }: { v: IsolationView }) {
+  const { t } = useTranslation('learn');
+  const f = useFormat();
+  const bytes = useBytes();
+  const parts: string[] = [];
+  if (v.limits.memoryBytes !== undefined) parts.push(t('facts.memoryLimit', { value: bytes(v.limits.memoryBytes) }));
+  if (v.limits.pids !== undefined) parts.push(t('facts.pidsLimit', { value: f.int(v.limits.pids) }));
+  if (v.limits.cpus !== undefined) parts.push(t('facts.cpuLimit', { value: f.num(v.limits.cpus, 2) }));
+  return <span>{parts.length ? parts.join(' · ') : <span className="muted">{t('facts.noLimits')}</span>}</span>;
+}
