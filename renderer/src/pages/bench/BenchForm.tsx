@@ -16,6 +16,7 @@ export function BenchForm({ values, onChange, errors, info, disabled }: Props) {
   const set = <K extends keyof BenchFormValues>(k: K, v: BenchFormValues[K]) => onChange({ ...values, [k]: v });
   const engine = info?.docker.ok ? info.docker.engine : undefined;
   const containers = values.target === 'containers';
+  const vm = values.target === 'vm';
   return (
     <fieldset className="form-grid" disabled={disabled}>
       <legend className="visually-hidden">{t('plan')}</legend>
@@ -24,8 +25,36 @@ export function BenchForm({ values, onChange, errors, info, disabled }: Props) {
         <select value={values.target} onChange={(e) => set('target', e.target.value as BenchFormValues['target'])} data-testid="target">
           <option value="containers">{t('target.containers')}</option>
           <option value="process">{t('target.process')}</option>
+          <option value="vm">{t('target.vm')}</option>
         </select>
       </label>
+      {vm && (
+        <>
+          <label className="field">
+            <span>{t('vm.memory')}</span>
+            <input type="number" min={64} max={65536} value={values.memoryMiB} onChange={(e) => set('memoryMiB', e.target.value)} aria-invalid={!!errors.memoryMiB} data-testid="memory" />
+            <small className={errors.memoryMiB ? 'field-error' : 'field-hint'}>{errors.memoryMiB ?? t('vm.memoryHint')}</small>
+          </label>
+          <label className="field">
+            <span>{t('vm.accel')}</span>
+            <select value={values.accel} onChange={(e) => set('accel', e.target.value as BenchFormValues['accel'])} data-testid="accel">
+              <option value="auto">{t('vm.accelAuto')}</option>
+              <option value="tcg">{t('vm.accelTcg')}</option>
+              <option value="kvm">KVM</option>
+              <option value="hvf">HVF</option>
+              <option value="whpx">WHPX</option>
+            </select>
+            <small className="field-hint">{t('vm.accelHint')}</small>
+          </label>
+          <label className="field field-check">
+            <input type="checkbox" checked={values.allowApt} onChange={(e) => set('allowApt', e.target.checked)} />
+            <span>
+              {t('vm.allowApt')}
+              <small className="field-hint">{t('vm.allowAptHint')}</small>
+            </span>
+          </label>
+        </>
+      )}
       <label className="field">
         <span>{t('image.label')}</span>
         <input type="text" value={values.image} placeholder={t('image.placeholder')} disabled={!containers} onChange={(e) => set('image', e.target.value)} aria-invalid={!!errors.image} spellCheck={false} autoComplete="off" />
@@ -53,7 +82,7 @@ export function BenchForm({ values, onChange, errors, info, disabled }: Props) {
         <small className={errors.warmup ? 'field-error' : 'field-hint'}>{errors.warmup ?? t('warmup.hint')}</small>
       </label>
       <label className="field field-check">
-        <input type="checkbox" checked={containers && values.baseline} disabled={!containers} onChange={(e) => set('baseline', e.target.checked)} />
+        <input type="checkbox" checked={(containers || vm) && values.baseline} disabled={!containers && !vm} onChange={(e) => set('baseline', e.target.checked)} />
         <span>
           {t('baseline.label')}
           <small className="field-hint">{t('baseline.hint')}</small>

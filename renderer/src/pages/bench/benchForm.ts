@@ -2,26 +2,42 @@ import { BenchRequest } from '../../../../shared/api';
 
 /** The Bench form's fields as the inputs hold them (strings for numbers, so a field can be empty mid-edit). */
 export interface BenchFormValues {
-  target: 'containers' | 'process';
+  target: 'containers' | 'process' | 'vm';
   image: string;
+  /** VM only: guest memory in MiB, the accelerator, and consent to fetch Debian's cloud kernel. */
+  memoryMiB: string;
+  accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx';
+  allowApt: boolean;
   runtime: string;
   iterations: string;
   warmup: string;
   baseline: boolean;
 }
 
-export const defaultBenchForm: BenchFormValues = { target: 'containers', image: '', runtime: '', iterations: '20', warmup: '2', baseline: true };
+export const defaultBenchForm: BenchFormValues = {
+  target: 'containers',
+  image: '',
+  runtime: '',
+  iterations: '20',
+  warmup: '2',
+  baseline: true,
+  memoryMiB: '256',
+  accel: 'auto',
+  allowApt: false,
+};
 
 /** The request the engine will get, or the field errors that stop it (checked with the engine's own schema). */
 export function toBenchRequest(v: BenchFormValues): { request?: BenchRequest; errors: Partial<Record<keyof BenchFormValues, string>> } {
   const containers = v.target === 'containers';
-  const candidate = {
+  const vm = v.target === 'vm';
+  const candidate: BenchRequest = {
     target: v.target,
     image: containers && v.image.trim() ? v.image.trim() : undefined,
     runtime: containers && v.runtime ? v.runtime : undefined,
     iterations: Number(v.iterations),
     warmup: Number(v.warmup),
-    baseline: containers && v.baseline,
+    baseline: (containers || vm) && v.baseline,
+    ...(vm ? { memoryMiB: Number(v.memoryMiB), accel: v.accel, allowApt: v.allowApt || undefined } : {}),
   };
   const parsed = BenchRequest.safeParse(candidate);
   if (parsed.success) return { request: candidate, errors: {} };
