@@ -82,8 +82,9 @@ export function summarizeMarks(marks: RaceMark[], containers: number): RaceSumma
   const mid = ready.length >> 1;
   return {
     containers,
-    containerReadyMedianMs: ready.length ? (ready.length % 2 ? ready[mid] : (ready[mid - 1] + ready[mid]) / 2) : undefined,
-    containerReadyMaxMs: ready.length ? ready[ready.length - 1] : undefined,
+    // A median of the first few to arrive would flatter the containers: only once every one is ready.
+    containerReadyMedianMs: ready.length && ready.length === containers ? (ready.length % 2 ? ready[mid] : (ready[mid - 1] + ready[mid]) / 2) : undefined,
+    containerReadyMaxMs: ready.length === containers ? ready[ready.length - 1] : undefined,
     containersDoneMs: removed.length === containers ? Math.max(...removed) : undefined,
     vmSshMs: vmSsh,
     containersReadyBeforeVm: vmSsh !== undefined ? ready.filter((t) => t <= vmSsh).length : undefined,
@@ -94,8 +95,11 @@ export function summarizeMarks(marks: RaceMark[], containers: number): RaceSumma
 export const DensityDemoSide = z.object({
   perInstanceBytes: z.number().optional(),
   fits: z.number().int().optional(),
-  /** How the per-instance figure was obtained (measured now, from run X, from the last race). */
+  /** How the per-instance figure was obtained (measured now, from run X, from the last race), in a line. */
   source: z.string(),
+  /** The same as a key for the faces to translate, with `ref` (the run or race id, or the count measured). */
+  how: z.enum(['containersNow', 'vmRace', 'vmRun', 'none']).default('none'),
+  ref: z.string().optional(),
   runId: z.string().optional(),
   /** Per-instance figures of each instance measured now, for the spread. */
   samples: z.array(z.number()).default([]),

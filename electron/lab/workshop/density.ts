@@ -15,7 +15,7 @@ export interface DensityDemoOptions {
   budgetBytes?: number;
   signal: AbortSignal;
   /** The VM's per-instance memory: the last race's QEMU PSS, else the newest VM run's. */
-  vm?: { bytes: number; source: string; runId?: string };
+  vm?: { bytes: number; source: string; runId?: string; raceId?: string };
 }
 
 const GiB = 1024 ** 3;
@@ -30,14 +30,14 @@ export async function densityDemo(o: DensityDemoOptions): Promise<DensityDemo> {
   const container = o.conn
     ? await measureContainers(o.conn, o.containers ?? 4, o.runId, o.signal).catch((err: Error) => ({ source: 'idle probe containers', samples: [], error: err.message }))
     : { source: 'idle probe containers', samples: [], error: 'no container engine' };
-  const c = container as { perInstanceBytes?: number; samples: number[]; source: string; error?: string };
+  const c = { ...(container as { perInstanceBytes?: number; samples: number[]; source: string; error?: string }), how: 'containersNow' as const };
   return {
     budgetBytes: budget,
     measuredAt: new Date().toISOString(),
     container: { ...c, fits: fitsIn(budget, c.perInstanceBytes) },
     vm: o.vm
-      ? { perInstanceBytes: o.vm.bytes, fits: fitsIn(budget, o.vm.bytes), source: o.vm.source, runId: o.vm.runId, samples: [o.vm.bytes] }
-      : { source: 'no VM measured yet', samples: [], error: 'run the race or `isolab bench vm` first' },
+      ? { perInstanceBytes: o.vm.bytes, fits: fitsIn(budget, o.vm.bytes), source: o.vm.source, runId: o.vm.runId, samples: [o.vm.bytes], how: o.vm.raceId ? ('vmRace' as const) : ('vmRun' as const), ref: o.vm.raceId ?? o.vm.runId }
+      : { source: 'no VM measured yet', samples: [], error: 'run the race or `isolab bench vm` first', how: 'none' as const },
   };
 }
 
@@ -67,7 +67,7 @@ async function measureContainers(conn: EngineConnection, n: number, runId: strin
       samples.push(cg + shimPss);
     }
     if (!samples.length) throw new Error('could not read the containers\' memory');
-    return { perInstanceBytes: median(samples), samples, source: `${samples.length} idle probe containers measured now: cgroup memory + containerd shim PSS, median` };
+    return { perInstanceBytes: median(samples), samples, ref: String(samples.length), source: `${samples.length} idle probe containers measured now: cgroup memory + containerd shim PSS, median` };
   } finally {
     await Promise.all(ids.map((id) => docker.getContainer(id).remove({ force: true, v: true }).catch(() => {})));
   }

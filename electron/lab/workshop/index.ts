@@ -20,7 +20,7 @@ export interface WorkshopDeps {
  */
 export class Workshop {
   private race?: { state: RaceState; abort: AbortController; done: Promise<void> };
-  private lastVm?: { bytes: number; source: string };
+  private lastVm?: { bytes: number; source: string; raceId?: string };
 
   constructor(private readonly deps: WorkshopDeps) {}
 
@@ -50,7 +50,7 @@ export class Workshop {
         });
         state.status = 'complete';
         state.summary = summary;
-        if (summary.vmPssBytes) this.lastVm = { bytes: summary.vmPssBytes, source: `QEMU PSS at SSH ready in race ${raceId}` };
+        if (summary.vmPssBytes) this.lastVm = { bytes: summary.vmPssBytes, source: `QEMU PSS at SSH ready in race ${raceId}`, raceId };
       } catch (err) {
         state.status = err instanceof CancelledError || abort.signal.aborted ? 'cancelled' : 'failed';
         if (state.status === 'failed') state.error = (err as Error).message;
@@ -81,7 +81,7 @@ export class Workshop {
 
   async densityDemo(): Promise<DensityDemo> {
     const conn = await this.deps.docker().catch(() => undefined);
-    let vm = this.lastVm;
+    let vm: { bytes: number; source: string; runId?: string; raceId?: string } | undefined = this.lastVm;
     if (!vm) {
       const items = (await this.deps.store.list()).filter((r) => r.model.startsWith('vm:') && (r.status === 'complete' || r.status === 'partial'));
       items.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
