@@ -100,6 +100,7 @@ export function LiveFacts() {
                 </tbody>
               </table>
             </div>
+            {Object.keys(facts.vm.namespaces).length > 0 && <p className="small muted">{t('facts.vmNsNote')}</p>}
             <p className="small muted">{t('facts.gatheredAt', { date: f.date(facts.gatheredAt) })}</p>
           </>
         )}
