@@ -30,7 +30,10 @@ export async function engineDaemonPids(): Promise<number[]> {
 
 /** Summed CPU of isolab itself (with reaped children) and the engine daemons: sampled before and after a start. */
 export async function requestSideCpuMs(daemons: number[]): Promise<number> {
-  let sum = (await processCpuMs('self')) ?? 0;
+  // isolab's own time in µs from the runtime (ticks are 10 ms, too coarse for one spawn), its reaped children's from /proc.
+  const own = process.cpuUsage();
+  const all = (await processCpuMs('self')) ?? 0;
+  let sum = (own.user + own.system) / 1000 + (all - ((await processCpuMs('self', false)) ?? 0));
   for (const pid of daemons) sum += (await processCpuMs(pid)) ?? 0;
   return sum;
 }

@@ -37,8 +37,12 @@ export function ModelsTable({ c }: { c: Comparison }) {
                   {m.runId ? <a className="mono" href={href('runs', m.runId)}>{m.model}</a> : <span className="mono">{m.model}</span>}
                   <br />
                   <span className={`badge badge-${TONE[m.status]}`}>{t(`status.${m.status}`)}</span>
-                  {m.error && <div className="small compare-error">{m.error}</div>}
                 </th>
+                {!s && (
+                  // A model that did not run: its one-line reason across the figures it has none of.
+                  <td colSpan={8} className="small compare-error">{m.error ?? '–'}</td>
+                )}
+                {s && (<>
                 <td className="num mono">
                   {s ? f.ms(s.ready.median) : '–'}
                   {s && <div className="muted small">{f.ms(s.ready.ci95[0])}–{f.ms(s.ready.ci95[1])}</div>}
@@ -62,6 +66,7 @@ export function ModelsTable({ c }: { c: Comparison }) {
                   {fp?.disk.imageBytes !== undefined ? mib(fp.disk.imageBytes) : mib(fp?.disk.rootFsBytes)}
                   {fp?.disk.writableLayerBytes !== undefined && <div className="muted small">{t('writable', { size: mib(fp.disk.writableLayerBytes) })}</div>}
                 </td>
+                </>)}
               </tr>
             );
           })}
