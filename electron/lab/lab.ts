@@ -7,6 +7,7 @@ import { discoverModels, type ModelProvider } from './compare/models';
 import { runCompare } from './compare/run';
 import { ComparisonStore } from './compare/store';
 import { sweepBundles } from './targets/runc-bundle';
+import { sweepProcesses } from './workloads/process-sweep';
 import { ContainerDriver } from './workloads/container-driver';
 import { ProcessDriver } from './workloads/process-driver';
 import { WorkloadTarget } from './workloads/target';
@@ -63,6 +64,7 @@ export class Lab {
   async init(): Promise<{ sweptContainers: string[] }> {
     await sweepVms(this.root).catch(() => []);
     await sweepBundles(this.root).catch(() => []);
+    await sweepProcesses().catch(() => []);
     try {
       const conn = await this.docker();
       return { sweptContainers: await sweepContainers(conn.docker) };

@@ -11,6 +11,8 @@ import { ensureProbeImage } from '../../electron/lab/images/probe';
 import { LABEL_RUN } from '../../electron/lab/labels';
 import { rawRuntimeUnavailable, RuncBundleDriver } from '../../electron/lab/targets/runc-bundle';
 import { ContainerDriver } from '../../electron/lab/workloads/container-driver';
+import { sweepProcesses, PROCESS_MARKER, PROCESS_OWNER } from '../../electron/lab/workloads/process-sweep';
+import { spawn } from 'node:child_process';
 import { tempDataDir } from '../helpers/datadir';
 
 const data = tempDataDir();
@@ -74,5 +76,23 @@ describe('density against the real engine', () => {
     expect(left).toEqual([]);
     const bundles = path.join(data.dir, 'bundles');
     expect(existsSync(bundles) ? readdirSync(bundles) : []).toEqual([]);
+  });
+
+  it("ends the process floor's instances a crashed isolab left, and nothing else", async () => {
+    // A dead owner: a pid that was just used and has exited.
+    const gone = spawn('true');
+    await new Promise((r) => gone.once('close', r));
+    const orphan = spawn('/bin/busybox', ['sleep', '600'], { env: { [PROCESS_MARKER]: 'true', [PROCESS_OWNER]: String(gone.pid) }, stdio: 'ignore' });
+    const mine = spawn('/bin/busybox', ['sleep', '600'], { env: { [PROCESS_MARKER]: 'true', [PROCESS_OWNER]: String(process.pid) }, stdio: 'ignore' });
+    const foreign = spawn('/bin/busybox', ['sleep', '600'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const killed = await sweepProcesses();
+      expect(killed).toContain(orphan.pid);
+      expect(killed).not.toContain(mine.pid);
+      expect(killed).not.toContain(foreign.pid);
+    } finally {
+      for (const c of [orphan, mine, foreign]) c.kill('SIGKILL');
+    }
   });
 });

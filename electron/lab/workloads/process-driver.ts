@@ -5,6 +5,7 @@ import { now, throwIfAborted } from '../targets/target';
 import { withDeadline } from './container-driver';
 import type { Instance, InstanceDriver } from './instance';
 import { needsPort, withPort } from './instance';
+import { markerEnv } from './process-sweep';
 import { freePort, lineMatcher, onAbort, waitForTcp } from './readiness';
 
 /**
@@ -45,7 +46,7 @@ export class ProcessDriver implements InstanceDriver {
     const t0 = now();
     const deadline = t0 + w.timeoutMs;
     const marks: Record<string, number> = {};
-    const child = spawn(this.busybox!, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    const child = spawn(this.busybox!, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...markerEnv() } });
     let exited = false;
     const exit = new Promise<number | string>((resolve) => child.once('close', (code, sig) => {
       exited = true;
