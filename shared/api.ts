@@ -4,7 +4,7 @@ import { hostEvents, hostMethods } from './api-hosts';
 import { Comparison, ComparisonListItem } from './compare';
 import { Plan, Workload } from './plan';
 import { IsolationFacts, IsolationRequest } from './learn/facts';
-import { DensityDemo, RaceId, raceEvents, RaceRequest, RaceState } from './learn/race';
+import { DensityDemo, Kernels, RaceId, raceEvents, RaceRequest, RaceState, WorkshopDemo, workshopEvents, WorkshopView } from './learn/race';
 import { TradeoffTable } from './learn/tradeoffs';
 
 /**
@@ -105,6 +105,11 @@ export const labMethods = {
   cancelRace: { args: z.tuple([RaceId]), result: z.boolean() },
   raceState: { args: z.tuple([]), result: RaceState.nullable() },
   densityDemo: { args: z.tuple([]), result: DensityDemo },
+  /** The kernel each side runs (host, a probe container, the VM's), for the "what is shared" demo. */
+  workshopKernels: { args: z.tuple([]), result: Kernels },
+  /** The presenter's demo, broadcast so the audience view shows the same one; workshopView for late joiners. */
+  setWorkshopDemo: { args: z.tuple([WorkshopDemo]), result: WorkshopView },
+  workshopView: { args: z.tuple([]), result: WorkshopView },
 } as const;
 
 export type LabMethodName = keyof typeof labMethods;
@@ -128,6 +133,7 @@ export const LabEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-finished'), runId: z.string(), status: RunStatus, error: z.string().optional() }),
   ...hostEvents,
   ...raceEvents,
+  ...workshopEvents,
 ]);
 export type LabEvent = z.infer<typeof LabEvent>;
 

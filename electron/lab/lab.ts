@@ -24,7 +24,7 @@ import type { Target } from './targets/target';
 import { QemuTarget, sweepVms, vmModelProvider } from './vm';
 import { HostService } from './remote/service';
 import { IsolationRequest } from '../../shared/learn/facts';
-import type { RaceRequest } from '../../shared/learn/race';
+import type { RaceRequest, WorkshopDemo } from '../../shared/learn/race';
 import { isolationFacts } from './isolation';
 import { tradeoffTable } from './isolation/tradeoffs';
 import { Workshop } from './workshop';
@@ -284,6 +284,15 @@ export class Lab {
   }
   densityDemo() {
     return this.workshop.densityDemo();
+  }
+  async workshopKernels() {
+    return this.workshop.kernels(await this.isolationFacts({ bootVm: false }));
+  }
+  async setWorkshopDemo(demo: WorkshopDemo) {
+    return this.workshop.setDemo(demo);
+  }
+  async workshopView() {
+    return this.workshop.view();
   }
 
   listHosts() {

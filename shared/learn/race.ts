@@ -58,6 +58,7 @@ export const raceEvents = [
   z.object({ type: z.literal('race-finished'), raceId: z.string(), status: RaceStatus, summary: RaceSummary.optional(), error: z.string().optional() }),
 ] as const;
 
+
 /** The phase a lane counts as "ready" in: first output for a container, the first SSH command for the VM. */
 export const readyPhase = (lane: string) => (lane === 'vm' ? 'ssh' : 'ready');
 
@@ -112,6 +113,15 @@ export const DensityDemo = z.object({
   vm: DensityDemoSide,
 });
 export type DensityDemo = z.infer<typeof DensityDemo>;
+
+/** The presenter's current demo and its latest results: what the audience view shows besides the race. */
+export const WorkshopDemo = z.enum(['race', 'density', 'shared']);
+export type WorkshopDemo = z.infer<typeof WorkshopDemo>;
+export const Kernels = z.object({ host: z.string().optional(), container: z.string().optional(), vm: z.string().optional(), vmBooted: z.boolean() });
+export type Kernels = z.infer<typeof Kernels>;
+export const WorkshopView = z.object({ demo: WorkshopDemo, density: DensityDemo.optional(), kernels: Kernels.optional() });
+export type WorkshopView = z.infer<typeof WorkshopView>;
+export const workshopEvents = [z.object({ type: z.literal('workshop-view'), view: WorkshopView })] as const;
 
 export function fitsIn(budgetBytes: number, perInstanceBytes: number | undefined): number | undefined {
   return perInstanceBytes && perInstanceBytes > 0 ? Math.floor(budgetBytes / perInstanceBytes) : undefined;

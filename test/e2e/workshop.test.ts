@@ -79,6 +79,10 @@ describe('workshop mode', () => {
     expect(await page.getByTestId('density-fits-VMs').textContent()).toMatch(/\d+ fit/);
     await page.screenshot({ path: path.join(OUT, 'workshop-density-en.png') });
     expect(await axeViolations(page)).toEqual([]);
+    // The audience follows to the density demo and shows the same result.
+    await audience.page.getByTestId('density-demo').waitFor();
+    await expect.poll(() => audience.page.getByTestId('density-fits-Containers').textContent()).toBe(await page.getByTestId('density-fits-Containers').textContent());
+    await audience.page.screenshot({ path: path.join(OUT, 'audience-density-en.png') });
 
     await page.keyboard.press('ArrowRight');
     await page.getByTestId('shared-demo').waitFor();
@@ -90,6 +94,10 @@ describe('workshop mode', () => {
     expect(await page.getByTestId('kernel-host').textContent()).toBe(os.release());
     await page.screenshot({ path: path.join(OUT, 'workshop-shared-en.png') });
     expect(await axeViolations(page)).toEqual([]);
+    await audience.page.getByTestId('shared-demo').waitFor();
+    await expect.poll(() => audience.page.getByTestId('kernel-container').textContent()).toBe(os.release());
+    expect(await audience.page.getByTestId('kernel-vm').textContent()).toBe(s.vmKernel);
+    expect(await axeViolations(audience.page)).toEqual([]);
     expect(await managed()).toEqual([]);
 
     // Esc leaves the presenter view.
@@ -101,6 +109,7 @@ describe('workshop mode', () => {
     await page.getByTestId('language').selectOption('fr');
     await page.getByRole('heading', { level: 1, name: 'Atelier' }).waitFor();
     await page.getByTestId('demo-race').click();
+    await audience.page.getByTestId('race-demo').waitFor();
     expect(await page.getByTestId('race-vm-ssh').textContent()).toMatch(/^[\d\s\u202f]+(,\d+)?\s?ms$/);
     await page.screenshot({ path: path.join(OUT, 'workshop-fr.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);

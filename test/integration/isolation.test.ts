@@ -107,12 +107,24 @@ describe('the workshop race through the Lab', () => {
     expect(qemus).toEqual([]);
   });
 
-  it('density demo: idle containers measured now, the VM from the last race', async () => {
+  it('density and kernels: measured now, the VM from the last race, and broadcast for the audience', async () => {
     const lab = new Lab('cli', data.dir);
+    const views: unknown[] = [];
+    lab.onEvent((e) => e.type === 'workshop-view' && views.push(e.view));
+    await lab.startRace({ containers: 1 });
+    await lab.workshop.settled();
+    const race = (await lab.raceState())!;
+    expect(race.status).toBe('complete');
     const d = await lab.densityDemo();
     expect(d.container.error).toBeUndefined();
     expect(d.container.perInstanceBytes).toBeGreaterThan(100 * 1024);
+    expect(d.vm).toMatchObject({ how: 'vmRace', ref: race.raceId, perInstanceBytes: race.summary!.vmPssBytes });
     expect(d.container.fits).toBeGreaterThan(d.vm.fits ?? 0);
     expect(await labelled(`density-demo-${process.pid}`)).toEqual([]);
+    const k = await lab.workshopKernels();
+    expect(k).toEqual({ host: os.release(), container: os.release(), vm: race.summary!.vmKernel, vmBooted: true });
+    await lab.setWorkshopDemo('shared');
+    expect(await lab.workshopView()).toMatchObject({ demo: 'shared', density: { budgetBytes: 1024 ** 3 }, kernels: k });
+    expect(views).toHaveLength(3);
   });
 });

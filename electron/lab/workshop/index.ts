@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { RaceRequest, type DensityDemo, type RaceState } from '../../../shared/learn/race';
+import type { IsolationFacts } from '../../../shared/learn/facts';
+import { RaceRequest, type DensityDemo, type Kernels, type RaceState, type WorkshopDemo, type WorkshopView } from '../../../shared/learn/race';
 import type { LabEvent } from '../../../shared/api';
 import type { EngineConnection } from '../docker/engine';
 import type { RunStore } from '../store';
@@ -21,6 +22,7 @@ export interface WorkshopDeps {
 export class Workshop {
   private race?: { state: RaceState; abort: AbortController; done: Promise<void> };
   private lastVm?: { bytes: number; source: string; raceId?: string };
+  private current: WorkshopView = { demo: 'race' };
 
   constructor(private readonly deps: WorkshopDeps) {}
 
@@ -88,7 +90,36 @@ export class Workshop {
       const runs = await Promise.all(items.slice(0, 10).map((i) => this.deps.store.get(i.id).catch(() => undefined)));
       vm = vmMemoryFromRuns(runs.filter((r) => !!r) as never);
     }
-    return densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: new AbortController().signal, vm });
+    const result = await densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: new AbortController().signal, vm });
+    this.show({ ...this.current, density: result });
+    return result;
+  }
+
+  /** The kernels for "what is shared": host and container from facts read now, the VM's from the last race's guest if one answered. */
+  kernels(facts: IsolationFacts): Kernels {
+    const guest = this.race?.state.summary?.vmKernel;
+    const k: Kernels = {
+      host: facts.host.kernel?.release,
+      container: facts.container.kernel?.release,
+      vm: guest ?? facts.vm.kernel?.release,
+      vmBooted: !!guest || !!facts.vm.kernel?.version,
+    };
+    this.show({ ...this.current, kernels: k });
+    return k;
+  }
+
+  setDemo(demo: WorkshopDemo): WorkshopView {
+    this.show({ ...this.current, demo });
+    return this.view();
+  }
+
+  view(): WorkshopView {
+    return structuredClone(this.current);
+  }
+
+  private show(v: WorkshopView): void {
+    this.current = v;
+    this.deps.emit({ type: 'workshop-view', view: this.view() });
   }
 
   async shutdown(): Promise<void> {

@@ -2,8 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import '../learn/learn.css';
 import '../workshop/workshop.css';
-import type { IsolationFacts } from '../../../shared/learn/facts';
-import type { DensityDemo as Density } from '../../../shared/learn/race';
+import type { DensityDemo as Density, Kernels, WorkshopView } from '../../../shared/learn/race';
 import { useLab } from '../lab/LabContext';
 import { DensityDemo } from '../workshop/DensityDemo';
 import { RaceDemo } from '../workshop/RaceDemo';
@@ -28,7 +27,7 @@ export function WorkshopPage(_: PageProps) {
   const [containers, setContainers] = useState(8);
   const [raceError, setRaceError] = useState<string>();
   const [density, setDensity] = useState<Density>();
-  const [facts, setFacts] = useState<IsolationFacts>();
+  const [kernels, setKernels] = useState<Kernels>();
   const [busy, setBusy] = useState<Demo>();
   const overlay = useRef<HTMLDivElement>(null);
 
@@ -54,7 +53,7 @@ export function WorkshopPage(_: PageProps) {
   const ask = useCallback(async () => {
     setBusy('shared');
     try {
-      setFacts(await api.isolationFacts({ bootVm: false }));
+      setKernels(await api.workshopKernels());
     } finally {
       setBusy(undefined);
     }
@@ -116,6 +115,21 @@ export function WorkshopPage(_: PageProps) {
     if (readOnly && race?.status === 'running') setDemo('race');
   }, [readOnly, race?.status, race?.raceId]);
 
+  // The presenter's demo and results are broadcast; the audience shows the same (and catches up on arrival).
+  useEffect(() => {
+    if (!readOnly) return;
+    const apply = (v: WorkshopView) => {
+      setDemo(v.demo);
+      setDensity(v.density);
+      setKernels(v.kernels);
+    };
+    api.workshopView().then(apply, () => undefined);
+    return api.onEvent((e) => (e.type === 'workshop-view' ? apply(e.view) : undefined));
+  }, [api, readOnly]);
+  useEffect(() => {
+    if (!readOnly) void api.setWorkshopDemo(demo).catch(() => undefined);
+  }, [api, readOnly, demo]);
+
   const body = (large: boolean) => (
     <>
       <div className="demo-tabs" role="group" aria-label={t('demos.label')}>
@@ -132,7 +146,7 @@ export function WorkshopPage(_: PageProps) {
         </>
       )}
       {demo === 'density' && <DensityDemo data={density} busy={busy === 'density'} onMeasure={() => void measure()} readOnly={readOnly} />}
-      {demo === 'shared' && <SharedDemo kernels={kernelsFrom(race?.summary, facts)} busy={busy === 'shared'} onAsk={() => void ask()} readOnly={readOnly} />}
+      {demo === 'shared' && <SharedDemo kernels={kernelsFrom(race?.summary, kernels)} busy={busy === 'shared'} onAsk={() => void ask()} readOnly={readOnly} />}
     </>
   );
 

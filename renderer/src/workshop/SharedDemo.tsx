@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { IsolationFacts } from '../../../shared/learn/facts';
-import type { RaceSummary } from '../../../shared/learn/race';
+import type { Kernels, RaceSummary } from '../../../shared/learn/race';
 
 export interface KernelTriple {
   host?: string;
@@ -10,16 +9,11 @@ export interface KernelTriple {
   vmFrom: 'race' | 'kit';
 }
 
-/** Host and container from the freshest answer; the VM from a booted guest (the race) rather than the kit's image. */
-export function kernelsFrom(summary?: RaceSummary, facts?: IsolationFacts): KernelTriple | undefined {
-  if (!facts && !summary?.vmKernel) return undefined;
-  const booted = summary?.vmKernel;
-  return {
-    host: facts?.host.kernel?.release ?? summary?.hostKernel,
-    container: facts?.container.kernel?.release ?? summary?.containerKernel,
-    vm: booted ?? facts?.vm.kernel?.release,
-    vmFrom: booted || facts?.vm.kernel?.version ? 'race' : 'kit',
-  };
+/** The engine's answer when asked (it prefers the race's booted guest for the VM), else the last race's. */
+export function kernelsFrom(summary?: RaceSummary, asked?: Kernels): KernelTriple | undefined {
+  if (asked) return { host: asked.host, container: asked.container, vm: asked.vm, vmFrom: asked.vmBooted ? 'race' : 'kit' };
+  if (!summary?.vmKernel) return undefined;
+  return { host: summary.hostKernel, container: summary.containerKernel, vm: summary.vmKernel, vmFrom: 'race' };
 }
 
 /** Three cards, one kernel each: the container's is the host's, the VM's is its own. */
