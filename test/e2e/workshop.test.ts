@@ -113,6 +113,10 @@ describe('workshop mode', () => {
     expect(await page.getByTestId('race-vm-ssh').textContent()).toMatch(/^[\d\s\u202f]+(,\d+)?\s?ms$/);
     await page.screenshot({ path: path.join(OUT, 'workshop-fr.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('theme-toggle').click();
+    await page.screenshot({ path: path.join(OUT, 'workshop-fr-dark.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('theme-toggle').click();
     await audience.page.reload();
     await audience.page.getByRole('heading', { level: 1, name: 'Atelier' }).waitFor();
     // A reload catches up from the engine's state: the finished race is still drawn.
