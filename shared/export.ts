@@ -95,7 +95,7 @@ export function comparisonMarkdown(c: Comparison): string {
     out.push('', '## Footprint per idle instance', '', '| model | N | own cgroup | host-side (MemAvailable drop / N) | shim/runtime PSS | process PSS | CPU to start (attributed / whole host) | writable layer | image (unique / shared) |', '|---|--:|--:|--:|--:|--:|--:|--:|--:|');
     for (const m of withFp) {
       const f = m.footprint!;
-      out.push(`| ${m.model} | ${f.instances} | ${bytes(f.memory.cgroupBytes)} | ${bytes(f.memory.hostBytes)} | ${bytes(f.memory.helperPssBytes)} | ${bytes(f.memory.processPssBytes)} | ${ms(f.cpu.startupMs)} / ${ms(f.cpu.hostStartupMs)} | ${bytes(f.disk.writableLayerBytes)} | ${f.disk.imageBytes !== undefined ? `${bytes(f.disk.imageBytes)} (${bytes(f.disk.uniqueLayerBytes)} / ${bytes(f.disk.sharedLayerBytes)})` : '–'} |`);
+      out.push(`| ${m.model} | ${f.instances} | ${bytes(f.memory.cgroupBytes)} | ${bytes(f.memory.hostBytes)}${f.memory.hostBytesRounds && f.memory.hostBytesRounds.length > 1 ? ` (rounds ${bytes(Math.min(...f.memory.hostBytesRounds))} to ${bytes(Math.max(...f.memory.hostBytesRounds))})` : ''} | ${bytes(f.memory.helperPssBytes)} | ${bytes(f.memory.processPssBytes)} | ${ms(f.cpu.startupMs)} / ${ms(f.cpu.hostStartupMs)} | ${bytes(f.disk.writableLayerBytes)} | ${f.disk.imageBytes !== undefined ? `${bytes(f.disk.imageBytes)} (${bytes(f.disk.uniqueLayerBytes)} / ${bytes(f.disk.sharedLayerBytes)})` : '–'} |`);
     }
   }
   const withDensity = c.models.filter((m) => m.density?.steps.length);

@@ -131,11 +131,11 @@ export const Plan = z
             /** Let memory settle before reading MemAvailable. */
             settleMs: z.number().int().min(0).max(60_000).default(1500),
             /** Start and remove the N instances this many times; the host-side figure is the median. */
-            rounds: z.number().int().min(1).max(20).default(1),
+            rounds: z.number().int().min(1).max(20).default(3),
           })
           .strict(),
       ])
-      .default({ instances: 10, settleMs: 1500, rounds: 1 }),
+      .default({ instances: 10, settleMs: 1500, rounds: 3 }),
     /** Start 1, 2, 4 … instances and hold them, up to whichever limit comes first; false to skip. */
     density: z
       .union([

@@ -19,7 +19,7 @@ describe('plan validation', () => {
     const p = parsePlanText('', 'empty.yaml');
     expect(p.workload.kind).toBe('true');
     expect(p.startup).toEqual({ iterations: 20, warmup: 2, concurrency: 1 });
-    expect(p.footprint).toEqual({ instances: 10, settleMs: 1500, rounds: 1 });
+    expect(p.footprint).toEqual({ instances: 10, settleMs: 1500, rounds: 3 });
     expect(p.density).toBe(false);
   });
 

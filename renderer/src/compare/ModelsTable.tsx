@@ -55,6 +55,9 @@ export function ModelsTable({ c }: { c: Comparison }) {
                 <td className="num mono">
                   {mib(fp?.memory.hostBytes)}
                   {fp && <div className="muted small">{t('perN', { n: fp.instances })}</div>}
+                  {(fp?.memory.hostBytesRounds?.length ?? 0) > 1 && (
+                    <div className="muted small">{t('rounds', { lo: mib(Math.min(...fp!.memory.hostBytesRounds!)), hi: mib(Math.max(...fp!.memory.hostBytesRounds!)) })}</div>
+                  )}
                 </td>
                 <td className="num mono">{mib(fp?.memory.cgroupBytes ?? fp?.memory.processPssBytes)}</td>
                 <td className="num mono" title={fp?.helperProcesses?.join(', ')}>{mib(fp?.memory.helperPssBytes)}</td>

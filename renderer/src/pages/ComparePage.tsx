@@ -80,7 +80,7 @@ function CompareHome() {
         name: t('form.defaultName', { workload }),
         workload: { kind: workload },
         startup: { iterations, warmup: 2, concurrency: 1 },
-        footprint: footprint > 0 ? { instances: footprint, settleMs: 1500, rounds: 1 } : false,
+        footprint: footprint > 0 ? { instances: footprint, settleMs: 1500, rounds: 3 } : false,
         density: density > 0 ? { maxInstances: density, timeLimitS: 120, concurrency: 1 } : false,
       };
       const { comparisonId } = await api.startCompare({ plan: plan as never });
