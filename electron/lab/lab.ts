@@ -271,7 +271,7 @@ export class Lab {
   }
   isolationFacts(request: IsolationRequest) {
     const req = IsolationRequest.parse(request);
-    return isolationFacts(req, { root: this.root, runId: `isolation-${process.pid}`, docker: () => this.docker(), signal: new AbortController().signal });
+    return isolationFacts(req, { root: this.root, runId: `isolation-${process.pid}`, docker: () => this.docker(), signal: this.workshop.signal });
   }
   async startRace(request: RaceRequest) {
     return this.workshop.startRace(request);

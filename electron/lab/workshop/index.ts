@@ -23,6 +23,9 @@ export class Workshop {
   private race?: { state: RaceState; abort: AbortController; done: Promise<void> };
   private lastVm?: { bytes: number; source: string; raceId?: string };
   private current: WorkshopView = { demo: 'race' };
+  private readonly closing = new AbortController();
+  /** Aborts when the Lab shuts down: one-off probes (the live facts, their VM boot) stop and clean up. */
+  readonly signal = this.closing.signal;
 
   constructor(private readonly deps: WorkshopDeps) {}
 
@@ -90,7 +93,7 @@ export class Workshop {
       const runs = await Promise.all(items.slice(0, 10).map((i) => this.deps.store.get(i.id).catch(() => undefined)));
       vm = vmMemoryFromRuns(runs.filter((r) => !!r) as never);
     }
-    const result = await densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: new AbortController().signal, vm });
+    const result = await densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: this.signal, vm });
     this.show({ ...this.current, density: result });
     return result;
   }
@@ -123,6 +126,7 @@ export class Workshop {
   }
 
   async shutdown(): Promise<void> {
+    this.closing.abort();
     if (this.race?.state.status === 'running') await this.cancelRace(this.race.state.raceId);
   }
 }
