@@ -128,20 +128,25 @@ export async function cgroupOf(pid: number, root = CGROUP_ROOT): Promise<CgroupR
 export function parseProcCgroup(text: string, root = CGROUP_ROOT): CgroupRef | undefined {
   let memory: string | undefined;
   let cpuacct: string | undefined;
+  /** The hierarchy's mount folder is named after its controllers: cpuacct, or cpu,cpuacct when co-mounted. */
+  let cpuacctMount = 'cpuacct';
   let unified: string | undefined;
   for (const line of text.split('\n')) {
     const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
     if (!m) continue;
     const controllers = m[2].split(',');
     if (controllers.includes('memory')) memory = m[3];
-    if (controllers.includes('cpuacct')) cpuacct = m[3];
+    if (controllers.includes('cpuacct')) {
+      cpuacct = m[3];
+      cpuacctMount = m[2];
+    }
     if (m[1] === '0' && m[2] === '') unified = m[3];
   }
   if (memory !== undefined) {
     return {
       version: 1,
       memoryDir: path.join(root, 'memory', memory),
-      cpuDir: path.join(root, cpuacct !== undefined ? 'cpu,cpuacct' : 'cpuacct', cpuacct ?? memory),
+      cpuDir: path.join(root, cpuacctMount, cpuacct ?? memory),
     };
   }
   if (unified !== undefined) {
