@@ -3,7 +3,7 @@ import { isLabMethod, labMethods, type LabMethodName } from '../shared/api';
 import type { Lab } from './lab/lab';
 
 /** Methods that only read: the audience role of browser mode may call these and nothing else. */
-export const READ_ONLY_METHODS: ReadonlySet<LabMethodName> = new Set(['info', 'listRuns', 'getRun', 'tradeoffs', 'raceState', 'workshopView', 'listHosts', 'listHostRuns']);
+export const READ_ONLY_METHODS: ReadonlySet<LabMethodName> = new Set(['info', 'listRuns', 'getRun', 'tradeoffs', 'raceState', 'workshopView', 'listHosts', 'listHostRuns', 'listComparisons', 'getComparison', 'exportRun']);
 
 export class BridgeError extends Error {
   constructor(message: string) {
