@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { engineFacts, describe, type EngineConnection } from '../docker/engine';
+import { removeContainer } from '../docker/remove';
+import { engineFacts, type EngineConnection } from '../docker/engine';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from './target';
@@ -120,15 +121,7 @@ export class ContainerTarget implements Target {
   }
 
   private async removeQuietly(id: string): Promise<void> {
-    try {
-      await this.docker.getContainer(id).remove({ force: true, v: true });
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) {
-        this.opts.log?.(`could not remove container ${id.slice(0, 12)}: ${describe(err)}`);
-        return;
-      }
-    }
-    this.live.delete(id);
+    if (await removeContainer(this.docker, id, this.opts.log)) this.live.delete(id);
   }
 
   async dispose(): Promise<void> {

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { removeContainer } from '../docker/remove';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import { describe, engineFacts, type EngineConnection } from '../docker/engine';
 import { cgroupOf, descendants, parentPid, readCgroupCpuMs } from '../footprint/proc';
@@ -160,15 +161,7 @@ export class ContainerDriver implements InstanceDriver {
   }
 
   private async removeQuietly(id: string): Promise<void> {
-    try {
-      await this.docker.getContainer(id).remove({ force: true, v: true });
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) {
-        this.opts.log?.(`could not remove container ${id.slice(0, 12)}: ${describe(err)}`);
-        return;
-      }
-    }
-    this.live.delete(id);
+    if (await removeContainer(this.docker, id, this.opts.log)) this.live.delete(id);
   }
 
   liveCount(): number {
