@@ -1,5 +1,4 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CancelledError, now } from '../targets/target';
@@ -31,16 +30,7 @@ export async function qemuVersion(qemu: string): Promise<string> {
 }
 
 /** A free TCP port on 127.0.0.1 for the SSH forward (QEMU binds it; a lost race is retried by the caller). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../net';
 
 export interface QemuArgsOptions {
   kit: Pick<VmKit, 'vmlinuz' | 'initramfs'>;

@@ -1,18 +1,8 @@
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import type { Readiness } from '../../../shared/plan';
 import { CancelledError } from '../targets/target';
 
-/** A free TCP port on 127.0.0.1, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort } from '../net';
 
 /** Resolves once 127.0.0.1:port accepts a connection; polls every few ms until the deadline. */
 export async function waitForTcp(port: number, deadline: number, signal: AbortSignal, alive: () => boolean = () => true): Promise<void> {
