@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { median } from 'simple-statistics';
 import type { Comparison } from '../compare';
 import type { Run } from '../run';
 
@@ -71,11 +72,12 @@ function startupOf(run: Run): Measured | undefined {
   const container = run.model.startsWith('container:');
   const vm = run.model.startsWith('vm:');
   if (!container && !vm) return undefined;
-  const phase = vm ? 'ssh' : run.summary.ready ? 'ready' : 'firstOutput';
-  const s = run.summary[phase];
-  if (!s || !s.n) return undefined;
+  const phase = vm ? 'ssh' : run.phaseOrder.includes('ready') ? 'ready' : 'firstOutput';
+  // From the request to that moment: the phase's mark, not its own duration (summary[phase] is the latter).
+  const timed = run.samples.filter((s) => !s.warmup && typeof s.marks[phase] === 'number').map((s) => s.marks[phase]);
+  if (timed.length === 0) return undefined;
   const what = vm ? 'startup.vm' : phase === 'ready' ? 'startup.ready' : 'startup.firstOutput';
-  return { value: s.median, unit: 'ms', n: s.n, source: { kind: 'run', id: run.id, model: run.model, at: run.startedAt, what } };
+  return { value: median(timed), unit: 'ms', n: timed.length, source: { kind: 'run', id: run.id, model: run.model, at: run.startedAt, what } };
 }
 
 /** Memory one instance costs the host. VM runs: QEMU's PSS; comparisons: the host-side drop, else cgroup + helpers. */

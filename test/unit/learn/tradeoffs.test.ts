@@ -9,7 +9,12 @@ const MiB = 1024 * 1024;
 
 const summary = (median: number, n = 10): PhaseSummary => ({ n, mean: median, median, p95: median, p99: median, min: median, max: median, stddev: 0, mad: 0, ci95: [median, median], outliers: [] });
 
-function run(id: string, model: string, startedAt: string, phases: Record<string, number>, extra: Partial<Run> = {}): Run {
+/** `marks`: ms from the request at which each phase ended, as a run's samples record them. */
+function run(id: string, model: string, startedAt: string, marks: Record<string, number>, extra: Partial<Run> = {}): Run {
+  const order = Object.keys(marks);
+  const phases = Object.fromEntries(order.map((p, i) => [p, marks[p] - (i ? marks[order[i - 1]] : 0)]));
+  const total = marks[order[order.length - 1]];
+  const samples = [1, 2, 3].map((iteration) => ({ iteration, warmup: false, phases, marks, totalMs: total }));
   return {
     schema: 'isolab.run/1',
     id,
@@ -19,9 +24,9 @@ function run(id: string, model: string, startedAt: string, phases: Record<string
     startedAt,
     environment: { host: { os: 'linux', kernel: '6', arch: 'x64', cpus: 2, memoryBytes: 1 }, isolabVersion: '0' },
     plan: {},
-    phaseOrder: Object.keys(phases),
-    samples: [],
-    summary: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summary(v)])),
+    phaseOrder: order,
+    samples,
+    summary: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summary(v as number)])),
     notes: [],
     ...extra,
   };
