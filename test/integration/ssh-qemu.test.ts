@@ -9,6 +9,7 @@ import { HostService } from '../../electron/lab/remote/service';
 import { RunStore } from '../../electron/lab/store';
 import { ensureVmKit, type VmKit } from '../../electron/lab/vm';
 import { findQemu, freePort, qemuArgs } from '../../electron/lab/vm/qemu';
+import { waitForBanner } from '../../electron/lab/vm/ssh';
 import { tempDataDir } from '../helpers/datadir';
 
 // The local-VM issue's QEMU guest as a remote host: a second SSH implementation (dropbear) and a real reboot.
@@ -41,6 +42,8 @@ beforeAll(async () => {
   qemu.stdout!.on('data', (d: Buffer) => (serial += d.toString()));
   qemu.stderr!.on('data', (d: Buffer) => (serial += d.toString()));
   await waitForSerial(/ISOLAB-MARK ready/, 240_000);
+  // QEMU's forwarder accepts TCP before dropbear listens: wait for the SSH banner, as isolab's VM target does.
+  (await waitForBanner(port, Date.now() + 120_000, new AbortController().signal)).destroy();
   home = path.join(data.dir, 'home');
   mkdirSync(path.join(home, '.ssh'), { recursive: true, mode: 0o700 });
   writeFileSync(path.join(home, '.ssh', 'config'), `Host qemu-guest\n  HostName 127.0.0.1\n  Port ${port}\n  User root\n  IdentityFile ${path.join(kit.dir, 'client_key')}\n`);
