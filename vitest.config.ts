@@ -32,6 +32,10 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Not a test suite: regenerates the README's screenshot (`npm run docs:screenshot`).
+        test: { name: 'docs', include: ['test/docs/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 180_000 },
+      },
     ],
   },
 });

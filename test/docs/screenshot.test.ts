@@ -1,22 +1,21 @@
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUT, ROOT, startBrowserMode, type BrowserMode } from './browserMode';
+import { OUT, ROOT, startBrowserMode, type BrowserMode } from '../e2e/browserMode';
 
 /**
- * The README's screenshot, from a run long enough to show real distributions. Not part of the suite (it
- * takes a minute and writes into docs/): `ISOLAB_DOCS_SCREENSHOT=1 npx vitest run --project e2e docs-screenshot`.
+ * The README's screenshot, from a run long enough to show real distributions. Its own vitest project, not part
+ * of `npm test` (it takes a minute and writes into docs/): `npm run docs:screenshot`.
  */
-const enabled = process.env.ISOLAB_DOCS_SCREENSHOT === '1';
 let bm: BrowserMode | undefined;
 beforeAll(async () => {
-  if (enabled) bm = await startBrowserMode();
+  bm = await startBrowserMode();
 });
 afterAll(async () => {
   await bm?.close();
 });
 
-describe.runIf(enabled)('docs screenshot', () => {
+describe('docs screenshot', () => {
   it('captures the Bench page with a 20-iteration result', async () => {
     const { page } = await bm!.open(`${bm!.served.url}#/bench`);
     await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
