@@ -21,7 +21,7 @@ export function compareCommand(): Command {
     .option('--footprint <n>', 'idle instances held for the memory figures', int('--footprint', 1))
     .option('--no-footprint', 'skip the footprint')
     .addOption(new Option('--density <max>', 'also run density up to this many instances').argParser(int('--density', 1)))
-    .option('--vm', 'include the local VM (reported as unavailable until the local-VM model is registered)')
+    .option('--vm', 'insist on the local VM: listed (as unavailable, with the reason) even where this host cannot boot one')
     .option('--json', 'print the Comparison document on stdout (progress stays on stderr)')
     .action(async (o) => {
       const plan = await planFromOptions(o);

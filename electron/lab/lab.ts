@@ -234,7 +234,7 @@ export class Lab {
       });
       // The local VM joins through modelProviders; `vm` asks for it even when the provider would skip it.
       if (request.vm && !models.some((m) => m.model.startsWith('vm:'))) {
-        models.push({ model: 'vm:qemu', unavailable: 'no local VM model is registered with this isolab yet (the local-VM issue adds it)' });
+        models.push({ model: 'vm:qemu', unavailable: 'this host offers no local VM (QEMU and a guest kernel are needed; see `isolab bench vm --help`)' });
       }
       return runCompare({
         id,
