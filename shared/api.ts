@@ -142,9 +142,7 @@ export type LabApi = { [M in LabMethodName]: (...args: Args<M>) => Promise<Resul
   onEvent(listener: (event: LabEvent) => void): () => void;
 };
 
-/** The IPC channel of a method, shared by main and preload so the two cannot drift apart. */
-export const ipcChannel = (method: LabMethodName) => `isolab:${method}`;
-export const IPC_EVENT_CHANNEL = 'isolab:event';
+export { ipcChannel, IPC_EVENT_CHANNEL } from './api-channels';
 
 /** Parse a call's arguments against the contract; throws a ZodError that names the offending field. */
 export function parseArgs<M extends LabMethodName>(method: M, args: unknown[]): z.output<(typeof labMethods)[M]['args']> {
