@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Run } from './run';
 import { Environment, PhaseSummary, RunStatus } from './run';
 
 /**
@@ -147,4 +148,28 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * A VM's footprint in the comparison's terms, from the footprint its own benchmark run recorded: QEMU's PSS is
+ * the process serving the instance outside any cgroup (the VMM, with the guest's memory inside it), the kit's
+ * kernel and initramfs are its disk, QEMU's CPU to SSH its startup CPU. Undefined when the run recorded none.
+ */
+export function footprintFromVmRun(run: Run, readyMs: number[]): FootprintResult | undefined {
+  const m = run.footprint?.memory;
+  if (!m?.qemuPssBytes) return undefined;
+  const disk: Record<string, number> = {};
+  for (const [k, v] of Object.entries(run.footprint?.disk ?? {})) if (typeof v === 'number') disk[k] = v;
+  const cpuMs = run.footprint?.cpu?.qemuStartupCpuMs;
+  return {
+    instances: 1,
+    memory: { helperPssBytes: m.qemuPssBytes },
+    cpu: typeof cpuMs === 'number' ? { startupMs: cpuMs } : {},
+    disk,
+    startupMs: readyMs,
+    helperProcesses: ['qemu-system'],
+    notes: [
+      `QEMU's PSS per booted VM (the guest's memory lives inside it)${m.guestMemUsedBytes ? `; the guest itself used ${(m.guestMemUsedBytes / 2 ** 20).toFixed(1)} MiB` : ''}.`,
+    ],
+  };
 }

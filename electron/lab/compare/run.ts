@@ -1,5 +1,5 @@
 import type { LabEvent } from '../../../shared/api';
-import { COMPARISON_SCHEMA, type Comparison, type ModelResult } from '../../../shared/compare';
+import { COMPARISON_SCHEMA, footprintFromVmRun, type Comparison, type ModelResult } from '../../../shared/compare';
 import { resolveWorkload, type Plan } from '../../../shared/plan';
 import type { Run } from '../../../shared/run';
 import { ratioOfMedians, summarize } from '../../../shared/stats';
@@ -130,7 +130,13 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
 
   // 2. Footprint and 3. density need instances held running: only for models with a driver.
   if (!spec.driver) {
-    result.notes.push(`${spec.model}: startup only; footprint and density are not measured for this model yet.`);
+    // Models without an instance driver (the VM) bring the footprint their own benchmark measured.
+    result.footprint = footprintFromVmRun(run, readyMs);
+    result.notes.push(
+      result.footprint
+        ? `${spec.model}: footprint from its own benchmark run (per booted instance); no density in a comparison (see isolab bench vm --density).`
+        : `${spec.model}: startup only; footprint and density are not measured for this model yet.`,
+    );
     return result;
   }
   const idle = idleWorkload(plan.workload);
