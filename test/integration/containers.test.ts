@@ -108,23 +108,32 @@ describe('a run killed with SIGKILL', () => {
     const pid = child.pid!;
     const runsDir = path.join(data.dir, 'runs');
     const runOf = () => {
-      for (const f of existsSync(runsDir) ? readdirSync(runsDir) : []) {
-        const doc = JSON.parse(readFileSync(path.join(runsDir, f), 'utf8'));
+      // Only finished files: the store's atomic writes leave temp files beside them that vanish or are half written.
+      for (const f of existsSync(runsDir) ? readdirSync(runsDir).filter((n) => n.endsWith('.json')) : []) {
+        let doc: Run;
+        try {
+          doc = JSON.parse(readFileSync(path.join(runsDir, f), 'utf8'));
+        } catch {
+          continue;
+        }
         if (doc.samples.length >= 2 && doc.status === 'partial' && doc.startedAt > startedAt) return doc as Run;
       }
       return undefined;
     };
     const startedAt = new Date().toISOString();
-    // Wait for saved samples, then kill while one of its containers exists.
+    // Wait for saved samples, then kill while one of its containers exists. The CLI is frozen (SIGSTOP) before
+    // looking, and the engine given a moment to finish any request already sent, so what is listed is exactly
+    // what the crash leaves behind; when nothing is left at that instant, it runs on and we try again.
     const deadline = Date.now() + 60_000;
     let killed = false;
     while (Date.now() < deadline && !killed) {
       if (runOf()) {
-        const mine = await labelled(`${LABEL_OWNER_PID}=${pid}`);
-        if (mine.length > 0) {
+        child.kill('SIGSTOP');
+        await new Promise((r) => setTimeout(r, 300));
+        if ((await labelled(`${LABEL_OWNER_PID}=${pid}`)).length > 0) {
           child.kill('SIGKILL');
           killed = true;
-        }
+        } else child.kill('SIGCONT');
       }
       await new Promise((r) => setTimeout(r, 10));
     }
