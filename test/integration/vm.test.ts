@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../electron/lab/lab';
@@ -54,7 +55,31 @@ describe('the VM kit', () => {
     expect(again.hash).toBe(kit.hash);
     expect(again.hostKeyPublic).toBe(kit.hostKeyPublic);
   });
+
+  it('is built again when its client key cannot be read (kits made before the ssh2 key fix)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'isolab-kit-'));
+    try {
+      const first = await ensureVmKit({ root, kernel });
+      // A 31-byte ed25519 key as ssh2 1.17 makes one time in 256: ssh2 cannot parse it back.
+      writeFileSync(path.join(first.dir, 'client_key'), SHORT_ED25519_KEY);
+      const again = await ensureVmKit({ root, kernel });
+      expect(again.built).toBe(true);
+      expect(again.clientKey).not.toBe(SHORT_ED25519_KEY);
+      expect(again.hostKeyPublic).not.toBe(first.hostKeyPublic);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
+
+const SHORT_ED25519_KEY = `-----BEGIN OPENSSH PRIVATE KEY-----
+b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMgAAAAtz
+c2gtZWQyNTUxOQAAAB/BT/sJLAxAQIuHtpDruuPWVu1eIaj5pGf1EYMcSrTwAAAA
+iGvj2gFr49oBAAAAC3NzaC1lZDI1NTE5AAAAH8FP+wksDEBAi4e2kOu649ZW7V4h
+qPmkZ/URgxxKtPAAAAA/e3N5AcOMBdGJMjndxWlLBryzTRhqFUCiEqaZdglI69bB
+T/sJLAxAQIuHtpDruuPWVu1eIaj5pGf1EYMcSrTwAAAABmlzb2xhYgE=
+-----END OPENSSH PRIVATE KEY-----
+`;
 
 describe('the accelerator', () => {
   it('is one that passed a test boot, and the verdict is cached', async () => {

@@ -59,8 +59,16 @@ export async function generateHostKey(dropbearkey: string, file: string): Promis
   return { dropbearKey: await readFile(file), publicLine: line, fingerprint: fingerprintOf(blobOf(line)) };
 }
 
-/** The key isolab logs in with; the guest's authorized_keys holds its public half. */
+/**
+ * The key isolab logs in with; the guest's authorized_keys holds its public half. ssh2 1.17 strips every leading
+ * zero byte of an ed25519 public key, so about 1 key in 256 comes out 31 bytes long and unusable
+ * (mscdex/ssh2#1390, #1513): a key that does not parse back is thrown away and another made.
+ */
 export function generateClientKey(): ClientKey {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'isolab' });
-  return { privateKey: pair.private, publicLine: pair.public.split(/\s+/).slice(0, 2).join(' ') };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'isolab' });
+    if (ssh2.utils.parseKey(pair.private) instanceof Error || ssh2.utils.parseKey(pair.public) instanceof Error) continue;
+    return { privateKey: pair.private, publicLine: pair.public.split(/\s+/).slice(0, 2).join(' ') };
+  }
+  throw new Error('could not make an ed25519 key that ssh2 reads back');
 }

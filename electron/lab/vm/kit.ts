@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import ssh2 from 'ssh2';
 import { BUSYBOX_HELP, findStaticBusybox } from '../images/busybox';
 import { cacheDir } from '../paths';
 import { initramfsImage } from './cpio';
@@ -77,7 +78,13 @@ export async function ensureVmKit(o: EnsureKitOptions): Promise<VmKit> {
   const dir = path.join(base, `kit-${hash}`);
 
   const existing = await readManifest(dir);
-  if (existing) return { ...existing, dir, clientKey: await readFile(path.join(dir, 'client_key'), 'utf8'), built: false };
+  if (existing) {
+    const clientKey = await readFile(path.join(dir, 'client_key'), 'utf8').catch(() => '');
+    if (clientKey && !(ssh2.utils.parseKey(clientKey) instanceof Error)) return { ...existing, dir, clientKey, built: false };
+    // A kit from before the ssh2 key fix (or damaged): its key cannot log in, so it is built again.
+    log(`the VM kit in ${dir} has an unusable client key; building it again`);
+    await rm(dir, { recursive: true, force: true });
+  }
 
   log(`building the VM kit for kernel ${kernel.version} (${kernel.source})`);
   await mkdir(base, { recursive: true });
