@@ -173,3 +173,15 @@ export function footprintFromVmRun(run: Run, readyMs: number[]): FootprintResult
     ],
   };
 }
+
+/**
+ * Whether the host-side figure is lost in the machine's own noise. MemAvailable belongs to the whole host: when
+ * other programs moved it more than N idle instances did, the per-instance drop comes out at or below zero, or
+ * its rounds disagree in sign. Such a figure is still recorded, but it must not be read as a cost.
+ */
+export function hostBytesBelowNoise(m: FootprintResult['memory']): boolean {
+  if (m.hostBytes === undefined) return false;
+  if (m.hostBytes <= 0) return true;
+  const rounds = m.hostBytesRounds ?? [];
+  return rounds.length > 1 && Math.min(...rounds) <= 0;
+}

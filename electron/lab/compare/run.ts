@@ -1,5 +1,5 @@
 import type { LabEvent } from '../../../shared/api';
-import { COMPARISON_SCHEMA, footprintFromVmRun, type Comparison, type ModelResult } from '../../../shared/compare';
+import { COMPARISON_SCHEMA, footprintFromVmRun, hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
 import { resolveWorkload, type Plan } from '../../../shared/plan';
 import type { Run } from '../../../shared/run';
 import { ratioOfMedians, summarize } from '../../../shared/stats';
@@ -146,6 +146,11 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
     try {
       await fd.prepare(o.signal);
       result.footprint = await measureFootprint(fd, { ...plan.footprint, signal: o.signal, onProgress: (m) => progress(spec.model, 'footprint', m) });
+      if (hostBytesBelowNoise(result.footprint.memory)) {
+        result.notes.push(
+          `${spec.model}: the host-side memory figure is below this machine's noise (other programs moved MemAvailable more than ${plan.footprint.instances} idle instances did); read the cgroup and PSS columns, or raise footprint.instances and footprint.rounds in the plan.`,
+        );
+      }
     } catch (err) {
       if (err instanceof CancelledError) return { ...result, status: 'cancelled' };
       result.notes.push(`footprint: ${oneLine(err)}`);

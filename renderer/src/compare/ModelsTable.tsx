@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Comparison, ModelResult } from '../../../shared/compare';
+import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
 import { useFormat } from '../format';
 import { href } from '../router';
 import { MiB } from './data';
@@ -53,8 +53,12 @@ export function ModelsTable({ c }: { c: Comparison }) {
                 </td>
                 <td className="num mono">{s ? f.ms(s.summary.total?.median) : '–'}</td>
                 <td className="num mono">
-                  {mib(fp?.memory.hostBytes)}
-                  {fp && <div className="muted small">{t('perN', { n: fp.instances })}</div>}
+                  {fp && hostBytesBelowNoise(fp.memory) ? (
+                    <span className="muted" title={t('belowNoiseTitle', { value: mib(fp.memory.hostBytes) })}>{t('belowNoise')}</span>
+                  ) : (
+                    mib(fp?.memory.hostBytes)
+                  )}
+                  {fp?.memory.hostBytes !== undefined && <div className="muted small">{t('perN', { n: fp.instances })}</div>}
                   {(fp?.memory.hostBytesRounds?.length ?? 0) > 1 && (
                     <div className="muted small">{t('rounds', { lo: mib(Math.min(...fp!.memory.hostBytesRounds!)), hi: mib(Math.max(...fp!.memory.hostBytesRounds!)) })}</div>
                   )}

@@ -1,4 +1,4 @@
-import type { Comparison, ModelResult } from '../../../shared/compare';
+import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
 
 /** Chart rows from a Comparison: pure, so the page stays small and this can be unit-tested. */
 
@@ -35,7 +35,7 @@ export function phaseRows(c: Comparison): { rows: Record<string, number | string
   return { rows, phases };
 }
 
-/** Memory per idle instance in MiB, each method its own series. */
+/** Memory per idle instance in MiB, each method its own series; a host-side figure below the noise is left out. */
 export function memoryRows(c: Comparison) {
   return c.models
     .filter((m) => m.footprint)
@@ -44,7 +44,7 @@ export function memoryRows(c: Comparison) {
       return {
         model: m.model,
         cgroup: f.cgroupBytes !== undefined ? f.cgroupBytes / MiB : undefined,
-        host: f.hostBytes !== undefined ? f.hostBytes / MiB : undefined,
+        host: f.hostBytes !== undefined && !hostBytesBelowNoise(f) ? f.hostBytes / MiB : undefined,
         helpers: f.helperPssBytes !== undefined ? f.helperPssBytes / MiB : undefined,
         process: f.processPssBytes !== undefined ? f.processPssBytes / MiB : undefined,
       };
