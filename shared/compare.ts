@@ -160,6 +160,9 @@ export function footprintFromVmRun(run: Run, readyMs: number[]): FootprintResult
   if (!m?.qemuPssBytes) return undefined;
   const disk: Record<string, number> = {};
   for (const [k, v] of Object.entries(run.footprint?.disk ?? {})) if (typeof v === 'number') disk[k] = v;
+  // The guest boots from its kernel and initramfs, with no disk image: that pair is its root file system.
+  if (!disk.imageBytes) delete disk.imageBytes;
+  if (disk.totalBytes !== undefined) disk.rootFsBytes ??= disk.totalBytes;
   const cpuMs = run.footprint?.cpu?.qemuStartupCpuMs;
   return {
     instances: 1,

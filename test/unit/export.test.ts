@@ -85,8 +85,9 @@ describe('footprintFromVmRun', () => {
   it('maps a VM run\'s QEMU PSS, kit disk and CPU into the comparison\'s footprint, or nothing without them', async () => {
     const { footprintFromVmRun } = await import('../../shared/compare');
     const base = { schema: 'isolab.run/1', id: 'v', kind: 'bench:vm', model: 'vm:qemu-tcg', status: 'complete', startedAt: '2026-11-26T00:00:00Z', environment: { host: { os: 'l', kernel: 'k', arch: 'x64', cpus: 2, memoryBytes: 1 }, isolabVersion: '0' }, plan: {}, phaseOrder: ['ssh'], samples: [], summary: {}, notes: [] } as const;
-    const fp = footprintFromVmRun({ ...base, footprint: { memory: { qemuPssBytes: 250 * 2 ** 20, guestMemUsedBytes: 30 * 2 ** 20 }, disk: { kernelBytes: 10, initramfsBytes: 5, totalBytes: 15 }, cpu: { qemuStartupCpuMs: 3100 } } } as never, [4000, 4100]);
-    expect(fp).toMatchObject({ instances: 1, memory: { helperPssBytes: 250 * 2 ** 20 }, disk: { totalBytes: 15 }, cpu: { startupMs: 3100 }, startupMs: [4000, 4100] });
+    const fp = footprintFromVmRun({ ...base, footprint: { memory: { qemuPssBytes: 250 * 2 ** 20, guestMemUsedBytes: 30 * 2 ** 20 }, disk: { kernelBytes: 10, initramfsBytes: 5, imageBytes: 0, totalBytes: 15 }, cpu: { qemuStartupCpuMs: 3100 } } } as never, [4000, 4100]);
+    expect(fp).toMatchObject({ instances: 1, memory: { helperPssBytes: 250 * 2 ** 20 }, disk: { totalBytes: 15, rootFsBytes: 15 }, cpu: { startupMs: 3100 }, startupMs: [4000, 4100] });
+    expect(fp!.disk.imageBytes).toBeUndefined(); // no disk image: the table shows kernel + initramfs, not 0
     expect(fp!.notes[0]).toMatch(/30\.0 MiB/);
     expect(footprintFromVmRun(base as never, [])).toBeUndefined();
   });

@@ -71,13 +71,14 @@ export function PhaseBreakdownChart({ c }: { c: Comparison }) {
   );
 }
 
-/** Memory per idle instance, one bar per measuring method. */
+/** Memory per idle instance, one bar per measuring method, on a log scale. */
 export function MemoryChart({ c }: { c: Comparison }) {
   const { t } = useTranslation('compare');
   const f = useFormat();
   const col = useChartColors();
   const rows = memoryRows(c);
   if (!rows.length) return null;
+  const axis = logAxis(rows.flatMap((r) => [r.cgroup, r.host, r.helpers, r.process].filter((v): v is number => v !== undefined)));
   const series = [
     ['host', t('mem.host')],
     ['cgroup', t('mem.cgroup')],
@@ -89,7 +90,7 @@ export function MemoryChart({ c }: { c: Comparison }) {
       <ResponsiveContainer width="100%" height={rowHeight(rows.length) + 30}>
         <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 24, top: 8, bottom: 8 }}>
           <CartesianGrid stroke={col.border} horizontal={false} />
-          <XAxis type="number" tickFormatter={(v: number) => f.tick(v)} stroke={col.muted} label={{ value: 'MiB', position: 'insideBottomRight', offset: -4, fill: col.muted }} />
+          <XAxis type="number" scale="log" domain={axis.domain} ticks={axis.ticks} allowDataOverflow tickFormatter={(v: number) => f.tick(v)} stroke={col.muted} label={{ value: 'MiB (log)', position: 'insideBottomRight', offset: -4, fill: col.muted }} />
           <YAxis type="category" dataKey="model" width={MODEL_AXIS} stroke={col.muted} tick={{ fill: col.fg, fontSize: 11 }} tickFormatter={shortModel} />
           <Tooltip formatter={(v) => `${f.num(Number(v))} MiB`} contentStyle={{ background: col.card, borderColor: col.border, color: col.fg }} />
           <Legend itemSorter={null} />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison, ModelResult } from '../../../shared/compare';
 import { summarize } from '../../../shared/stats';
-import { densityRows, phaseRows, startupRows } from './data';
+import { densityRows, memoryRows, MiB, phaseRows, startupRows } from './data';
 
 function model(name: string, phases: Record<string, number>, extra: Partial<ModelResult> = {}): ModelResult {
   const summary = Object.fromEntries(Object.entries(phases).map(([p, v]) => [p, summarize([v, v])]));
@@ -21,6 +21,21 @@ describe('compare chart data', () => {
     const c = { ...base, models: [model('process', { spawn: 1, ready: 1 }), { model: 'oci:crun', status: 'unavailable', error: 'x', notes: [] }] } as Comparison;
     expect(startupRows(c).map((r) => r.model)).toEqual(['process']);
     expect(startupRows(c)[0].err).toEqual([1, 1]);
+  });
+
+  it('keeps memory rows for a log scale: no zero, no host-side figure below the noise', () => {
+    const fp = (memory: Record<string, number | number[]>) => ({ instances: 10, memory, cpu: {}, disk: {}, startupMs: [], notes: [] });
+    const c = {
+      ...base,
+      models: [
+        model('oci:runc', { ready: 1 }, { footprint: fp({ cgroupBytes: 0.3 * MiB, hostBytes: -0.2 * MiB, helperPssBytes: 0 }) }),
+        model('container:runc', { ready: 1 }, { footprint: fp({ cgroupBytes: 0.5 * MiB, hostBytes: 4.8 * MiB, hostBytesRounds: [4.7 * MiB, 4.8 * MiB], helperPssBytes: 3.4 * MiB }) }),
+      ],
+    } as Comparison;
+    expect(memoryRows(c)).toEqual([
+      { model: 'oci:runc', cgroup: 0.3, host: undefined, helpers: undefined, process: undefined },
+      { model: 'container:runc', cgroup: 0.5, host: 4.8, helpers: 3.4, process: undefined },
+    ]);
   });
 
   it('puts density points of every model on one x axis, the median of starts at the same count', () => {

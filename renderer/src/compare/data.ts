@@ -35,18 +35,23 @@ export function phaseRows(c: Comparison): { rows: Record<string, number | string
   return { rows, phases };
 }
 
-/** Memory per idle instance in MiB, each method its own series; a host-side figure below the noise is left out. */
+/**
+ * Memory per idle instance in MiB, each method its own series, for a log scale: a VM's hundreds of MiB and a
+ * container's few must both be readable. Zero (no helper process) has no place on it and a host-side figure below
+ * the noise is no cost, so both are left out; the table shows them.
+ */
 export function memoryRows(c: Comparison) {
+  const mib = (v: number | undefined) => (v !== undefined && v > 0 ? v / MiB : undefined);
   return c.models
     .filter((m) => m.footprint)
     .map((m) => {
       const f = m.footprint!.memory;
       return {
         model: m.model,
-        cgroup: f.cgroupBytes !== undefined ? f.cgroupBytes / MiB : undefined,
-        host: f.hostBytes !== undefined && !hostBytesBelowNoise(f) ? f.hostBytes / MiB : undefined,
-        helpers: f.helperPssBytes !== undefined ? f.helperPssBytes / MiB : undefined,
-        process: f.processPssBytes !== undefined ? f.processPssBytes / MiB : undefined,
+        cgroup: mib(f.cgroupBytes),
+        host: hostBytesBelowNoise(f) ? undefined : mib(f.hostBytes),
+        helpers: mib(f.helperPssBytes),
+        process: mib(f.processPssBytes),
       };
     });
 }
