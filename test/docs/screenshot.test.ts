@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { OUT, ROOT, startBrowserMode, type BrowserMode } from '../e2e/browserMod
  */
 let bm: BrowserMode | undefined;
 beforeAll(async () => {
+  // The VM kernel from the test setup, before the fixture points ISOLAB_DATA_DIR at a fresh directory.
+  process.env.ISOLAB_VM_KERNEL ??= execFileSync('bash', [path.join(ROOT, 'test/fixtures/vm-kernel.sh')], { encoding: 'utf8' }).trim();
   bm = await startBrowserMode();
 });
 afterAll(async () => {
@@ -31,4 +34,22 @@ describe('docs screenshot', () => {
     await page.setViewportSize({ width: 420, height: 800 });
     await page.screenshot({ path: path.join(OUT, 'docs-bench-420.png'), fullPage: true });
   });
+
+  it('captures the Compare page with every model of this host, the VM included', async () => {
+    const c = await bm!.lab.compare({
+      vm: true,
+      plan: {
+        name: 'every model on this host',
+        startup: { iterations: 10, warmup: 2, concurrency: 1 },
+        footprint: { instances: 10, settleMs: 1000, rounds: 2 },
+        density: { maxInstances: 8, timeLimitS: 60, concurrency: 1 },
+      },
+    });
+    expect(c.status).toBe('complete');
+    const { page } = await bm!.open(`${bm!.served.url}#/compare/${c.id}`);
+    await page.getByTestId('chart-density').waitFor();
+    const file = path.join(OUT, 'docs-compare-light.png');
+    await page.screenshot({ path: file, fullPage: true });
+    await copyFile(file, path.join(ROOT, 'docs/screenshots/isolab-compare.png'));
+  }, 600_000);
 });
