@@ -28,6 +28,9 @@ export class ContainerTarget implements Target {
   model: string;
   private readonly docker: Docker;
   private readonly live = new Set<string>();
+  /** Iterations timed, and those whose output arrived before the engine answered the start call. */
+  private iterations = 0;
+  private outputBeforeStart = 0;
   private runtime?: string;
 
   constructor(private readonly opts: ContainerTargetOptions) {
@@ -102,6 +105,8 @@ export class ContainerTarget implements Target {
       const exited = container.wait() as Promise<{ StatusCode: number }>;
       await abortable(Promise.race([firstOutput, exited]), ctx.signal);
       // Output can reach us before the start call returns; a phase never ends before the one it follows.
+      this.iterations++;
+      if (firstAt !== undefined && firstAt <= marks.start) this.outputBeforeStart++;
       marks.firstOutput = Math.max(firstAt ?? now() - t0, marks.start);
       ctx.onPhase('firstOutput');
       const { StatusCode } = await abortable(exited, ctx.signal);
@@ -118,6 +123,13 @@ export class ContainerTarget implements Target {
       await this.removeQuietly(container.id);
       throw err;
     }
+  }
+
+  notes(): string[] {
+    if (!this.outputBeforeStart) return [];
+    return [
+      `${this.model}: in ${this.outputBeforeStart} of ${this.iterations} iterations (warmup included) the program's output reached isolab before the engine answered the start call, so firstOutput is 0 ms there: the program's own start is inside \`start\`.`,
+    ];
   }
 
   private async removeQuietly(id: string): Promise<void> {
