@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUT, ROOT, startBrowserMode, type BrowserMode } from '../e2e/browserMode';
+import { compareEveryModel, OUT, ROOT, startBrowserMode, useSetupVmKernel, type BrowserMode } from '../e2e/browserMode';
 
 /**
  * The README's screenshot, from a run long enough to show real distributions. Its own vitest project, not part
@@ -10,8 +9,7 @@ import { OUT, ROOT, startBrowserMode, type BrowserMode } from '../e2e/browserMod
  */
 let bm: BrowserMode | undefined;
 beforeAll(async () => {
-  // The VM kernel from the test setup, before the fixture points ISOLAB_DATA_DIR at a fresh directory.
-  process.env.ISOLAB_VM_KERNEL ??= execFileSync('bash', [path.join(ROOT, 'test/fixtures/vm-kernel.sh')], { encoding: 'utf8' }).trim();
+  useSetupVmKernel();
   bm = await startBrowserMode();
 });
 afterAll(async () => {
@@ -36,15 +34,7 @@ describe('docs screenshot', () => {
   });
 
   it('captures the Compare page with every model of this host, the VM included', async () => {
-    const c = await bm!.lab.compare({
-      vm: true,
-      plan: {
-        name: 'every model on this host',
-        startup: { iterations: 10, warmup: 2, concurrency: 1 },
-        footprint: { instances: 10, settleMs: 1000, rounds: 2 },
-        density: { maxInstances: 8, timeLimitS: 60, concurrency: 1 },
-      },
-    });
+    const c = await compareEveryModel(bm!.lab, 'every model on this host', { iterations: 10, warmup: 2, instances: 10, settleMs: 1000, rounds: 2, density: 8 });
     expect(c.status).toBe('complete');
     const { page } = await bm!.open(`${bm!.served.url}#/compare/${c.id}`);
     await page.getByTestId('chart-density').waitFor();

@@ -1,10 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { Lab } from '../../electron/lab/lab';
+import type { Comparison } from '../../shared/compare';
 import type { Served } from '../../electron/serve';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -72,4 +74,25 @@ export async function startBrowserMode(): Promise<BrowserMode> {
 export async function axeViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * Points ISOLAB_VM_KERNEL at the guest kernel the test setup fetched (test/fixtures/vm-kernel.sh), so a Lab on a
+ * fresh data dir can boot the VM. Call it before startBrowserMode, which changes ISOLAB_DATA_DIR.
+ */
+export function useSetupVmKernel(): void {
+  process.env.ISOLAB_VM_KERNEL ??= execFileSync('bash', [path.join(ROOT, 'test/fixtures/vm-kernel.sh')], { encoding: 'utf8' }).trim();
+}
+
+/** A real comparison of every model on this host, the VM included, as large as the caller can wait for. */
+export function compareEveryModel(lab: Lab, name: string, size: { iterations: number; warmup: number; instances: number; settleMs: number; rounds: number; density: number }): Promise<Comparison> {
+  return lab.compare({
+    vm: true,
+    plan: {
+      name,
+      startup: { iterations: size.iterations, warmup: size.warmup, concurrency: 1 },
+      footprint: { instances: size.instances, settleMs: size.settleMs, rounds: size.rounds },
+      density: { maxInstances: size.density, timeLimitS: 60, concurrency: 1 },
+    },
+  });
 }

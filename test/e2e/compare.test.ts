@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Comparison } from '../../shared/compare';
-import { axeViolations, OUT, ROOT, startBrowserMode, type BrowserMode } from './browserMode';
+import { axeViolations, compareEveryModel, OUT, startBrowserMode, useSetupVmKernel, type BrowserMode } from './browserMode';
 
 /**
  * The Compare page in Chromium through browser mode, showing a real comparison of every model this host has:
@@ -12,18 +11,9 @@ import { axeViolations, OUT, ROOT, startBrowserMode, type BrowserMode } from './
 let bm: BrowserMode;
 let cmp: Comparison;
 beforeAll(async () => {
-  // The VM kernel from the test setup, before the fixture points ISOLAB_DATA_DIR at a fresh directory.
-  process.env.ISOLAB_VM_KERNEL ??= execFileSync('bash', [path.join(ROOT, 'test/fixtures/vm-kernel.sh')], { encoding: 'utf8' }).trim();
+  useSetupVmKernel();
   bm = await startBrowserMode();
-  cmp = await bm.lab.compare({
-    vm: true,
-    plan: {
-      name: 'every model, light',
-      startup: { iterations: 3, warmup: 1, concurrency: 1 },
-      footprint: { instances: 3, settleMs: 300, rounds: 1 },
-      density: { maxInstances: 4, timeLimitS: 60, concurrency: 1 },
-    },
-  });
+  cmp = await compareEveryModel(bm.lab, 'every model, light', { iterations: 3, warmup: 1, instances: 3, settleMs: 300, rounds: 1, density: 4 });
 }, 420_000);
 afterAll(async () => {
   await bm?.close();

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../../shared/run';
-import { axeViolations, OUT, ROOT, startBrowserMode, type BrowserMode } from './browserMode';
+import { axeViolations, OUT, startBrowserMode, useSetupVmKernel, type BrowserMode } from './browserMode';
 
 /**
  * The Learn page in Chromium through browser mode: the diagrams, the tradeoff table filled from runs made
@@ -14,8 +13,7 @@ let bm: BrowserMode;
 let vmRun: Run;
 let compareId: string;
 beforeAll(async () => {
-  // The VM kernel from the test setup, before the fixture points ISOLAB_DATA_DIR at a fresh directory.
-  process.env.ISOLAB_VM_KERNEL ??= execFileSync('bash', [path.join(ROOT, 'test/fixtures/vm-kernel.sh')], { encoding: 'utf8' }).trim();
+  useSetupVmKernel();
   bm = await startBrowserMode();
   const cmp = await bm.lab.compare({ plan: { models: ['process', 'container:runc'], startup: { iterations: 3, warmup: 0, concurrency: 1 }, footprint: { instances: 3, settleMs: 300, rounds: 1 }, density: false } });
   compareId = cmp.id;
