@@ -134,7 +134,7 @@ export const Plan = z
             rounds: z.number().int().min(1).max(20).default(3),
           })
           .strict(),
-      ])
+      ], { error: 'expected false, or an object such as { instances: 10, settleMs: 1500, rounds: 3 }' })
       .default({ instances: 10, settleMs: 1500, rounds: 3 }),
     /** Start 1, 2, 4 … instances and hold them, up to whichever limit comes first; false to skip. */
     density: z
@@ -148,7 +148,7 @@ export const Plan = z
             concurrency: z.number().int().min(1).max(64).default(1),
           })
           .strict(),
-      ])
+      ], { error: 'expected false, or an object such as { maxInstances: 16, timeLimitS: 120 }' })
       .default(false),
   })
   .strict();

@@ -27,6 +27,11 @@ describe('plan validation', () => {
     expect(issues('startup:\n  iterations: "twenty"\n')).toEqual([expect.stringMatching(/^startup\.iterations: .*number/)]);
   });
 
+  it('says what footprint and density take when given neither false nor an object', () => {
+    expect(issues('footprint: yes\n')).toEqual(['footprint: expected false, or an object such as { instances: 10, settleMs: 1500, rounds: 3 }']);
+    expect(issues('density: 3\n')).toEqual(['density: expected false, or an object such as { maxInstances: 16, timeLimitS: 120 }']);
+  });
+
   it('names an out-of-range number with its path', () => {
     expect(issues('startup:\n  iterations: 0\n')[0]).toMatch(/^startup\.iterations: /);
     expect(issues('density:\n  maxInstances: 5000\n')[0]).toMatch(/^density\.maxInstances: /);
