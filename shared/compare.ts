@@ -160,7 +160,8 @@ export function footprintFromVmRun(run: Run, readyMs: number[]): FootprintResult
   if (!m?.qemuPssBytes) return undefined;
   const disk: Record<string, number> = {};
   for (const [k, v] of Object.entries(run.footprint?.disk ?? {})) if (typeof v === 'number') disk[k] = v;
-  // The guest boots from its kernel and initramfs, with no disk image: that pair is its root file system.
+  // The guest boots from its kernel and initramfs, with no disk image: that pair is its root file system (runs
+  // recorded before this said so carry imageBytes 0, which would read as an empty disk).
   if (!disk.imageBytes) delete disk.imageBytes;
   if (disk.totalBytes !== undefined) disk.rootFsBytes ??= disk.totalBytes;
   const cpuMs = run.footprint?.cpu?.qemuStartupCpuMs;

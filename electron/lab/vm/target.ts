@@ -147,7 +147,6 @@ export class QemuTarget implements Target {
       disk: clean({
         kernelBytes: this.kit.sizes.kernelBytes,
         initramfsBytes: this.kit.sizes.initramfsBytes,
-        imageBytes: 0,
         totalBytes: this.kit.sizes.kernelBytes + this.kit.sizes.initramfsBytes,
       }),
       cpu: clean({ qemuStartupCpuMs: med(ms.map((m) => m.qemu?.cpuMs)) }),
