@@ -67,8 +67,13 @@ export async function generateHostKey(dropbearkey: string, file: string): Promis
 export function generateClientKey(): ClientKey {
   for (let attempt = 0; attempt < 20; attempt++) {
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'isolab' });
-    if (ssh2.utils.parseKey(pair.private) instanceof Error || ssh2.utils.parseKey(pair.public) instanceof Error) continue;
+    if (!readsBack(pair.private) || !readsBack(pair.public)) continue;
     return { privateKey: pair.private, publicLine: pair.public.split(/\s+/).slice(0, 2).join(' ') };
   }
   throw new Error('could not make an ed25519 key that ssh2 reads back');
+}
+
+/** Whether ssh2 can parse this key text back: false for the short keys above, and for a damaged file. */
+export function readsBack(key: string): boolean {
+  return key !== '' && !(ssh2.utils.parseKey(key) instanceof Error);
 }

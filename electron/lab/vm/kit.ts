@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import { BUSYBOX_HELP, findStaticBusybox } from '../images/busybox';
 import { cacheDir } from '../paths';
 import { initramfsImage } from './cpio';
 import { GUEST_INIT } from './guest-init';
 import { guestModuleName, initramfsEntries, lddClosure } from './initramfs';
 import { findKernel, type KernelSource } from './kernel';
-import { findTool, generateClientKey, generateHostKey } from './keys';
+import { findTool, generateClientKey, generateHostKey, readsBack } from './keys';
 import { GUEST_MODULES, planModules, readModule } from './modules';
 
 /** Bump when the kit's layout or the way it is built changes: every cached kit is then rebuilt. */
@@ -80,7 +79,7 @@ export async function ensureVmKit(o: EnsureKitOptions): Promise<VmKit> {
   const existing = await readManifest(dir);
   if (existing) {
     const clientKey = await readFile(path.join(dir, 'client_key'), 'utf8').catch(() => '');
-    if (clientKey && !(ssh2.utils.parseKey(clientKey) instanceof Error)) return { ...existing, dir, clientKey, built: false };
+    if (readsBack(clientKey)) return { ...existing, dir, clientKey, built: false };
     // A kit from before the ssh2 key fix (or damaged): its key cannot log in, so it is built again.
     log(`the VM kit in ${dir} has an unusable client key; building it again`);
     await rm(dir, { recursive: true, force: true });
