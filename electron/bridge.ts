@@ -1,9 +1,6 @@
 import { ZodError } from 'zod';
-import { isLabMethod, labMethods, type LabMethodName } from '../shared/api';
+import { isLabMethod, labMethods } from '../shared/api';
 import type { Lab } from './lab/lab';
-
-/** Methods that only read: the audience role of browser mode may call these and nothing else. */
-export const READ_ONLY_METHODS: ReadonlySet<LabMethodName> = new Set(['info', 'listRuns', 'getRun', 'tradeoffs', 'raceState', 'workshopView', 'listHosts', 'listHostRuns', 'listComparisons', 'getComparison', 'exportRun']);
 
 export class BridgeError extends Error {
   constructor(message: string) {
@@ -15,10 +12,10 @@ export class BridgeError extends Error {
 /**
  * The one gate between a face and the Lab: the method must be in the contract and the arguments must parse
  * against its schema, whatever the transport (Electron IPC or WebSocket). Errors come back as one clear line.
+ * Browser mode's audience goes through electron/audience.ts first.
  */
-export async function dispatch(lab: Lab, method: unknown, args: unknown, opts: { readOnly?: boolean } = {}): Promise<unknown> {
-  if (!isLabMethod(method)) throw new BridgeError(`unknown method ${JSON.stringify(method)}`);
-  if (opts.readOnly && !READ_ONLY_METHODS.has(method)) throw new BridgeError(`${method} is not allowed for a read-only viewer`);
+export async function dispatch(lab: Lab, method: unknown, args: unknown): Promise<unknown> {
+  if (!isLabMethod(method)) throw new BridgeError(`unknown method ${typeof method === 'string' ? JSON.stringify(method.slice(0, 100)) : `(a ${typeof method})`}`);
   if (!Array.isArray(args)) throw new BridgeError('arguments must be an array');
   let parsed: unknown[];
   try {
@@ -34,5 +31,15 @@ export function formatZodError(err: unknown): string {
   if (err instanceof ZodError) {
     return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
   }
-  return (err as Error).message ?? String(err);
+  return errorText(err);
+}
+
+/** One line for anything thrown, even a non-Error (a rejection with undefined must not throw in the handler). */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return String(err);
+  } catch {
+    return 'unknown error';
+  }
 }

@@ -3,9 +3,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsRequest, type LabEvent, type WsResponse } from '../shared/api';
-import { dispatch } from './bridge';
+import { audienceSees, dispatchForAudience } from './audience';
+import { dispatch, errorText } from './bridge';
+import { hostAllowed, originAllowed, requestTarget } from './serve-guard';
 import type { Lab } from './lab/lab';
 
 export interface ServeOptions {
@@ -35,98 +38,126 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** A client that reads nothing while the race streams gets dropped rather than buffering without end. */
+const MAX_BUFFERED = 8 << 20;
+
+type Role = 'full' | 'audience';
+
 /**
  * Browser mode: the built renderer and the Lab API over a WebSocket, bound to 127.0.0.1 only. Every WebSocket
  * must present the random token from the URL; the Host and Origin headers must name this server (against DNS
- * rebinding and cross-site sockets).
+ * rebinding and cross-site sockets). Any page the presenter opens can reach 127.0.0.1, so no request, header or
+ * frame may end the process: checks never throw (serve-guard.ts), every socket has an error listener, and a bad
+ * frame closes that one socket.
  */
 export async function serve(opts: ServeOptions): Promise<Served> {
   const token = randomBytes(24).toString('base64url');
   const audienceToken = opts.audience ? randomBytes(24).toString('base64url') : undefined;
   const root = path.resolve(opts.rendererDir);
   let port = 0;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
-  const server = http.createServer(async (req, res) => {
-    if (!allowedHosts().has(req.headers.host ?? '')) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong host\n');
-      return;
-    }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    let rel = decodeURIComponent(url.pathname);
+  const server = http.createServer((req, res) => {
+    req.on('error', () => undefined);
+    void serveFile(req, res).catch((err) => {
+      process.stderr.write(`isolab serve: ${errorText(err)}\n`);
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+    });
+  });
+  // Accept failures (too many open files) arrive here; the server keeps listening.
+  server.on('error', (err) => process.stderr.write(`isolab serve: ${errorText(err)}\n`));
+
+  async function serveFile(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, port)) return void res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong host\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
+    const target = requestTarget(req.url);
+    if (!target.ok) return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad request: ${target.reason}\n`);
+    let rel = target.path;
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.join(root, rel);
-    if (!file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const st = await stat(file);
-      if (!st.isFile()) throw new Error('not a file');
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'content-length': st.size,
-        'cache-control': 'no-cache',
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'content-security-policy': csp(port),
-      });
-      createReadStream(file).pipe(res);
-    } catch {
+    if (!file.startsWith(root + path.sep)) return void res.writeHead(403).end();
+    const st = await stat(file).catch(() => undefined);
+    if (!st?.isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(
         rel === '/index.html' ? `The renderer is not built (${root} is missing). Run \`npm run build\`.\n` : 'not found\n',
       );
-    }
-  });
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  const clients = new Map<WebSocket, { readOnly: boolean }>();
-
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const origin = req.headers.origin;
-    const given = url.searchParams.get('token') ?? '';
-    const role = same(given, token) ? 'full' : audienceToken && same(given, audienceToken) ? 'audience' : undefined;
-    const hostOk = allowedHosts().has(req.headers.host ?? '');
-    const originOk = !origin || [...allowedHosts()].some((h) => origin === `http://${h}`);
-    if (url.pathname !== '/api' || !role || !hostOk || !originOk) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
       return;
     }
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-length': st.size,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': csp(port),
+    });
+    // pipeline, not pipe: a file that vanishes after stat, or a client that leaves, is an error handled here.
+    pipeline(createReadStream(file), res, () => undefined);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const clients = new Map<WebSocket, Role>();
+
+  server.on('upgrade', (req, socket, head) => {
+    // Node removes its own error listener before 'upgrade': without this one, a reset socket ends the process.
+    socket.on('error', () => socket.destroy());
+    const refuse = (status: string) => {
+      socket.once('finish', () => socket.destroy());
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    // Host first: nothing is parsed for a request that does not name this server.
+    if (!hostAllowed(req.headers.host, port)) return refuse('421 Misdirected Request');
+    if (!originAllowed(req.headers.origin, port)) return refuse('403 Forbidden');
+    const target = requestTarget(req.url);
+    if (!target.ok) return refuse('400 Bad Request');
+    if (target.path !== '/api') return refuse('404 Not Found');
+    const given = target.query.get('token') ?? '';
+    const role: Role | undefined = same(given, token) ? 'full' : audienceToken && same(given, audienceToken) ? 'audience' : undefined;
+    if (!role) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.set(ws, { readOnly: role === 'audience' });
+      clients.set(ws, role);
+      // Invalid UTF-8, a frame over maxPayload, a protocol error: ws closes this socket (1007, 1009, 1002) and
+      // reports it here. Only that socket ends.
+      ws.on('error', () => undefined);
       ws.on('close', () => clients.delete(ws));
-      ws.on('message', (data) => void onMessage(ws, data.toString(), role === 'audience'));
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return ws.close(1003, 'text frames only');
+        onMessage(ws, String(data), role).catch((err) => process.stderr.write(`isolab serve: ${errorText(err)}\n`));
+      });
     });
   });
 
-  async function onMessage(ws: WebSocket, text: string, readOnly: boolean) {
-    let req: WsRequest;
-    try {
-      req = WsRequest.parse(JSON.parse(text));
-    } catch {
-      return ws.close(1003, 'malformed request');
-    }
+  async function onMessage(ws: WebSocket, text: string, role: Role) {
+    const parsed = parseRequest(text);
+    if (!parsed) return ws.close(1003, 'malformed request');
     let reply: WsResponse;
     try {
-      reply = { id: req.id, ok: true, result: await dispatch(opts.lab, req.method, req.args, { readOnly }) };
+      const result = role === 'audience' ? await dispatchForAudience(opts.lab, parsed.method, parsed.args) : await dispatch(opts.lab, parsed.method, parsed.args);
+      reply = { id: parsed.id, ok: true, result };
     } catch (err) {
-      reply = { id: req.id, ok: false, error: (err as Error).message ?? String(err) };
+      reply = { id: parsed.id, ok: false, error: errorText(err) };
     }
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   }
 
   const unsubscribe = opts.lab.onEvent((event: LabEvent) => {
     const msg = JSON.stringify({ event } satisfies WsResponse);
-    for (const ws of clients.keys()) if (ws.readyState === ws.OPEN) ws.send(msg);
+    const toAudience = audienceSees(event);
+    for (const [ws, role] of clients) {
+      if (ws.readyState !== ws.OPEN || (role === 'audience' && !toAudience)) continue;
+      if (ws.bufferedAmount > MAX_BUFFERED) ws.terminate();
+      else ws.send(msg);
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${opts.port} is in use on 127.0.0.1; choose another with --port`) : err),
-    );
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    const onListenError = (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${opts.port} is in use on 127.0.0.1; choose another with --port`) : err);
+    server.once('error', onListenError);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', onListenError);
+      resolve();
+    });
   });
   port = (server.address() as { port: number }).port;
   const base = `http://127.0.0.1:${port}/`;
@@ -143,6 +174,16 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       await closed;
     },
   };
+}
+
+/** A request frame, or undefined for anything that is not one (bad JSON, wrong shape). */
+function parseRequest(text: string): WsRequest | undefined {
+  try {
+    const parsed = WsRequest.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function same(a: string, b: string): boolean {

@@ -58,7 +58,8 @@ export type EngineStatus = z.infer<typeof EngineStatus>;
 
 export const LabInfo = z.object({
   version: z.string(),
-  dataDir: z.string(),
+  /** Absent for browser mode's audience: where the presenter keeps data is not theirs to see. */
+  dataDir: z.string().optional(),
   host: HostFacts,
   docker: EngineStatus,
   activeRuns: z.array(z.string()),

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { isAudience } from './api';
 import { LabProvider } from './lab/LabContext';
 import { pages } from './pages';
 import { useRoute } from './router';
@@ -17,7 +18,8 @@ export function App() {
 function Shell() {
   const { t } = useTranslation();
   const route = useRoute();
-  const page = pages.find((p) => p.id === route.page) ?? pages[0];
+  const shown = isAudience() ? pages.filter((p) => p.audience !== false) : pages;
+  const page = shown.find((p) => p.id === route.page) ?? shown[0];
   const Page = page.component;
   return (
     <div className="app">
@@ -27,7 +29,7 @@ function Shell() {
       </button>
       <Header />
       <div className="body">
-        <Nav pages={pages} current={page.id} />
+        <Nav pages={shown} current={page.id} />
         <main id="main" className="main" tabIndex={-1}>
           <EngineBanner />
           <Page key={page.id} params={route.params} />

@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { LabEvent } from '../../shared/api';
 import { dispatch } from '../../electron/bridge';
 import { Lab } from '../../electron/lab/lab';
 import { serve, type Served } from '../../electron/serve';
@@ -85,7 +87,7 @@ describe('browser mode server', () => {
   it('refuses a socket without the token, with a wrong one, or from another origin', async () => {
     await expect(call(wsUrl('nope'), 'listRuns')).rejects.toThrow(/401/);
     await expect(call(`ws://127.0.0.1:${served.port}/api`, 'listRuns')).rejects.toThrow(/401/);
-    await expect(call(wsUrl(tokenOf(served.url)), 'listRuns', [], 'http://evil.example')).rejects.toThrow(/401/);
+    await expect(call(wsUrl(tokenOf(served.url)), 'listRuns', [], 'http://evil.example')).rejects.toThrow(/403/);
   });
 
   it('gives the audience token read-only access', async () => {
@@ -94,6 +96,127 @@ describe('browser mode server', () => {
     const denied = await call(wsUrl(audience), 'startBench', [{ target: 'process', iterations: 1 }]);
     expect(denied.ok).toBe(false);
     expect(denied.error).toMatch(/read-only/);
+  });
+});
+
+/** Writes raw bytes and resolves with the answer's head (status line and headers), or what came before a close. */
+function raw(bytes: string | Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(served.port, '127.0.0.1', () => s.write(bytes));
+    let got = '';
+    const done = () => resolve(got);
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      if (got.includes('\r\n\r\n')) s.destroy();
+    });
+    s.on('close', done);
+    s.on('error', done);
+    s.setTimeout(3000, () => s.destroy());
+  });
+}
+
+const upgrade = (target: string, host: string, extra = '') =>
+  `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
+
+/** Opens a socket and resolves with the close code once the server closes it. */
+function closeCode(token: string, send: (ws: WebSocket) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl(token));
+    ws.on('open', () => send(ws));
+    ws.on('close', (code) => resolve(code));
+    ws.on('error', () => undefined);
+    setTimeout(() => reject(new Error('the server did not close the socket')), 5000);
+  });
+}
+
+const stillAnswers = async () => expect((await call(wsUrl(tokenOf(served.url)), 'listRuns')).ok).toBe(true);
+
+describe('browser mode survives hostile requests (each one ended the process before)', () => {
+  it('answers 400 to bad percent-encoding, a NUL byte or a target that is not a path, with no token needed', async () => {
+    expect((await get('/%zz')).status).toBe(400);
+    expect((await get('/assets/%E0%A4%A')).status).toBe(400);
+    expect((await get('/a%00b.js')).status).toBe(400);
+    expect(await raw(`GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect((await get('/')).status).toBe(200);
+  });
+
+  it('checks the Host of an upgrade before parsing anything, and refuses what it cannot parse', async () => {
+    const token = tokenOf(served.url);
+    for (const host of ['[', 'x:99999999', '', 'evil.example', `127.0.0.1:${served.port}@evil`]) {
+      expect(await raw(upgrade(`/api?token=${token}`, host))).toMatch(/^HTTP\/1\.1 421/);
+    }
+    expect(await raw(upgrade('/%zz', `127.0.0.1:${served.port}`))).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(upgrade(`/api?token=${token}`, `127.0.0.1:${served.port}`, 'Origin: null\r\n'))).toMatch(/^HTTP\/1\.1 403/);
+    expect(await raw(upgrade(`/api?token=${token}`, `127.0.0.1:${served.port}`))).toMatch(/^HTTP\/1\.1 101/);
+    await stillAnswers();
+  });
+
+  it('closes only the socket that sends invalid UTF-8, an oversized message or a binary frame', async () => {
+    const audience = tokenOf(served.audienceUrl!);
+    expect(await closeCode(audience, (ws) => ws.send(Buffer.from([0x7b, 0xc3, 0x28, 0xff]), { binary: false }))).toBe(1007);
+    expect(await closeCode(audience, (ws) => ws.send('x'.repeat((1 << 20) + 1)))).toBe(1009);
+    expect(await closeCode(audience, (ws) => ws.send(Buffer.from('{"id":1}'), { binary: true }))).toBe(1003);
+    expect(await closeCode(audience, (ws) => ws.send('{not json'))).toBe(1003);
+    await stillAnswers();
+  });
+
+  it('refuses other methods than GET and HEAD', async () => {
+    expect(await raw(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${served.port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 405/);
+  });
+});
+
+/** Collects the events a token receives while `during` runs. */
+async function eventsSeen(token: string, during: () => Promise<void>): Promise<LabEvent[]> {
+  const ws = new WebSocket(wsUrl(token));
+  const seen: LabEvent[] = [];
+  ws.on('message', (m) => {
+    const msg = JSON.parse(String(m));
+    if (msg.event) seen.push(msg.event);
+  });
+  await new Promise((resolve) => ws.on('open', resolve));
+  await during();
+  ws.close();
+  return seen;
+}
+
+describe('the audience role', () => {
+  it('sees neither the SSH inventory nor the data directory', async () => {
+    const full = tokenOf(served.url);
+    const audience = tokenOf(served.audienceUrl!);
+    expect((await call(wsUrl(full), 'saveHost', [{ name: 'lab-box', target: 'alice@127.0.0.1', port: 1 }])).ok).toBe(true);
+    for (const method of ['listHosts', 'listHostRuns']) {
+      const denied = await call(wsUrl(audience), method);
+      expect(denied).toMatchObject({ ok: false });
+      expect(denied.error).toMatch(/read-only/);
+    }
+    const info = (await call(wsUrl(audience), 'info')).result as Record<string, unknown>;
+    expect(info).not.toHaveProperty('dataDir');
+    expect(info.host).not.toHaveProperty('hostname');
+    expect(JSON.stringify(info)).not.toContain(data.dir);
+    expect(((await call(wsUrl(full), 'info')).result as { dataDir: string }).dataDir).toBe(data.dir);
+  });
+
+  it("receives the workshop's events but no host's progress or runs", async () => {
+    const full = tokenOf(served.url);
+    const audience = tokenOf(served.audienceUrl!);
+    let hostRunId = '';
+    let presenter: LabEvent[] = [];
+    const seen = await eventsSeen(audience, async () => {
+      presenter = await eventsSeen(full, async () => {
+        // A host on a closed loopback port: the benchmark fails at once, with host progress and a failed run.
+        hostRunId = ((await call(wsUrl(full), 'startHostBench', [{ target: '127.0.0.1', port: 1, acceptNew: true }])).result as { runId: string }).runId;
+        await expect.poll(async () => ((await call(wsUrl(full), 'listRuns')).result as { id: string }[]).some((r) => r.id === hostRunId), { timeout: 20_000 }).toBe(true);
+        await call(wsUrl(full), 'setWorkshopDemo', ['density']);
+        await new Promise((r) => setTimeout(r, 200));
+      });
+    });
+    expect(presenter.some((e) => e.type === 'host-progress')).toBe(true);
+    expect(presenter.some((e) => 'runId' in e && e.runId === hostRunId)).toBe(true);
+    expect(seen.map((e) => e.type)).toEqual(['workshop-view']);
+    // Nor the host's run among the results, nor by its id.
+    expect(((await call(wsUrl(audience), 'listRuns')).result as { id: string }[]).map((r) => r.id)).not.toContain(hostRunId);
+    expect((await call(wsUrl(audience), 'getRun', [hostRunId])).ok).toBe(false);
+    expect((await call(wsUrl(audience), 'exportRun', [hostRunId, 'json'])).ok).toBe(false);
   });
 });
 

@@ -1,0 +1,69 @@
+import { AUDIENCE_EVENTS, AUDIENCE_METHODS } from '../shared/api-channels';
+import { isLabMethod, type LabEvent, type LabInfo, type LabMethodName } from '../shared/api';
+import type { RunListItem } from '../shared/run';
+import { BridgeError, dispatch } from './bridge';
+import type { Lab } from './lab/lab';
+
+/**
+ * Browser mode's audience role: what a workshop audience may call and which events it receives. The audience
+ * sees the workshop, the engine's status and the saved local results; never the SSH inventory (hosts, their
+ * runs, whose ids and plans carry user@host:port and key paths), never the data directory, never an action.
+ */
+
+const methods: ReadonlySet<string> = new Set(AUDIENCE_METHODS);
+const events: ReadonlySet<LabEvent['type']> = new Set<LabEvent['type']>(AUDIENCE_EVENTS);
+
+/** Run ids are `<stamp>-<slug>-<rand>` (store.ts newRunId); a host's runs take the slug `host-<target>`. */
+const HOST_RUN_ID = /^\d{8}T\d{9}Z-host-/;
+
+export function isHostRunId(id: string): boolean {
+  return HOST_RUN_ID.test(id);
+}
+
+/** A run of a remote host, by its list entry or document: the same test as the engine's listHostRuns. */
+export function isHostRun(run: Pick<RunListItem, 'id' | 'kind' | 'model'>): boolean {
+  return run.kind === 'bench:host' || run.model.startsWith('host:') || isHostRunId(run.id);
+}
+
+/** Whether an event goes to the audience: listed types only, and no run of a remote host. */
+export function audienceSees(event: LabEvent): boolean {
+  if (!events.has(event.type)) return false;
+  if ('runId' in event && typeof event.runId === 'string' && isHostRunId(event.runId)) return false;
+  if ('model' in event && typeof event.model === 'string' && event.model.startsWith('host:')) return false;
+  return true;
+}
+
+/** `info` for the audience: the engine's status and the version, without the data directory or machine names. */
+export function audienceInfo(info: LabInfo): LabInfo {
+  const { dataDir: _dataDir, ...rest } = info;
+  const { hostname: _hostname, ...host } = info.host;
+  const docker: LabInfo['docker'] = info.docker.ok ? { ok: true, engine: { ...info.docker.engine, endpoint: undefined } } : info.docker;
+  return { ...rest, host, docker, activeRuns: info.activeRuns.filter((id) => !isHostRunId(id)) };
+}
+
+const denied = (method: string) => new BridgeError(`${method} is not allowed for a read-only viewer`);
+
+/** The audience's gate: the method must be on its list, then the usual contract check, then the result is trimmed. */
+export async function dispatchForAudience(lab: Lab, method: unknown, args: unknown): Promise<unknown> {
+  if (isLabMethod(method) && !methods.has(method)) throw denied(method);
+  const id = Array.isArray(args) && typeof args[0] === 'string' ? args[0] : undefined;
+  if ((method === 'getRun' || method === 'exportRun') && id !== undefined && isHostRunId(id)) throw denied(`${method} of a host's run`);
+  const result = await dispatch(lab, method, args);
+  return trim(method as LabMethodName, result);
+}
+
+function trim(method: LabMethodName, result: unknown): unknown {
+  switch (method) {
+    case 'info':
+      return audienceInfo(result as LabInfo);
+    case 'listRuns':
+      return (result as RunListItem[]).filter((r) => !isHostRun(r));
+    case 'getRun': {
+      const run = result as RunListItem;
+      if (isHostRun(run)) throw denied("getRun of a host's run");
+      return run;
+    }
+    default:
+      return result;
+  }
+}
