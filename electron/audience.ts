@@ -45,11 +45,11 @@ const denied = (method: string) => new BridgeError(`${method} is not allowed for
 
 /** The audience's gate: the method must be on its list, then the usual contract check, then the result is trimmed. */
 export async function dispatchForAudience(lab: Lab, method: unknown, args: unknown): Promise<unknown> {
-  if (isLabMethod(method) && !methods.has(method)) throw denied(method);
+  if (!isLabMethod(method)) return dispatch(lab, method, args); // refused there as an unknown method
+  if (!methods.has(method)) throw denied(method);
   const id = Array.isArray(args) && typeof args[0] === 'string' ? args[0] : undefined;
   if ((method === 'getRun' || method === 'exportRun') && id !== undefined && isHostRunId(id)) throw denied(`${method} of a host's run`);
-  const result = await dispatch(lab, method, args);
-  return trim(method as LabMethodName, result);
+  return trim(method, await dispatch(lab, method, args));
 }
 
 function trim(method: LabMethodName, result: unknown): unknown {
