@@ -37,16 +37,21 @@ export function buildCli(): Command {
     ['process', 'the probe program straight on the host: the floor'],
     ['vm', "a real QEMU guest (isolab's kit: a distribution kernel + its own initramfs) from spawn to SSH ready and power-off, with its footprint"],
   ] as const) {
-    bench
-      .command(target)
-      .description(description)
-      .option('--image <ref>', "image to start (default: isolab's probe image, built locally)")
-      .option('--runtime <name>', 'OCI runtime the engine lists (runc, crun, runsc ...)')
+    // Each target lists only the flags it uses: image and runtime are the engine's; the process target is the
+    // floor itself (no baseline); the vm target times its own boot and takes no plan workload.
+    const command = bench.command(target).description(description);
+    if (target === 'containers') {
+      command
+        .option('--image <ref>', "image to start (default: isolab's probe image, built locally)")
+        .option('--runtime <name>', 'OCI runtime the engine lists (runc, crun, runsc ...)');
+    }
+    command
       .option('--iterations <n>', 'timed iterations', int('--iterations', 1), 20)
-      .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2)
-      .option('--no-baseline', 'skip the process floor measured in the same run')
-      .option('--json', 'print the Run document on stdout (progress stays on stderr)')
-      .option('--plan <file>', 'a plan file (YAML or JSON): its workload and startup settings; flags win')
+      .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2);
+    if (target !== 'process') command.option('--no-baseline', 'skip the process floor measured in the same run');
+    command.option('--json', 'print the Run document on stdout (progress stays on stderr)');
+    if (target !== 'vm') command.option('--plan <file>', 'a plan file (YAML or JSON): its workload and startup settings; flags win');
+    command
       .action(async (o, cmd: Command) => {
         const request: BenchRequest = { target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline };
         if (target === 'vm') Object.assign(request, { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt, density: o.density });
