@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EngineView, KernelVerdict, kernelVerdict } from './verdict';
 
 /**
  * Live isolation facts: what one process sees of its own isolation (namespaces, seccomp, capabilities, cgroup
@@ -13,6 +14,12 @@ export const IsolationView = z.object({
   /** How the facts were gathered, in one line (shown under the column). */
   source: z.string(),
   kernel: z.object({ release: z.string(), version: z.string().optional(), machine: z.string().optional() }).optional(),
+  /** The host's platform as Node names it (linux, darwin, win32): a Linux container on darwin runs in a VM. */
+  platform: z.string().optional(),
+  /** The first lines of the kernel log, where the side may read it (gVisor's sandbox answers with its own). */
+  dmesg: z.array(z.string()).optional(),
+  /** Container side: what the engine said of itself and of the runtime the probe ran under. */
+  engine: EngineView.optional(),
   /** Namespace name → its inode link, e.g. pid → "pid:[4026531836]". */
   namespaces: z.record(z.string(), z.string()).default({}),
   /** 0 off, 1 strict, 2 filter (seccomp-bpf). */
@@ -42,6 +49,8 @@ export const IsolationFacts = z.object({
   vm: IsolationView,
   /** The container's kernel release equals the host's (it is the same kernel). */
   containerSharesKernel: z.boolean().optional(),
+  /** Which kernel answers the container, and why: the host's, the engine VM's, its own VM's, a user-space one. */
+  containerKernel: KernelVerdict.optional(),
   vmSharesKernel: z.boolean().optional(),
   /** Namespaces whose inode is the same inside the container as on the host (not isolated). */
   sharedNamespaces: z.array(z.string()).default([]),
@@ -55,6 +64,8 @@ export const FACTS_SCRIPT = [
   'echo @cgroup; cat /proc/self/cgroup 2>/dev/null',
   'echo @limits; for f in memory.max pids.max cpu.max memory/memory.limit_in_bytes pids/pids.max cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us; do if [ -r /sys/fs/cgroup/$f ]; then echo "$f $(cat /sys/fs/cgroup/$f)"; fi; done',
   'echo @uname; uname -r; uname -v; uname -m',
+  // Refused in an ordinary container (no CAP_SYSLOG, seccomp); gVisor's sandbox answers with its own log.
+  'echo @dmesg; (dmesg 2>/dev/null || busybox dmesg 2>/dev/null) | head -n 3',
   'echo @end',
 ].join('; ');
 
@@ -90,10 +101,12 @@ export function parseFactsOutput(text: string, side: IsolationSide, source: stri
     if (i > 0) files[l.slice(0, i)] = l.slice(i + 1).trim();
   }
   const [release, version, machine] = (sections.get('uname') ?? []).map((s) => s.trim()).filter(Boolean);
+  const dmesg = (sections.get('dmesg') ?? []).map((s) => s.trim()).filter(Boolean);
   return {
     side,
     source,
     kernel: release ? { release, version, machine } : undefined,
+    ...(dmesg.length ? { dmesg } : {}),
     namespaces,
     ...status,
     cgroupPath,
@@ -177,6 +190,7 @@ export function compareFacts(host: IsolationView, container: IsolationView, vm: 
     container,
     vm,
     containerSharesKernel: same(host.kernel, container.kernel),
+    containerKernel: kernelVerdict(host, container, container.engine),
     // A guest always runs its own kernel instance, even one of the same release: shown beside the two unames.
     vmSharesKernel: vm.kernel ? false : undefined,
     sharedNamespaces,

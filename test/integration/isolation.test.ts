@@ -49,6 +49,10 @@ describe('live isolation facts', () => {
     expect(c.limits.cpus).toBeCloseTo(PROBE_LIMITS.cpus);
     const facts = compareFacts(h, c, { side: 'vm', source: 'x', namespaces: {}, limits: {} }, new Date().toISOString());
     expect(facts.containerSharesKernel).toBe(true);
+    // The engine's own account agrees: this engine runs on this kernel, with runc, and the probe may not read the log.
+    expect(c.engine).toMatchObject({ osType: 'linux', kernelVersion: h.kernel?.release, runtime: 'runc' });
+    expect(c.dmesg).toBeUndefined();
+    expect(facts.containerKernel).toMatchObject({ code: 'hostKernel', release: h.kernel?.release, runtime: 'runc' });
     expect(facts.sharedNamespaces).not.toContain('pid');
     expect(await labelled('isotest-container')).toEqual([]);
   });

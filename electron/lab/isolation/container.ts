@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { FACTS_SCRIPT, parseFactsOutput, type IsolationView } from '../../../shared/learn/facts';
+import { engineViewFrom } from '../../../shared/learn/verdict';
 import { describe, type EngineConnection } from '../docker/engine';
 import { stripDockerFrames } from '../workloads/readiness';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
@@ -34,8 +35,10 @@ export async function containerFacts(conn: EngineConnection, o: { runId: string;
     const logs = (await container.logs({ stdout: true, stderr: true })) as unknown as Buffer;
     const text = stripDockerFrames(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
     if (StatusCode !== 0) throw new Error(`the probe container exited with status ${StatusCode}: ${text.trim().slice(0, 200)}`);
-    const info = await docker.info();
-    return parseFactsOutput(text, 'container', `a probe container (${PROBE_IMAGE}, ${o.runtime ?? info.DefaultRuntime ?? 'runc'}, network none): the same script, from inside`);
+    // What the engine says of itself (its OS, its kernel, the runtime's binary) explains the kernel the probe saw.
+    const engine = engineViewFrom(await docker.info(), o.runtime);
+    const view = parseFactsOutput(text, 'container', `a probe container (${PROBE_IMAGE}, ${engine.runtime ?? 'runc'}, network none): the same script, from inside`);
+    return { ...view, engine };
   } finally {
     await container.remove({ force: true, v: true }).catch((err) => {
       if ((err as { statusCode?: number }).statusCode !== 404) throw new Error(`could not remove the probe container ${container.id.slice(0, 12)}: ${describe(err)}`);

@@ -19,6 +19,7 @@ export async function hostFacts(): Promise<IsolationView> {
     side: 'host',
     source: 'isolab\'s own process: /proc/self/ns, /proc/self/status, /proc/self/cgroup, uname',
     kernel: { release: os.release(), version: os.version(), machine: os.machine() },
+    platform: process.platform,
     namespaces,
     ...statusFields(status),
     cgroupPath,
