@@ -1,7 +1,8 @@
 /**
  * The explanatory model behind the Learn page's diagrams: for each way of isolating, the layers from the
  * hardware up to the application, and whether each layer is one shared by every tenant or one per tenant.
- * Words live in the renderer's learn.json (layers.<model>.<layer>.{name,shares,isolates}); this is structure.
+ * Words live in the renderer's learn.json (models.<model>.{name,blurb,examples} and
+ * layers.<model>.<layer>.{name,shares,isolates}); this is structure.
  */
 export type Tone = 'hardware' | 'hypervisor' | 'kernel' | 'guestKernel' | 'boundary' | 'sandbox' | 'app';
 
@@ -18,31 +19,32 @@ export interface ModelStack {
   id: ModelId;
   /** Bottom (hardware) first. */
   layers: Layer[];
-  /** Products that work this way. */
-  examples: string[];
 }
 
 export const MODEL_STACKS: ModelStack[] = [
   {
+    // Every hypervisor runs one VMM per guest (QEMU or Firecracker for KVM, vmwp for Hyper-V, the VMX for ESXi):
+    // the devices it emulates are the part of the surface that differs most from one product to the next.
     id: 'vm',
     layers: [
       { id: 'hardware', shared: true, tone: 'hardware' },
       { id: 'hypervisor', shared: true, tone: 'hypervisor' },
+      { id: 'vmm', shared: false, tone: 'hypervisor' },
       { id: 'guestKernel', shared: false, tone: 'guestKernel' },
       { id: 'app', shared: false, tone: 'app' },
     ],
-    examples: ['QEMU/KVM', 'Hyper-V', 'VMware ESXi', 'Xen'],
   },
   {
+    // Kata runs on KVM in a Linux host's kernel; Hyper-V isolation on the Hyper-V hypervisor, beneath the Windows
+    // host: the shared layer is the hypervisor, whichever it is.
     id: 'vmContainer',
     layers: [
       { id: 'hardware', shared: true, tone: 'hardware' },
-      { id: 'hostKernel', shared: true, tone: 'kernel' },
+      { id: 'hypervisor', shared: true, tone: 'hypervisor' },
       { id: 'microVm', shared: false, tone: 'hypervisor' },
       { id: 'guestKernel', shared: false, tone: 'guestKernel' },
       { id: 'app', shared: false, tone: 'app' },
     ],
-    examples: ['Kata Containers', 'Firecracker', 'Hyper-V isolation'],
   },
   {
     id: 'sandbox',
@@ -52,9 +54,10 @@ export const MODEL_STACKS: ModelStack[] = [
       { id: 'userKernel', shared: false, tone: 'sandbox' },
       { id: 'app', shared: false, tone: 'app' },
     ],
-    examples: ['gVisor (runsc)'],
   },
   {
+    // The boundary is the kernel's own fences: Linux's namespaces, cgroups, seccomp and capabilities, or Windows'
+    // server silos and job objects for Windows Server containers (the layer's words say both).
     id: 'container',
     layers: [
       { id: 'hardware', shared: true, tone: 'hardware' },
@@ -62,7 +65,6 @@ export const MODEL_STACKS: ModelStack[] = [
       { id: 'boundary', shared: false, tone: 'boundary' },
       { id: 'app', shared: false, tone: 'app' },
     ],
-    examples: ['runc', 'crun', 'Windows Server containers'],
   },
 ];
 

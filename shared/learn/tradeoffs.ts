@@ -40,6 +40,8 @@ export const PublishedFigure = z.object({
   kind: z.string(),
   setting: z.string(),
   source: z.string(),
+  /** Where to read it, when the source is online. */
+  url: z.string().url().optional(),
   verified: z.boolean(),
 });
 export type PublishedFigure = z.infer<typeof PublishedFigure>;

@@ -34,6 +34,12 @@ describe('the Learn page', () => {
     await expect.poll(() => page.getByTestId('layer-detail').textContent()).toMatch(/Guest kernel.*Shares.*its own/s);
     await page.locator('[data-layer="container.hostKernel"]').focus();
     await expect.poll(() => page.getByTestId('layer-detail').textContent()).toMatch(/Host kernel.*kernel exploit from one container/s);
+    // A VM-isolated container stands on a hypervisor, KVM or Hyper-V; the sources behind the words are listed.
+    await page.locator('[data-layer="vmContainer.hypervisor"]').focus();
+    await expect.poll(() => page.getByTestId('layer-detail').textContent()).toMatch(/Hypervisor \(KVM or Hyper-V\).*beneath the Windows host/s);
+    await page.getByTestId('learn-sources').locator('summary').click();
+    expect(await page.getByTestId('learn-sources').locator('li').count()).toBeGreaterThanOrEqual(10);
+    expect(await page.getByTestId('learn-sources').textContent()).toMatch(/https:\/\/docs\.docker\.com\/engine\/security\/seccomp/);
 
     // The table: startup, memory, disk and density on both sides, each linked to the document behind it.
     const table = page.getByTestId('tradeoffs');
@@ -59,7 +65,14 @@ describe('the Learn page', () => {
     expect(await kernel('vm')).toMatch(/^\d+\.\d+/);
     expect(await kernel('vm')).not.toBe(os.release());
     expect(await page.getByTestId('facts-verdicts').textContent()).toMatch(/runs on the host's kernel.*VM runs its own kernel/s);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('hostKernel');
+    // What this engine turns on: seccomp's default profile; user namespaces are off here (no userns-remap).
+    expect(await page.getByTestId('engine-hardening').textContent()).toMatch(/turns on for every container: seccomp \(default profile\).*Off:.*user namespaces/);
+    expect(await table.locator('tr[data-row="memory"] td.refs').textContent()).toMatch(/Kata/);
     await page.screenshot({ path: path.join(OUT, 'learn-en.png'), fullPage: true });
+    await page.locator('.learn-diagrams').screenshot({ path: path.join(OUT, 'learn-diagrams-en.png') });
+    await table.screenshot({ path: path.join(OUT, 'learn-table-en.png') });
+    await page.getByTestId('facts-verdicts').screenshot({ path: path.join(OUT, 'learn-verdicts-en.png') });
     expect(await axeViolations(page)).toEqual([]);
 
     // Boot the VM and ask it: its own namespaces and its build string appear.
@@ -74,6 +87,8 @@ describe('the Learn page', () => {
     expect(await cell('memory', 'vm').textContent()).toMatch(/Mio/);
     expect(await page.getByTestId('facts-verdicts').textContent()).toMatch(/noyau de l’hôte/);
     await page.screenshot({ path: path.join(OUT, 'learn-fr.png'), fullPage: true });
+    await page.locator('.learn-diagrams').screenshot({ path: path.join(OUT, 'learn-diagrams-fr.png') });
+    await page.getByTestId('facts-verdicts').screenshot({ path: path.join(OUT, 'learn-verdicts-fr.png') });
     expect(await axeViolations(page)).toEqual([]);
 
     // Dark theme keeps the contrast.
@@ -82,5 +97,5 @@ describe('the Learn page', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.getByTestId('language').selectOption('en');
     expect(errors).toEqual([]);
-  });
+  }, 360_000);
 });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MODEL_STACKS } from '../../../shared/learn/content';
+import { ISOLATION_SOURCES } from '../../../shared/learn/sources';
 import { StackDiagram, type ActiveLayer } from './StackDiagram';
 
 /** The four models side by side, and one panel that explains the layer under the pointer or the focus. */
@@ -35,6 +36,16 @@ export function Diagrams() {
           </div>
         </dl>
       </div>
+      <details className="learn-sources small" data-testid="learn-sources">
+        <summary>{t('sources.summary', { count: ISOLATION_SOURCES.length })}</summary>
+        <ul>
+          {ISOLATION_SOURCES.map((s) => (
+            <li key={s.id}>
+              <cite>{s.source}</cite> <span className="muted mono">{s.url}</span>
+            </li>
+          ))}
+        </ul>
+      </details>
     </section>
   );
 }

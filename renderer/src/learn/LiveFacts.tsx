@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IsolationFacts, IsolationView } from '../../../shared/learn/facts';
+import { engineHardening, type EngineView, type KernelVerdict } from '../../../shared/learn/verdict';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
 import { useBytes } from './units';
@@ -47,11 +48,8 @@ export function LiveFacts() {
         {facts && (
           <>
             <ul className="facts-verdicts" data-testid="facts-verdicts">
-              {facts.container.kernel && (
-                <li className={facts.containerSharesKernel ? 'verdict-shared' : 'verdict-own'}>
-                  {facts.containerSharesKernel ? t('facts.sharedKernel', { release: facts.container.kernel.release }) : t('facts.notSharedKernel', { release: facts.container.kernel.release })}
-                </li>
-              )}
+              {facts.containerKernel && <KernelVerdictLine v={facts.containerKernel} />}
+              {facts.container.engine && <HardeningLine engine={facts.container.engine} />}
               {facts.vm.kernel && <li className="verdict-own">{t('facts.vmOwnKernel', { release: facts.vm.kernel.release, host: facts.host.kernel?.release })}</li>}
               {facts.sharedNamespaces.length > 0 && <li>{t('facts.sharedNamespaces', { list: facts.sharedNamespaces.join(', ') })}</li>}
             </ul>
@@ -106,6 +104,42 @@ export function LiveFacts() {
         )}
       </div>
     </section>
+  );
+}
+
+/** Which kernel answers the container: the host's and the engine VM's are shared by every container, the others not. */
+function KernelVerdictLine({ v }: { v: KernelVerdict }) {
+  const { t } = useTranslation('learn');
+  const shared = v.code === 'hostKernel' || v.code === 'engineVm' || v.code === 'engineHost';
+  const params = {
+    release: v.release,
+    host: v.host ?? '–',
+    engine: v.engineKernel ?? '–',
+    runtime: v.runtime ?? '–',
+    vm: t(`facts.engineVmName.${v.engineVm ?? 'desktopVm'}`),
+  };
+  return (
+    <li className={shared ? 'verdict-shared' : 'verdict-own'} data-verdict={v.code}>
+      {t(`facts.verdict.${v.code}`, params)}
+    </li>
+  );
+}
+
+/** What the engine turns on for every container (its security options), and what it leaves off. */
+function HardeningLine({ engine }: { engine: EngineView }) {
+  const { t } = useTranslation('learn');
+  const h = engineHardening(engine.securityOptions);
+  const part = (k: string, p?: Record<string, string>) => t(`facts.hardeningPart.${k}`, p);
+  const on: string[] = [];
+  const off: string[] = [];
+  if (h.seccomp === 'unconfined') off.push(part('seccompUnconfined'));
+  else if (h.seccomp) on.push(part('seccomp', { profile: h.seccomp }));
+  else off.push('seccomp');
+  for (const k of ['apparmor', 'selinux', 'userns', 'rootless'] as const) (h[k] ? on : off).push(part(k));
+  return (
+    <li data-testid="engine-hardening">
+      {t('facts.hardening', { on: on.length ? on.join(', ') : part('none'), off: off.length ? off.join(', ') : part('none') })}
+    </li>
   );
 }
 

@@ -67,7 +67,7 @@ export function StackDiagram({ model, active, onSelect }: { model: ModelStack; a
           );
         })}
       </svg>
-      <p className="small muted">{t('diagrams.examples', { list: model.examples.join(', ') })}</p>
+      <p className="small muted">{t('diagrams.examples', { list: t(`models.${model.id}.examples`) })}</p>
     </figure>
   );
 }

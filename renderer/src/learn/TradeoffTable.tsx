@@ -150,7 +150,7 @@ function Reference({ f }: { f: PublishedFigure }) {
       </span>{' '}
       <span>{f.model}</span> <span className="muted">— {f.metric}</span>
       <br />
-      <cite className="small muted">
+      <cite className="small muted" title={f.url}>
         {f.source}
         {!f.verified && <span className="tag tag-after">{t('table.unverified')}</span>}
       </cite>
