@@ -1,7 +1,7 @@
 import { EventHeap } from './heap';
 import { sampler, type DurationDist } from './distributions';
 import { Arrivals, type RateCurve } from './profile';
-import { STREAM, stream } from './rng';
+import { seededRandom, type Seed } from '../random';
 import { WaitStats, type WaitSummary } from './waits';
 
 /**
@@ -24,6 +24,10 @@ import { WaitStats, type WaitSummary } from './waits';
  * next evaluation are single numbers, compared directly; this is what keeps the loop at millions of events/s.
  */
 
+/** The independent streams of one simulation. Models compared on one seed draw the same arrivals and service
+ * times from the first two (common random numbers), so their differences come from the model, not from luck. */
+export const STREAM = { arrivals: 0, service: 1, startup: 2 } as const;
+
 export type InstancePolicy =
   | { kind: 'fixed'; instances: number }
   | {
@@ -39,7 +43,7 @@ export type InstancePolicy =
 
 export interface BurstParams {
   durationS: number;
-  seed: number;
+  seed: Seed;
   /** Width of one time-series bucket. */
   sampleS: number;
   /** Requests arriving before this time are left out of waiting-time statistics (the empty-start transient). */
@@ -95,9 +99,9 @@ export function simulateBurst(p: BurstParams): BurstResult {
   const T = p.durationS;
   const conc = p.concurrency;
   const timeout = p.timeoutS;
-  const arrivals = new Arrivals(p.curve, stream(p.seed, STREAM.arrivals));
-  const service = sampler(p.service, stream(p.seed, STREAM.service));
-  const startup = sampler(p.startup, stream(p.seed, STREAM.startup));
+  const arrivals = new Arrivals(p.curve, seededRandom(p.seed, STREAM.arrivals));
+  const service = sampler(p.service, seededRandom(p.seed, STREAM.service));
+  const startup = sampler(p.startup, seededRandom(p.seed, STREAM.startup));
   const heap = new EventHeap(1024);
   const waits = new WaitStats();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Uniform } from './rng';
+import type { RandomSource as Uniform } from '../random';
 
 /** A duration distribution as scenario files write it, in milliseconds. */
 export const DurationDist = z.discriminatedUnion('dist', [

@@ -9,7 +9,6 @@ export * from './queueing';
 export * from './resolve';
 export * from './scenario';
 export * from './scenarios';
-export { stream, STREAM } from './rng';
 export { EventHeap } from './heap';
 export { WaitStats, type WaitSummary } from './waits';
 export * from './prices';

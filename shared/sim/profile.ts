@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Uniform } from './rng';
+import type { RandomSource as Uniform } from '../random';
 
 const rate = z.number().nonnegative();
 const time = z.number().nonnegative();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Catalogue } from './catalogue';
 import { DurationDist } from './distributions';
 import { ArrivalProfile } from './profile';
+import { seedProblem } from '../random';
 
 /**
  * Scenario files (YAML or JSON) for `isolab sim consolidate|burst` and the Simulate page. Objects are strict,
@@ -93,13 +94,19 @@ export const Autoscaler = z
   .strict()
   .refine((a) => a.min <= a.max, { message: 'min must not exceed max', path: ['min'] });
 
+export const Seed = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+  const problem = seedProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const BurstScenario = z
   .object({
     kind: z.literal('burst'),
     name: z.string().optional(),
     description: z.string().optional(),
     durationS: z.number().positive().max(30 * 86_400),
-    seed: z.number().int().default(1),
+    /** A whole number from 0 to 2^64 − 1; beyond 2^53 − 1 as a quoted decimal string. */
+    seed: Seed.default(1),
     /** Width of a time-series point; default: durationS / 240. */
     sampleS: z.number().positive().optional(),
     warmupS: z.number().nonnegative().default(0),

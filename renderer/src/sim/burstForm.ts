@@ -63,7 +63,7 @@ export const defaultBurstForm: BurstForm = {
   min: A.min,
   max: A.max,
   instances: 10,
-  seed: S.seed ?? 1,
+  seed: typeof S.seed === 'number' ? S.seed : 1,
   models: S.models.map((m) => ({
     name: m.name,
     source: 'reference' in m.startup ? `ref:${m.startup.reference}` : 'ref:container (runc via containerd)',

@@ -8,10 +8,10 @@ import {
   rateCurve,
   runBurst,
   simulateBurst,
-  stream,
   type ArrivalProfile,
   type BurstParams,
 } from '../../../shared/sim';
+import { seededRandom } from '../../../shared/random';
 
 const base = (over: Partial<BurstParams> = {}): BurstParams => ({
   durationS: 1200,
@@ -31,7 +31,7 @@ const base = (over: Partial<BurstParams> = {}): BurstParams => ({
 describe('the event heap', () => {
   it('pops in time order, growing past its first capacity', () => {
     const h = new EventHeap(4);
-    const u = stream(3);
+    const u = seededRandom(3);
     const times = Array.from({ length: 1000 }, () => u() * 100);
     times.forEach((t, i) => h.push(t, i));
     const out: number[] = [];
