@@ -22,8 +22,10 @@ import {
   runBurst,
   runConsolidation,
   runRefs,
+  type BurstFigure,
   type BurstOutcome,
   type ConsolidationOutcome,
+  type Estimate,
   type Provenance,
 } from '../../shared/sim';
 import { cacheDir } from '../lab/paths';
@@ -49,9 +51,14 @@ export function simCommand(): Command {
     .command('burst')
     .description('A request-level simulation of a load spike: instances, queue, waits, drops and cost per isolation model')
     .argument('<file>', 'scenario file, YAML or JSON (see examples/sim/burst-spike.yaml)')
-    .option('--json', 'print the results, time series included, as JSON')
-    .action(async (file: string, o: { json?: boolean }) => {
-      const scenario = BurstScenario.safeParse(await loadScenario(file, 'burst'));
+    .option('--json', 'print the results as JSON: every replication, each figure with its interval, and the first replication\'s time series')
+    .option('--replications <n>', 'run on this many seeds (seed, seed + 1, ...) and report each figure with its 95% interval (default: the file\'s, else 10)')
+    .option('--seed <seed>', 'the first seed: a whole number from 0 to 2^64 - 1 (default: the file\'s, else 1)')
+    .action(async (file: string, o: { json?: boolean; replications?: string; seed?: string }) => {
+      const doc = (await loadScenario(file, 'burst')) as Record<string, unknown>;
+      if (o.replications !== undefined) doc.replications = wholeNumber('--replications', o.replications);
+      if (o.seed !== undefined) doc.seed = o.seed;
+      const scenario = BurstScenario.safeParse(doc);
       if (!scenario.success) throw new ScenarioError(file, describeIssues(scenario.error));
       const runs = await fetchRuns(runRefs(scenario.data));
       const out = inFile(file, () => runBurst(scenario.data, runs));
@@ -75,6 +82,12 @@ export function simCommand(): Command {
       process.stdout.write((o.json ? JSON.stringify(cat, null, 2) : formatCatalogue(cat)) + '\n');
     });
   return sim;
+}
+
+/** A CLI count: digits only, so "3x" or "1.5" is refused rather than cut. */
+function wholeNumber(flag: string, v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new Error(`${flag} takes a whole number, got ${JSON.stringify(v)}`);
+  return Number(v);
 }
 
 const pricesCacheFile = () => path.join(cacheDir(), 'azure-vm-prices.json');
@@ -252,35 +265,54 @@ function spark(xs: number[], width = 60): string {
 
 const secs = (s: number) => (!Number.isFinite(s) ? '–' : s >= 1 ? `${s.toFixed(2)} s` : `${(s * 1000).toFixed(0)} ms`);
 
+/** "mean ± half-width" of a 95% interval; the mean alone when one replication gives no interval. */
+function est(e: Estimate, fmt: (x: number) => string): string {
+  if (e.n === 0) return '–';
+  if (!Number.isFinite(e.lo)) return fmt(e.mean);
+  return `${fmt(e.mean)} ± ${fmt((e.hi - e.lo) / 2)}`;
+}
+
+const BURST_ROWS: { label: string; figure: BurstFigure; fmt: (x: number) => string }[] = [
+  { label: 'served', figure: 'served', fmt: (x) => x.toFixed(0) },
+  { label: 'dropped', figure: 'dropRate', fmt: (x) => `${(100 * x).toFixed(1)}%` },
+  { label: 'mean wait', figure: 'waitMeanS', fmt: secs },
+  { label: 'p50 wait', figure: 'waitP50S', fmt: secs },
+  { label: 'p95 wait', figure: 'waitP95S', fmt: secs },
+  { label: 'p99 wait', figure: 'waitP99S', fmt: secs },
+  { label: 'utilization', figure: 'utilization', fmt: pct },
+  { label: 'peak instances', figure: 'peakInstances', fmt: (x) => x.toFixed(1) },
+  { label: 'cancelled launches', figure: 'cancelledLaunches', fmt: (x) => x.toFixed(1) },
+  { label: 'instance-hours', figure: 'instanceHours', fmt: (x) => x.toFixed(2) },
+  { label: 'cost', figure: 'cost', fmt: (x) => `$${x.toFixed(2)}` },
+];
+
+function seedRange(seeds: (number | string)[]): string {
+  return seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds[0]}-${seeds[seeds.length - 1]}`;
+}
+
 export function formatBurst(out: BurstOutcome): string {
   const s = out.scenario;
+  const n = out.seeds.length;
+  const first = out.models[0].result;
   const lines = [
     s.name ?? 'Scale-out under load',
-    `  ${s.durationS} s, seed ${s.seed}, ${s.arrivals.kind} arrivals (~${Math.round(out.expectedArrivals)} expected), ${s.service.dist} service, concurrency ${s.concurrency}` +
+    `  ${s.durationS} s, ${s.arrivals.kind} arrivals (~${Math.round(out.expectedArrivals)} expected), ${s.service.dist} service, concurrency ${s.concurrency}` +
       (s.timeoutMs !== undefined ? `, queue timeout ${s.timeoutMs} ms` : '') +
       (s.autoscaler ? `; autoscaler target ${pct(s.autoscaler.targetUtilization)}, every ${s.autoscaler.evaluationS} s, cooldown ${s.autoscaler.cooldownS} s, ${s.autoscaler.min}-${s.autoscaler.max} instances` : `; fixed ${s.instances} instances`),
+    n > 1
+      ? `  ${n} replications (${seedRange(out.seeds)}): each figure is the mean across them ± the half-width of its 95% confidence interval.`
+      : `  One replication (${seedRange(out.seeds)}): no interval; one seed's figures can be far from typical. Use --replications 10.`,
     '',
     ...tableRows(
-      ['model', 'startup', 'served', 'dropped', 'p50 wait', 'p95 wait', 'p99 wait', 'peak inst.', 'inst.-hours', 'cost'],
-      out.models.map((m) => {
-        const r = m.result;
-        const startup = m.startup.dist === 'empirical' ? `measured n=${m.startup.samplesMs.length}` : m.startup.dist === 'deterministic' ? `${m.startup.valueMs} ms` : m.startup.dist;
-        return [
-          m.name,
-          startup,
-          String(r.served),
-          `${r.dropped} (${pct(r.arrivals ? r.dropped / r.arrivals : 0)})`,
-          secs(r.wait.p50S),
-          secs(r.wait.p95S),
-          secs(r.wait.p99S),
-          String(r.peakInstances),
-          r.instanceHours.toFixed(2),
-          `$${r.cost.toFixed(2)}`,
-        ];
-      }),
+      ['', ...out.models.map((m) => m.name)],
+      [
+        ['startup', ...out.models.map((m) => (m.startup.dist === 'empirical' ? `measured n=${m.startup.samplesMs.length}` : m.startup.dist === 'deterministic' ? `${m.startup.valueMs} ms` : m.startup.dist))],
+        ...BURST_ROWS.map((row) => [row.label, ...out.models.map((m) => est(m.summary[row.figure], row.fmt))]),
+      ],
     ),
     '',
-    `  arrivals   ${spark(out.models[0].result.series.arrivals)}`,
+    `  the first replication (${seedRange(out.seeds.slice(0, 1))}) over time:`,
+    `  arrivals   ${spark(first.series.arrivals)}`,
   ];
   for (const m of out.models) {
     lines.push(`  ${m.name}:`);
@@ -289,6 +321,6 @@ export function formatBurst(out: BurstOutcome): string {
   }
   lines.push('', '  where the startup times come from:');
   for (const m of out.models) lines.push(`    ${m.name}: ${provenanceLine(m.startupProvenance)}`);
-  lines.push('', `  Every model saw the same ${out.models[0].result.arrivals} arrivals and service times (seed ${s.seed}).`);
+  lines.push('', `  In each replication every model saw the same arrivals and service times (common random numbers).`);
   return lines.join('\n');
 }

@@ -18,6 +18,7 @@ import { WaitStats, type WaitSummary } from './waits';
  *   first, then stops idle ones, then drains busy ones (no new requests; they stop when their last ends).
  * - A new instance serves after a startup delay drawn from `startup`: measured runs or a reference.
  * - Cost: instance-hours from launch (booting is billed) to stop, times the price per instance-hour.
+ * - Peak instances: the most serving at once; launches cancelled before they were ready are counted apart.
  *
  * Only four kinds of moment need the heap: request completions and instances becoming ready. The next arrival,
  * the queue head's deadline (FIFO with one timeout: the head always expires first), the next sample and the
@@ -84,7 +85,11 @@ export interface BurstResult {
   utilization: number;
   instanceHours: number;
   cost: number;
+  /** The most instances serving (ready or draining) at once. */
   peakInstances: number;
+  /** Instances launched, the initial ones included, and how many of them were cancelled while starting. */
+  launches: number;
+  cancelledLaunches: number;
   scaleActions: number;
   events: number;
   series: BurstSeries;
@@ -144,6 +149,7 @@ export function simulateBurst(p: BurstParams): BurstResult {
   let inService = 0;
   let events = 0;
   let scaleActions = 0;
+  let cancelled = 0;
   let lastAction = -Infinity;
   let busyArea = 0;
   let slotArea = 0;
@@ -191,7 +197,8 @@ export function simulateBurst(p: BurstParams): BurstResult {
     state[id] = READY;
     nStarting--;
     nReady++;
-    if (nReady + nStarting > peak) peak = nReady + nStarting;
+    // Counted when ready: a launch cancelled while starting never served (its boot time is still billed).
+    if (nReady > peak) peak = nReady;
     for (let k = 0; k < conc; k++) {
       if (qLen > 0) startFromQueue(id, t);
       else pushFree(id);
@@ -248,12 +255,17 @@ export function simulateBurst(p: BurstParams): BurstResult {
     lastAction = t;
     if (desired > current) {
       for (let k = current; k < desired; k++) launch(t, false);
-      if (nReady + nStarting > peak) peak = nReady + nStarting;
       return;
     }
     let excess = current - desired;
     // Newest first: cancel starting instances, then stop idle ones, then drain busy ones.
-    for (let id = nInst - 1; id >= 0 && excess > 0; id--) if (state[id] === STARTING) (stop(id, t), excess--);
+    for (let id = nInst - 1; id >= 0 && excess > 0; id--) {
+      if (state[id] === STARTING) {
+        stop(id, t);
+        cancelled++;
+        excess--;
+      }
+    }
     for (let id = nInst - 1; id >= 0 && excess > 0; id--) {
       if (state[id] === READY && busy[id] === 0) {
         freeSlots -= conc;
@@ -369,6 +381,8 @@ export function simulateBurst(p: BurstParams): BurstResult {
     instanceHours,
     cost: instanceHours * p.pricePerInstanceHour,
     peakInstances: peak,
+    launches: nInst,
+    cancelledLaunches: cancelled,
     scaleActions,
     events,
     series: {

@@ -7,6 +7,8 @@ export * from './overheads';
 export * from './profile';
 export * from './queueing';
 export * from './resolve';
+export * from './replicate';
+export * from './estimate';
 export * from './scenario';
 export * from './scenarios';
 export { EventHeap } from './heap';

@@ -2,10 +2,8 @@ import figures from '../reference/published-figures.json';
 import type { Run, RunListItem } from '../run';
 import { DEFAULT_CATALOGUE, type Catalogue } from './catalogue';
 import { planConsolidation, type ConsolidationPlan } from './consolidate';
-import { simulateBurst, type BurstResult } from './burst';
 import type { DurationDist } from './distributions';
 import { overheadFromRun, referenceOverheads, type InstanceOverhead, type Overheads, type Provenance } from './overheads';
-import { rateCurve, expectedArrivals } from './profile';
 import type { BurstScenario, ConsolidationScenario, StartupSource } from './scenario';
 
 /** Raised when a scenario names a run or a reference that is not there; says which field and what exists. */
@@ -84,7 +82,8 @@ export function startupFromReference(model: string): { dist: DurationDist; prove
   };
 }
 
-function resolveStartup(src: StartupSource, runs: Map<string, Run>, field: string): { dist: DurationDist; provenance: Provenance } {
+/** A model's startup delay and where it comes from. */
+export function resolveStartup(src: StartupSource, runs: Map<string, Run>, field: string): { dist: DurationDist; provenance: Provenance } {
   if ('measured' in src) {
     const run = runs.get(src.measured);
     if (!run) throw new ResolveError(`${field}.measured: no complete run matches ${JSON.stringify(src.measured)}; run \`isolab bench\` first or see \`isolab runs list\``);
@@ -139,42 +138,4 @@ export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run
     allowBurstable: s.allowBurstable,
   });
   return { plan, overheads, scenario: s };
-}
-
-export interface BurstModelOutcome {
-  name: string;
-  startup: DurationDist;
-  startupProvenance: Provenance;
-  pricePerInstanceHour: number;
-  result: BurstResult;
-}
-
-export interface BurstOutcome {
-  scenario: BurstScenario;
-  expectedArrivals: number;
-  models: BurstModelOutcome[];
-}
-
-/** Every model on the same seed: the same arrivals and service times, so only the model differs. */
-export function runBurst(s: BurstScenario, runs: Map<string, Run> = new Map()): BurstOutcome {
-  const curve = rateCurve(s.arrivals, s.durationS);
-  const sampleS = s.sampleS ?? s.durationS / 240;
-  const models = s.models.map((m, i) => {
-    const st = resolveStartup(m.startup, runs, `models.${i}.startup`);
-    const result = simulateBurst({
-      durationS: s.durationS,
-      seed: s.seed,
-      sampleS,
-      warmupS: s.warmupS,
-      curve,
-      service: s.service,
-      concurrency: m.concurrency ?? s.concurrency,
-      timeoutS: s.timeoutMs === undefined ? Infinity : s.timeoutMs / 1000,
-      policy: s.autoscaler ? { kind: 'autoscale', ...s.autoscaler } : { kind: 'fixed', instances: s.instances! },
-      startup: st.dist,
-      pricePerInstanceHour: m.pricePerInstanceHour,
-    });
-    return { name: m.name, startup: st.dist, startupProvenance: st.provenance, pricePerInstanceHour: m.pricePerInstanceHour, result };
-  });
-  return { scenario: s, expectedArrivals: expectedArrivals(curve, s.durationS), models };
 }

@@ -107,6 +107,8 @@ export const BurstScenario = z
     durationS: z.number().positive().max(30 * 86_400),
     /** A whole number from 0 to 2^64 − 1; beyond 2^53 − 1 as a quoted decimal string. */
     seed: Seed.default(1),
+    /** Independent runs on seeds seed, seed + 1, ...: every figure is reported with its 95% interval across them. */
+    replications: z.number().int().min(1).max(1000).default(10),
     /** Width of a time-series point; default: durationS / 240. */
     sampleS: z.number().positive().optional(),
     warmupS: z.number().nonnegative().default(0),
@@ -125,7 +127,12 @@ export const BurstScenario = z
     message: 'give either autoscaler (scale-out) or instances (fixed capacity), not both and not neither',
     path: ['autoscaler'],
   })
-  .refine((s) => s.warmupS < s.durationS, { message: 'warmupS must be shorter than durationS', path: ['warmupS'] });
+  .refine((s) => s.warmupS < s.durationS, { message: 'warmupS must be shorter than durationS', path: ['warmupS'] })
+  .superRefine((s, ctx) => {
+    if (seedProblem(s.seed)) return; // reported on the seed itself
+    const last = seedProblem(BigInt(s.seed) + BigInt(s.replications - 1));
+    if (last) ctx.addIssue({ code: 'custom', path: ['seed'], message: `the last replication's seed (seed + replications - 1): ${last}` });
+  });
 export type BurstScenario = z.output<typeof BurstScenario>;
 export type BurstScenarioInput = z.input<typeof BurstScenario>;
 

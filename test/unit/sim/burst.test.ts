@@ -3,6 +3,8 @@ import {
   BurstScenario,
   EventHeap,
   SPIKE_BURST,
+  burstSteps,
+  estimate,
   expectedArrivals,
   rateAt,
   rateCurve,
@@ -87,17 +89,21 @@ describe('the scale-out simulation', () => {
     expect(simulateBurst(base({ seed: 8 })).arrivals).not.toBe(a.arrivals);
   });
 
-  it('compares models on the same arrivals and service times', () => {
-    const out = runBurst(BurstScenario.parse(SPIKE_BURST));
+  it('compares models on the same arrivals and service times, beyond the spread across seeds', () => {
+    const out = runBurst(BurstScenario.parse({ ...SPIKE_BURST, replications: 5 }));
     const [container, vm, cloud] = out.models;
-    expect(vm.result.arrivals).toBe(container.result.arrivals);
-    expect(cloud.result.arrivals).toBe(container.result.arrivals);
-    // A 90 s boot cannot follow a spike that 188 ms starts can: more drops, longer waits, more instance-hours.
-    expect(cloud.result.dropped).toBeGreaterThan(container.result.dropped);
-    expect(cloud.result.wait.p99S).toBeGreaterThan(container.result.wait.p99S);
-    expect(cloud.result.instanceHours).toBeGreaterThan(container.result.instanceHours);
+    for (let k = 0; k < 5; k++) {
+      expect(vm.replications[k].figures.arrivals).toBe(container.replications[k].figures.arrivals);
+      expect(cloud.replications[k].figures.arrivals).toBe(container.replications[k].figures.arrivals);
+    }
+    // A 90 s boot cannot follow a spike that 188 ms starts can: more drops, longer waits, more instance-hours,
+    // each clear of the other's 95% interval.
+    const above = (f: 'dropRate' | 'waitP99S' | 'instanceHours') => cloud.summary[f].lo > container.summary[f].hi;
+    expect(above('dropRate')).toBe(true);
+    expect(above('waitP99S')).toBe(true);
+    expect(above('instanceHours')).toBe(true);
     expect(container.startupProvenance.kind).toBe('reference');
-  });
+  }, 60_000);
 
   it('scales out on the spike, back in afterwards, and keeps its accounts', () => {
     const r = simulateBurst(base());
@@ -112,6 +118,25 @@ describe('the scale-out simulation', () => {
     expect(r.peakInstances).toBeLessThanOrEqual(40);
   });
 
+  it('counts as peak only instances that became ready, not launches cancelled while starting', () => {
+    // A 10 s burst against 60 s boots: the autoscaler orders instances, the burst is over (and its queue timed
+    // out) before they are ready, and the next evaluation cancels them. Only the one initial instance ever served.
+    const r = simulateBurst(
+      base({
+        durationS: 600,
+        curve: rateCurve({ kind: 'spike', rate: 1, peakRate: 100, atS: 100, durationS: 10 }, 600),
+        policy: { kind: 'autoscale', min: 1, max: 40, targetUtilization: 0.7, evaluationS: 5, cooldownS: 0 },
+        startup: { dist: 'deterministic', valueMs: 60_000 },
+      }),
+    );
+    expect(r.cancelledLaunches).toBeGreaterThan(5);
+    expect(r.launches).toBe(1 + r.cancelledLaunches);
+    expect(r.peakInstances).toBe(1);
+    expect(Math.max(...r.series.ready)).toBe(1);
+    // The cancelled boots are still billed: more than the one instance for the whole run.
+    expect(r.instanceHours).toBeGreaterThan(600 / 3600);
+  });
+
   it('holds a fixed pool constant and bills it for the whole run', () => {
     const r = simulateBurst(base({ policy: { kind: 'fixed', instances: 5 } }));
     expect(new Set(r.series.ready)).toEqual(new Set([5]));
@@ -124,5 +149,49 @@ describe('the scale-out simulation', () => {
     const r = simulateBurst(base({ policy: { kind: 'fixed', instances: 1 } }));
     expect(r.dropped).toBeGreaterThan(0.5 * 150 * 300);
     expect(r.wait.maxS).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('replications', () => {
+  it('estimates a figure with the Student t interval', () => {
+    // Mean 3, sd 1.5811, t(0.975, 4) = 2.7764: half-width 2.7764 x 1.5811 / sqrt(5) = 1.9632.
+    const e = estimate([5, 1, 4, 2, 3]);
+    expect(e).toMatchObject({ n: 5, mean: 3, median: 3, level: 0.95 });
+    expect(e.hi - e.mean).toBeCloseTo(1.9632, 3);
+    expect(e.mean - e.lo).toBeCloseTo(1.9632, 3);
+    // Undefined values (a wait percentile when nothing was served) are left out; one value has no interval.
+    expect(estimate([NaN, 2])).toMatchObject({ n: 1, mean: 2, median: 2 });
+    expect(estimate([2]).lo).toBeNaN();
+  });
+
+  it('run ten seeds by default, each the one-seed run of that seed, and report every figure with its interval', { timeout: 60_000 }, () => {
+    const s = BurstScenario.parse({ ...SPIKE_BURST, seed: 5 });
+    expect(s.replications).toBe(10);
+    const out = runBurst(BurstScenario.parse({ ...SPIKE_BURST, seed: 5, replications: 4 }));
+    expect(out.seeds).toEqual([5, 6, 7, 8]);
+    expect(out.complete).toBe(true);
+    const alone = runBurst(BurstScenario.parse({ ...SPIKE_BURST, seed: 7, replications: 1 }));
+    for (const [k, m] of out.models.entries()) {
+      expect(m.replications[2]).toEqual(alone.models[k].replications[0]);
+      expect(m.result).toEqual(runBurst(BurstScenario.parse({ ...SPIKE_BURST, seed: 5, replications: 1 })).models[k].result);
+      const p99 = m.summary.waitP99S;
+      expect(p99.n).toBe(4);
+      expect(p99.lo).toBeLessThanOrEqual(p99.mean);
+      expect(p99.hi).toBeGreaterThanOrEqual(p99.mean);
+      expect(p99.mean).toBeCloseTo(m.replications.reduce((a, r) => a + r.figures.waitP99S, 0) / 4, 12);
+    }
+    // One seed alone says nothing of the spread: the interval is there only with replications.
+    expect(alone.models[0].summary.waitP99S.lo).toBeNaN();
+  });
+
+  it('yield the first seed\'s outcome before the rest, for a face that shows results as they come', () => {
+    const steps = burstSteps(BurstScenario.parse({ ...SPIKE_BURST, replications: 2, durationS: 300, models: SPIKE_BURST.models.slice(0, 1) }));
+    expect(steps.next().value).toBeNull();
+    const partial = steps.next().value!;
+    expect(partial).toMatchObject({ seeds: [1], complete: false });
+    expect(steps.next().value).toBeNull();
+    const last = steps.next();
+    expect(last.done).toBe(true);
+    expect(last.value).toMatchObject({ seeds: [1, 2], complete: true });
   });
 });

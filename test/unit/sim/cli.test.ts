@@ -78,6 +78,33 @@ describe('scenario errors', () => {
   });
 });
 
+describe('burst replications', () => {
+  const small = 'durationS: 120\narrivals: {kind: spike, rate: 5, peakRate: 60, atS: 30, durationS: 30}\nservice: {dist: exponential, meanMs: 100}\nautoscaler: {targetUtilization: 0.7, evaluationS: 5, min: 1, max: 20}\nmodels: [{name: fast, startup: {dist: deterministic, valueMs: 200}, pricePerInstanceHour: 0.1}, {name: slow, startup: {dist: deterministic, valueMs: 30000}, pricePerInstanceHour: 0.1}]\n';
+
+  it('run ten seeds unless told otherwise and print each figure with its interval', async () => {
+    const f = path.join(dir, 'small-burst.yaml');
+    await writeFile(f, small);
+    const out = await sim('burst', f);
+    expect(out).toContain('10 replications (seeds 1-10): each figure is the mean across them ± the half-width of its 95% confidence interval');
+    expect(out).toMatch(/p99 wait\s+\S+ m?s ± \S+ m?s/);
+    const json = JSON.parse(await sim('burst', f, '--json', '--replications', '3', '--seed', '18446744073709551613'));
+    expect(json.seeds).toEqual(['18446744073709551613', '18446744073709551614', '18446744073709551615']);
+    expect(json.models[0].replications).toHaveLength(3);
+    expect(json.models[0].summary.waitP99S).toMatchObject({ n: expect.any(Number), level: 0.95 });
+    expect(await sim('burst', f, '--replications', '1')).toContain('One replication (seed 1): no interval');
+  });
+
+  it('refuse a seed or a count they cannot take as given', async () => {
+    const f = path.join(dir, 'small-burst.yaml');
+    await writeFile(f, small);
+    await expect(sim('burst', f, '--seed', '1.5')).rejects.toThrow(/small-burst\.yaml: seed: seed "1\.5" is not a whole number/);
+    await expect(sim('burst', f, '--seed', '18446744073709551615', '--replications', '2')).rejects.toThrow(/last replication's seed/);
+    await expect(sim('burst', f, '--replications', '3x')).rejects.toThrow(/--replications takes a whole number/);
+    await writeFile(f, small + 'seed: 18446744073709551615\n');
+    await expect(sim('burst', f)).rejects.toThrow(/seed: seed 18446744073709552000 is beyond 2\^53 − 1.*quoted string/);
+  });
+});
+
 describe('prices', () => {
   it('plans with prices the user refreshed earlier, and says they are no longer indicative', async () => {
     const { mkdir } = await import('node:fs/promises');
