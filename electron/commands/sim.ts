@@ -12,6 +12,7 @@ import {
   ConsolidationScenario,
   DEFAULT_CATALOGUE,
   retailPricesQuery,
+  diskPricesQuery,
   RETAIL_PRICES_URL,
   type RetailPriceItem,
   describeIssues,
@@ -26,6 +27,8 @@ import {
   type BurstOutcome,
   type ConsolidationOutcome,
   type Estimate,
+  OVERHEAD_FIELDS,
+  type PriceSource,
   type Provenance,
 } from '../../shared/sim';
 import { cacheDir } from '../lab/paths';
@@ -37,7 +40,7 @@ export function simCommand(): Command {
   sim
     .command('consolidate')
     .description('One VM per replica against containers packed onto VMs: VMs, containers per VM, utilization, monthly cost')
-    .argument('<file>', 'scenario file, YAML or JSON (see examples/sim/consolidate-9-to-4.yaml)')
+    .argument('<file>', 'scenario file, YAML or JSON (see examples/sim/consolidate-9-vms.yaml)')
     .option('--json', 'print the plan as JSON')
     .action(async (file: string, o: { json?: boolean }) => {
       const scenario = ConsolidationScenario.safeParse(await loadScenario(file, 'consolidation'));
@@ -73,7 +76,9 @@ export function simCommand(): Command {
     .action(async (o: { refresh?: boolean; region: string; json?: boolean }) => {
       let cat = (await loadRefreshedCatalogue()) ?? DEFAULT_CATALOGUE;
       if (o.refresh) {
-        const { catalogue, missing } = applyRetailPrices(DEFAULT_CATALOGUE, await fetchRetailPrices(retailPricesQuery(DEFAULT_CATALOGUE, o.region)), o.region, new Date());
+        const diskQuery = diskPricesQuery(DEFAULT_CATALOGUE, o.region);
+        const items = [...(await fetchRetailPrices(retailPricesQuery(DEFAULT_CATALOGUE, o.region))), ...(diskQuery ? await fetchRetailPrices(diskQuery) : [])];
+        const { catalogue, missing } = applyRetailPrices(DEFAULT_CATALOGUE, items, o.region, new Date());
         await mkdir(cacheDir(), { recursive: true });
         await writeFileAtomic(pricesCacheFile(), JSON.stringify(catalogue, null, 2) + '\n');
         if (missing.length) process.stderr.write(`isolab: no Linux pay-as-you-go price for ${missing.join(', ')} in ${o.region}; their indicative prices stay\n`);
@@ -92,11 +97,13 @@ function wholeNumber(flag: string, v: string): number {
 
 const pricesCacheFile = () => path.join(cacheDir(), 'azure-vm-prices.json');
 
-/** Prices the user refreshed earlier, if any and still readable; otherwise the indicative default applies. */
+/** Prices the user refreshed earlier, if any and still readable; otherwise the indicative default applies. A
+ * refresh from before disks were priced gets the indicative disk tiers, and is marked indicative again. */
 async function loadRefreshedCatalogue(): Promise<Catalogue | undefined> {
   try {
     const parsed = Catalogue.safeParse(JSON.parse(await readFile(pricesCacheFile(), 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    if (!parsed.success) return undefined;
+    return parsed.data.disks ? parsed.data : { ...parsed.data, disks: DEFAULT_CATALOGUE.disks, indicative: true };
   } catch {
     return undefined;
   }
@@ -123,13 +130,16 @@ async function fetchRetailPrices(url: string): Promise<RetailPriceItem[]> {
 }
 
 function formatCatalogue(cat: Catalogue): string {
-  const head = cat.indicative ? 'Indicative prices (Linux pay-as-you-go, USD per hour)' : `Prices refreshed ${cat.refreshedAt} (Linux pay-as-you-go)`;
+  const head = cat.refreshedAt ? `Prices refreshed ${cat.refreshedAt}${cat.indicative ? ', some still indicative' : ''} (Linux pay-as-you-go)` : 'Indicative prices (Linux pay-as-you-go, USD per hour)';
   return [
     `${head}, region ${cat.region ?? '?'}, ${cat.hoursPerMonth} h a month`,
     ...tableRows(
       ['size', 'vCPU', 'GiB', 'per hour', 'per month'],
       cat.sizes.map((s) => [s.name, String(s.vcpus), String(s.memoryGiB), s.pricePerHour.toFixed(4), (s.pricePerHour * cat.hoursPerMonth).toFixed(2)]),
     ),
+    ...(cat.disks
+      ? ['', `OS disks: ${cat.disks.type}, billed at the tier's size`, ...tableRows(['tier', 'GiB', 'per month'], cat.disks.tiers.map((t) => [t.name, String(t.sizeGiB), t.pricePerMonth.toFixed(4)]))]
+      : []),
   ].join('\n');
 }
 
@@ -202,6 +212,11 @@ async function fetchRuns(refs: string[], store = new RunStore()): Promise<Map<st
 
 const money = (x: number, cur: string) => `${cur === 'USD' ? '$' : `${cur} `}${x.toFixed(2)}`;
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+/** +12% / -9% / 0%: no "-0%" for a change that rounds away. */
+const signedPct = (x: number) => {
+  const r = Math.round(x);
+  return `${r > 0 ? '+' : r < 0 ? '-' : ''}${Math.abs(r)}%`;
+};
 const gib = (x: number) => `${x.toFixed(1)} GiB`;
 
 function provenanceLine(p: Provenance): string {
@@ -217,30 +232,48 @@ function tableRows(head: string[], body: string[][]): string[] {
   return [row(head), ...body.map(row)];
 }
 
-export function formatConsolidation({ plan, overheads, scenario }: ConsolidationOutcome): string {
+/** The closing line on prices: whose they are and how current, so a scenario's own catalogue is never called Azure's. */
+export function pricesLine(p: PriceSource): string {
+  const disks = p.diskType ? `; OS disks ${p.diskType}` : '; OS disks not priced (the catalogue lists no disk tiers)';
+  if (p.origin === 'scenario') return `Prices from the scenario's own catalogue${p.about ? ` (${p.about})` : ''}, ${p.currency}, ${p.hoursPerMonth} h a month${disks}.`;
+  if (!p.refreshedAt) {
+    return `Prices are indicative (Azure Retail Prices, ${p.region ?? '?'}, Linux pay-as-you-go, ${p.hoursPerMonth} h a month${disks}); check current prices before deciding, or run \`isolab sim prices --refresh\`.`;
+  }
+  return `Prices refreshed from the Azure Retail Prices API on ${p.refreshedAt.slice(0, 10)} (${p.region ?? '?'}, Linux pay-as-you-go, ${p.hoursPerMonth} h a month${disks})${p.indicative ? '; some are still indicative (see `isolab sim prices`)' : ''}.`;
+}
+
+export function formatConsolidation({ plan, overheads, scenario, prices }: ConsolidationOutcome): string {
   const cur = plan.currency;
   const a = plan.vmPerReplica.totals;
   const b = plan.containers.totals;
   const bySize = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${v} x ${k}`).join(', ');
+  const res = (v: number, m: number) => `${+v.toFixed(2)} vCPU, ${gib(m)}`;
+  const disks = (t: typeof a) => (plan.diskType ? `${bySize(t.disksByTier)} (${t.diskGiB.toFixed(0)} GiB)` : `${t.vmCount} (not priced)`);
+  const sources = (o: typeof overheads.vm) => OVERHEAD_FIELDS.map((f) => provenanceLine(o.sources[f]));
   const lines = [
     scenario.name ?? 'Consolidation',
     '',
     ...tableRows(
       ['', 'one VM per replica', 'containers on VMs'],
       [
+        ['application demand', res(a.demandVcpu, a.demandMemoryGiB), res(b.demandVcpu, b.demandMemoryGiB)],
         ['VMs', `${a.vmCount} (${bySize(a.bySize)})`, `${b.vmCount} (${bySize(b.bySize)})`],
         ['instances', `${a.instances} VMs`, `${b.instances} containers`],
+        ['headroom kept per VM', pct(plan.headroom), pct(plan.headroom)],
+        ['capacity bought', res(a.vcpus, a.memoryGiB), res(b.vcpus, b.memoryGiB)],
         ['guest OS copies', String(a.guestOsCopies), String(b.guestOsCopies)],
-        ['overhead memory', gib(a.overheadMemoryGiB), gib(b.overheadMemoryGiB)],
-        ['overhead disk', gib(a.overheadDiskGiB), gib(b.overheadDiskGiB)],
+        ['overheads', res(a.overheadVcpu, a.overheadMemoryGiB), res(b.overheadVcpu, b.overheadMemoryGiB)],
+        ['OS disks', disks(a), disks(b)],
         ['vCPU utilization', pct(a.utilization.vcpu), pct(b.utilization.vcpu)],
         ['memory utilization', pct(a.utilization.memory), pct(b.utilization.memory)],
+        ['compute a month', money(a.computeMonthlyCost, cur), money(b.computeMonthlyCost, cur)],
+        ['OS disks a month', money(a.diskMonthlyCost, cur), money(b.diskMonthlyCost, cur)],
         ['monthly cost', money(a.monthlyCost, cur), money(b.monthlyCost, cur)],
       ],
     ),
     '',
-    `  ${a.vmCount} VMs -> ${b.vmCount} VMs running ${b.instances} containers; monthly cost ${money(a.monthlyCost, cur)} -> ${money(b.monthlyCost, cur)} (${plan.changes.savingsPct >= 0 ? '-' : '+'}${Math.abs(plan.changes.savingsPct).toFixed(0)}%).`,
-    `  Host size ${plan.containers.hostSize}, headroom ${pct(scenario.headroom)}, at most ${scenario.spread.maxReplicasPerVm} replica(s) of a service per VM.`,
+    `  ${a.vmCount} VMs -> ${b.vmCount} VMs running ${b.instances} containers, for the same demand; monthly cost ${money(a.monthlyCost, cur)} -> ${money(b.monthlyCost, cur)} (${signedPct(-plan.changes.savingsPct)}).`,
+    `  Host size ${plan.containers.hostSize}, ${pct(plan.headroom)} headroom on every VM of both plans, at most ${scenario.spread.maxReplicasPerVm} replica(s) of a service per VM.`,
     '',
     '  containers per VM:',
     ...plan.containers.vms.map(
@@ -248,9 +281,11 @@ export function formatConsolidation({ plan, overheads, scenario }: Consolidation
     ),
     '',
     '  where the overheads come from:',
-    ...[...overheads.vm.provenance.map((p) => `    VM: ${provenanceLine(p)}`), ...overheads.container.provenance.map((p) => `    container: ${provenanceLine(p)}`)],
+    ...sources(overheads.vm).map((l) => `    VM: ${l}`),
+    ...sources(overheads.container).map((l) => `    container: ${l}`),
+    '',
+    `  ${pricesLine(prices)}`,
   ];
-  if (plan.indicativePrices) lines.push('', '  Prices are indicative (Azure Retail Prices, eastus, Linux pay-as-you-go, 730 h a month); check current prices before deciding.');
   return lines.join('\n');
 }
 

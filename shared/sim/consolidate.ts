@@ -1,30 +1,34 @@
-import { isBurstable, monthly, type Catalogue, type VmSize } from './catalogue';
+import { diskTierFor, isBurstable, monthly, type Catalogue, type VmSize } from './catalogue';
 import type { Overheads } from './overheads';
 
 /**
- * The consolidation planner: the same services, run one VM per replica or as containers packed onto VMs.
+ * The consolidation planner: the same services, with the same demand, run one VM per replica or as containers
+ * packed onto VMs.
  *
  * How the numbers are derived (the Learn page cites this):
  *
- * 1. One VM per replica. Each replica needs its own guest OS, so it needs
- *    vCPU = replica vCPU + guest OS vCPU and memory = replica memory + guest OS memory.
- *    It gets the cheapest catalogue size with at least that much of both (ties: fewer vCPUs, then less memory).
- *    Burstable sizes are left out unless allowed: their vCPUs run at a fraction of a core on sustained load.
- * 2. Containers packed onto VMs. Every container host is a VM of one size (a homogeneous pool, like a node pool)
- *    carrying one guest OS; each container adds the per-container overhead. A host may fill only up to
- *    (1 - headroom) of its vCPUs and of its memory: guest OS + sum(container + overhead) <= (1 - headroom) x size.
- *    Replicas of one service are spread: at most `maxReplicasPerVm` of them on one VM (1: every replica on a
- *    distinct VM, so losing a VM loses at most one replica of each service).
- *    Packing is first-fit decreasing: containers sorted by their largest share of a host (vCPU or memory),
- *    biggest first, each placed on the first open VM where it fits and the spread rule allows, else on a new VM.
- *    Unless the scenario names the host size, every size that can hold the largest container is tried and the
- *    cheapest plan is kept (ties: fewer VMs).
- * 3. Utilization is what the services ask for (without overheads) divided by what the VMs offer, per resource.
- *    Monthly cost is the sum of hourly prices x hoursPerMonth (730). Prices are indicative unless refreshed.
- * 4. Guest OS memory and disk are counted once per VM: that is the overhead consolidation removes.
- *
- * Each service may be shaped differently when containerised (`containers`: more, smaller replicas), because
- * containers are cheap enough to run more replicas for redundancy and load balancing; by default it is the same.
+ * 1. Demand. A service asks for `replicas` x (`vcpu`, `memoryGiB`): that total is the application's demand, and
+ *    both plans must serve exactly it. As containers a service usually runs more, smaller replicas
+ *    (`containers.replicas`); each then gets an even share of the same total. Neither plan counts its
+ *    isolation's overhead as demand: that overhead is what the comparison is about.
+ * 2. Headroom, the same on both sides: every VM, whatever it runs, may fill only (1 - headroom) of its vCPUs and
+ *    of its memory. Overheads count against that: guest OS + contents <= (1 - headroom) x size.
+ * 3. One VM per replica. Each replica needs its own guest OS: vCPU = replica vCPU + guest OS vCPU and memory =
+ *    replica memory + guest OS memory, within the headroom. It gets the cheapest catalogue size that fits (ties:
+ *    fewer vCPUs, then less memory). Burstable sizes are left out unless allowed: their vCPUs run at a fraction
+ *    of a core on sustained load.
+ * 4. Containers packed onto VMs. Every container host is a VM of one size (a homogeneous pool, like a node pool)
+ *    carrying one guest OS; each container adds the per-container overhead. Replicas of one service are spread:
+ *    at most `maxReplicasPerVm` of them on one VM (1: every replica on a distinct VM, so losing a VM loses at
+ *    most one replica of each service). Packing is first-fit decreasing: containers sorted by their largest
+ *    share of a host (vCPU or memory), biggest first, each placed on the first open VM where it fits and the
+ *    spread rule allows, else on a new VM. Unless the scenario names the host size, every size that can hold the
+ *    largest container is tried and the cheapest plan is kept (ties: fewer VMs).
+ * 5. Disks. Every VM has an OS disk holding its guest OS (and, on a container host, the containers' disk
+ *    overhead), billed at the smallest catalogue disk tier that holds it. Data disks serve the application's
+ *    data, equal on both sides, and are left out of both.
+ * 6. Utilization is the demand divided by what the VMs offer, per resource. Monthly cost is compute (hourly
+ *    price x hoursPerMonth, 730) plus OS disks (price per month). Prices are indicative unless refreshed.
  */
 
 export interface ServiceShape {
@@ -54,6 +58,8 @@ export interface PerReplicaVm {
   replica: number;
   vcpuUsed: number;
   memoryUsedGiB: number;
+  /** The OS disk's tier, when the catalogue prices disks. */
+  disk?: string;
 }
 
 export interface HostVm {
@@ -65,20 +71,32 @@ export interface HostVm {
   /** Used (with overheads) over the size's capacity. */
   vcpuLoad: number;
   memoryLoad: number;
+  /** What the OS disk holds: the guest OS and the containers' disk overhead. */
+  diskGiB: number;
+  disk?: string;
 }
 
 export interface StrategyTotals {
   vmCount: number;
   bySize: Record<string, number>;
   instances: number;
+  /** What the VMs offer. */
   vcpus: number;
   memoryGiB: number;
+  /** What the services ask for, without overheads: the same on both sides. */
   demandVcpu: number;
   demandMemoryGiB: number;
-  utilization: { vcpu: number; memory: number };
+  /** What the isolation adds: guest OS copies, per-container overheads. */
+  overheadVcpu: number;
   overheadMemoryGiB: number;
   overheadDiskGiB: number;
+  utilization: { vcpu: number; memory: number };
   guestOsCopies: number;
+  /** OS disks by tier, and what they provision. */
+  disksByTier: Record<string, number>;
+  diskGiB: number;
+  computeMonthlyCost: number;
+  diskMonthlyCost: number;
   monthlyCost: number;
 }
 
@@ -88,6 +106,10 @@ export interface ConsolidationPlan {
   changes: {
     vms: [number, number];
     instances: [number, number];
+    demandVcpu: [number, number];
+    demandMemoryGiB: [number, number];
+    computeMonthlyCost: [number, number];
+    diskMonthlyCost: [number, number];
     monthlyCost: [number, number];
     savingsPct: number;
     guestOsCopies: [number, number];
@@ -96,8 +118,10 @@ export interface ConsolidationPlan {
     utilizationVcpu: [number, number];
     utilizationMemory: [number, number];
   };
+  headroom: number;
   currency: string;
-  indicativePrices: boolean;
+  /** The disk type priced, or undefined when the catalogue has no disk tiers (disks then cost nothing here). */
+  diskType?: string;
 }
 
 export class PlanError extends Error {
@@ -121,30 +145,56 @@ function sizesFor(cat: Catalogue, opts: PlanOptions, forced: string | undefined,
   return usable;
 }
 
+/** A service as containers: its replica count there, each an even share of the same total demand unless given. */
 export function containerShape(s: Service): ServiceShape {
+  const replicas = s.containers?.replicas ?? s.replicas;
   return {
-    replicas: s.containers?.replicas ?? s.replicas,
-    vcpu: s.containers?.vcpu ?? s.vcpu,
-    memoryGiB: s.containers?.memoryGiB ?? s.memoryGiB,
+    replicas,
+    vcpu: s.containers?.vcpu ?? (s.vcpu * s.replicas) / replicas,
+    memoryGiB: s.containers?.memoryGiB ?? (s.memoryGiB * s.replicas) / replicas,
   };
 }
 
-/** Strategy 1: one VM per replica, each on the cheapest size that fits the replica and its guest OS. */
+const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** Why a service's container shape asks for another demand than its VM shape, or undefined when they match. */
+export function demandMismatch(s: Service): string | undefined {
+  const c = containerShape(s);
+  const [v1, m1, v2, m2] = [s.replicas * s.vcpu, s.replicas * s.memoryGiB, c.replicas * c.vcpu, c.replicas * c.memoryGiB];
+  if (same(v1, v2) && same(m1, m2)) return undefined;
+  return (
+    `as VMs it asks for ${round(v1)} vCPU and ${round(m1)} GiB in total (${s.replicas} x ${s.vcpu} vCPU, ${s.memoryGiB} GiB), as containers ` +
+    `${round(v2)} vCPU and ${round(m2)} GiB (${c.replicas} x ${round(c.vcpu)} vCPU, ${round(c.memoryGiB)} GiB); both plans must serve the same demand: ` +
+    `give containers.replicas alone (each container then gets an even share) or a shape with the same totals, and put what a container adds in overheads.container`
+  );
+}
+
+/** Strategy 1: one VM per replica, each on the cheapest size that fits the replica and its guest OS within the headroom. */
 export function planVmPerReplica(services: Service[], cat: Catalogue, ov: Overheads, opts: PlanOptions): PerReplicaVm[] {
   const sizes = sizesFor(cat, opts, opts.vmSize, 'vmSize');
+  const fill = 1 - opts.headroom;
+  const disk = osDisk(cat, ov.vm.diskGiB);
   const vms: PerReplicaVm[] = [];
   for (const s of services) {
     const needV = s.vcpu + ov.vm.vcpu;
     const needM = s.memoryGiB + ov.vm.memoryGiB;
-    const size = sizes.find((z) => z.vcpus + EPS >= needV && z.memoryGiB + EPS >= needM);
+    const size = sizes.find((z) => z.vcpus * fill + EPS >= needV && z.memoryGiB * fill + EPS >= needM);
     if (!size) {
       throw new PlanError(
-        `services.${s.name}: a replica needs ${round(needV)} vCPU and ${round(needM)} GiB with its guest OS; no ${opts.vmSize ? `${opts.vmSize}` : 'catalogue size'} is that large`,
+        `services.${s.name}: a replica needs ${round(needV)} vCPU and ${round(needM)} GiB with its guest OS, and the VM keeps ${round(100 * opts.headroom)}% headroom; no ${opts.vmSize ? `${opts.vmSize}` : 'catalogue size'} is that large`,
       );
     }
-    for (let r = 1; r <= s.replicas; r++) vms.push({ size: size.name, service: s.name, replica: r, vcpuUsed: needV, memoryUsedGiB: needM });
+    for (let r = 1; r <= s.replicas; r++) vms.push({ size: size.name, service: s.name, replica: r, vcpuUsed: needV, memoryUsedGiB: needM, disk: disk?.name });
   }
   return vms;
+}
+
+/** The OS disk tier for `gib`, undefined when the catalogue prices no disks. */
+function osDisk(cat: Catalogue, gib: number) {
+  if (!cat.disks) return undefined;
+  const tier = diskTierFor(cat, gib);
+  if (!tier) throw new PlanError(`an OS disk of ${round(gib)} GiB is larger than every disk tier in the catalogue (largest ${Math.max(...cat.disks.tiers.map((t) => t.sizeGiB))} GiB)`);
+  return tier;
 }
 
 interface Item {
@@ -177,12 +227,13 @@ export function packOnSize(services: Service[], size: VmSize, ov: Overheads, opt
         h.containers.filter((c) => c.service === it.service).length < opts.maxReplicasPerVm,
     );
     if (!host) {
-      host = { index: hosts.length + 1, size: size.name, containers: [], vcpuUsed: ov.vm.vcpu, memoryUsedGiB: ov.vm.memoryGiB, vcpuLoad: 0, memoryLoad: 0 };
+      host = { index: hosts.length + 1, size: size.name, containers: [], vcpuUsed: ov.vm.vcpu, memoryUsedGiB: ov.vm.memoryGiB, vcpuLoad: 0, memoryLoad: 0, diskGiB: ov.vm.diskGiB };
       hosts.push(host);
     }
     host.containers.push({ service: it.service, replica: it.replica, vcpu: it.vcpu, memoryGiB: it.memoryGiB });
     host.vcpuUsed += v;
     host.memoryUsedGiB += m;
+    host.diskGiB += ov.container.diskGiB;
   }
   for (const h of hosts) {
     h.vcpuLoad = h.vcpuUsed / size.vcpus;
@@ -191,41 +242,59 @@ export function packOnSize(services: Service[], size: VmSize, ov: Overheads, opt
   return hosts;
 }
 
+interface PricedVm {
+  size: string;
+  instances: number;
+  diskGiB: number;
+}
+
 function totals(
-  sizes: { name: string; instances: number }[],
+  vms: PricedVm[],
   cat: Catalogue,
-  demandV: number,
-  demandM: number,
-  overheadM: number,
-  overheadD: number,
+  demand: { vcpu: number; memoryGiB: number },
+  overhead: { vcpu: number; memoryGiB: number; diskGiB: number },
   guestOs: number,
 ): StrategyTotals {
   const bySize: Record<string, number> = {};
+  const disksByTier: Record<string, number> = {};
   let vcpus = 0;
   let mem = 0;
-  let cost = 0;
+  let compute = 0;
+  let disks = 0;
+  let diskGiB = 0;
   let instances = 0;
-  for (const s of sizes) {
-    const z = cat.sizes.find((x) => x.name === s.name)!;
-    bySize[s.name] = (bySize[s.name] ?? 0) + 1;
+  for (const v of vms) {
+    const z = cat.sizes.find((x) => x.name === v.size)!;
+    bySize[v.size] = (bySize[v.size] ?? 0) + 1;
     vcpus += z.vcpus;
     mem += z.memoryGiB;
-    cost += monthly(z.pricePerHour, cat);
-    instances += s.instances;
+    compute += monthly(z.pricePerHour, cat);
+    instances += v.instances;
+    const tier = osDisk(cat, v.diskGiB);
+    if (tier) {
+      disksByTier[tier.name] = (disksByTier[tier.name] ?? 0) + 1;
+      disks += tier.pricePerMonth;
+      diskGiB += tier.sizeGiB;
+    } else diskGiB += v.diskGiB;
   }
   return {
-    vmCount: sizes.length,
+    vmCount: vms.length,
     bySize,
     instances,
     vcpus,
     memoryGiB: mem,
-    demandVcpu: demandV,
-    demandMemoryGiB: demandM,
-    utilization: { vcpu: vcpus ? demandV / vcpus : 0, memory: mem ? demandM / mem : 0 },
-    overheadMemoryGiB: overheadM,
-    overheadDiskGiB: overheadD,
+    demandVcpu: demand.vcpu,
+    demandMemoryGiB: demand.memoryGiB,
+    overheadVcpu: overhead.vcpu,
+    overheadMemoryGiB: overhead.memoryGiB,
+    overheadDiskGiB: overhead.diskGiB,
+    utilization: { vcpu: vcpus ? demand.vcpu / vcpus : 0, memory: mem ? demand.memoryGiB / mem : 0 },
     guestOsCopies: guestOs,
-    monthlyCost: cost,
+    disksByTier,
+    diskGiB,
+    computeMonthlyCost: compute,
+    diskMonthlyCost: disks,
+    monthlyCost: compute + disks,
   };
 }
 
@@ -235,26 +304,30 @@ export function planConsolidation(services: Service[], cat: Catalogue, ov: Overh
   for (const s of services) {
     if (names.has(s.name)) throw new PlanError(`services: the name ${s.name} appears twice; give each service its own name`);
     names.add(s.name);
+    const mismatch = demandMismatch(s);
+    if (mismatch) throw new PlanError(`services.${s.name}: ${mismatch}`);
   }
   if (!(opts.headroom >= 0 && opts.headroom < 1)) throw new PlanError('headroom must be at least 0 and below 1 (0.25 keeps a quarter of each VM free)');
 
+  const demand = {
+    vcpu: services.reduce((a, s) => a + s.vcpu * s.replicas, 0),
+    memoryGiB: services.reduce((a, s) => a + s.memoryGiB * s.replicas, 0),
+  };
   const perReplica = planVmPerReplica(services, cat, ov, opts);
-  const dV1 = services.reduce((a, s) => a + s.vcpu * s.replicas, 0);
-  const dM1 = services.reduce((a, s) => a + s.memoryGiB * s.replicas, 0);
+  const n1 = perReplica.length;
   const t1 = totals(
-    perReplica.map((v) => ({ name: v.size, instances: 1 })),
+    perReplica.map((v) => ({ size: v.size, instances: 1, diskGiB: ov.vm.diskGiB })),
     cat,
-    dV1,
-    dM1,
-    perReplica.length * ov.vm.memoryGiB,
-    perReplica.length * ov.vm.diskGiB,
-    perReplica.length,
+    demand,
+    { vcpu: n1 * ov.vm.vcpu, memoryGiB: n1 * ov.vm.memoryGiB, diskGiB: n1 * ov.vm.diskGiB },
+    n1,
   );
 
+  const asPriced = (hosts: HostVm[]): PricedVm[] => hosts.map((h) => ({ size: h.size, instances: h.containers.length, diskGiB: h.diskGiB }));
   const tried: { size: string; vmCount: number; monthlyCost: number; hosts: HostVm[] }[] = [];
   for (const size of sizesFor(cat, opts, opts.hostSize, 'hostSize')) {
     const hosts = packOnSize(services, size, ov, opts);
-    if (hosts) tried.push({ size: size.name, vmCount: hosts.length, monthlyCost: hosts.length * monthly(size.pricePerHour, cat), hosts });
+    if (hosts) tried.push({ size: size.name, vmCount: hosts.length, monthlyCost: totals(asPriced(hosts), cat, demand, { vcpu: 0, memoryGiB: 0, diskGiB: 0 }, 0).monthlyCost, hosts });
   }
   if (tried.length === 0) {
     throw new PlanError(
@@ -263,36 +336,43 @@ export function planConsolidation(services: Service[], cat: Catalogue, ov: Overh
   }
   tried.sort((a, b) => a.monthlyCost - b.monthlyCost || a.vmCount - b.vmCount || a.size.localeCompare(b.size));
   const best = tried[0];
-  const shapes = services.map(containerShape);
-  const nContainers = shapes.reduce((a, s) => a + s.replicas, 0);
-  const dV2 = shapes.reduce((a, s) => a + s.vcpu * s.replicas, 0);
-  const dM2 = shapes.reduce((a, s) => a + s.memoryGiB * s.replicas, 0);
+  for (const h of best.hosts) h.disk = osDisk(cat, h.diskGiB)?.name;
+  const nHosts = best.hosts.length;
+  const nContainers = best.hosts.reduce((a, h) => a + h.containers.length, 0);
   const t2 = totals(
-    best.hosts.map((h) => ({ name: h.size, instances: h.containers.length })),
+    asPriced(best.hosts),
     cat,
-    dV2,
-    dM2,
-    best.hosts.length * ov.vm.memoryGiB + nContainers * ov.container.memoryGiB,
-    best.hosts.length * ov.vm.diskGiB + nContainers * ov.container.diskGiB,
-    best.hosts.length,
+    demand,
+    {
+      vcpu: nHosts * ov.vm.vcpu + nContainers * ov.container.vcpu,
+      memoryGiB: nHosts * ov.vm.memoryGiB + nContainers * ov.container.memoryGiB,
+      diskGiB: nHosts * ov.vm.diskGiB + nContainers * ov.container.diskGiB,
+    },
+    nHosts,
   );
 
+  const pair = (f: (t: StrategyTotals) => number): [number, number] => [f(t1), f(t2)];
   return {
     vmPerReplica: { vms: perReplica, totals: t1 },
     containers: { hostSize: best.size, vms: best.hosts, totals: t2, triedSizes: tried.map(({ size, vmCount, monthlyCost }) => ({ size, vmCount, monthlyCost })) },
     changes: {
-      vms: [t1.vmCount, t2.vmCount],
-      instances: [t1.instances, t2.instances],
-      monthlyCost: [t1.monthlyCost, t2.monthlyCost],
+      vms: pair((t) => t.vmCount),
+      instances: pair((t) => t.instances),
+      demandVcpu: pair((t) => t.demandVcpu),
+      demandMemoryGiB: pair((t) => t.demandMemoryGiB),
+      computeMonthlyCost: pair((t) => t.computeMonthlyCost),
+      diskMonthlyCost: pair((t) => t.diskMonthlyCost),
+      monthlyCost: pair((t) => t.monthlyCost),
       savingsPct: t1.monthlyCost > 0 ? (100 * (t1.monthlyCost - t2.monthlyCost)) / t1.monthlyCost : 0,
-      guestOsCopies: [t1.guestOsCopies, t2.guestOsCopies],
-      overheadMemoryGiB: [t1.overheadMemoryGiB, t2.overheadMemoryGiB],
-      overheadDiskGiB: [t1.overheadDiskGiB, t2.overheadDiskGiB],
-      utilizationVcpu: [t1.utilization.vcpu, t2.utilization.vcpu],
-      utilizationMemory: [t1.utilization.memory, t2.utilization.memory],
+      guestOsCopies: pair((t) => t.guestOsCopies),
+      overheadMemoryGiB: pair((t) => t.overheadMemoryGiB),
+      overheadDiskGiB: pair((t) => t.overheadDiskGiB),
+      utilizationVcpu: pair((t) => t.utilization.vcpu),
+      utilizationMemory: pair((t) => t.utilization.memory),
     },
+    headroom: opts.headroom,
     currency: cat.currency,
-    indicativePrices: cat.indicative,
+    diskType: cat.disks?.type,
   };
 }
 

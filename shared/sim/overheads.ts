@@ -9,11 +9,15 @@ export type Provenance =
   | { kind: 'assumption'; source: string; detail: string }
   | { kind: 'input'; detail: string };
 
+export const OVERHEAD_FIELDS = ['memoryGiB', 'diskGiB', 'vcpu'] as const;
+export type OverheadField = (typeof OVERHEAD_FIELDS)[number];
+
 export interface InstanceOverhead {
   memoryGiB: number;
   diskGiB: number;
   vcpu: number;
-  provenance: Provenance[];
+  /** Where each figure in use comes from: one source per field, so a replaced default is not listed beside its replacement. */
+  sources: Record<OverheadField, Provenance>;
 }
 
 /** What one isolation model adds per instance: a guest OS per VM, a little per container. */
@@ -37,13 +41,13 @@ export function referenceOverheads(): Overheads {
       memoryGiB: v.guestOsMemoryGiB.value,
       diskGiB: v.guestOsDiskGiB.value,
       vcpu: v.guestOsVcpu.value,
-      provenance: [ref(v.guestOsMemoryGiB, 'guest OS memory GiB'), ref(v.guestOsDiskGiB, 'guest OS disk GiB'), ref(v.guestOsVcpu, 'guest OS vCPU')],
+      sources: { memoryGiB: ref(v.guestOsMemoryGiB, 'guest OS memory GiB'), diskGiB: ref(v.guestOsDiskGiB, 'guest OS disk GiB'), vcpu: ref(v.guestOsVcpu, 'guest OS vCPU') },
     },
     container: {
       memoryGiB: c.memoryMiB.value / 1024,
       diskGiB: c.diskMiB.value / 1024,
       vcpu: c.vcpu.value,
-      provenance: [ref(c.memoryMiB, 'memory MiB per container'), ref(c.diskMiB, 'disk MiB per container'), ref(c.vcpu, 'vCPU per container')],
+      sources: { memoryGiB: ref(c.memoryMiB, 'memory MiB per container'), diskGiB: ref(c.diskMiB, 'disk MiB per container'), vcpu: ref(c.vcpu, 'vCPU per container') },
     },
   };
 }
@@ -71,21 +75,33 @@ export function overheadFromRun(run: Run, fallback: InstanceOverhead): InstanceO
   const mem = firstOf(run.footprint?.memory, MEMORY_KEYS);
   const disk = firstOf(run.footprint?.disk, DISK_KEYS);
   if (!mem && !disk) return fallback;
-  const out: InstanceOverhead = { ...fallback, provenance: [] };
   const measured = (what: string, [key, bytes]: [string, number]): Provenance => ({
     kind: 'measured',
     runId: run.id,
     model: run.model,
     detail: `${what}: ${(bytes / GiB).toFixed(3)} GiB (footprint ${key})`,
   });
+  const out: InstanceOverhead = { ...fallback, sources: { ...fallback.sources } };
   if (mem) {
     out.memoryGiB = mem[1] / GiB;
-    out.provenance.push(measured('memory per instance', mem));
-  } else out.provenance.push(fallback.provenance[0]);
+    out.sources.memoryGiB = measured('memory per instance', mem);
+  }
   if (disk) {
     out.diskGiB = disk[1] / GiB;
-    out.provenance.push(measured('disk per instance', disk));
-  } else out.provenance.push(fallback.provenance[1]);
-  out.provenance.push(...fallback.provenance.slice(2));
+    out.sources.diskGiB = measured('disk per instance', disk);
+  }
+  return out;
+}
+
+/** The figures a scenario gives replace the others, value and source alike. */
+export function withGiven(o: InstanceOverhead, given: Partial<Record<OverheadField, number>> | undefined): InstanceOverhead {
+  if (!given) return o;
+  const out: InstanceOverhead = { ...o, sources: { ...o.sources } };
+  for (const f of OVERHEAD_FIELDS) {
+    const v = given[f];
+    if (v === undefined) continue;
+    out[f] = v;
+    out.sources[f] = { kind: 'input', detail: `${f}: ${v} given in the scenario` };
+  }
   return out;
 }

@@ -14,6 +14,14 @@ export function retailPricesQuery(cat: Catalogue, region: string, currency = cat
   return `${RETAIL_PRICES_URL}?currencyCode=${encodeURIComponent(`'${currency}'`)}&$filter=${encodeURIComponent(filter)}`;
 }
 
+/** The query for the catalogue's OS disk tiers (Premium SSD LRS managed disks) in one region, per month. */
+export function diskPricesQuery(cat: Catalogue, region: string, currency = cat.currency): string | undefined {
+  if (!cat.disks) return undefined;
+  const meters = cat.disks.tiers.map((t) => `meterName eq '${t.name.replace(/'/g, "''")} LRS Disk'`).join(' or ');
+  const filter = `serviceName eq 'Storage' and productName eq 'Premium SSD Managed Disks' and priceType eq 'Consumption' and armRegionName eq '${region.replace(/'/g, "''")}' and (${meters})`;
+  return `${RETAIL_PRICES_URL}?currencyCode=${encodeURIComponent(`'${currency}'`)}&$filter=${encodeURIComponent(filter)}`;
+}
+
 /** One item of the API's answer (the fields used here). */
 export interface RetailPriceItem {
   armSkuName: string;
@@ -21,6 +29,7 @@ export interface RetailPriceItem {
   unitOfMeasure: string;
   productName: string;
   skuName: string;
+  meterName?: string;
   type?: string;
   armRegionName?: string;
   currencyCode?: string;
@@ -36,9 +45,15 @@ function isLinuxPayg(i: RetailPriceItem): boolean {
   );
 }
 
+/** A Premium SSD LRS disk tier's monthly price: "P4 LRS Disk", per month, not a reservation. */
+function isDiskTier(i: RetailPriceItem, tier: string): boolean {
+  return (i.type === undefined || i.type === 'Consumption') && i.meterName === `${tier} LRS Disk` && /month/i.test(i.unitOfMeasure) && /premium ssd managed disks/i.test(i.productName);
+}
+
 /**
- * The catalogue with the prices found; sizes the answer lacks keep their indicative price and are listed in
- * `missing` so the caller can say so. The result is marked not indicative only if every size was priced.
+ * The catalogue with the prices found, VM sizes and disk tiers alike; those the answer lacks keep their
+ * indicative price and are listed in `missing` so the caller can say so. The result is marked not indicative
+ * only if everything was priced.
  */
 export function applyRetailPrices(cat: Catalogue, items: RetailPriceItem[], region: string, at: Date): { catalogue: Catalogue; missing: string[] } {
   const price = new Map<string, number>();
@@ -48,11 +63,20 @@ export function applyRetailPrices(cat: Catalogue, items: RetailPriceItem[], regi
     const prev = price.get(i.armSkuName);
     if (prev === undefined || i.retailPrice < prev) price.set(i.armSkuName, i.retailPrice);
   }
-  const missing = cat.sizes.filter((s) => !price.has(s.name)).map((s) => s.name);
+  const diskPrice = new Map<string, number>();
+  for (const t of cat.disks?.tiers ?? []) {
+    const found = items.filter((i) => isDiskTier(i, t.name) && (!i.armRegionName || i.armRegionName === region)).map((i) => i.retailPrice);
+    if (found.length) diskPrice.set(t.name, Math.min(...found));
+  }
+  const missing = [
+    ...cat.sizes.filter((s) => !price.has(s.name)).map((s) => s.name),
+    ...(cat.disks?.tiers ?? []).filter((t) => !diskPrice.has(t.name)).map((t) => `${t.name} disk`),
+  ];
   const catalogue = Catalogue.parse({
     ...cat,
     region,
     sizes: cat.sizes.map((s) => ({ ...s, pricePerHour: price.get(s.name) ?? s.pricePerHour })),
+    disks: cat.disks && { ...cat.disks, tiers: cat.disks.tiers.map((t) => ({ ...t, pricePerMonth: diskPrice.get(t.name) ?? t.pricePerMonth })) },
     indicative: missing.length > 0,
     refreshedAt: at.toISOString(),
     about: `${cat.about ?? ''} Prices refreshed from ${RETAIL_PRICES_URL} on ${at.toISOString()}${missing.length ? `; still indicative for ${missing.join(', ')}` : ''}.`.trim(),

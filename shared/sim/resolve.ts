@@ -3,7 +3,7 @@ import type { Run, RunListItem } from '../run';
 import { DEFAULT_CATALOGUE, type Catalogue } from './catalogue';
 import { planConsolidation, type ConsolidationPlan } from './consolidate';
 import type { DurationDist } from './distributions';
-import { overheadFromRun, referenceOverheads, type InstanceOverhead, type Overheads, type Provenance } from './overheads';
+import { overheadFromRun, referenceOverheads, withGiven, type InstanceOverhead, type Overheads, type Provenance } from './overheads';
 import type { BurstScenario, ConsolidationScenario, StartupSource } from './scenario';
 
 /** Raised when a scenario names a run or a reference that is not there; says which field and what exists. */
@@ -103,6 +103,20 @@ export interface ConsolidationOutcome {
   plan: ConsolidationPlan;
   overheads: Overheads;
   scenario: ConsolidationScenario;
+  prices: PriceSource;
+}
+
+/** Whose prices a plan used: the scenario's own catalogue, or Azure's (the indicative snapshot, or refreshed). */
+export interface PriceSource {
+  origin: 'scenario' | 'azure';
+  indicative: boolean;
+  region?: string;
+  refreshedAt?: string;
+  hoursPerMonth: number;
+  currency: string;
+  /** The catalogue's own description (for a scenario's catalogue: whatever it says of its prices). */
+  about?: string;
+  diskType?: string;
 }
 
 /** Overheads: scenario figures first, then measured runs, then cited references. */
@@ -116,12 +130,7 @@ export function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run
       if (!run) throw new ResolveError(`overheads.measured.${key}: no complete run matches ${JSON.stringify(runRef)}; see \`isolab runs list\``);
       o = overheadFromRun(run, o);
     }
-    const given = s.overheads?.[key];
-    if (given) {
-      o = { ...o, ...given, provenance: [...o.provenance] };
-      for (const [k, v] of Object.entries(given)) o.provenance.unshift({ kind: 'input', detail: `${k}: ${v} given in the scenario` });
-    }
-    return o;
+    return withGiven(o, s.overheads?.[key]);
   };
   return { vm: pick('vm'), container: pick('container') };
 }
@@ -130,6 +139,16 @@ export function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run
 export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run> = new Map(), catalogue?: Catalogue): ConsolidationOutcome {
   const overheads = resolveOverheads(s, runs);
   const cat = s.catalogue ?? catalogue ?? DEFAULT_CATALOGUE;
+  const prices: PriceSource = {
+    origin: s.catalogue ? 'scenario' : 'azure',
+    indicative: cat.indicative,
+    region: cat.region,
+    refreshedAt: cat.refreshedAt,
+    hoursPerMonth: cat.hoursPerMonth,
+    currency: cat.currency,
+    about: cat.about,
+    diskType: cat.disks?.type,
+  };
   const plan = planConsolidation(s.services, cat, overheads, {
     headroom: s.headroom,
     maxReplicasPerVm: s.spread.maxReplicasPerVm,
@@ -137,5 +156,5 @@ export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run
     hostSize: s.hostSize,
     allowBurstable: s.allowBurstable,
   });
-  return { plan, overheads, scenario: s };
+  return { plan, overheads, scenario: s, prices };
 }

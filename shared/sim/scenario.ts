@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Catalogue } from './catalogue';
+import { demandMismatch } from './consolidate';
 import { DurationDist } from './distributions';
 import { ArrivalProfile } from './profile';
 import { seedProblem } from '../random';
@@ -20,10 +21,15 @@ export const ServiceInput = z
   .object({
     name,
     ...shape,
-    /** How the service runs when containerised, if not the same: often more, smaller replicas. */
+    /** How the service runs when containerised, if not the same: often more, smaller replicas, each an even share
+     * of the same total demand. A shape given here must add up to that same demand. */
     containers: z.object({ replicas: shape.replicas, vcpu: shape.vcpu, memoryGiB: shape.memoryGiB }).partial().strict().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    const mismatch = demandMismatch(s);
+    if (mismatch) ctx.addIssue({ code: 'custom', path: ['containers'], message: mismatch });
+  });
 
 const OverheadInput = z
   .object({ memoryGiB: z.number().nonnegative(), diskGiB: z.number().nonnegative(), vcpu: z.number().nonnegative() })
@@ -40,7 +46,7 @@ export const ConsolidationScenario = z
     name: z.string().optional(),
     description: z.string().optional(),
     services: z.array(ServiceInput).min(1, 'list at least one service'),
-    /** Share of each container host kept free: 0.25 packs VMs to at most 75% of their vCPUs and memory. */
+    /** Share of every VM kept free, on both sides: 0.25 fills VMs to at most 75% of their vCPUs and memory. */
     headroom: z.number().min(0).lt(1).default(0.2),
     spread: z.object({ maxReplicasPerVm: z.number().int().min(1).default(1) }).strict().default({ maxReplicasPerVm: 1 }),
     vmSize: z.string().optional(),

@@ -1,20 +1,20 @@
 import type { BurstScenarioInput, ConsolidationScenarioInput } from './scenario';
 
 /**
- * The classic example: a highly available application on 9 large VMs (one VM per replica) becomes 4 VMs
- * running 20 containers. Five services; as VMs, two replicas each for availability (one cache), each VM sized
- * for its replica's peak; as containers, four smaller replicas each, one per VM, for redundancy and load
- * balancing. The same file is examples/sim/consolidate-9-to-4.yaml.
+ * The classic example: a highly available application on 9 VMs (one VM per replica) against the same services
+ * as 20 containers on shared VMs. Five services, 30 vCPU and 76 GiB of demand on both sides; as VMs, two
+ * replicas each for availability (one cache); as containers, four replicas each, a quarter of the service's
+ * total, one per VM. The same file is examples/sim/consolidate-9-vms.yaml.
  */
 export const CLASSIC_CONSOLIDATION: ConsolidationScenarioInput = {
   kind: 'consolidation',
-  name: '9 large VMs become 4 VMs running 20 containers',
+  name: '9 VMs, one per replica, against 20 containers on shared VMs',
   services: [
-    { name: 'frontend', replicas: 2, vcpu: 3, memoryGiB: 4, containers: { replicas: 4, vcpu: 1, memoryGiB: 1.5 } },
-    { name: 'api', replicas: 2, vcpu: 3, memoryGiB: 6, containers: { replicas: 4, vcpu: 1, memoryGiB: 2 } },
-    { name: 'worker', replicas: 2, vcpu: 4, memoryGiB: 8, containers: { replicas: 4, vcpu: 1.5, memoryGiB: 3 } },
-    { name: 'cache', replicas: 1, vcpu: 2, memoryGiB: 12, containers: { replicas: 4, vcpu: 0.5, memoryGiB: 3 } },
-    { name: 'db', replicas: 2, vcpu: 4, memoryGiB: 14, containers: { replicas: 4, vcpu: 1.5, memoryGiB: 6 } },
+    { name: 'frontend', replicas: 2, vcpu: 3, memoryGiB: 4, containers: { replicas: 4 } },
+    { name: 'api', replicas: 2, vcpu: 3, memoryGiB: 6, containers: { replicas: 4 } },
+    { name: 'worker', replicas: 2, vcpu: 4, memoryGiB: 8, containers: { replicas: 4 } },
+    { name: 'cache', replicas: 1, vcpu: 2, memoryGiB: 12, containers: { replicas: 4 } },
+    { name: 'db', replicas: 2, vcpu: 4, memoryGiB: 14, containers: { replicas: 4 } },
   ],
   headroom: 0.25,
   spread: { maxReplicasPerVm: 1 },

@@ -3,12 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabApi } from '../../../shared/api';
 import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
-import { BurstScenario, describeIssues, ratePointsFromRecords, runBurst, startupReferences, type BurstOutcome } from '../../../shared/sim';
+import { BurstScenario, describeIssues, ratePointsFromRecords, startupReferences, type BurstFigure, type BurstOutcome, type Estimate } from '../../../shared/sim';
 import { useFormat } from '../format';
 import { useChartColors } from '../result/useChartColors';
 import { defaultBurstForm, PROFILE_KINDS, toBurstScenario, type BurstForm, type ModelRow, type ProfileKind } from './burstForm';
 import { Slider } from './Slider';
 import { SourceBadge, SourceList } from './Sources';
+import { useBurstRun } from './useBurstRun';
 import { useCompleteRuns, useRunDocs } from './useRuns';
 
 /** The scale-out simulator: a spike against several isolation models, re-run on every change. */
@@ -24,16 +25,12 @@ export function BurstPanel({ api }: { api: LabApi }) {
     form.models.map((m) => m.source).filter((s) => s.startsWith('run:')).map((s) => s.slice(4)),
   );
   const deferred = useDeferredValue(form);
-  const outcome = useMemo((): { ok: BurstOutcome } | { error: string } | { loading: true } => {
+  const parsed = useMemo((): { ok: BurstScenario } | { error: string } | { loading: true } => {
     if (deferred.models.some((m) => m.source.startsWith('run:') && !docs.has(m.source.slice(4)))) return { loading: true };
-    const parsed = BurstScenario.safeParse(toBurstScenario(deferred));
-    if (!parsed.success) return { error: describeIssues(parsed.error) };
-    try {
-      return { ok: runBurst(parsed.data, docs) };
-    } catch (err) {
-      return { error: (err as Error).message };
-    }
+    const p = BurstScenario.safeParse(toBurstScenario(deferred));
+    return p.success ? { ok: p.data } : { error: describeIssues(p.error) };
   }, [deferred, docs]);
+  const run = useBurstRun('ok' in parsed ? parsed.ok : undefined, docs);
 
   const setModel = (i: number, patch: Partial<ModelRow>) => setForm((prev) => ({ ...prev, models: prev.models.map((m, j) => (j === i ? { ...m, ...patch } : m)) }));
   const refs = [...new Set(startupReferences().map((r) => r.model))];
@@ -96,6 +93,7 @@ export function BurstPanel({ api }: { api: LabApi }) {
           <Slider label={t('burst.instances')} value={form.instances} min={1} max={200} step={1} onChange={set('instances')} />
         )}
         <Slider label={t('burst.seed')} value={form.seed} min={1} max={100} step={1} onChange={set('seed')} />
+        <Slider label={t('burst.replications')} value={form.replications} min={1} max={30} step={1} onChange={set('replications')} testId="replications" />
       </section>
 
       <section className="card">
@@ -152,14 +150,14 @@ export function BurstPanel({ api }: { api: LabApi }) {
         )}
       </section>
 
-      {'error' in outcome ? (
+      {'error' in parsed || run.error ? (
         <p className="banner banner-danger" role="alert">
-          {outcome.error}
+          {'error' in parsed ? parsed.error : run.error}
         </p>
-      ) : 'loading' in outcome ? (
-        <p className="muted">{t('burst.loadingRuns')}</p>
+      ) : 'loading' in parsed || !run.outcome ? (
+        <p className="muted">{t('loading' in parsed ? 'burst.loadingRuns' : 'burst.running')}</p>
       ) : (
-        <BurstResult outcome={outcome.ok} />
+        <BurstResult outcome={run.outcome} running={run.running} total={'ok' in parsed ? parsed.ok.replications : run.outcome.seeds.length} />
       )}
     </div>
   );
@@ -197,13 +195,15 @@ function CsvInput({ value, onChange }: { value: BurstForm['csv']; onChange(v: Bu
   );
 }
 
-function BurstResult({ outcome }: { outcome: BurstOutcome }) {
+function BurstResult({ outcome, running, total }: { outcome: BurstOutcome; running: boolean; total: number }) {
   const { t } = useTranslation('sim');
   const f = useFormat();
   const c = useChartColors();
   const models = outcome.models;
   const first = models[0].result.series;
   const step = first.t[0]; // the first bucket ends one sample width in
+  const seeds = outcome.seeds;
+  const seedRange = seeds.length > 1 ? `${seeds[0]}–${seeds[seeds.length - 1]}` : String(seeds[0]);
   const rows = first.t.map((tt, i) => {
     const row: Record<string, number> = { t: tt, arrivals: first.arrivals[i] / step };
     models.forEach((m, k) => {
@@ -232,8 +232,18 @@ function BurstResult({ outcome }: { outcome: BurstOutcome }) {
       </ResponsiveContainer>
     </figure>
   );
-  const costData = models.map((m) => ({ name: m.name, cost: m.result.cost, hours: m.result.instanceHours }));
+  const costData = models.map((m) => ({ name: m.name, cost: m.summary.cost.mean, hours: m.summary.instanceHours.mean }));
   const secs = (s: number) => (!Number.isFinite(s) ? '–' : s === 0 ? '0' : s >= 1 ? `${f.num(s, 2)}\u202fs` : f.ms(s * 1000));
+  const cols: { key: string; figure: BurstFigure; fmt: (x: number) => string }[] = [
+    { key: 'served', figure: 'served', fmt: (x) => f.int(x) },
+    { key: 'dropped', figure: 'dropRate', fmt: (x) => `${f.num(100 * x, 1)}\u202f%` },
+    { key: 'p50', figure: 'waitP50S', fmt: secs },
+    { key: 'p95', figure: 'waitP95S', fmt: secs },
+    { key: 'p99', figure: 'waitP99S', fmt: secs },
+    { key: 'peak', figure: 'peakInstances', fmt: (x) => f.num(x, 1) },
+    { key: 'instanceHours', figure: 'instanceHours', fmt: (x) => f.num(x, 2) },
+    { key: 'cost', figure: 'cost', fmt: (x) => `$${f.num(x, 2)}` },
+  ];
 
   return (
     <>
@@ -280,20 +290,16 @@ function BurstResult({ outcome }: { outcome: BurstOutcome }) {
 
       <section className="card">
         <h2>{t('burst.results')}</h2>
-        <div className="sim-table-wrap">
-          <table className="num-table sim-table" data-testid="burst-table">
+        {/* Focusable so a keyboard can scroll it on a narrow window. */}
+        <div className="sim-table-wrap" tabIndex={0} role="region" aria-label={t('burst.results')}>
+          <table className="num-table sim-table sim-burst-table" data-testid="burst-table">
             <thead>
               <tr>
                 <th>{t('burst.model')}</th>
                 <th>{t('burst.startup')}</th>
-                <th>{t('burst.served')}</th>
-                <th>{t('burst.dropped')}</th>
-                <th>p50</th>
-                <th>p95</th>
-                <th>p99</th>
-                <th>{t('burst.peak')}</th>
-                <th>{t('burst.instanceHours')}</th>
-                <th>{t('burst.cost')}</th>
+                {cols.map((col) => (
+                  <th key={col.key}>{['p50', 'p95', 'p99'].includes(col.key) ? col.key : t(`burst.${col.key}`)}</th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -305,22 +311,21 @@ function BurstResult({ outcome }: { outcome: BurstOutcome }) {
                   <td>
                     <SourceBadge p={m.startupProvenance} />
                   </td>
-                  <td>{f.int(m.result.served)}</td>
-                  <td>
-                    {f.int(m.result.dropped)} ({f.num((100 * m.result.dropped) / Math.max(1, m.result.arrivals), 1)}&nbsp;%)
-                  </td>
-                  <td>{secs(m.result.wait.p50S)}</td>
-                  <td>{secs(m.result.wait.p95S)}</td>
-                  <td>{secs(m.result.wait.p99S)}</td>
-                  <td>{m.result.peakInstances}</td>
-                  <td>{f.num(m.result.instanceHours, 2)}</td>
-                  <td>${f.num(m.result.cost, 2)}</td>
+                  {cols.map((col) => (
+                    <td key={col.key} data-figure={col.figure}>
+                      <EstimateCell e={m.summary[col.figure]} fmt={col.fmt} />
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <p className="muted small">{t('burst.sameArrivals', { arrivals: f.int(models[0].result.arrivals), seed: outcome.scenario.seed })}</p>
+        <p className="muted small" data-testid="replication-note" aria-live="polite">
+          {seeds.length > 1 ? t('burst.replicationNote', { count: seeds.length, seeds: seedRange }) : t('burst.oneReplication', { seed: seedRange })}{' '}
+          {running && t('burst.moreComing', { done: seeds.length, total })}
+        </p>
+        <p className="muted small">{t('burst.sameArrivals', { seed: seeds[0] })}</p>
       </section>
 
       <section className="card">
@@ -328,5 +333,21 @@ function BurstResult({ outcome }: { outcome: BurstOutcome }) {
         <SourceList items={models.map((m) => ({ label: m.name, p: m.startupProvenance }))} />
       </section>
     </>
+  );
+}
+
+/** A figure across replications: the mean, with the half-width of its 95% interval beneath; the interval and
+ * the median in the tooltip. */
+function EstimateCell({ e, fmt }: { e: Estimate; fmt(x: number): string }) {
+  const { t } = useTranslation('sim');
+  if (e.n === 0) return <>–</>;
+  if (!Number.isFinite(e.lo)) return <>{fmt(e.mean)}</>;
+  const half = (e.hi - e.lo) / 2;
+  return (
+    <span className="sim-estimate" title={t('burst.interval', { lo: fmt(e.lo), hi: fmt(e.hi), median: fmt(e.median), n: e.n })}>
+      {fmt(e.mean)}
+      {/* A spread too small to print is 0, not "0.000 ms". */}
+      <span className="sim-ci">± {half <= 1e-4 * Math.abs(e.mean) ? '0' : fmt(half)}</span>
+    </span>
   );
 }

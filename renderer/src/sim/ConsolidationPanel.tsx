@@ -1,5 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabApi } from '../../../shared/api';
 import type { RunListItem } from '../../../shared/run';
@@ -8,8 +9,11 @@ import {
   ConsolidationScenario,
   DEFAULT_CATALOGUE,
   describeIssues,
+  OVERHEAD_FIELDS,
   runConsolidation,
   type ConsolidationOutcome,
+  type PriceSource,
+  type Provenance,
 } from '../../../shared/sim';
 import { useFormat } from '../format';
 import { useChartColors } from '../result/useChartColors';
@@ -111,19 +115,36 @@ function ConsolidationResult({
   fg: string;
 }) {
   const { t } = useTranslation('sim');
+  const f = useFormat();
   const { plan, overheads } = outcome;
   const a = plan.vmPerReplica.totals;
   const b = plan.containers.totals;
   const strategies = [t('consolidate.perReplica'), t('consolidate.packed')];
   const costData = [
-    { name: strategies[0], cost: a.monthlyCost },
-    { name: strategies[1], cost: b.monthlyCost },
+    { name: strategies[0], compute: a.computeMonthlyCost, disks: a.diskMonthlyCost },
+    { name: strategies[1], compute: b.computeMonthlyCost, disks: b.diskMonthlyCost },
   ];
   const useData = [
     { name: strategies[0], vcpu: 100 * a.utilization.vcpu, memory: 100 * a.utilization.memory },
     { name: strategies[1], vcpu: 100 * b.utilization.vcpu, memory: 100 * b.utilization.memory },
   ];
   const bySize = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${v} × ${k}`).join(', ');
+  const res = (v: number, m: number) => t('consolidate.resources', { vcpu: f.num(v, v % 1 ? 2 : 0), gib: f.num(m, 1) });
+  const disks = (x: typeof a) => (plan.diskType ? `${bySize(x.disksByTier)} (${f.int(x.diskGiB)}\u202fGiB)` : t('consolidate.disksUnpriced', { count: x.vmCount }));
+  const rows: [string, string, string][] = [
+    ['demand', res(a.demandVcpu, a.demandMemoryGiB), res(b.demandVcpu, b.demandMemoryGiB)],
+    ['vms', `${a.vmCount} (${bySize(a.bySize)})`, `${b.vmCount} (${bySize(b.bySize)})`],
+    ['instances', String(a.instances), String(b.instances)],
+    ['headroom', pct(plan.headroom), pct(plan.headroom)],
+    ['capacity', res(a.vcpus, a.memoryGiB), res(b.vcpus, b.memoryGiB)],
+    ['guestOs', String(a.guestOsCopies), String(b.guestOsCopies)],
+    ['overheads', res(a.overheadVcpu, a.overheadMemoryGiB), res(b.overheadVcpu, b.overheadMemoryGiB)],
+    ['osDisks', disks(a), disks(b)],
+    ['utilization', `${pct(a.utilization.vcpu)} / ${pct(a.utilization.memory)}`, `${pct(b.utilization.vcpu)} / ${pct(b.utilization.memory)}`],
+    ['compute', money(a.computeMonthlyCost), money(b.computeMonthlyCost)],
+    ['diskCost', money(a.diskMonthlyCost), money(b.diskMonthlyCost)],
+    ['monthlyCost', money(a.monthlyCost), money(b.monthlyCost)],
+  ];
   const axis = { stroke: fg, tick: { fill: fg, fontSize: 12 } };
 
   return (
@@ -149,6 +170,9 @@ function ConsolidationResult({
           </div>
           <div className="muted">{t('consolidate.perMonth', { from: money(a.monthlyCost), to: money(b.monthlyCost) })}</div>
         </div>
+        <p className="sim-same small" data-testid="same-demand">
+          {t('consolidate.sameDemand', { demand: res(a.demandVcpu, a.demandMemoryGiB), headroom: pct(plan.headroom) })}
+        </p>
       </section>
 
       <div className="sim-grid-2">
@@ -160,10 +184,14 @@ function ConsolidationResult({
               <XAxis dataKey="name" {...axis} />
               <YAxis {...axis} tickFormatter={(v: number) => `$${v}`} />
               <Tooltip formatter={(v) => money(Number(v))} />
-              <Bar dataKey="cost" name={t('consolidate.monthlyCost')} fill={colors[0]} isAnimationActive={false} />
+              <Legend />
+              <Bar dataKey="compute" stackId="cost" name={t('consolidate.compute')} fill={colors[0]} isAnimationActive={false} />
+              <Bar dataKey="disks" stackId="cost" name={t('consolidate.osDisks')} fill={colors[3]} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
-          {plan.indicativePrices && <p className="muted small">{t('consolidate.indicative')}</p>}
+          <p className="muted small" data-testid="prices-note">
+            {pricesNote(outcome.prices, t)}
+          </p>
         </figure>
         <figure className="card chart">
           <figcaption className="chart-title">{t('consolidate.utilChart')}</figcaption>
@@ -192,36 +220,13 @@ function ConsolidationResult({
             </tr>
           </thead>
           <tbody>
-            <tr>
-              <th scope="row">{t('consolidate.vms')}</th>
-              <td>{a.vmCount}</td>
-              <td>{b.vmCount}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('consolidate.instances')}</th>
-              <td>{a.instances}</td>
-              <td>{b.instances}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('consolidate.guestOs')}</th>
-              <td>{a.guestOsCopies}</td>
-              <td>{b.guestOsCopies}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('consolidate.overheadMem')}</th>
-              <td>{a.overheadMemoryGiB.toFixed(1)} GiB</td>
-              <td>{b.overheadMemoryGiB.toFixed(1)} GiB</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('consolidate.overheadDisk')}</th>
-              <td>{a.overheadDiskGiB.toFixed(0)} GiB</td>
-              <td>{b.overheadDiskGiB.toFixed(0)} GiB</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('consolidate.monthlyCost')}</th>
-              <td>{money(a.monthlyCost)}</td>
-              <td>{money(b.monthlyCost)}</td>
-            </tr>
+            {rows.map(([key, x, y]) => (
+              <tr key={key} data-row={key}>
+                <th scope="row">{t(`consolidate.row.${key}`)}</th>
+                <td>{x}</td>
+                <td>{y}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       </section>
@@ -252,14 +257,27 @@ function ConsolidationResult({
         <h2>{t('sources')}</h2>
         <SourceList
           items={[
-            ...overheads.vm.provenance.map((p) => ({ label: t('consolidate.vmOverhead'), p })),
-            ...overheads.container.provenance.map((p) => ({ label: t('consolidate.containerOverhead'), p })),
-            { label: t('consolidate.prices'), p: { kind: 'reference', source: 'Azure Retail Prices API (prices.azure.com), eastus, Linux pay-as-you-go', detail: t('consolidate.indicativeShort') } },
+            ...OVERHEAD_FIELDS.map((k) => ({ label: t('consolidate.vmOverhead'), p: overheads.vm.sources[k] })),
+            ...OVERHEAD_FIELDS.map((k) => ({ label: t('consolidate.containerOverhead'), p: overheads.container.sources[k] })),
+            { label: t('consolidate.prices'), p: priceProvenance(outcome.prices, t) },
           ]}
         />
       </section>
     </>
   );
+}
+
+/** Whose prices these are, in words: the scenario's own, Azure's indicative snapshot, or Azure's refreshed. */
+function pricesNote(p: PriceSource, t: TFunction<'sim'>): string {
+  const disks = p.diskType ? t('consolidate.disksPriced', { type: p.diskType }) : t('consolidate.disksNotPriced');
+  if (p.origin === 'scenario') return t('consolidate.pricesScenario', { about: p.about ?? '', hours: p.hoursPerMonth, disks });
+  if (p.refreshedAt) return t('consolidate.pricesRefreshed', { date: p.refreshedAt.slice(0, 10), region: p.region ?? '?', hours: p.hoursPerMonth, disks });
+  return t('consolidate.pricesIndicative', { region: p.region ?? '?', hours: p.hoursPerMonth, disks });
+}
+
+function priceProvenance(p: PriceSource, t: TFunction<'sim'>): Provenance {
+  if (p.origin === 'scenario') return { kind: 'input', detail: pricesNote(p, t) };
+  return { kind: 'reference', source: 'Azure Retail Prices API (prices.azure.com)', detail: pricesNote(p, t) };
 }
 
 /** A measured run to take an overhead from, or none (the references). */

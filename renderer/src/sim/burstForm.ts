@@ -36,6 +36,8 @@ export interface BurstForm {
   max: number;
   instances: number;
   seed: number;
+  /** Seeds seed, seed + 1, ...: every figure is shown with its interval across them. */
+  replications: number;
   models: ModelRow[];
 }
 
@@ -64,6 +66,7 @@ export const defaultBurstForm: BurstForm = {
   max: A.max,
   instances: 10,
   seed: typeof S.seed === 'number' ? S.seed : 1,
+  replications: S.replications ?? 10,
   models: S.models.map((m) => ({
     name: m.name,
     source: 'reference' in m.startup ? `ref:${m.startup.reference}` : 'ref:container (runc via containerd)',
@@ -94,6 +97,7 @@ export function toBurstScenario(f: BurstForm): BurstScenarioInput {
     durationS: f.durationS,
     sampleS: Math.max(1, Math.round(f.durationS / 180)),
     seed: f.seed,
+    replications: f.replications,
     arrivals: arrivals(f),
     service: { dist: 'lognormal', medianMs: f.serviceMs, sigma: svc.sigma },
     concurrency: f.concurrency,

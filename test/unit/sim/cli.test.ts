@@ -34,17 +34,51 @@ async function sim(...args: string[]): Promise<string> {
 
 describe('the example files', () => {
   it('are the built-in scenarios', async () => {
-    const c = yaml.load(await readFile(path.join(examples, 'consolidate-9-to-4.yaml'), 'utf8'));
+    const c = yaml.load(await readFile(path.join(examples, 'consolidate-9-vms.yaml'), 'utf8'));
     expect(ConsolidationScenario.parse(c)).toEqual(ConsolidationScenario.parse(CLASSIC_CONSOLIDATION));
     const b = yaml.load(await readFile(path.join(examples, 'burst-spike.yaml'), 'utf8'));
     expect(BurstScenario.parse(b)).toEqual(BurstScenario.parse(SPIKE_BURST));
   });
 
-  it('print the 9 -> 4 plan', async () => {
-    const out = await sim('consolidate', path.join(examples, 'consolidate-9-to-4.yaml'));
-    expect(out).toContain('9 VMs -> 4 VMs running 20 containers');
-    const json = JSON.parse(await sim('consolidate', path.join(examples, 'consolidate-9-to-4.yaml'), '--json'));
-    expect(json.plan.changes.vms).toEqual([9, 4]);
+  it('print the plan with both sides\' demand, the compute and disk costs, and whose prices they are', async () => {
+    const out = await sim('consolidate', path.join(examples, 'consolidate-9-vms.yaml'));
+    expect(out).toMatch(/application demand\s+30 vCPU, 76\.0 GiB\s+30 vCPU, 76\.0 GiB/);
+    expect(out).toMatch(/headroom kept per VM\s+25%\s+25%/);
+    expect(out).toMatch(/OS disks a month\s+\$47\.52\s+\$63\.35/);
+    expect(out).toContain('9 VMs -> 12 VMs running 20 containers, for the same demand; monthly cost $1913.40 -> $1745.27 (-9%)');
+    expect(out).toContain('Prices are indicative (Azure Retail Prices, eastus, Linux pay-as-you-go, 730 h a month; OS disks Premium SSD LRS)');
+    const json = JSON.parse(await sim('consolidate', path.join(examples, 'consolidate-9-vms.yaml'), '--json'));
+    expect(json.plan.changes.vms).toEqual([9, 12]);
+    expect(json.prices).toMatchObject({ origin: 'azure', indicative: true, region: 'eastus' });
+  });
+});
+
+describe('a scenario of its own', () => {
+  const write = async (name: string, text: string) => {
+    const f = path.join(dir, name);
+    await writeFile(f, text);
+    return f;
+  };
+
+  it('names its own catalogue as the prices\' source, not Azure', async () => {
+    const f = await write(
+      'own-catalogue.yaml',
+      'services: [{name: a, replicas: 2, vcpu: 1, memoryGiB: 2}]\ncatalogue: {about: "our private cloud, 2026 rates", currency: EUR, sizes: [{name: m4, vcpus: 4, memoryGiB: 16, pricePerHour: 0.1}]}\n',
+    );
+    const out = await sim('consolidate', f);
+    expect(out).toContain(`Prices from the scenario's own catalogue (our private cloud, 2026 rates), EUR, 730 h a month; OS disks not priced (the catalogue lists no disk tiers).`);
+    expect(out).not.toMatch(/Prices are indicative|Azure Retail Prices/);
+    expect(JSON.parse(await sim('consolidate', f, '--json')).prices).toMatchObject({ origin: 'scenario' });
+  });
+
+  it('lists the overheads in use: a value the scenario gives replaces the default, which is no longer listed', async () => {
+    const f = await write('own-overheads.yaml', 'services: [{name: a, replicas: 2, vcpu: 1, memoryGiB: 2}]\noverheads: {vm: {memoryGiB: 0.75}}\n');
+    const out = await sim('consolidate', f);
+    const vmLines = out.split('\n').filter((l) => l.trim().startsWith('VM: '));
+    expect(vmLines).toHaveLength(3);
+    expect(vmLines[0]).toContain('input: memoryGiB: 0.75 given in the scenario');
+    expect(out).not.toContain('guest OS memory GiB: 0.5');
+    expect(out).toContain('guest OS disk GiB: 30');
   });
 });
 
@@ -109,17 +143,27 @@ describe('prices', () => {
   it('plans with prices the user refreshed earlier, and says they are no longer indicative', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, 'cache'), { recursive: true });
-    const refreshed = { ...DEFAULT_CATALOGUE, sizes: DEFAULT_CATALOGUE.sizes.map((s) => ({ ...s, pricePerHour: 1 })), indicative: false, refreshedAt: '2026-11-26T12:00:00.000Z' };
-    await writeFile(path.join(dir, 'cache', 'azure-vm-prices.json'), JSON.stringify(refreshed));
+    const disks = { ...DEFAULT_CATALOGUE.disks!, tiers: DEFAULT_CATALOGUE.disks!.tiers.map((t) => ({ ...t, pricePerMonth: 2 })) };
+    const refreshed = { ...DEFAULT_CATALOGUE, sizes: DEFAULT_CATALOGUE.sizes.map((s) => ({ ...s, pricePerHour: 1 })), disks, indicative: false, refreshedAt: '2026-11-26T12:00:00.000Z' };
+    const cache = path.join(dir, 'cache', 'azure-vm-prices.json');
+    await writeFile(cache, JSON.stringify(refreshed));
     try {
-      const json = JSON.parse(await sim('consolidate', path.join(examples, 'consolidate-9-to-4.yaml'), '--json'));
-      expect(json.plan.indicativePrices).toBe(false);
-      expect(json.plan.changes.monthlyCost[0]).toBe(9 * 730);
+      const json = JSON.parse(await sim('consolidate', path.join(examples, 'consolidate-9-vms.yaml'), '--json'));
+      expect(json.prices).toMatchObject({ origin: 'azure', indicative: false, refreshedAt: '2026-11-26T12:00:00.000Z' });
+      expect(json.plan.changes.computeMonthlyCost[0]).toBe(9 * 730);
+      expect(json.plan.changes.diskMonthlyCost[0]).toBe(9 * 2);
+      expect(await sim('consolidate', path.join(examples, 'consolidate-9-vms.yaml'))).toContain('Prices refreshed from the Azure Retail Prices API on 2026-11-26 (eastus');
       expect(await sim('prices')).toContain('Prices refreshed 2026-11-26T12:00:00.000Z');
+      // Refreshed before disks were priced: the indicative disk tiers fill in, and the whole is indicative again.
+      const { disks: _old, ...noDisks } = refreshed;
+      await writeFile(cache, JSON.stringify(noDisks));
+      const older = JSON.parse(await sim('consolidate', path.join(examples, 'consolidate-9-vms.yaml'), '--json'));
+      expect(older.prices).toMatchObject({ indicative: true, diskType: 'Premium SSD LRS' });
+      expect(older.plan.changes.diskMonthlyCost[0]).toBeCloseTo(9 * 5.2795, 6);
     } finally {
       await rm(path.join(dir, 'cache'), { recursive: true, force: true });
     }
-    expect(await sim('prices')).toContain('Indicative prices');
+    expect(await sim('prices')).toMatch(/Indicative prices[^]*OS disks: Premium SSD LRS[^]*P4\s+32\s+5\.2795/);
   });
 });
 

@@ -16,7 +16,8 @@ import {
 } from '../../../shared/sim';
 import { RUN_SCHEMA, type Run } from '../../../shared/run';
 
-const none = { memoryGiB: 0, diskGiB: 0, vcpu: 0, provenance: [] };
+const src = { kind: 'input', detail: 'test' } as const;
+const none = { memoryGiB: 0, diskGiB: 0, vcpu: 0, sources: { memoryGiB: src, diskGiB: src, vcpu: src } };
 const ov = (vmMem: number, ctMem = 0): Overheads => ({ vm: { ...none, memoryGiB: vmMem, diskGiB: 30 }, container: { ...none, memoryGiB: ctMem } });
 const opts = (o: Partial<PlanOptions> = {}): PlanOptions => ({ headroom: 0, maxReplicasPerVm: 1, allowBurstable: false, ...o });
 const host = { name: 'H', vcpus: 4, memoryGiB: 8, pricePerHour: 0.1 };
@@ -91,19 +92,67 @@ describe('containers packed onto VMs', () => {
 });
 
 describe('the classic example', () => {
-  it('turns 9 large VMs into 4 VMs running 20 containers', () => {
+  it('serves the same 30 vCPU and 76 GiB on both sides, under the same 25% headroom', () => {
     const { plan } = runConsolidation(ConsolidationScenario.parse(CLASSIC_CONSOLIDATION));
-    expect(plan.vmPerReplica.totals.bySize).toEqual({ Standard_D4s_v5: 9 });
-    expect(plan.containers.totals.bySize).toEqual({ Standard_D8s_v5: 4 });
-    expect(plan.changes.vms).toEqual([9, 4]);
+    // The demand: frontend 2 x (3, 4), api 2 x (3, 6), worker 2 x (4, 8), cache 1 x (2, 12), db 2 x (4, 14).
+    expect(plan.changes.demandVcpu).toEqual([30, 30]);
+    expect(plan.changes.demandMemoryGiB).toEqual([76, 76]);
+    // As containers, four replicas per service, each a quarter of the service's total: db 4 x (2 vCPU, 7 GiB).
+    const db = plan.containers.vms.flatMap((v) => v.containers).filter((c) => c.service === 'db');
+    expect(db.map((c) => [c.vcpu, c.memoryGiB])).toEqual(Array(4).fill([2, 7]));
+    // Per replica, 25% headroom too: a 3 vCPU replica fills a D4s_v5 (3 of 4 usable), a 4 vCPU one needs a
+    // D8s_v5; the cache (2 vCPU, 12.5 GiB with its guest OS) fits an E4s_v5 (3 vCPU, 24 GiB usable).
+    expect(plan.vmPerReplica.totals.bySize).toEqual({ Standard_D4s_v5: 4, Standard_D8s_v5: 4, Standard_E4s_v5: 1 });
+    expect(plan.containers.totals.bySize).toEqual({ Standard_D4s_v5: 12 });
+    expect(plan.changes.vms).toEqual([9, 12]);
     expect(plan.changes.instances).toEqual([9, 20]);
-    // Each VM carries one replica of each of the five services.
-    for (const vm of plan.containers.vms) expect(vm.containers.map((c) => c.service).sort()).toEqual(['api', 'cache', 'db', 'frontend', 'worker']);
-    // 9 x 0.192 x 730 and 4 x 0.384 x 730.
-    expect(plan.changes.monthlyCost[0]).toBeCloseTo(1261.44, 6);
-    expect(plan.changes.monthlyCost[1]).toBeCloseTo(1121.28, 6);
-    expect(plan.changes.guestOsCopies).toEqual([9, 4]);
-    expect(plan.indicativePrices).toBe(true);
+    for (const vm of plan.containers.vms) expect(vm.vcpuLoad).toBeLessThanOrEqual(0.75 + 1e-9);
+    // Compute: (4 x 0.192 + 4 x 0.384 + 0.252) x 730 and 12 x 0.192 x 730; one P4 OS disk per VM at 5.2795.
+    expect(plan.changes.computeMonthlyCost[0]).toBeCloseTo(1865.88, 6);
+    expect(plan.changes.computeMonthlyCost[1]).toBeCloseTo(1681.92, 6);
+    expect(plan.vmPerReplica.totals.disksByTier).toEqual({ P4: 9 });
+    expect(plan.containers.totals.disksByTier).toEqual({ P4: 12 });
+    expect(plan.changes.diskMonthlyCost[0]).toBeCloseTo(9 * 5.2795, 6);
+    expect(plan.changes.diskMonthlyCost[1]).toBeCloseTo(12 * 5.2795, 6);
+    expect(plan.changes.monthlyCost[0]).toBeCloseTo(1865.88 + 9 * 5.2795, 6);
+    expect(plan.changes.monthlyCost[1]).toBeCloseTo(1681.92 + 12 * 5.2795, 6);
+    expect(plan.changes.guestOsCopies).toEqual([9, 12]);
+  });
+});
+
+describe('equal terms', () => {
+  const svc = [{ name: 'a', replicas: 2, vcpu: 3, memoryGiB: 4 }];
+
+  it('keeps the headroom on one-VM-per-replica VMs as on container hosts', () => {
+    // 3 vCPU + no guest vCPU: a D4s_v5 at 75% offers exactly 3; a 4 vCPU replica needs a D8s_v5.
+    expect(planVmPerReplica(svc, DEFAULT_CATALOGUE, ov(0.5), opts({ headroom: 0.25 }))[0].size).toBe('Standard_D4s_v5');
+    expect(planVmPerReplica([{ ...svc[0], vcpu: 4 }], DEFAULT_CATALOGUE, ov(0.5), opts({ headroom: 0.25 }))[0].size).toBe('Standard_D8s_v5');
+    expect(planVmPerReplica([{ ...svc[0], vcpu: 4 }], DEFAULT_CATALOGUE, ov(0.5), opts({ headroom: 0 }))[0].size).toBe('Standard_D4s_v5');
+  });
+
+  it('refuses a container shape that serves another demand, naming both totals', () => {
+    const bad = ConsolidationScenario.safeParse({ kind: 'consolidation', services: [{ ...svc[0], containers: { replicas: 4, vcpu: 1, memoryGiB: 2 } }] });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0].path).toEqual(['services', 0, 'containers']);
+    expect(bad.error!.issues[0].message).toMatch(/as VMs it asks for 6 vCPU and 8 GiB in total .* as containers 4 vCPU and 8 GiB .*same demand/);
+    // The same totals in another shape are fine.
+    expect(ConsolidationScenario.safeParse({ kind: 'consolidation', services: [{ ...svc[0], containers: { replicas: 4, vcpu: 1.5, memoryGiB: 2 } }] }).success).toBe(true);
+    expect(() => planConsolidation([{ ...svc[0], containers: { replicas: 3, vcpu: 1 } }], DEFAULT_CATALOGUE, ov(0.5), opts())).toThrow(/services\.a: as VMs/);
+  });
+
+  it('prices each OS disk at the tier that holds the guest OS and the containers on it', () => {
+    // 30 GiB guest OS: P4 (32 GiB). With 1.5 GiB of image layers per container, a host of 3 needs 34.5: P6.
+    const withDisk: Overheads = { vm: { ...none, memoryGiB: 0.5, diskGiB: 30 }, container: { ...none, diskGiB: 1.5 } };
+    const plan = planConsolidation([{ name: 'a', replicas: 3, vcpu: 1, memoryGiB: 1 }], DEFAULT_CATALOGUE, withDisk, opts({ maxReplicasPerVm: 3, hostSize: 'Standard_D4s_v5' }));
+    expect(plan.vmPerReplica.totals.disksByTier).toEqual({ P4: 3 });
+    expect(plan.containers.vms[0].diskGiB).toBe(34.5);
+    expect(plan.containers.totals.disksByTier).toEqual({ P6: 1 });
+    expect(plan.containers.totals.diskMonthlyCost).toBeCloseTo(9.2801, 6);
+    expect(plan.diskType).toBe('Premium SSD LRS');
+    // A catalogue without disk tiers prices no disks, and says so.
+    const bare = planConsolidation(svc, Catalogue.parse({ sizes: [host] }), withDisk, opts());
+    expect(bare.diskType).toBeUndefined();
+    expect(bare.changes.diskMonthlyCost).toEqual([0, 0]);
   });
 });
 
@@ -129,8 +178,10 @@ describe('overheads from measured runs', () => {
     const o = overheadFromRun(run({ memory: { guestMemUsedBytes: 0.25 * 2 ** 30, qemuPssBytes: 1 }, disk: { totalBytes: 9e6 } }), ref);
     expect(o.memoryGiB).toBe(0.25);
     expect(o.diskGiB).toBe(ref.diskGiB);
-    expect(o.provenance.map((p) => p.kind)).toEqual(['measured', ref.provenance[1].kind, ref.provenance[2].kind]);
-    expect(o.provenance[0].detail).toContain('guestMemUsedBytes');
+    expect(o.sources.memoryGiB).toMatchObject({ kind: 'measured', runId: 'r1' });
+    expect(o.sources.memoryGiB.detail).toContain('guestMemUsedBytes');
+    expect(o.sources.diskGiB).toBe(ref.sources.diskGiB);
+    expect(o.sources.vcpu).toBe(ref.sources.vcpu);
   });
 
   it('fall back to the references when the run recorded no footprint', () => {

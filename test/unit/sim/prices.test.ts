@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CATALOGUE, applyRetailPrices, retailPricesQuery, type RetailPriceItem } from '../../../shared/sim';
+import { DEFAULT_CATALOGUE, applyRetailPrices, diskPricesQuery, retailPricesQuery, type RetailPriceItem } from '../../../shared/sim';
 
 // Recorded the way the Azure Retail Prices API answers (fields trimmed); no network in tests.
 const item = (armSkuName: string, retailPrice: number, over: Partial<RetailPriceItem> = {}): RetailPriceItem => ({
@@ -8,6 +8,18 @@ const item = (armSkuName: string, retailPrice: number, over: Partial<RetailPrice
   unitOfMeasure: '1 Hour',
   productName: 'Virtual Machines Dsv5 Series',
   skuName: armSkuName.replace('Standard_', '').replace(/_/g, ' '),
+  type: 'Consumption',
+  armRegionName: 'eastus',
+  ...over,
+});
+
+const disk = (tier: string, retailPrice: number, over: Partial<RetailPriceItem> = {}): RetailPriceItem => ({
+  armSkuName: '',
+  retailPrice,
+  unitOfMeasure: '1/Month',
+  productName: 'Premium SSD Managed Disks',
+  skuName: `${tier} LRS`,
+  meterName: `${tier} LRS Disk`,
   type: 'Consumption',
   armRegionName: 'eastus',
   ...over,
@@ -37,9 +49,28 @@ describe('refreshing prices', () => {
     expect(price('Standard_E4s_v5')).toBe(0.252); // not in the answer: the indicative price stays
     expect(missing).toContain('Standard_E4s_v5');
     expect(catalogue.indicative).toBe(true);
-    const all = applyRetailPrices(DEFAULT_CATALOGUE, DEFAULT_CATALOGUE.sizes.map((s) => item(s.name, 1)), 'eastus', new Date('2026-11-26T12:00:00Z'));
+    expect(missing).toContain('P4 disk');
+    const disks = DEFAULT_CATALOGUE.disks!.tiers.map((t) => disk(t.name, 3));
+    const all = applyRetailPrices(DEFAULT_CATALOGUE, [...DEFAULT_CATALOGUE.sizes.map((s) => item(s.name, 1)), ...disks], 'eastus', new Date('2026-11-26T12:00:00Z'));
     expect(all.missing).toEqual([]);
     expect(all.catalogue.indicative).toBe(false);
     expect(all.catalogue.refreshedAt).toBe('2026-11-26T12:00:00.000Z');
+    expect(all.catalogue.disks!.tiers.map((t) => t.pricePerMonth)).toEqual([3, 3, 3]);
+  });
+
+  it('prices the OS disk tiers from their monthly Premium SSD LRS meters only', () => {
+    const q = decodeURIComponent(diskPricesQuery(DEFAULT_CATALOGUE, 'westeurope')!);
+    expect(q).toContain("productName eq 'Premium SSD Managed Disks'");
+    expect(q).toContain("meterName eq 'P4 LRS Disk'");
+    const items = [
+      disk('P4', 5.5),
+      disk('P4', 6.1, { meterName: 'P4 ZRS Disk' }),
+      disk('P4', 0.5, { unitOfMeasure: '1 Hour' }),
+      disk('P6', 9, { productName: 'Standard SSD Managed Disks', meterName: 'E6 LRS Disk' }),
+    ];
+    const { catalogue, missing } = applyRetailPrices(DEFAULT_CATALOGUE, items, 'eastus', new Date('2026-11-26T12:00:00Z'));
+    expect(catalogue.disks!.tiers.find((t) => t.name === 'P4')!.pricePerMonth).toBe(5.5);
+    expect(catalogue.disks!.tiers.find((t) => t.name === 'P6')!.pricePerMonth).toBe(9.2801);
+    expect(missing).toEqual(expect.arrayContaining(['P6 disk', 'P10 disk']));
   });
 });

@@ -73,9 +73,12 @@ describe('seed range', () => {
   });
 
   it('are checked where scenarios are read', () => {
-    const parse = (seed: unknown) => BurstScenario.safeParse({ ...SPIKE_BURST, seed });
+    const parse = (seed: unknown, replications = 1) => BurstScenario.safeParse({ ...SPIKE_BURST, seed, replications });
     expect(parse(4294967297).success).toBe(true);
     expect(parse('18446744073709551615').success).toBe(true);
+    // Replications run on seed, seed + 1, ...: the last must still be a seed.
+    expect(parse('18446744073709551610', 6).success).toBe(true);
+    expect(parse('18446744073709551610', 7).error?.issues[0].message).toMatch(/last replication's seed/);
     const bad = parse(2 ** 64);
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]).toMatchObject({ path: ['seed'], message: expect.stringMatching(/quoted string/) });
