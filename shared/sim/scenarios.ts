@@ -26,6 +26,7 @@ export const SPIKE_BURST: BurstScenarioInput = {
   name: 'A 10x spike: containers against VMs',
   durationS: 1800,
   seed: 1,
+  replications: 10,
   sampleS: 10,
   arrivals: { kind: 'spike', rate: 20, peakRate: 200, atS: 600, durationS: 300, rampS: 30 },
   service: { dist: 'lognormal', medianMs: 80, sigma: 0.5 },
