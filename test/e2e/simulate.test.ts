@@ -53,6 +53,7 @@ describe('the Simulate page', () => {
     await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(/^Chaque chiffre : la moyenne de 3 réplications \(graines 1–3\)/);
     await page.getByTestId('tab-consolidate').click();
     await expect.poll(() => row('demand').allTextContents()).toEqual(['30 vCPU, 76,0 Gio', '30 vCPU, 76,0 Gio']);
+    expect(await row('osDisks').allTextContents()).toEqual(['9 × P4 (288\u202fGio)', '12 × P4 (384\u202fGio)']);
     await page.screenshot({ path: path.join(OUT, 'simulate-consolidate-fr.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);

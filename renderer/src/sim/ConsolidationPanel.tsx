@@ -130,7 +130,7 @@ function ConsolidationResult({
   ];
   const bySize = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${v} × ${k}`).join(', ');
   const res = (v: number, m: number) => t('consolidate.resources', { vcpu: f.num(v, v % 1 ? 2 : 0), gib: f.num(m, 1) });
-  const disks = (x: typeof a) => (plan.diskType ? `${bySize(x.disksByTier)} (${f.int(x.diskGiB)}\u202fGiB)` : t('consolidate.disksUnpriced', { count: x.vmCount }));
+  const disks = (x: typeof a) => (plan.diskType ? `${bySize(x.disksByTier)} (${t('consolidate.gib', { n: f.int(x.diskGiB) })})` : t('consolidate.disksUnpriced', { count: x.vmCount }));
   const rows: [string, string, string][] = [
     ['demand', res(a.demandVcpu, a.demandMemoryGiB), res(b.demandVcpu, b.demandMemoryGiB)],
     ['vms', `${a.vmCount} (${bySize(a.bySize)})`, `${b.vmCount} (${bySize(b.bySize)})`],
