@@ -55,11 +55,14 @@ export const HostListItem = SavedHost.extend({
 export type HostListItem = z.infer<typeof HostListItem>;
 
 export const HostTestResult = z.object({
-  status: z.enum(['ok', 'unknown-key', 'changed-key', 'needs-passphrase', 'auth-failed', 'unreachable', 'error']),
+  /** refused-key: a key marked @revoked, or a host only a @cert-authority vouches for (certificates are not verified). */
+  status: z.enum(['ok', 'unknown-key', 'changed-key', 'refused-key', 'needs-passphrase', 'auth-failed', 'unreachable', 'error']),
   /** user@host:port as resolved from ~/.ssh/config and what was typed. */
   resolved: z.string().optional(),
   keyType: z.string().optional(),
   fingerprint: z.string().optional(),
+  /** changed-key: the key types known_hosts holds for the host (the new key may be of another type). */
+  keyTypesOnFile: z.array(z.string()).optional(),
   identityFile: z.string().optional(),
   connectMs: z.number().optional(),
   execMs: z.number().optional(),

@@ -1,11 +1,15 @@
 import { access, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { checkHostKey, fingerprint, hostName, keyTypeOf, knownHostsPath, knownTypes, readKnownHosts, recordHostKey } from './knownHosts';
+import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import { checkHostKey, KnownHostsError, fingerprint, hostKeyAlgorithms, hostKeyName, keyTypeOf, knownHostsPath, knownTypes, readAllKnownHosts, recordHostKey } from './knownHosts';
 // ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them off the default export.
 const { utils } = ssh2;
 import { DEFAULT_IDENTITIES, describeSpec, type HostSpec } from './spec';
+
+/** ssh2's default host key algorithms, in its order; ssh-dss is offered only when known_hosts holds one. */
+const DEFAULT_HOST_KEY: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+const SUPPORTED_HOST_KEY = new Set<string>([...DEFAULT_HOST_KEY, 'ssh-dss']);
 
 /** An unknown host key: the user must check the fingerprint and accept it (or pass --accept-new). */
 export class HostKeyUnknownError extends Error {
@@ -15,16 +19,39 @@ export class HostKeyUnknownError extends Error {
   }
 }
 
-/** The key differs from the one recorded: always refused, as OpenSSH does. */
+/**
+ * The key is not the one on file for this host: always refused, as OpenSSH does with accept-new, also when the
+ * new key is of another type than the ones on file (`onFile`).
+ */
 export class HostKeyChangedError extends Error {
-  constructor(readonly host: string, readonly keyType: string, readonly fingerprint: string, file: string, line: number) {
+  constructor(
+    readonly host: string,
+    readonly keyType: string,
+    readonly fingerprint: string,
+    readonly file: string,
+    readonly line: number,
+    readonly onFile: string[] = [keyType],
+    defaultFile?: string,
+  ) {
+    const other = onFile.includes(keyType) ? '' : ` The host now presents a ${keyType} key while only ${onFile.join(', ')} is on file for it; OpenSSH refuses that too.`;
+    const remove = file && file !== defaultFile ? `ssh-keygen -f "${file}" -R "${host}"` : `ssh-keygen -R "${host}"`;
     super(
-      `WARNING: the host key of ${host} has CHANGED (now ${keyType} ${fingerprint}); it does not match ${file}:${line}. ` +
-        'Someone could be intercepting the connection, or the host was reinstalled. isolab refuses to connect; if the change is expected, remove the old key with `ssh-keygen -R ' +
-        host +
-        '` and connect again.',
+      `WARNING: the host key of ${host} has CHANGED (now ${keyType} ${fingerprint}); it does not match ${file}:${line} (on file: ${onFile.join(', ')}).${other} ` +
+        `Someone could be intercepting the connection, or the host was reinstalled. isolab refuses to connect; if the change is expected, remove the old key with \`${remove}\` and connect again.`,
     );
     this.name = 'HostKeyChangedError';
+  }
+}
+
+/** A key known_hosts marks @revoked, or a host only a @cert-authority vouches for (isolab cannot verify certificates). */
+export class HostKeyRefusedError extends Error {
+  constructor(
+    readonly host: string,
+    readonly reason: 'revoked' | 'cert-authority',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostKeyRefusedError';
   }
 }
 
@@ -59,6 +86,7 @@ export interface ExecResult {
 
 export interface ConnectHooks {
   home?: string;
+  /** Replaces the host's UserKnownHostsFile list (tests); the global files are still read. */
   knownHostsFile?: string;
   /** Like StrictHostKeyChecking=accept-new: record an unknown key and go on. A changed key is still refused. */
   acceptNew?: boolean;
@@ -154,10 +182,10 @@ function forwardOut(via: Client, to: HostSpec): Promise<ClientChannel> {
 
 async function connectOne(spec: HostSpec, sock: ClientChannel | undefined, hooks: ConnectHooks): Promise<Client> {
   const home = hooks.home ?? os.homedir();
-  const khFile = hooks.knownHostsFile ?? knownHostsPath(home);
-  const entries = await readKnownHosts(khFile);
-  const names = [hostName(spec.host, spec.port)];
-  const label = names[0];
+  const userFiles = hooks.knownHostsFile ? [hooks.knownHostsFile] : spec.hostKeys.userFiles;
+  const entries = await readAllKnownHosts([...userFiles, ...spec.hostKeys.globalFiles]);
+  const label = hostKeyName(spec);
+  const names = [label];
   const auth = await authMethods(spec, hooks, home);
   const client = hooks.clientFactory ? hooks.clientFactory() : new ssh2.Client();
   let failure: Error | undefined;
@@ -168,31 +196,45 @@ async function connectOne(spec: HostSpec, sock: ClientChannel | undefined, hooks
     const fp = fingerprint(key);
     if (check.status === 'known') return verify(true);
     if (check.status === 'changed') {
-      failure = new HostKeyChangedError(label, type, fp, khFile, check.entry.line);
+      failure = new HostKeyChangedError(label, type, fp, check.entry.file, check.entry.line, check.onFile, knownHostsPath(home));
       return verify(false);
     }
     if (check.status === 'revoked') {
-      failure = new SshConnectError(`the host key of ${label} (${type} ${fp}) is marked @revoked in ${khFile}:${check.entry.line}; isolab refuses it`);
+      failure = new HostKeyRefusedError(label, 'revoked', `the host key of ${label} (${type} ${fp}) is marked @revoked in ${check.entry.file}:${check.entry.line}; isolab refuses it, as OpenSSH does`);
       return verify(false);
     }
+    if (check.status === 'cert-authority') {
+      failure = new HostKeyRefusedError(
+        label,
+        'cert-authority',
+        `${label} is vouched for by a @cert-authority line (${check.entry.file}:${check.entry.line}), and isolab cannot verify host certificates (@cert-authority is not supported). ` +
+          'It refuses the host rather than ask you to trust a bare key: connect with OpenSSH, or add the host\'s own key to known_hosts after checking it with its owner.',
+      );
+      return verify(false);
+    }
+    const writeTo = userFiles[0];
     const decide = hooks.acceptNew ? Promise.resolve(true) : hooks.confirmHostKey ? hooks.confirmHostKey({ host: label, keyType: type, fingerprint: fp }) : Promise.resolve(false);
-    decide.then(
-      async (ok) => {
+    decide
+      .then(async (ok) => {
         if (!ok) {
           failure = new HostKeyUnknownError(label, type, fp, key);
           return verify(false);
         }
-        await recordHostKey(khFile, label, key);
+        if (!writeTo) {
+          failure = new KnownHostsError(`${label} has UserKnownHostsFile none in ~/.ssh/config: there is no file to record its key in, so isolab cannot accept it. Add the key to a known_hosts file after checking it`);
+          return verify(false);
+        }
+        await recordHostKey(writeTo, label, key);
         verify(true);
-      },
-      (err: Error) => {
+      })
+      // Anything that fails here (a prompt, a known_hosts that cannot be written) fails this connection, never the process.
+      .catch((err: Error) => {
         failure = err;
         verify(false);
-      },
-    );
+      });
   };
 
-  const preferred = knownTypes(entries, names);
+  const preferred = hostKeyAlgorithms(knownTypes(entries, names)).filter((a): a is ServerHostKeyAlgorithm => SUPPORTED_HOST_KEY.has(a));
   const config: ConnectConfig = {
     host: spec.host,
     port: spec.port,
@@ -209,8 +251,9 @@ async function connectOne(spec: HostSpec, sock: ClientChannel | undefined, hooks
         },
       );
     },
-    // Ask first for a key type known_hosts already holds, so a host with several keys is checked, not re-asked.
-    algorithms: preferred.length ? { serverHostKey: { prepend: preferred } as never } : undefined,
+    // Ask first for a key type known_hosts already holds, so a host with several keys is checked against the
+    // one on file. A whole list, not { prepend }: ssh2 skips a prepended name that its defaults already hold.
+    algorithms: preferred.length ? { serverHostKey: [...preferred, ...DEFAULT_HOST_KEY.filter((a) => !preferred.includes(a))] } : undefined,
   };
 
   return new Promise<Client>((resolve, reject) => {

@@ -16,9 +16,9 @@ import {
 import type { Run, RunListItem } from '../../../shared/run';
 import { runBench } from '../runner';
 import { newRunId, type RunStore } from '../store';
-import { connect, HostKeyChangedError, HostKeyUnknownError, NeedsPassphraseError, SshAuthError, SshConnectError, type ConnectHooks } from './connect';
+import { connect, HostKeyChangedError, HostKeyRefusedError, HostKeyUnknownError, NeedsPassphraseError, SshAuthError, SshConnectError, type ConnectHooks } from './connect';
 import { mapLimit } from './fleet';
-import { fingerprint, hostName, knownHostsPath, recordHostKey } from './knownHosts';
+import { fingerprint, hostKeyName, KnownHostsError, recordHostKey } from './knownHosts';
 import type { ImdsClient } from './probes';
 import { PassphraseStore, type SecretBox } from './secrets';
 import { configAliases, describeSpec, readSshConfig, resolveHost, type HostSpec } from './spec';
@@ -169,7 +169,8 @@ export class HostService {
         this.pending.set(e.host, { fingerprint: e.fingerprint, key: e.key, at: Date.now() });
         return { status: 'unknown-key', resolved, keyType: e.keyType, fingerprint: e.fingerprint, message: e.message };
       }
-      if (e instanceof HostKeyChangedError) return { status: 'changed-key', resolved, keyType: e.keyType, fingerprint: e.fingerprint, message: e.message };
+      if (e instanceof HostKeyChangedError) return { status: 'changed-key', resolved, keyType: e.keyType, fingerprint: e.fingerprint, keyTypesOnFile: e.onFile, message: e.message };
+      if (e instanceof HostKeyRefusedError) return { status: 'refused-key', resolved, message: e.message };
       if (e instanceof NeedsPassphraseError) return { status: 'needs-passphrase', resolved, identityFile: e.identityFile, message: e.message };
       if (e instanceof SshAuthError) return { status: 'auth-failed', resolved, message: e.message };
       if (e instanceof SshConnectError) return { status: 'unreachable', resolved, message: e.message };
@@ -181,13 +182,15 @@ export class HostService {
   async acceptHostKey(request: AcceptHostKeyRequest): Promise<boolean> {
     const req = AcceptHostKeyRequest.parse(request);
     const spec = await this.spec(req);
-    const name = hostName(spec.host, spec.port);
+    const name = hostKeyName(spec);
     const p = this.pending.get(name);
     if (!p || Date.now() - p.at > 10 * 60_000) throw new Error(`no key of ${name} is waiting to be accepted: test the connection first`);
     if (p.fingerprint !== req.fingerprint || fingerprint(p.key) !== req.fingerprint) {
       throw new Error(`the fingerprint ${req.fingerprint} is not the key ${name} presented (${p.fingerprint}); test the connection again`);
     }
-    await recordHostKey(knownHostsPath(this.home), name, p.key);
+    const file = spec.hostKeys.userFiles[0];
+    if (!file) throw new KnownHostsError(`${name} has UserKnownHostsFile none in ~/.ssh/config: there is no file to record its key in`);
+    await recordHostKey(file, name, p.key);
     this.pending.delete(name);
     return true;
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import SSHConfig, { LineType, type Line } from 'ssh-config';
+import { hostKeyOptions, type HostKeyOptions } from './knownHostsConfig';
 
 /** Everything needed to reach one host: resolved from ~/.ssh/config and what the user typed. */
 export interface HostSpec {
@@ -15,6 +16,8 @@ export interface HostSpec {
   jumps: HostSpec[];
   /** True when ~/.ssh/config had a Host section for the name. */
   fromConfig: boolean;
+  /** HostKeyAlias, UserKnownHostsFile and GlobalKnownHostsFile for this host (each hop has its own). */
+  hostKeys: HostKeyOptions;
 }
 
 export class HostSpecError extends Error {
@@ -130,8 +133,10 @@ export async function resolveHost(target: string, opts: ResolveOptions = {}, dep
   const portText = opts.port ?? typed.port ?? one('port');
   const port = portText === undefined ? 22 : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HostSpecError(`Port ${portText} for ${typed.host} in ~/.ssh/config is not a port number (1-65535)`);
-  const user = typed.user ?? one('user') ?? opts.localUser ?? os.userInfo().username;
+  const localUser = opts.localUser ?? os.userInfo().username;
+  const user = typed.user ?? one('user') ?? localUser;
   if (!USER_RE.test(user)) throw new HostSpecError(`User "${user}" for ${typed.host} is not a valid user name`);
+  const hostKeys = hostKeyOptions(computed, { home, localUser, host, original: typed.host, port, remoteUser: user });
   const ids = opts.identityFile ? [opts.identityFile] : ((computed.identityfile as string[] | undefined) ?? []);
   const identityFiles = ids.map((f) => expandPath(expandTokens(f, typed.host), home));
   const jumpText = one('proxyjump');
@@ -145,7 +150,7 @@ export async function resolveHost(target: string, opts: ResolveOptions = {}, dep
   if (one('proxycommand') && one('proxycommand') !== 'none') {
     throw new HostSpecError(`${typed.host} uses ProxyCommand in ~/.ssh/config, which isolab does not run: use ProxyJump instead`);
   }
-  return { name: target.trim(), host, port, user, identityFiles, jumps, fromConfig };
+  return { name: target.trim(), host, port, user, identityFiles, jumps, fromConfig, hostKeys };
 }
 
 function hostValues(line: Line): string[] {

@@ -11,6 +11,7 @@ const BADGE: Record<HostTestResult['status'], string> = {
   ok: 'badge-ok',
   'unknown-key': 'badge-warn',
   'changed-key': 'badge-danger',
+  'refused-key': 'badge-danger',
   'needs-passphrase': 'badge-warn',
   'auth-failed': 'badge-danger',
   unreachable: 'badge-danger',
@@ -124,7 +125,7 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
         </p>
       )}
       {test?.status === 'unknown-key' && <FingerprintPrompt result={test} busy={busy} onAccept={() => void accept()} onReject={() => setTest(undefined)} />}
-      {test && ['changed-key', 'auth-failed', 'unreachable', 'error'].includes(test.status) && (
+      {test && ['changed-key', 'refused-key', 'auth-failed', 'unreachable', 'error'].includes(test.status) && (
         <div className="banner banner-danger" role="alert">
           <div className="banner-text">
             {test.status === 'changed-key' && <strong>{t('changed.title')}</strong>}

@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import type { Client, ConnectConfig } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, HostKeyChangedError, type SshConnection } from '../../../electron/lab/remote/connect';
+import { KnownHostsError } from '../../../electron/lab/remote/knownHosts';
 import { mapLimit } from '../../../electron/lab/remote/fleet';
 import { FORCE_REBOOT_COMMAND, INIT_COMMAND, REBOOT_COMMAND, rebootToSsh } from '../../../electron/lab/remote/reboot';
 import { BOOT_ID_COMMAND } from '../../../electron/lab/remote/probes';
@@ -74,10 +75,36 @@ describe('ProxyJump (fakes)', () => {
   });
 });
 
+describe('host key checks (fakes)', () => {
+  const ECDSA = Buffer.from('AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBPv5nJO4CLcfrUQ/PDhVKucp45RW6+d2iPmocA9urlScugwVdI2KprwGnb5GZAf5m+H+U6h5JJR7w9zvfZIgqLI=', 'base64');
+
+  it('a known_hosts that cannot be written fails the connection with a clear error (EIO), not the process', async () => {
+    const spec = await resolveHost('u@vm.example.org', { configText: '', home: dir, localUser: 'me' });
+    const made: FakeClient[] = [];
+    // /proc/version reads as text with no key for the host and answers every write with EIO.
+    const err = await connect(spec, { home: dir, knownHostsFile: '/proc/version', agent: '', confirmHostKey: async () => true, clientFactory: () => new FakeClient(KEY, made) as unknown as Client }).catch((e) => e);
+    expect(err).toBeInstanceOf(KnownHostsError);
+    expect(err.message).toMatch(/cannot record the host key of vm\.example\.org in \/proc\/version: .*EIO.*did not connect/);
+  });
+
+  it('asks the server for the key type on file first, as a whole list (ssh2 ignores a prepend of a default)', async () => {
+    const kh = path.join(dir, 'kh-order');
+    writeFileSync(kh, `vm.example.org ecdsa-sha2-nistp256 ${ECDSA.toString('base64')}\n`);
+    const spec = await resolveHost('u@vm.example.org', { configText: '', home: dir, localUser: 'me' });
+    const made: FakeClient[] = [];
+    const conn = await connect(spec, { home: dir, knownHostsFile: kh, agent: '', clientFactory: () => new FakeClient(ECDSA, made) as unknown as Client });
+    conn.close();
+    const algos = made[0].config!.algorithms!.serverHostKey as string[];
+    expect(algos[0]).toBe('ecdsa-sha2-nistp256');
+    expect(algos).toContain('ssh-ed25519');
+    expect(new Set(algos).size).toBe(algos.length);
+  });
+});
+
 /** A fake connection whose boot id and reboot behaviour a test sets. */
 function fakeConn(bootId: () => string, log: string[], rebootCode: number | null = null, init = 'systemd'): SshConnection {
   return {
-    spec: { name: 'h', host: 'h', port: 22, user: 'u', identityFiles: [], jumps: [], fromConfig: false },
+    spec: { name: 'h', host: 'h', port: 22, user: 'u', identityFiles: [], jumps: [], fromConfig: false, hostKeys: { userFiles: [], globalFiles: [] } },
     connectMs: 1,
     async exec(cmd: string) {
       log.push(cmd);

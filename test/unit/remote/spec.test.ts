@@ -86,3 +86,49 @@ describe('~/.ssh/config resolution', () => {
     expect(configAliases(CONFIG)).toEqual(['azure-vm', 'bastion', 'two-hops', 'evil']);
   });
 });
+
+describe('host key options from ~/.ssh/config', () => {
+  const config = `
+Host aliased
+  HostName 10.9.8.7
+  Port 2222
+  User ops
+  HostKeyAlias lab-gateway
+  UserKnownHostsFile ~/.ssh/kh_%k %d/.ssh/kh_%h_%p_%r_%n_%u
+  GlobalKnownHostsFile /etc/isolab/known_hosts
+
+Host nofile
+  UserKnownHostsFile none
+
+Host relative
+  UserKnownHostsFile known_hosts_here
+
+Host hashed-name
+  UserKnownHostsFile ~/.ssh/kh_%C
+
+Host cmd
+  KnownHostsCommand /usr/local/bin/keys %H
+`;
+  const opts = { configText: config, home: '/home/me', localUser: 'me' };
+
+  it('defaults to OpenSSH\'s files and the [host]:port name', async () => {
+    const s = await resolveHost('plain.example.org', opts);
+    expect(s.hostKeys).toEqual({ alias: undefined, userFiles: ['/home/me/.ssh/known_hosts', '/home/me/.ssh/known_hosts2'], globalFiles: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'] });
+  });
+
+  it('honours HostKeyAlias, UserKnownHostsFile with its tokens, and GlobalKnownHostsFile', async () => {
+    const s = await resolveHost('aliased', opts);
+    expect(s.hostKeys).toEqual({
+      alias: 'lab-gateway',
+      userFiles: ['/home/me/.ssh/kh_lab-gateway', '/home/me/.ssh/kh_10.9.8.7_2222_ops_aliased_me'],
+      globalFiles: ['/etc/isolab/known_hosts'],
+    });
+    expect((await resolveHost('nofile', opts)).hostKeys.userFiles).toEqual([]);
+  });
+
+  it('refuses what it cannot honour, naming the option', async () => {
+    await expect(resolveHost('relative', opts)).rejects.toThrow(/UserKnownHostsFile known_hosts_here .* relative path/);
+    await expect(resolveHost('hashed-name', opts)).rejects.toThrow(/UserKnownHostsFile .*%C/);
+    await expect(resolveHost('cmd', opts)).rejects.toThrow(/KnownHostsCommand .* does not run/);
+  });
+});
