@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
+import { printable, printableLine } from '../../shared/printable';
 import type { Run } from '../../shared/run';
 import { int, openLab } from '../cli';
 import type { Lab } from '../lab/lab';
@@ -56,7 +57,7 @@ export function benchHostCommand(): Command {
           )
           .catch((err) => {
             if (err instanceof RunNotSavedError) {
-              process.stderr.write(`isolab: ${err.message}\n`);
+              process.stderr.write(`isolab: ${printable(err.message)}\n`);
               process.exitCode = 1;
               return [err.run];
             }
@@ -67,7 +68,7 @@ export function benchHostCommand(): Command {
         else for (const r of runs) process.stdout.write(formatHostRun(r) + `\n\nSaved as ${r.id}. See it again with \`isolab runs show ${r.id}\`.\n\n`);
         const bad = runs.find((r) => r.status !== 'complete');
         if (bad?.status === 'failed') {
-          process.stderr.write(`isolab: ${bad.error}\n`);
+          process.stderr.write(`isolab: ${printable(bad.error ?? '')}\n`);
           process.exitCode = 1;
         } else if (bad?.status === 'cancelled') process.exitCode = 130;
       } finally {
@@ -90,9 +91,9 @@ async function fleetCommand(targets: string[], o: { reboot?: boolean; containers
   else {
     const rows = targets.map((t, i) => {
       const r = results[i];
-      if (r.status === 'rejected') return [t, 'failed', '–', '–', (r.reason as Error).message.replace(`${t}: `, '').slice(0, 80)];
+      if (r.status === 'rejected') return [t, 'failed', '–', '–', printableLine((r.reason as Error).message.replace(`${t}: `, '')).slice(0, 80)];
       const run = r.value[0];
-      return [t, run.status, ms(run.summary.connect?.median ?? NaN), ms(run.summary.exec?.median ?? NaN), `${run.environment.host.os}, ${run.environment.host.cpus} CPUs`];
+      return [t, run.status, ms(run.summary.connect?.median ?? NaN), ms(run.summary.exec?.median ?? NaN), printableLine(`${run.environment.host.os}, ${run.environment.host.cpus} CPUs`)];
     });
     const head = ['host', 'status', 'connect', 'exec', 'machine'];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -106,7 +107,7 @@ function progressLines(lab: Lab): () => void {
   let on = true;
   const offFn = lab.onEvent((e) => {
     if (!on || e.type !== 'host-progress') return;
-    process.stderr.write(`isolab: ${e.host}: ${e.step}${e.message ? ` (${e.message})` : ''}\n`);
+    process.stderr.write(`isolab: ${e.host}: ${e.step}${e.message ? ` (${printableLine(e.message)})` : ''}\n`);
   });
   return () => {
     if (on) offFn();
@@ -118,7 +119,7 @@ async function askHostKey(info: { host: string; keyType: string; fingerprint: st
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const a = await rl.question(
-      `The authenticity of host ${info.host} can't be established.\n${info.keyType} key fingerprint is ${info.fingerprint}.\nAre you sure you want to continue connecting (yes/no)? `,
+      `The authenticity of host ${info.host} can't be established.\n${printableLine(info.keyType)} key fingerprint is ${info.fingerprint}.\nAre you sure you want to continue connecting (yes/no)? `,
     );
     return /^y(es)?$/i.test(a.trim());
   } finally {
@@ -150,8 +151,15 @@ async function askPassphrase(file: string): Promise<string | undefined> {
 const gib = (b?: number) => (b === undefined ? '–' : `${(b / 2 ** 30).toFixed(2)} GiB`);
 const mib = (b?: number) => (b === undefined ? '–' : `${(b / 2 ** 20).toFixed(0)} MiB`);
 
-/** The host run as a reader wants it: what the machine is, how it booted, what it holds at idle, then latency. */
+/**
+ * The host run as a reader wants it: what the machine is, how it booted, what it holds at idle, then latency.
+ * Printable only: a run saved before isolab cleaned remote text must not drive the terminal either.
+ */
 export function formatHostRun(run: Run): string {
+  return printable(hostRunLines(run));
+}
+
+function hostRunLines(run: Run): string {
   if (run.plan.suite === 'containers') return formatRun(run);
   const h = run.environment.host;
   const remote = (run.environment.remote ?? {}) as {

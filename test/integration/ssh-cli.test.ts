@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,5 +115,36 @@ describe('isolab bench host', () => {
     expect(lines[1]).toMatch(/^cli-vm\s+complete/);
     expect(lines[2]).toMatch(/failed.*connection refused/);
     expect(lines[3]).toMatch(/^cli-vm\s+complete/);
+  });
+
+  it('a host cannot drive the terminal: control characters in what it prints are stripped, in the report and in the saved run', async () => {
+    // A real sshd whose uname and systemd-detect-virt answer with escape sequences (title, clear screen, OSC 52
+    // clipboard write, 8-bit CSI, bell), as a hostile or broken host could.
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'isolab-evilbin-'));
+    const script = (name: string, body: string) => {
+      writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`);
+      chmodSync(path.join(bin, name), 0o755);
+    };
+    script('uname', `if [ "$1" = "-r" ]; then printf '6.1-evil\\033]0;pwned\\007\\033[2J\\033[31m\\302\\233' ; printf '1m\\n'; else exec /bin/uname "$@"; fi`);
+    script('systemd-detect-virt', `printf 'kvm\\033]52;c;cm0gLXJmIH4=\\007\\n'`);
+    script('wrap', `PATH=${bin}:$PATH; export PATH; exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"`);
+    const evil = await startSshd({ alias: 'evil-vm', extraConfig: [`ForceCommand ${path.join(bin, 'wrap')}`] });
+    const home = process.env.HOME;
+    process.env.HOME = evil.home;
+    try {
+      const text = await isolab('bench', 'host', 'evil-vm', '--accept-new', '--iterations', '1');
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/kernel 6\.1-evil, /); // the 8-bit CSI took its '1m' with it
+      expect(text.stdout).toMatch(/virtualization: kvm\n/);
+      for (const out of [text.stdout, text.stderr]) expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      const json = await isolab('bench', 'host', 'evil-vm', '--json', '--iterations', '1');
+      const run = Run.parse(JSON.parse(json.stdout));
+      expect(run.environment.host.kernel).toBe('6.1-evil');
+      expect(JSON.stringify(run)).not.toMatch(/\\u00(?:0[0-8]|0b|0c|0e|0f|1[0-9a-f]|7f|8[0-9a-f]|9[0-9a-f])/);
+    } finally {
+      process.env.HOME = home;
+      await evil.stop();
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { LabEvent } from '../../../shared/api';
+import { printable, printableLine } from '../../../shared/printable';
 import {
   AcceptHostKeyRequest,
   FleetRequest,
@@ -145,6 +146,12 @@ export class HostService {
 
   /** One connection and one exec: reachability, host key, authentication. An unknown key is kept for acceptHostKey. */
   async testHost(request: HostConnectRequest): Promise<HostTestResult> {
+    const result = await this.tryHost(request);
+    // Error text can quote the host (a banner, a disconnect reason): shown on the page without control characters.
+    return result.message === undefined ? result : { ...result, message: printable(result.message) };
+  }
+
+  private async tryHost(request: HostConnectRequest): Promise<HostTestResult> {
     const req = HostConnectRequest.parse(request);
     let spec: HostSpec;
     try {
@@ -200,8 +207,9 @@ export class HostService {
     const plan = HostBenchRequest.parse(request);
     const runId = newRunId(`host-${plan.target}`);
     void this.benchHost(plan, {}, runId).catch((err: Error) => {
-      this.o.emit({ type: 'host-progress', host: plan.target, step: 'failed', runId, message: err.message });
-      this.o.emit({ type: 'run-finished', runId, status: 'failed', error: err.message });
+      const message = printable(err.message);
+      this.o.emit({ type: 'host-progress', host: plan.target, step: 'failed', runId, message });
+      this.o.emit({ type: 'run-finished', runId, status: 'failed', error: message });
     });
     return { runId };
   }
@@ -226,8 +234,9 @@ export class HostService {
     const abort = new AbortController();
     ia.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     this.active.set(runId, abort);
+    // Progress lines quote the host (reboot attempts, the remote engine's log): one printable line each.
     const progress = (step: HostStep | 'latency' | 'containers' | 'saved', message?: string, extra: { runId?: string } = {}) =>
-      this.o.emit({ type: 'host-progress', host: plan.target, step, runId: extra.runId ?? runId, fleetId: ia.fleetId, message });
+      this.o.emit({ type: 'host-progress', host: plan.target, step, runId: extra.runId ?? runId, fleetId: ia.fleetId, message: message === undefined ? undefined : printableLine(message) });
     const hooks: ConnectHooks = {
       home: this.home,
       acceptNew: plan.acceptNew || ia.acceptNew,
@@ -298,7 +307,7 @@ export class HostService {
         if (runs[0].status === 'failed') throw new Error(`${t}: ${runs[0].error}`);
         return runs;
       } catch (err) {
-        this.o.emit({ type: 'host-progress', host: t, step: 'failed', fleetId: ia.fleetId, message: (err as Error).message });
+        this.o.emit({ type: 'host-progress', host: t, step: 'failed', fleetId: ia.fleetId, message: printable((err as Error).message) });
         throw err;
       } finally {
         done++;

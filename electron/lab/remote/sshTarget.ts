@@ -1,4 +1,5 @@
 import type { HostBenchPlan, HostProbe } from '../../../shared/api-hosts';
+import { printable, printableDeep } from '../../../shared/printable';
 import type { Environment, Footprint } from '../../../shared/run';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
 import { sweepContainers } from '../docker/sweep';
@@ -39,7 +40,11 @@ export class SshHostTarget implements Target {
     this.model = `host:${modelName(o.spec.name)}`;
   }
 
-  async prepare(signal: AbortSignal): Promise<void> {
+  prepare(signal: AbortSignal): Promise<void> {
+    return remoteText(() => this.connectAndProbe(signal));
+  }
+
+  private async connectAndProbe(signal: AbortSignal): Promise<void> {
     this.o.onStep?.('connect');
     this.main = await connect(this.o.spec, this.o.hooks);
     throwIfAborted(signal);
@@ -57,7 +62,8 @@ export class SshHostTarget implements Target {
       this.o.onStep?.('boot');
       probe.boot = await probeBoot((c) => conn.exec(c));
     }
-    this.probe = probe;
+    // Everything the host said is stored without control characters: it is shown in terminals and pages.
+    this.probe = printableDeep(probe);
   }
 
   async environment(): Promise<Partial<Environment>> {
@@ -68,7 +74,11 @@ export class SshHostTarget implements Target {
     };
   }
 
-  async iterate(ctx: IterationContext): Promise<Marks> {
+  iterate(ctx: IterationContext): Promise<Marks> {
+    return remoteText(() => this.timeOne(ctx));
+  }
+
+  private async timeOne(ctx: IterationContext): Promise<Marks> {
     throwIfAborted(ctx.signal);
     const t0 = now();
     const conn = await connect(this.o.spec, this.o.hooks);
@@ -117,6 +127,19 @@ export class SshHostTarget implements Target {
   }
 }
 
+/**
+ * Errors out of a remote target carry what the host printed (stderr, the daemon's words): their message loses
+ * its control characters before it is stored as the run's error or printed. The error keeps its class.
+ */
+async function remoteText<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof Error) err.message = printable(err.message);
+    throw err;
+  }
+}
+
 /** Runs of a host are stored as model host:<name>; the name keeps to characters a model may carry. */
 export function modelName(name: string): string {
   return name.replace(/[^A-Za-z0-9_.@:-]+/g, '-').slice(0, 80);
@@ -143,7 +166,11 @@ export class RemoteContainersTarget implements Target {
     return `${this.o.hostModel}/${this.inner?.model ?? 'container:default'}`;
   }
 
-  async prepare(signal: AbortSignal): Promise<void> {
+  prepare(signal: AbortSignal): Promise<void> {
+    return remoteText(() => this.openEngine(signal));
+  }
+
+  private async openEngine(signal: AbortSignal): Promise<void> {
     this.engine = await remoteEngine(this.o.main);
     throwIfAborted(signal);
     // What an isolab of this machine left on that engine when it died mid-run (labels name owner and host).
@@ -154,11 +181,12 @@ export class RemoteContainersTarget implements Target {
   }
 
   async environment(): Promise<Partial<Environment>> {
-    return { ...(await this.o.hostEnv()), ...(await this.inner!.environment()) };
+    // The engine facts come from the host's daemon: remote text like the rest.
+    return printableDeep({ ...(await this.o.hostEnv()), ...(await this.inner!.environment()) });
   }
 
   iterate(ctx: IterationContext): Promise<Marks> {
-    return this.inner!.iterate(ctx);
+    return remoteText(() => this.inner!.iterate(ctx));
   }
 
   notes(): string[] {
