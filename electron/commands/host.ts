@@ -164,15 +164,21 @@ function hostRunLines(run: Run): string {
   const h = run.environment.host;
   const remote = (run.environment.remote ?? {}) as {
     resolved?: string;
+    reached?: boolean;
     virtualization?: { detectVirt?: string; sysVendor?: string; productName?: string; azure?: { vmSize?: string; location?: string; error?: string } };
     boot?: { systemd?: Record<string, number>; blame?: { unit: string; ms: number }[]; notes?: string[]; waagentProvisionedAt?: string };
     reboot?: { rebootToSshMs: number; bootIdBefore: string; bootIdAfter: string };
   };
   const v = remote.virtualization ?? {};
   const lines = [`${run.model}  ${run.status}  ${run.id}`];
-  if (remote.resolved) lines.push(`  reached: ${remote.resolved}`);
-  lines.push(`  host: ${h.os}, kernel ${h.kernel}, ${h.arch}, ${h.cpus} CPUs${h.cpuModel ? ` (${h.cpuModel})` : ''}, ${gib(h.memoryBytes)} memory`);
-  lines.push(`  virtualization: ${v.detectVirt ?? 'unknown'}${v.sysVendor || v.productName ? `; DMI: ${[v.sysVendor, v.productName].filter(Boolean).join(' ')}` : ''}`);
+  if (remote.reached === false) {
+    // The run failed before the host answered: its environment holds nothing of that machine (nor of this one).
+    lines.push(`  host: ${remote.resolved ?? 'the host'} was not reached; nothing is known of the machine`);
+  } else {
+    if (remote.resolved) lines.push(`  reached: ${remote.resolved}`);
+    lines.push(`  host: ${h.os}, kernel ${h.kernel}, ${h.arch}, ${h.cpus} CPUs${h.cpuModel ? ` (${h.cpuModel})` : ''}, ${gib(h.memoryBytes)} memory`);
+    lines.push(`  virtualization: ${v.detectVirt ?? 'unknown'}${v.sysVendor || v.productName ? `; DMI: ${[v.sysVendor, v.productName].filter(Boolean).join(' ')}` : ''}`);
+  }
   if (v.azure) lines.push(`  azure: ${v.azure.error ?? `${v.azure.vmSize ?? '?'} in ${v.azure.location ?? '?'}`}`);
   const sd = remote.boot?.systemd;
   if (sd) lines.push(`  boot: ${Object.entries(sd).map(([k, x]) => `${k} ${ms(x)}`).join(', ')}`);

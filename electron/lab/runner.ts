@@ -42,7 +42,7 @@ export async function runBench(o: BenchOptions): Promise<Run> {
     model: o.target.model,
     status: 'partial',
     startedAt: new Date().toISOString(),
-    environment: { host: await hostFacts(), isolabVersion: ISOLAB_VERSION, node: process.versions.node },
+    environment: { host: await hostFacts(), isolabVersion: ISOLAB_VERSION, node: process.versions.node, ...(await o.target.initialEnvironment?.()) },
     plan: o.plan,
     phaseOrder: [...o.target.phases],
     samples: [],

@@ -153,8 +153,26 @@ describe('bench host over a loopback sshd', () => {
       expect(hostRun.status).toBe('complete');
       expect(cRun.status).toBe('failed');
       expect(cRun.error).toMatch(/no Docker engine answered on .*127\.0\.0\.1.*dial-stdio`: .*nonexistent\/docker\.sock.*docker info/);
+      // Its environment is the host's (reached, probed), not this machine's stand-in.
+      expect(cRun.environment.remote).toMatchObject({ target: 'no-engine', reached: true, resolved: `${noEngine.user}@127.0.0.1:${noEngine.port}` });
     } finally {
       await noEngine.stop();
+    }
+  });
+
+  it('an unreachable host: the failed run carries none of this machine\'s facts as the host\'s', async () => {
+    const store = new RunStore(path.join(root, 'runs'));
+    const svc = new HostService({ store, root, home: sshd.home, emit: () => {}, imds: async () => '{}' });
+    // Port 1 on the loopback: nothing listens there.
+    const [run] = await svc.benchHost({ target: `${sshd.user}@127.0.0.1:1`, iterations: 1 });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/connection refused/);
+    for (const saved of [run, await store.get(run.id)]) {
+      expect(saved.environment.remote).toMatchObject({ reached: false, resolved: `${sshd.user}@127.0.0.1:1` });
+      expect(saved.environment.host.kernel).not.toBe(os.release());
+      expect(saved.environment.host.hostname).not.toBe(os.hostname());
+      expect(saved.environment.host.cpus).toBe(0);
+      expect(saved.environment.host.memoryBytes).toBe(0);
     }
   });
 });

@@ -99,6 +99,14 @@ describe('isolab bench host', () => {
     expect(readFileSync(kh(), 'utf8')).toBe(`${sshd.knownHostsName} ssh-ed25519 ${other}\n`);
   });
 
+  it('an unreachable host is reported as not reached, never with this machine\'s facts', async () => {
+    const r = await isolab('bench', 'host', `${sshd.user}@127.0.0.1:1`, '--iterations', '1');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/host: .*127\.0\.0\.1:1 was not reached; nothing is known of the machine/);
+    expect(r.stdout).not.toContain(os.release());
+    expect(r.stderr).toMatch(/connection refused/);
+  });
+
   it('bad input gets one clear line', async () => {
     const r = await isolab('bench', 'host', 'vm;reboot');
     expect(r.code).toBe(1);

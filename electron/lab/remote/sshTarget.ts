@@ -1,6 +1,6 @@
 import type { HostBenchPlan, HostProbe } from '../../../shared/api-hosts';
 import { printable, printableDeep } from '../../../shared/printable';
-import type { Environment, Footprint } from '../../../shared/run';
+import type { Environment, Footprint, HostFacts } from '../../../shared/run';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
 import { sweepContainers } from '../docker/sweep';
 import { ContainerTarget } from '../targets/container';
@@ -9,6 +9,12 @@ import { remoteEngine } from './docker';
 import { probeAll, probeBoot, type ImdsClient } from './probes';
 import { rebootToSsh } from './reboot';
 import type { HostSpec } from './spec';
+
+/**
+ * The facts of a host that was never reached: empty, so no face can mistake them for a machine (the schema
+ * wants a host; `remote.reached: false` says why it is empty).
+ */
+export const NOT_REACHED: HostFacts = { os: '', kernel: '', arch: '', cpus: 0, memoryBytes: 0 };
 
 /** The command timed as "exec": the smallest round trip a session can make. */
 export const EXEC_PROBE_COMMAND = 'true';
@@ -66,12 +72,21 @@ export class SshHostTarget implements Target {
     this.probe = printableDeep(probe);
   }
 
+  /** Until the host answered, nothing is known of it: never this machine's facts in its place. */
+  async initialEnvironment(): Promise<Partial<Environment>> {
+    return { host: NOT_REACHED, remote: { target: this.o.spec.name, resolved: this.resolved, reached: false } };
+  }
+
   async environment(): Promise<Partial<Environment>> {
     const p = this.probe!;
     return {
       host: p.facts,
-      remote: { target: this.o.spec.name, resolved: `${this.o.spec.user}@${this.o.spec.host}:${this.o.spec.port}`, virtualization: p.virtualization, boot: p.boot, reboot: p.reboot, connectMs: this.main?.connectMs },
+      remote: { target: this.o.spec.name, resolved: this.resolved, reached: true, virtualization: p.virtualization, boot: p.boot, reboot: p.reboot, connectMs: this.main?.connectMs },
     };
+  }
+
+  private get resolved(): string {
+    return `${this.o.spec.user}@${this.o.spec.host}:${this.o.spec.port}`;
   }
 
   iterate(ctx: IterationContext): Promise<Marks> {
@@ -178,6 +193,11 @@ export class RemoteContainersTarget implements Target {
     if (swept.length) this.o.log?.(`removed ${swept.length} container(s) left by an earlier run`);
     this.inner = new ContainerTarget({ conn: this.engine, runId: this.o.runId, log: this.o.log });
     await this.inner.prepare(signal);
+  }
+
+  /** The host's facts (it was reached), also when its engine then does not answer. */
+  async initialEnvironment(): Promise<Partial<Environment>> {
+    return this.o.hostEnv();
   }
 
   async environment(): Promise<Partial<Environment>> {

@@ -24,6 +24,11 @@ export interface Target {
   prepare(signal: AbortSignal): Promise<void>;
   /** What this target adds to the run's environment (engine facts, accelerator). */
   environment(): Promise<Partial<Environment>>;
+  /**
+   * The environment recorded before `prepare` succeeds (kept when it fails): this machine's facts when left
+   * out. A remote target knows nothing of its host until it has connected, and says so here.
+   */
+  initialEnvironment?(): Promise<Partial<Environment>>;
   iterate(ctx: IterationContext): Promise<Marks>;
   footprint?(signal: AbortSignal): Promise<Footprint | undefined>;
   /** Caveats a reader needs next to the numbers. */
