@@ -54,6 +54,13 @@ export const HostListItem = SavedHost.extend({
 });
 export type HostListItem = z.infer<typeof HostListItem>;
 
+/**
+ * Why a passphrase cannot be remembered here: no keychain at all (the CLI, browser mode), Linux's basic_text
+ * safeStorage backend (not encryption), or a backend isolab cannot name.
+ */
+export const KeychainRefusal = z.enum(['no-keychain', 'basic-text', 'backend-unknown']);
+export type KeychainRefusal = z.infer<typeof KeychainRefusal>;
+
 export const HostTestResult = z.object({
   /** refused-key: a key marked @revoked, or a host only a @cert-authority vouches for (certificates are not verified). */
   status: z.enum(['ok', 'unknown-key', 'changed-key', 'refused-key', 'needs-passphrase', 'auth-failed', 'unreachable', 'error']),
@@ -64,6 +71,8 @@ export const HostTestResult = z.object({
   /** changed-key: the key types known_hosts holds for the host (the new key may be of another type). */
   keyTypesOnFile: z.array(z.string()).optional(),
   identityFile: z.string().optional(),
+  /** Set when a passphrase cannot be remembered on this system (with needs-passphrase, or after asking to remember one). */
+  keychain: KeychainRefusal.optional(),
   connectMs: z.number().optional(),
   execMs: z.number().optional(),
   message: z.string().optional(),

@@ -1,48 +1,42 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import type { KeychainRefusal } from '../../../shared/api-hosts';
+import { boxVerdict, KeychainRefusedError, type KeychainVerdict, type SecretBox } from './keychain';
+import { LockedJsonFile } from './lockedJson';
+
+export type { SecretBox } from './keychain';
 
 /**
- * What the OS keychain offers (Electron's safeStorage in the desktop app). The engine never imports Electron:
- * the main process hands one in. Without it, nothing is remembered; a passphrase is never written in plain text.
+ * Remembered passphrases, encrypted by the SecretBox, keyed by host name and key file. Only a keychain that
+ * really encrypts is used (see keychainVerdict); the file is changed under a lock, so two faces at once keep
+ * both their changes, and a file that does not parse is moved aside, never replaced.
  */
-export interface SecretBox {
-  isEncryptionAvailable(): boolean;
-  encryptString(text: string): Buffer;
-  decryptString(data: Buffer): string;
-}
-
-/** Remembered passphrases, encrypted by the SecretBox, keyed by host name and key file. */
 export class PassphraseStore {
-  constructor(private readonly file: string, private readonly box?: SecretBox) {}
+  private readonly doc: LockedJsonFile<Record<string, string>>;
+  private readonly verdict: KeychainVerdict;
+
+  constructor(file: string, private readonly box?: SecretBox, platform: NodeJS.Platform = process.platform) {
+    this.doc = new LockedJsonFile({ file, schema: z.record(z.string(), z.string()), empty: () => ({}), what: 'the remembered passphrases file', mode: 0o600 });
+    this.verdict = boxVerdict(box, platform);
+  }
 
   get available(): boolean {
-    return !!this.box?.isEncryptionAvailable();
+    return this.verdict.ok;
   }
 
-  private async read(): Promise<Record<string, string>> {
-    try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as Record<string, string>;
-    } catch {
-      return {};
-    }
-  }
-
-  private async write(all: Record<string, string>): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+  /** Why nothing can be remembered here, or undefined when it can. */
+  get refusal(): KeychainRefusal | undefined {
+    return this.verdict.ok ? undefined : this.verdict.reason;
   }
 
   async remember(host: string, keyFile: string, passphrase: string): Promise<void> {
-    if (!this.available) throw new Error('this system has no keychain isolab can use (Electron safeStorage), so the passphrase cannot be remembered; load the key into ssh-agent instead');
-    const all = await this.read();
-    all[`${host}\t${keyFile}`] = this.box!.encryptString(passphrase).toString('base64');
-    await this.write(all);
+    if (!this.verdict.ok) throw new KeychainRefusedError(this.verdict.reason);
+    const sealed = this.box!.encryptString(passphrase).toString('base64');
+    await this.doc.update((all) => ({ ...all, [`${host}\t${keyFile}`]: sealed }));
   }
 
   async recall(host: string, keyFile: string): Promise<string | undefined> {
-    if (!this.available) return undefined;
-    const v = (await this.read())[`${host}\t${keyFile}`];
+    if (!this.verdict.ok) return undefined;
+    const v = (await this.doc.read())[`${host}\t${keyFile}`];
     if (!v) return undefined;
     try {
       return this.box!.decryptString(Buffer.from(v, 'base64'));
@@ -52,14 +46,16 @@ export class PassphraseStore {
   }
 
   async has(host: string): Promise<boolean> {
-    return Object.keys(await this.read()).some((k) => k.startsWith(`${host}\t`));
+    return Object.keys(await this.doc.read()).some((k) => k.startsWith(`${host}\t`));
   }
 
   async forget(host: string): Promise<boolean> {
-    const all = await this.read();
-    const keys = Object.keys(all).filter((k) => k.startsWith(`${host}\t`));
-    for (const k of keys) delete all[k];
-    if (keys.length) await this.write(all);
-    return keys.length > 0;
+    let found = false;
+    await this.doc.update((all) => {
+      const rest = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith(`${host}\t`)));
+      found = Object.keys(rest).length < Object.keys(all).length;
+      return found ? rest : undefined;
+    });
+    return found;
   }
 }

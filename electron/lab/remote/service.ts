@@ -1,7 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { LabEvent } from '../../../shared/api';
 import { printable, printableLine } from '../../../shared/printable';
 import {
@@ -13,6 +11,7 @@ import {
   type HostBenchPlan,
   type HostListItem,
   type HostTestResult,
+  type KeychainRefusal,
 } from '../../../shared/api-hosts';
 import type { Run, RunListItem } from '../../../shared/run';
 import { runBench } from '../runner';
@@ -21,6 +20,8 @@ import { connect, HostKeyChangedError, HostKeyRefusedError, HostKeyUnknownError,
 import { mapLimit } from './fleet';
 import { fingerprint, hostKeyName, KnownHostsError, recordHostKey } from './knownHosts';
 import type { ImdsClient } from './probes';
+import { LockedJsonFile } from './lockedJson';
+import { KeychainRefusedError } from './keychain';
 import { PassphraseStore, type SecretBox } from './secrets';
 import { configAliases, describeSpec, readSshConfig, resolveHost, type HostSpec } from './spec';
 import { EXEC_PROBE_COMMAND, modelName, RemoteContainersTarget, SshHostTarget, type HostStep } from './sshTarget';
@@ -65,17 +66,12 @@ export class HostService {
   private get home(): string {
     return this.o.home ?? os.homedir();
   }
-  private get hostsFile(): string {
-    return path.join(this.o.root, 'hosts', 'hosts.json');
+  private get hostsDoc(): LockedJsonFile<SavedHost[]> {
+    return new LockedJsonFile({ file: path.join(this.o.root, 'hosts', 'hosts.json'), schema: SavedHost.array(), empty: () => [], what: 'the saved hosts file' });
   }
 
-  private async saved(): Promise<SavedHost[]> {
-    try {
-      const parsed = SavedHost.array().safeParse(JSON.parse(await readFile(this.hostsFile, 'utf8')));
-      return parsed.success ? parsed.data : [];
-    } catch {
-      return [];
-    }
+  private saved(): Promise<SavedHost[]> {
+    return this.hostsDoc.read();
   }
 
   async listHosts(): Promise<HostListItem[]> {
@@ -89,23 +85,23 @@ export class HostService {
     return items;
   }
 
+  /** Read-modify-write under a lock: the app and the CLI saving hosts at once both keep theirs. */
   async saveHost(host: SavedHost): Promise<HostListItem> {
     const h = SavedHost.parse(host);
     await resolveHost(h.target, { home: this.home, port: h.port, identityFile: h.identityFile }); // says what is wrong now, not at the first run
-    const all = (await this.saved()).filter((s) => s.name !== h.name);
-    all.push(h);
-    await mkdir(path.dirname(this.hostsFile), { recursive: true });
-    await writeFileAtomic(this.hostsFile, JSON.stringify(all, null, 2) + '\n');
+    await this.hostsDoc.update((all) => [...all.filter((s) => s.name !== h.name), h]);
     return { ...h, source: 'saved' };
   }
 
   async removeHost(name: string): Promise<boolean> {
-    const all = await this.saved();
-    const rest = all.filter((s) => s.name !== name);
-    if (rest.length === all.length) return false;
-    await writeFileAtomic(this.hostsFile, JSON.stringify(rest, null, 2) + '\n');
-    await this.passphrases.forget(name);
-    return true;
+    let removed = false;
+    await this.hostsDoc.update((all) => {
+      const rest = all.filter((s) => s.name !== name);
+      removed = rest.length < all.length;
+      return removed ? rest : undefined;
+    });
+    if (removed) await this.passphrases.forget(name);
+    return removed;
   }
 
   forgetPassphrase(name: string): Promise<boolean> {
@@ -132,13 +128,15 @@ export class HostService {
       if (p !== undefined) cache.set(file, p);
       return p;
     };
-    const commit = async (remember: boolean | undefined): Promise<string | undefined> => {
-      if (!remember || typed === undefined) return undefined;
+    /** Remembers the typed passphrase when asked; says why not when the keychain refuses (basic_text, none). */
+    const commit = async (remember: boolean | undefined): Promise<{ keychain?: KeychainRefusal; message?: string }> => {
+      if (!remember || typed === undefined) return {};
       try {
         for (const file of cache.keys()) await this.passphrases.remember(name, file, typed);
-        return undefined;
+        return {};
       } catch (err) {
-        return (err as Error).message;
+        if (err instanceof KeychainRefusedError) return { keychain: err.reason, message: `connected, but ${err.message}` };
+        return { message: `connected, but the passphrase was not remembered: ${(err as Error).message}` };
       }
     };
     return { hook, commit };
@@ -166,7 +164,7 @@ export class HostService {
       try {
         const r = await conn.exec(EXEC_PROBE_COMMAND);
         const notRemembered = await pass.commit(req.rememberPassphrase);
-        return { status: 'ok', resolved, connectMs: conn.connectMs, execMs: r.ms, message: notRemembered && `connected, but ${notRemembered}` };
+        return { status: 'ok', resolved, connectMs: conn.connectMs, execMs: r.ms, ...notRemembered };
       } finally {
         conn.close();
       }
@@ -178,7 +176,7 @@ export class HostService {
       }
       if (e instanceof HostKeyChangedError) return { status: 'changed-key', resolved, keyType: e.keyType, fingerprint: e.fingerprint, keyTypesOnFile: e.onFile, message: e.message };
       if (e instanceof HostKeyRefusedError) return { status: 'refused-key', resolved, message: e.message };
-      if (e instanceof NeedsPassphraseError) return { status: 'needs-passphrase', resolved, identityFile: e.identityFile, message: e.message };
+      if (e instanceof NeedsPassphraseError) return { status: 'needs-passphrase', resolved, identityFile: e.identityFile, keychain: this.passphrases.refusal, message: e.message };
       if (e instanceof SshAuthError) return { status: 'auth-failed', resolved, message: e.message };
       if (e instanceof SshConnectError) return { status: 'unreachable', resolved, message: e.message };
       return { status: 'error', resolved, message: e.message };

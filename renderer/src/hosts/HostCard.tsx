@@ -71,7 +71,7 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.testHost({ target: host.name, passphrase: passphrase || undefined, rememberPassphrase: remember || undefined });
+      const r = await api.testHost({ target: host.name, passphrase: passphrase || undefined, rememberPassphrase: (remember && !test?.keychain) || undefined });
       setTest(r);
       if (r.status === 'ok') setPassphrase('');
     } catch (err) {
@@ -124,6 +124,11 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
           {test.status === 'ok' && <span className="muted">{t('test.latency', { connect: f.ms(test.connectMs), exec: f.ms(test.execMs) })}</span>}
         </p>
       )}
+      {test?.status === 'ok' && test.keychain && (
+        <p className="small banner-warn" role="status" data-testid="passphrase-not-remembered">
+          {t('passphrase.notRemembered', { why: t(`passphrase.keychain.${test.keychain}`) })}
+        </p>
+      )}
       {test?.status === 'unknown-key' && <FingerprintPrompt result={test} busy={busy} onAccept={() => void accept()} onReject={() => setTest(undefined)} />}
       {test && ['changed-key', 'refused-key', 'auth-failed', 'unreachable', 'error'].includes(test.status) && (
         <div className="banner banner-danger" role="alert">
@@ -140,9 +145,12 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
             <input type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
           </label>
           <label className="field-check">
-            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> {t('passphrase.remember')}
+            <input type="checkbox" checked={remember && !test.keychain} onChange={(e) => setRemember(e.target.checked)} disabled={!!test.keychain} data-testid="remember-passphrase" /> {t('passphrase.remember')}
           </label>
-          <p className="small muted">{t('passphrase.note')}</p>
+          {/* Why the keychain cannot be used here (none, or Linux's basic_text that does not encrypt). */}
+          <p className="small muted" data-testid="passphrase-note">
+            {test.keychain ? t(`passphrase.keychain.${test.keychain}`) : t('passphrase.note')}
+          </p>
         </div>
       )}
       {!readOnly && (
