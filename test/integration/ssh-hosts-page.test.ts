@@ -46,6 +46,12 @@ describe('Hosts page', () => {
     await result.waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toContain(`${sshd.user}@127.0.0.1:${sshd.port}`);
     expect(await result.textContent()).toMatch(/Connect\s*[\d.,]+\s*ms/);
+    // Side by side, like with like: the host's SSH latency sits in a table of SSH latencies, labelled as such.
+    const ssh = page.getByTestId('compare-ssh');
+    await ssh.waitFor();
+    expect(await ssh.locator('thead').textContent()).toContain('Median connect + one command');
+    expect(await ssh.locator('tbody').textContent()).toContain('host:page-vm');
+    expect(await page.getByTestId('hosts-compare').textContent()).not.toMatch(/Median total/);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(OUT, 'hosts-probe.png'), fullPage: true });
     expect(errors).toEqual([]);
@@ -85,5 +91,31 @@ describe('Hosts page', () => {
     expect(await list.textContent()).toMatch(/dead\s*failed.*connection refused/);
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('an encrypted key: the page says why the passphrase cannot be remembered (no keychain here; basic_text is not encryption)', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    await bm.lab.saveHost({ name: 'enc', target: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: sshd.encryptedIdentity });
+    const { page, errors } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    const card = page.getByTestId('host-enc');
+    await card.getByTestId('test-host').click();
+    await card.getByText('Passphrase needed').waitFor();
+    expect(await card.getByTestId('remember-passphrase').isDisabled()).toBe(true);
+    expect(await card.getByTestId('passphrase-note').textContent()).toMatch(/No system keychain is available/);
+    // The desktop app on Linux without a keyring: safeStorage answers, on its basic_text backend.
+    bm.lab.hosts.useSecrets({
+      isEncryptionAvailable: () => true,
+      encryptString: (t) => Buffer.from(t),
+      decryptString: (b) => b.toString(),
+      getSelectedStorageBackend: () => 'basic_text',
+    });
+    await card.getByTestId('test-host').click();
+    await card.getByText(/basic_text/).waitFor();
+    expect(await card.getByTestId('remember-passphrase').isDisabled()).toBe(true);
+    expect(await card.getByTestId('passphrase-note').textContent()).toMatch(/"basic_text" backend, which is not encryption/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(OUT, 'hosts-passphrase-basic-text.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await bm.lab.removeHost('enc');
   });
 });

@@ -5,6 +5,7 @@ import type { HostListItem } from '../../../shared/api-hosts';
 import type { RunListItem } from '../../../shared/run';
 import { useFormat } from '../format';
 import { AddHostForm } from '../hosts/AddHostForm';
+import { compareGroups, isRemote } from '../hosts/compareGroups';
 import { HostCard } from '../hosts/HostCard';
 import { useLab } from '../lab/LabContext';
 import type { PageProps } from '.';
@@ -44,10 +45,8 @@ export function HostsPage(_: PageProps) {
     }
   };
 
-  // Host runs beside local runs of the same kind of measurement: the newest of each model.
-  const newest = new Map<string, RunListItem>();
-  for (const r of runs) if (r.status === 'complete' && !newest.has(r.model)) newest.set(r.model, r);
-  const compare = [...newest.values()].filter((r) => r.medianTotalMs !== undefined).sort((a, b) => (a.medianTotalMs ?? 0) - (b.medianTotalMs ?? 0));
+  // Host runs beside local runs, like with like: one table per kind of figure (SSH latency, container lifecycle).
+  const groups = compareGroups(runs);
 
   return (
     <div className="page">
@@ -101,32 +100,38 @@ export function HostsPage(_: PageProps) {
           }}
         />
       ))}
-      {compare.length > 0 && (
-        <section className="card">
+      {groups.length > 0 && (
+        <section className="card" data-testid="hosts-compare">
           <h2>{t('compare.title')}</h2>
           <p className="muted small">{t('compare.intro')}</p>
-          <table className="num-table hosts-compare">
-            <thead>
-              <tr>
-                <th scope="col">{t('compare.model')}</th>
-                <th scope="col">{t('compare.where')}</th>
-                <th scope="col">{t('compare.median')}</th>
-                <th scope="col">{t('compare.n')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {compare.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <a href={`#/runs/${r.id}`}>{r.model}</a>
-                  </td>
-                  <td>{r.model.startsWith('host:') ? t('compare.remote') : t('compare.local')}</td>
-                  <td>{f.ms(r.medianTotalMs)}</td>
-                  <td>{r.iterations}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {groups.map((g) => (
+            <div key={g.measure} className="hosts-compare-group" data-testid={`compare-${g.measure}`}>
+              <h3 id={`compare-${g.measure}`}>{t(`compare.measure.${g.measure}.title`)}</h3>
+              <p className="muted small">{t(`compare.measure.${g.measure}.note`)}</p>
+              <table className="num-table hosts-compare" aria-labelledby={`compare-${g.measure}`}>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('compare.model')}</th>
+                    <th scope="col">{t('compare.where')}</th>
+                    <th scope="col">{t(`compare.measure.${g.measure}.median`)}</th>
+                    <th scope="col">{t('compare.n')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {g.runs.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        <a href={`#/runs/${r.id}`}>{r.model}</a>
+                      </td>
+                      <td>{isRemote(r) ? t('compare.remote') : t('compare.local')}</td>
+                      <td>{f.ms(r.medianTotalMs)}</td>
+                      <td>{r.iterations}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
         </section>
       )}
     </div>
