@@ -20,7 +20,7 @@ export function benchHostCommand(): Command {
     .description('Probe a remote Linux host over SSH (an alias from ~/.ssh/config or user@host[:port]): facts, virtualization, boot timeline, idle footprint, SSH latency')
     .argument('<target...>', 'an alias from ~/.ssh/config, or user@host[:port]; several make a fleet, probed side by side')
     .option('--reboot', 'reboot the host and time reboot-to-SSH (needs root or passwordless sudo there)')
-    .option('--accept-new', 'record an unknown host key in ~/.ssh/known_hosts and go on (a changed key is still refused)')
+    .option('--accept-new', "record an unknown host key in known_hosts (UserKnownHostsFile) and go on, as OpenSSH's accept-new: a changed key, also one of another type than the ones on file, is still refused")
     .option('--identity <file>', 'private key file to authenticate with (overrides IdentityFile)')
     .addOption(new Option('--port <n>', 'SSH port (overrides Port and the :port of the target)').argParser(port))
     .option('--containers', "also run the container suite on the host's Docker engine over the same SSH connection")
