@@ -85,6 +85,18 @@ export function summarize(values: number[], iterations?: number[], seed = 42): P
 
 /** The ratio of two medians (a / b) with a bootstrap interval: how many times slower a is than b. */
 export function ratioOfMedians(a: number[], b: number[], seed = 7): { ratio: number; ci95: [number, number] } {
+  const steps = ratioOfMediansSteps(a, b, seed);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/**
+ * ratioOfMedians one resample at a time: it pauses (yields) after each, so a page can spread the work of two
+ * large samples (10,000 values each: seconds) over several frames. Run to its end, it returns what
+ * ratioOfMedians returns, to the last digit.
+ */
+export function* ratioOfMediansSteps(a: number[], b: number[], seed = 7): Generator<void, { ratio: number; ci95: [number, number] }> {
   const ratio = ssMedian(a) / ssMedian(b);
   if (a.length < 2 || b.length < 2) return { ratio, ci95: [ratio, ratio] };
   const randA = seededRandom(seed);
@@ -96,6 +108,7 @@ export function ratioOfMedians(a: number[], b: number[], seed = 7): { ratio: num
     for (let i = 0; i < a.length; i++) bufA[i] = a[Math.floor(randA() * a.length)];
     for (let i = 0; i < b.length; i++) bufB[i] = b[Math.floor(randB() * b.length)];
     ratios.push(ssMedian(bufA) / ssMedian(bufB));
+    yield;
   }
   ratios.sort((x, y) => x - y);
   return { ratio, ci95: [quantileSorted(ratios, 0.025), quantileSorted(ratios, 0.975)] };
