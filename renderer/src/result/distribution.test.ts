@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../shared/run';
-import { boxRow, jitter, linearAxis, logAxis } from './distribution';
+import { boxRow, DOT_LIMIT, isDense, jitter, linearAxis, logAxis, outliers } from './distribution';
 
 const sample = (iteration: number, ms: number, warmup = false): Sample => ({ iteration, warmup, phases: { a: ms }, marks: { a: ms }, totalMs: ms });
 
@@ -46,5 +46,33 @@ describe('linearAxis', () => {
     expect(linearAxis([12, 338])).toEqual({ domain: [0, 400], ticks: [0, 100, 200, 300, 400] });
     expect(linearAxis([0.3, 7.1])).toEqual({ domain: [0, 8], ticks: [0, 2, 4, 6, 8] });
     expect(linearAxis([0, 0]).domain[1]).toBeGreaterThan(0);
+  });
+});
+
+describe('outliers', () => {
+  const samples = [...Array.from({ length: 100 }, (_, i) => sample(i + 1, 10 + (i % 10))), sample(101, 200), sample(102, 1), sample(103, 90)];
+  const row = boxRow('k', 'K', samples, 'a')!;
+
+  it('are the samples beyond the whiskers, with their iterations, in iteration order', () => {
+    expect(outliers(row, false)).toEqual({ shown: [{ ms: 200, iteration: 101 }, { ms: 1, iteration: 102 }, { ms: 90, iteration: 103 }], count: 3 });
+  });
+
+  it('keep the furthest from the median as the axis draws them when there are too many to draw', () => {
+    // Median 14.5: on a linear axis 90 ms is further than 1 ms; on a log one, 1 ms (14.5× below) is further than 90 ms (6.2× above).
+    expect(outliers(row, false, 2)).toEqual({ shown: [{ ms: 200, iteration: 101 }, { ms: 90, iteration: 103 }], count: 3 });
+    expect(outliers(row, true, 2)).toEqual({ shown: [{ ms: 200, iteration: 101 }, { ms: 1, iteration: 102 }], count: 3 });
+  });
+
+  it('mark a row dense only past the dot limit', () => {
+    expect(isDense(row)).toBe(false);
+    expect(isDense(boxRow('k', 'K', Array.from({ length: DOT_LIMIT + 1 }, (_, i) => sample(i + 1, i)), 'a')!)).toBe(true);
+  });
+});
+
+describe('axes over many samples', () => {
+  it('take a hundred thousand values without spreading them into a call', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => 1 + (i % 4));
+    expect(logAxis(many).domain).toEqual([1, 5]);
+    expect(linearAxis(many).domain).toEqual([0, 4]);
   });
 });

@@ -17,6 +17,44 @@ export interface BoxRow {
   /** Tukey's whiskers: the furthest sample within 1.5 × IQR of the box. */
   whiskerLo: number;
   whiskerHi: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Past this many timed samples a row is drawn as a density with its box and only the samples beyond the whiskers
+ * as dots: thousands of dots make a solid block that hides the box, and an SVG element each makes the page slow.
+ */
+export const DOT_LIMIT = 300;
+
+/**
+ * At most this many dots beyond the whiskers per row, the furthest from the median: a log-normal tail puts a few
+ * percent of a large run there (hundreds of dots piled at the row's end); the density shows the rest.
+ */
+export const OUTLIER_DOTS = 40;
+
+export const isDense = (row: BoxRow) => row.values.length > DOT_LIMIT;
+
+/** One sample to draw as a dot, with the iteration it came from. */
+export interface RowSample {
+  ms: number;
+  iteration: number;
+}
+
+/**
+ * The samples beyond Tukey's whiskers. When there are more than `max`, those furthest from the median as the axis
+ * draws them (by ratio on a log axis, where 0.1 ms below a 1 ms median is as far as 10 ms above it; values it
+ * cannot draw are furthest), then in iteration order; `count` says how many there were.
+ */
+export function outliers(row: BoxRow, log: boolean, max = OUTLIER_DOTS): { shown: RowSample[]; count: number } {
+  const out: RowSample[] = [];
+  row.values.forEach((ms, i) => {
+    if (ms < row.whiskerLo || ms > row.whiskerHi) out.push({ ms, iteration: row.iterations[i] });
+  });
+  if (out.length <= max) return { shown: out, count: out.length };
+  const far = (v: number) => (!log ? Math.abs(v - row.median) : v > 0 && row.median > 0 ? Math.abs(Math.log(v / row.median)) : Infinity);
+  const furthest = [...out].sort((a, b) => far(b.ms) - far(a.ms)).slice(0, max);
+  return { shown: furthest.sort((a, b) => a.iteration - b.iteration), count: out.length };
 }
 
 export function phaseValue(s: Sample, phase: string): number | undefined {
@@ -46,6 +84,8 @@ export function boxRow(key: string, label: string, samples: Sample[], phase: str
     q3,
     whiskerLo: inside[0],
     whiskerHi: inside[inside.length - 1],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
   };
 }
 
@@ -61,9 +101,15 @@ export function jitter(n: number, seed: number, spread: number): number[] {
  * On a linear scale: from 0, and recharts picks nice ticks.
  */
 export function logAxis(values: number[]): { domain: [number, number]; ticks: number[]; floor: number } {
-  const positive = values.filter((v) => v > 0);
-  const lo = positive.length ? Math.min(...positive) : 0.01;
-  const hi = positive.length ? Math.max(...positive) : 1;
+  // A loop, not Math.min(...values): spreading a run's hundred thousand samples overflows the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!(v > 0)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (hi < lo) [lo, hi] = [0.01, 1];
   const candidates: number[] = [];
   for (let e = -3; e <= 6; e++) for (const m of [1, 2, 5]) candidates.push(m * 10 ** e);
   const below = candidates.filter((c) => c <= lo * 1.0001);
@@ -86,7 +132,7 @@ export function logAxis(values: number[]): { domain: [number, number]; ticks: nu
 
 /** The x axis on a linear scale: from 0 to a round top, 4 to 6 steps of 1, 2, 2.5 or 5 × 10^k. */
 export function linearAxis(values: number[]): { domain: [number, number]; ticks: number[] } {
-  const max = Math.max(0, ...values.filter(Number.isFinite)) || 1;
+  const max = values.reduce((m, v) => (Number.isFinite(v) && v > m ? v : m), 0) || 1;
   const raw = max / 5;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
