@@ -1,0 +1,148 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, OUT, startBrowserMode, type BrowserMode } from './browserMode';
+import { largeComparison, largeRun } from './largeRun';
+
+/**
+ * Charts at any sample count: a saved 10,000-iteration run (and a comparison of that size) opened in Chromium
+ * through browser mode. The figures are printed, not asserted (speeds vary between machines); what is asserted is
+ * the structure that makes them fast and readable: a bounded SVG, a density with its box and outliers past a few
+ * hundred samples, one dot per sample below.
+ */
+const N = 10_000;
+const SMALL = 25;
+const WARMUP = 3;
+let bm: BrowserMode;
+let smallMs: number | undefined;
+const pages: Page[] = [];
+const ids = { large: '20260302T090000000Z-container-runc-large', small: '20260302T090000000Z-container-runc-small', compare: '20260302T110000000Z-compare-large' };
+
+beforeAll(async () => {
+  bm = await startBrowserMode();
+  await bm.lab.store.save(largeRun(ids.large, N, { warmup: WARMUP }));
+  await bm.lab.store.save(largeRun(ids.small, SMALL, { warmup: WARMUP, seed: 5 }));
+  await bm.lab.comparisons.save(largeComparison(ids.compare, N));
+  // A first page load fills Chromium's caches, so the timed ones below are alike.
+  const { page } = await bm.open(`${bm.served.url}#/runs`);
+  await page.getByTestId('runs-table').waitFor();
+  await page.close();
+}, 180_000);
+// A page left busy by a failed test would slow the next ones down.
+afterEach(async () => {
+  await Promise.all(pages.splice(0).map((p) => p.close().catch(() => {})));
+});
+afterAll(async () => {
+  await bm?.close();
+});
+
+/** Navigates and waits until `ready` holds in the page; ms from the navigation to the frame after that. */
+async function timeOpen(url: string, ready: () => boolean): Promise<{ page: Page; errors: string[]; ms: number }> {
+  const page = await bm.context.newPage();
+  pages.push(page);
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  const t0 = performance.now();
+  await page.goto(url);
+  await page.waitForFunction(ready, undefined, { timeout: 170_000, polling: 50 });
+  await afterNextFrame(page);
+  return { page, errors, ms: Math.round(performance.now() - t0) };
+}
+
+const afterNextFrame = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+
+/** Every phase's chart is in the page with its boxes drawn. */
+function chartsDrawn(): boolean {
+  const charts = [...document.querySelectorAll('figure[data-testid^="chart-"]')];
+  return charts.length === 6 && charts.every((c) => c.querySelector('svg.recharts-surface .recharts-reference-area'));
+}
+
+/** Toggles the log scale, timed in the page: the click's render and the frame after it. */
+const toggleScale = (page: Page) =>
+  page.evaluate(async () => {
+    const t0 = performance.now();
+    document.querySelector<HTMLInputElement>('[data-testid="log-toggle"]')!.click();
+    await new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+    return Math.round(performance.now() - t0);
+  });
+
+/** ms from now until the ratio's bootstrap interval, computed in slices after the page is drawn, is shown. */
+async function timeInterval(page: Page): Promise<number> {
+  const t0 = performance.now();
+  await page.waitForFunction(() => /CI [\d.,]+×–[\d.,]+×/.test(document.querySelector('[data-testid="ratio-detail"]')?.textContent ?? ''), undefined, { timeout: 170_000, polling: 50 });
+  return Math.round(performance.now() - t0);
+}
+
+const svgElements = (page: Page) => page.evaluate(() => document.querySelectorAll('[data-testid="result"] svg *').length);
+
+describe('charts at any sample count', () => {
+  it(`keeps every dot for a small run (${SMALL} samples)`, async () => {
+    const { page, errors, ms } = await timeOpen(`${bm.served.url}#/runs/${ids.small}`, chartsDrawn);
+    smallMs = ms;
+    const elements = await svgElements(page);
+    const ci = await timeInterval(page);
+    const toggles = [await toggleScale(page), await toggleScale(page)];
+    console.log(`${SMALL}-sample run drawn in ${ms} ms; ratio's interval ${ci} ms later; log toggle ${toggles.join(' ms, ')} ms; SVG elements ${elements}`);
+    const total = page.getByTestId('chart-total');
+    // Container and floor, timed and warmup: one mark each.
+    expect(await total.locator('.recharts-scatter-symbol').count()).toBe(2 * (SMALL + WARMUP));
+    expect(await total.locator('[data-density]').count()).toBe(0);
+    expect(await page.getByTestId('distribution-legend').textContent()).toMatch(/every timed iteration/i);
+    await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'small-run-charts.png') });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it(`opens a saved ${N.toLocaleString('en')}-sample run and draws it as densities with boxes and outliers`, async () => {
+    const { page, errors, ms } = await timeOpen(`${bm.served.url}#/runs/${ids.large}`, chartsDrawn);
+    const elements = await svgElements(page);
+    // The ratio's interval follows (2,000 resamples of 10,000 and 10,000 values), without holding the page up.
+    expect(await page.getByTestId('ratio').textContent()).toMatch(/\d×/);
+    const ci = await timeInterval(page);
+
+    // The x axis' ticks are the ones in ms (the y axis names the rows).
+    const firstTick = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="chart-total"] .recharts-cartesian-axis-tick-value')].map((e) => e.textContent).find((s) => s?.endsWith(' ms')));
+    const logTick = await firstTick();
+    const toLinear = await toggleScale(page);
+    expect(await firstTick()).toBe('0 ms');
+    const toLog = await toggleScale(page);
+    expect(await firstTick()).toBe(logTick);
+    // Speeds vary between machines and with their load: the small run, drawn just before, is the yardstick.
+    const ratio = smallMs ? ` (${(ms / smallMs).toFixed(1)}× the ${SMALL}-sample run's ${smallMs} ms)` : '';
+    console.log(`${N.toLocaleString('en')}-sample run drawn in ${ms} ms${ratio}; ratio's interval ${ci} ms later; log toggle ${toLinear} ms, ${toLog} ms; SVG elements ${elements}`);
+
+    // Bounded: 6 charts, 9 rows of 10,000 samples each, in a few thousand elements, not one per sample.
+    expect(elements).toBeLessThan(3000);
+    const total = page.getByTestId('chart-total');
+    expect(await total.locator('[data-density]').count()).toBe(2);
+    expect(await total.locator('.recharts-reference-area').count()).toBe(2);
+    // Outliers stay dots: the slow iterations (every 997th) are among them, but far fewer than the samples.
+    const dots = await total.locator('.recharts-scatter-symbol').count();
+    expect(dots).toBeGreaterThanOrEqual(10);
+    expect(dots).toBeLessThan(1000);
+    expect(await total.locator('[role=img]').getAttribute('aria-label')).toMatch(/10,000 samples\. [\d,]+ of them beyond the whiskers/);
+    expect(await page.getByTestId('distribution-legend').textContent()).toMatch(/density/i);
+
+    await page.screenshot({ path: path.join(OUT, 'large-run-light.png'), fullPage: true });
+    await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'large-run-charts.png') });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it(`opens a comparison of ${N.toLocaleString('en')} starts per model and the Learn page beside such runs`, async () => {
+    const cmp = await timeOpen(`${bm.served.url}#/compare/${ids.compare}`, () => document.querySelectorAll('[data-testid="comparison"] .recharts-bar-rectangle').length >= 3);
+    const elements = await cmp.page.evaluate(() => document.querySelectorAll('[data-testid="comparison"] svg *').length);
+    console.log(`comparison of ${N.toLocaleString('en')} starts per model drawn in ${cmp.ms} ms; SVG elements ${elements}`);
+    expect(elements).toBeLessThan(3000);
+    await cmp.page.screenshot({ path: path.join(OUT, 'large-comparison.png'), fullPage: true });
+    expect(cmp.errors).toEqual([]);
+    await cmp.page.close();
+
+    const learn = await timeOpen(`${bm.served.url}#/learn`, () => !!document.querySelector('[data-testid="tradeoffs"]'));
+    console.log(`Learn page with ${N.toLocaleString('en')}-sample runs saved: table shown in ${learn.ms} ms`);
+    expect(learn.errors).toEqual([]);
+    await learn.page.close();
+  });
+});
