@@ -127,6 +127,10 @@ describe('charts at any sample count', () => {
     await page.screenshot({ path: path.join(OUT, 'large-run-light.png'), fullPage: true });
     await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'large-run-charts.png') });
     expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('theme-toggle').click();
+    await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'large-run-charts-dark.png') });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('theme-toggle').click();
     expect(errors).toEqual([]);
     await page.close();
   });
