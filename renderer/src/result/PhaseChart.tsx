@@ -46,7 +46,7 @@ export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) 
     return { log: logAxis(all), lin: linearAxis(all) };
   }, [rows]);
   const floor = axes.log.floor;
-  const pin = (v: number) => (log ? Math.max(v, floor) : v);
+  const pin = useMemo(() => (log ? (v: number) => Math.max(v, floor) : (v: number) => v), [log, floor]);
 
   // What each row draws: the dots (every sample, or those beyond the whiskers) and, past DOT_LIMIT, its density.
   const marks = useMemo(
@@ -58,8 +58,7 @@ export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) 
         const timed: RowSample[] = beyond ? beyond.shown : r.values.map((ms, j) => ({ ms, iteration: r.iterations[j] }));
         const warm: RowSample[] = r.warmup.slice(0, DOT_LIMIT).map((ms, j) => ({ ms, iteration: r.warmupIterations[j] }));
         const dy = jitter(timed.length + warm.length, seed, dense ? OUTLIER_JITTER : JITTER);
-        const pinAt = (v: number) => (log ? Math.max(v, floor) : v);
-        const point = (s: RowSample, j: number, warmup: boolean): Point => ({ x: pinAt(s.ms), y: i + dy[j], ms: s.ms, iteration: s.iteration, row: r.label, warmup });
+        const point = (s: RowSample, j: number, warmup: boolean): Point => ({ x: pin(s.ms), y: i + dy[j], ms: s.ms, iteration: s.iteration, row: r.label, warmup });
         return {
           row: r,
           dense,
@@ -69,7 +68,7 @@ export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) 
           warm: warm.map((s, j) => point(s, timed.length + j, true)),
         };
       }),
-    [rows, log, floor, phase],
+    [rows, log, floor, pin, phase],
   );
   const pinned = useMemo(() => (log ? rows.reduce((n, r) => n + r.values.filter((v) => v < floor).length + r.warmup.filter((v) => v < floor).length, 0) : 0), [rows, log, floor]);
 
