@@ -46,6 +46,8 @@ export const BenchRequest = z.object({
   workload: Workload.optional(),
   /** Start k instances at a time per iteration (with a workload). */
   concurrency: z.number().int().min(1).max(64).optional(),
+  /** Consent to run the workload's own command straight on the host (see shared/consent.ts). */
+  trustPlan: z.boolean().optional(),
 });
 export type BenchRequest = z.input<typeof BenchRequest>;
 export type BenchPlan = z.output<typeof BenchRequest>;
@@ -78,6 +80,8 @@ export const CompareRequest = z.object({
   plan: Plan.optional(),
   /** Include the local VM even when no kit is ready yet. */
   vm: z.boolean().optional(),
+  /** Consent to run the plan's own command straight on the host (see shared/consent.ts). */
+  trustPlan: z.boolean().optional(),
 });
 export type CompareRequest = z.input<typeof CompareRequest>;
 export const CompareStarted = z.object({ comparisonId: z.string() });

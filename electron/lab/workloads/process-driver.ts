@@ -5,13 +5,21 @@ import { now, throwIfAborted } from '../targets/target';
 import { withDeadline } from './container-driver';
 import type { Instance, InstanceDriver } from './instance';
 import { needsPort, withPort } from './instance';
+import { isAlive } from '../labels';
 import { markerEnv } from './process-sweep';
 import { freePort, lineMatcher, onAbort, waitForTcp } from './readiness';
 
 /**
  * The floor: the workload's program straight on the host, run by the host's static busybox (the very binary
  * inside the probe image), with no isolation. Phases `spawn`, `ready`; stop is `reap` (SIGKILL and wait).
+ *
+ * Each instance leads its own process group, and stop kills the group: a program that left children behind
+ * (`sh -c "sleep 45 & ..."`) is gone at once, children included. Waits are for the program's exit, never for
+ * its pipes to close, since a child that escaped the group could hold them open for as long as it lives.
  */
+/** How long output may still arrive after the program exited, when a child keeps its pipes open. */
+const EXIT_GRACE_MS = 250;
+
 export class ProcessDriver implements InstanceDriver {
   readonly model = 'process';
   readonly phases = ['spawn', 'ready'] as const;
@@ -46,9 +54,14 @@ export class ProcessDriver implements InstanceDriver {
     const t0 = now();
     const deadline = t0 + w.timeoutMs;
     const marks: Record<string, number> = {};
-    const child = spawn(this.busybox!, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...markerEnv() } });
+    const child = spawn(this.busybox!, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...markerEnv() },
+      // Its own process group (setsid on POSIX), so stop can end everything the program started.
+      detached: process.platform !== 'win32',
+    });
     let exited = false;
-    const exit = new Promise<number | string>((resolve) => child.once('close', (code, sig) => {
+    const exit = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => {
       exited = true;
       resolve(code ?? sig ?? -1);
     }));
@@ -64,7 +77,11 @@ export class ProcessDriver implements InstanceDriver {
         const onData = (c: Buffer) => matcher.feed(c) && resolve();
         child.stdout!.on('data', onData);
         child.stderr!.on('data', onData);
-        void exit.then(() => reject(new Error(`the workload exited without printing a line matching /${pattern}/`)));
+        // Output still in the pipe when the program exits counts: give up once the pipes are drained, or shortly
+        // after the exit when a child it left behind holds them open.
+        const fail = () => reject(new Error(`the workload exited without printing a line matching /${pattern}/`));
+        child.once('close', fail);
+        void exit.then(() => setTimeout(fail, EXIT_GRACE_MS).unref());
       });
       logReady.catch(() => {});
     } else {
@@ -107,11 +124,14 @@ export class ProcessDriver implements InstanceDriver {
   async stop(instance: Instance): Promise<void> {
     const child = this.children.get(instance.id);
     if (!child) return;
-    if (child.exitCode === null && child.signalCode === null) {
-      const closed = new Promise<void>((r) => child.once('close', () => r()));
-      child.kill('SIGKILL');
-      await closed;
-    }
+    const running = child.exitCode === null && child.signalCode === null;
+    const exited = running ? new Promise<void>((r) => child.once('exit', () => r())) : Promise.resolve();
+    // The group too when the program has exited already: children it left behind may still run.
+    killGroup(child, running);
+    await exited;
+    // A child that left the group could keep the pipes open: stop reading them rather than wait.
+    child.stdout?.destroy();
+    child.stderr?.destroy();
     this.children.delete(instance.id);
   }
 
@@ -122,4 +142,24 @@ export class ProcessDriver implements InstanceDriver {
   async dispose(): Promise<void> {
     await Promise.all([...this.children.keys()].map((id) => this.stop({ id, marks: {} })));
   }
+}
+
+/**
+ * SIGKILL to the child's whole process group; to the child alone where there are no groups (Windows). Once the
+ * leader is reaped its pid stays reserved while the group has members; a live process with that pid means the
+ * group emptied and the number went to someone else, who is left alone.
+ */
+export function killGroup(child: ChildProcess, leaderRunning: boolean): void {
+  if (child.pid === undefined) return;
+  if (!leaderRunning && isAlive(child.pid)) return;
+  if (process.platform !== 'win32') {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+      return;
+    } catch (err) {
+      // ESRCH: the group is empty already. Anything else: fall back to the program itself.
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return;
+    }
+  }
+  child.kill('SIGKILL');
 }
