@@ -3,7 +3,6 @@ import { SingleBar } from 'cli-progress';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRequest, LabEvent } from '../shared/api';
-import { formatZodError } from './bridge';
 import { Lab } from './lab/lab';
 import { ISOLAB_VERSION } from './lab/host';
 import { RunNotSavedError } from './lab/runner';
@@ -13,6 +12,7 @@ import { simCommand } from './commands/sim';
 import { benchHostCommand } from './commands/host';
 import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
+import { cliErrorText } from './commands/errors';
 import { benchRequestWithPlan } from './lab/workloads/bench-plan';
 
 /** The built renderer sits beside the bundled CLI: dist/cli.mjs and dist/renderer/. */
@@ -50,10 +50,14 @@ export function buildCli(): Command {
       .option('--warmup <n>', 'untimed iterations first', int('--warmup', 0), 2);
     if (target !== 'process') command.option('--no-baseline', 'skip the process floor measured in the same run');
     command.option('--json', 'print the Run document on stdout (progress stays on stderr)');
-    if (target !== 'vm') command.option('--plan <file>', 'a plan file (YAML or JSON): its workload and startup settings; flags win');
+    if (target !== 'vm') {
+      command
+        .option('--plan <file>', 'a plan file (YAML or JSON): its workload and startup settings; flags win')
+        .option('--trust-plan', "let the plan's own command run straight on this host (the process floor runs it there); read the plan first");
+    }
     command
       .action(async (o, cmd: Command) => {
-        const request: BenchRequest = { target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline };
+        const request: BenchRequest = { target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline, trustPlan: !!o.trustPlan };
         if (target === 'vm') Object.assign(request, { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt, density: o.density });
         const explicit = (flag: string) => cmd.getOptionValueSource(flag) === 'cli';
         return runBenchCommand(o.plan ? await benchRequestWithPlan(request, o.plan, explicit) : request, o.json);
@@ -185,7 +189,7 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (err) {
-    process.stderr.write(`isolab: ${formatZodError(err)}\n`);
+    process.stderr.write(`${cliErrorText(err)}\n`);
     process.exitCode = 1;
   }
 }

@@ -23,6 +23,7 @@ export function compareCommand(): Command {
     .addOption(new Option('--density <max>', 'also run density up to this many instances').argParser(int('--density', 1)))
     .option('--vm', 'insist on the local VM: listed (as unavailable, with the reason) even where this host cannot boot one')
     .option('--json', 'print the Comparison document on stdout (progress stays on stderr)')
+    .option('--trust-plan', "let the plan's own command run straight on this host (the process floor and OCI runtimes on a bundle run it there); read the plan first")
     .action(async (o) => {
       const plan = await planFromOptions(o);
       const lab = await openLab();
@@ -34,7 +35,7 @@ export function compareCommand(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        const request: CompareRequest = { plan, vm: o.vm };
+        const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan };
         const c = await lab.compare(request, abort.signal, (line) => process.stderr.write(`isolab: ${line}\n`));
         if (o.json) process.stdout.write(JSON.stringify(c, null, 2) + '\n');
         else process.stdout.write(comparisonMarkdown(c) + `\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);

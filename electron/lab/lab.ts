@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { BenchRequest, CompareRequest, type BenchPlan, type CompareStarted, type ExportFormat, type LabEvent, type LabInfo, type RunStarted } from '../../shared/api';
 import type { Comparison, ComparisonListItem } from '../../shared/compare';
 import { exportDocument } from '../../shared/export';
+import { assertPlanTrusted, benchHostCommands, compareHostCommands } from '../../shared/consent';
 import { Plan, resolveWorkload } from '../../shared/plan';
 import { discoverModels, type ModelProvider } from './compare/models';
 import { runCompare } from './compare/run';
@@ -125,14 +126,16 @@ export class Lab {
   }
 
   private launch(plan: BenchPlan): { runId: string; done: Promise<Run> } {
+    assertPlanTrusted(benchHostCommands(plan), plan.trustPlan);
     const runId = newRunId(plan.target === 'process' || plan.target === 'vm' ? plan.target : `container-${plan.runtime ?? 'engine'}`);
     const abort = new AbortController();
+    const { trustPlan: _consent, ...stored } = plan;
     const done = (async () => {
       const { target, baseline } = await this.targetsFor(plan, runId);
       return runBench({
         runId,
         kind: `bench:${plan.target}`,
-        plan: { ...plan },
+        plan: stored,
         target,
         baseline,
         iterations: plan.iterations,
@@ -222,6 +225,7 @@ export class Lab {
   }
 
   private launchCompare(request: ReturnType<typeof CompareRequest.parse>, onProgress?: (line: string) => void): { id: string; done: Promise<Comparison> } {
+    assertPlanTrusted(compareHostCommands(request), request.trustPlan);
     const id = newRunId('compare');
     const abort = new AbortController();
     const plan = request.plan ?? Plan.parse({});
