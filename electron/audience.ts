@@ -1,6 +1,6 @@
 import { AUDIENCE_EVENTS, AUDIENCE_METHODS } from '../shared/api-channels';
 import { isLabMethod, type LabEvent, type LabInfo, type LabMethodName } from '../shared/api';
-import type { RunListItem } from '../shared/run';
+import type { RunListItem, RunScan } from '../shared/run';
 import { BridgeError, dispatch } from './bridge';
 import type { Lab } from './lab/lab';
 
@@ -33,6 +33,19 @@ export function audienceSees(event: LabEvent): boolean {
   return true;
 }
 
+/**
+ * An event as the audience receives it, or undefined when it does not: a run the disk could not take is
+ * reported without the paths where it should have gone and where it went (they name the data directory).
+ */
+export function audienceEvent(event: LabEvent): LabEvent | undefined {
+  if (!audienceSees(event)) return undefined;
+  if (event.type === 'run-finished' && event.notSaved) {
+    const { notSaved: _paths, ...rest } = event;
+    return rest;
+  }
+  return event;
+}
+
 /** `info` for the audience: the engine's status and the version, without the data directory or machine names. */
 export function audienceInfo(info: LabInfo): LabInfo {
   const { dataDir: _dataDir, ...rest } = info;
@@ -58,6 +71,11 @@ function trim(method: LabMethodName, result: unknown): unknown {
       return audienceInfo(result as LabInfo);
     case 'listRuns':
       return (result as RunListItem[]).filter((r) => !isHostRun(r));
+    case 'scanRuns': {
+      // The runs the audience may see; not the data directory or the names of the files in it.
+      const scan = result as RunScan;
+      return { runs: scan.runs.filter((r) => !isHostRun(r)), skipped: [], dir: '' } satisfies RunScan;
+    }
     case 'getRun': {
       const run = result as RunListItem;
       if (isHostRun(run)) throw denied("getRun of a host's run");

@@ -6,7 +6,7 @@ import type { BenchRequest, LabEvent } from '../shared/api';
 import { Lab } from './lab/lab';
 import { ISOLAB_VERSION } from './lab/host';
 import { RunNotSavedError } from './lab/runner';
-import { formatRun, formatRunList } from './report';
+import { formatRun, formatRunList, formatSkipped } from './report';
 import { serve } from './serve';
 import { simCommand } from './commands/sim';
 import { benchHostCommand } from './commands/host';
@@ -79,8 +79,10 @@ export function buildCli(): Command {
     .description('List saved runs, newest first')
     .option('--json', 'print JSON')
     .action(async (o) => {
-      const items = await (await openLab(false)).listRuns();
-      process.stdout.write((o.json ? JSON.stringify(items, null, 2) : formatRunList(items)) + '\n');
+      const scan = await (await openLab(false)).scanRuns();
+      // --json stays the list of runs scripts rely on; what was skipped goes to stderr, as the table's note does.
+      process.stdout.write((o.json ? JSON.stringify(scan.runs, null, 2) : formatRunList(scan.runs, scan.skipped.length > 0)) + '\n');
+      if (scan.skipped.length) process.stderr.write(formatSkipped(scan) + '\n');
     });
   runs
     .command('show')
@@ -131,21 +133,28 @@ export async function runBenchCommand(request: BenchRequest, json: boolean): Pro
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    let notSaved: RunNotSavedError | undefined;
     const run = await lab.bench(request, abort.signal).catch((err) => {
-      if (err instanceof RunNotSavedError) {
-        process.stderr.write(`isolab: ${err.message}\n`);
-        process.exitCode = 1;
-        return err.run;
-      }
-      throw err;
+      if (!(err instanceof RunNotSavedError)) throw err;
+      notSaved = err;
+      return err.run;
     });
     bar.stop();
     if (json) process.stdout.write(JSON.stringify(run, null, 2) + '\n');
-    else process.stdout.write(formatRun(run) + `\n\nSaved as ${run.id}. See it again with \`isolab runs show ${run.id}\`.\n`);
+    else {
+      process.stdout.write(formatRun(run) + '\n');
+      if (!notSaved) process.stdout.write(`\nSaved as ${run.id}. See it again with \`isolab runs show ${run.id}\`.\n`);
+      // Written nowhere: the document itself on stdout is the last place it can be kept.
+      else if (!notSaved.fallback) process.stdout.write(`\n${JSON.stringify(run, null, 2)}\n`);
+    }
+    if (notSaved) {
+      process.stderr.write(`isolab: ${notSaved.message}${notSaved.fallback || json ? '' : ' The run is printed above as JSON: keep it.'}\n`);
+      process.exitCode = 1;
+    }
     if (run.status === 'failed') {
       process.stderr.write(`isolab: the run failed: ${run.error}\n`);
       process.exitCode = 1;
-    } else if (run.status === 'cancelled') process.exitCode = 130;
+    } else if (run.status === 'cancelled' && !notSaved) process.exitCode = 130;
   } finally {
     bar.stop();
     process.off('SIGINT', stop);
@@ -156,7 +165,8 @@ export async function runBenchCommand(request: BenchRequest, json: boolean): Pro
 /** A Lab for this command; sweeping what a crashed run left behind first, as every start does. */
 export async function openLab(sweep = true): Promise<Lab> {
   const lab = new Lab('cli');
-  if (sweep) {
+  if (!sweep) await lab.recoverRuns();
+  else {
     const { sweptContainers } = await lab.init();
     if (sweptContainers.length) process.stderr.write(`isolab: removed ${sweptContainers.length} container(s) left by an earlier run that did not finish\n`);
   }

@@ -1,4 +1,4 @@
-import type { Run, RunListItem, PhaseSummary } from '../shared/run';
+import type { Run, RunListItem, PhaseSummary, RunScan, SkipReason } from '../shared/run';
 import { ratioOfMedians } from '../shared/stats';
 
 /** A run as a terminal reader wants it, after hyperfine: median first, spread, range, warnings. */
@@ -40,10 +40,26 @@ export function ms(v: number): string {
   return v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
 }
 
-export function formatRunList(items: RunListItem[]): string {
-  if (items.length === 0) return 'No runs yet. Start one with `isolab bench containers`.';
+export function formatRunList(items: RunListItem[], someSkipped = false): string {
+  if (items.length === 0) return someSkipped ? 'No readable runs.' : 'No runs yet. Start one with `isolab bench containers`.';
   const rows = items.map((r) => [r.id, r.model, r.status, String(r.iterations), r.medianTotalMs !== undefined ? ms(r.medianTotalMs) : '–', r.startedAt.replace('T', ' ').slice(0, 19)]);
   const head = ['id', 'model', 'status', 'n', 'median', 'started (UTC)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+const SKIP_WHY: Record<SkipReason, string> = {
+  'invalid-json': 'not valid JSON (cut short by a crash or a full disk?)',
+  'invalid-document': 'not an isolab run document',
+  unreadable: 'cannot be read',
+  'bad-name': 'not named like a run (<id>.json)',
+};
+
+/** The files `runs list` could not read, each with why, so a damaged run is never silently hidden. */
+export function formatSkipped(scan: Pick<RunScan, 'skipped' | 'dir'>): string {
+  const n = scan.skipped.length;
+  const lines = [`isolab: ${n} file${n === 1 ? '' : 's'} in ${scan.dir} ${n === 1 ? 'was' : 'were'} skipped:`];
+  for (const s of scan.skipped) lines.push(`  ${s.file}: ${SKIP_WHY[s.reason]}${s.detail ? ` (${s.detail})` : ''}`);
+  lines.push('They are left as they are; `isolab runs show ID` says more about one.');
+  return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsRequest, type LabEvent, type WsResponse } from '../shared/api';
-import { audienceSees, dispatchForAudience } from './audience';
+import { audienceEvent, dispatchForAudience } from './audience';
 import { dispatch, errorText } from './bridge';
 import { hostAllowed, originAllowed, requestTarget } from './serve-guard';
 import type { Lab } from './lab/lab';
@@ -142,11 +142,13 @@ export async function serve(opts: ServeOptions): Promise<Served> {
 
   const unsubscribe = opts.lab.onEvent((event: LabEvent) => {
     const msg = JSON.stringify({ event } satisfies WsResponse);
-    const toAudience = audienceSees(event);
+    const forAudience = audienceEvent(event);
+    const audienceMsg = forAudience && (forAudience === event ? msg : JSON.stringify({ event: forAudience } satisfies WsResponse));
     for (const [ws, role] of clients) {
-      if (ws.readyState !== ws.OPEN || (role === 'audience' && !toAudience)) continue;
+      const out = role === 'audience' ? audienceMsg : msg;
+      if (ws.readyState !== ws.OPEN || !out) continue;
       if (ws.bufferedAmount > MAX_BUFFERED) ws.terminate();
-      else ws.send(msg);
+      else ws.send(out);
     }
   });
 

@@ -3,7 +3,7 @@
  * carry nothing it does not use). test/unit/api-channels.test.ts keeps this list equal to `labMethods`.
  */
 export const LAB_METHOD_NAMES = [
-  'info', 'startBench', 'cancelRun', 'listRuns', 'getRun', 'deleteRun',
+  'info', 'startBench', 'cancelRun', 'listRuns', 'scanRuns', 'getRun', 'deleteRun',
   'listHosts', 'saveHost', 'removeHost', 'testHost', 'acceptHostKey', 'startHostBench', 'startFleet', 'listHostRuns', 'forgetPassphrase',
   'startCompare', 'listComparisons', 'getComparison', 'exportRun',
   'tradeoffs', 'isolationFacts', 'startRace', 'cancelRace', 'raceState', 'densityDemo', 'workshopKernels', 'setWorkshopDemo', 'workshopView',
@@ -21,7 +21,7 @@ export const IPC_EVENT_CHANNEL = 'isolab:event';
  * back without the data directory (electron/audience.ts). The server refuses every other method.
  */
 export const AUDIENCE_METHODS = [
-  'info', 'listRuns', 'getRun', 'listComparisons', 'getComparison', 'exportRun', 'tradeoffs', 'raceState', 'workshopView',
+  'info', 'listRuns', 'scanRuns', 'getRun', 'listComparisons', 'getComparison', 'exportRun', 'tradeoffs', 'raceState', 'workshopView',
 ] as const satisfies readonly LabMethodChannelName[];
 
 /**

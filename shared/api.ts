@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngineFacts, HostFacts, Run, RunListItem, RunStatus } from './run';
+import { EngineFacts, HostFacts, Run, RunListItem, RunScan, RunStatus } from './run';
 import { hostEvents, hostMethods } from './api-hosts';
 import { Comparison, ComparisonListItem } from './compare';
 import { Plan, Workload } from './plan';
@@ -94,6 +94,8 @@ export const labMethods = {
   startBench: { args: z.tuple([BenchRequest]), result: RunStarted },
   cancelRun: { args: z.tuple([runId]), result: z.boolean() },
   listRuns: { args: z.tuple([]), result: z.array(RunListItem) },
+  /** The runs and the files in the runs folder that are not readable runs, with the reason for each. */
+  scanRuns: { args: z.tuple([]), result: RunScan },
   getRun: { args: z.tuple([runId]), result: Run },
   deleteRun: { args: z.tuple([runId]), result: z.boolean() },
   ...hostMethods,
@@ -135,7 +137,14 @@ export const LabEvent = z.discriminatedUnion('type', [
     warmup: z.boolean(),
     phase: z.string(),
   }),
-  z.object({ type: z.literal('run-finished'), runId: z.string(), status: RunStatus, error: z.string().optional() }),
+  z.object({
+    type: z.literal('run-finished'),
+    runId: z.string(),
+    status: RunStatus,
+    error: z.string().optional(),
+    /** The run could not be saved in the data directory: where it should have gone, why (errno), where it went. */
+    notSaved: z.object({ file: z.string(), code: z.string().optional(), fallback: z.string().optional() }).optional(),
+  }),
   ...hostEvents,
   ...raceEvents,
   ...workshopEvents,

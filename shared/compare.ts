@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Run } from './run';
-import { Environment, PhaseSummary, RunStatus } from './run';
+import { Environment, Owner, PhaseSummary, RunStatus } from './run';
 
 /**
  * The Comparison document: every isolation model available on a host, measured with the same plan back to back
@@ -122,6 +122,8 @@ export const Comparison = z.object({
   floor: z.string(),
   models: z.array(ModelResult),
   notes: z.array(z.string()),
+  /** The isolab process running it (see Run.owner): a dead owner's `partial` comparison becomes `interrupted`. */
+  owner: Owner.optional(),
 });
 export type Comparison = z.infer<typeof Comparison>;
 

@@ -6,8 +6,16 @@ import { z } from 'zod';
  */
 export const RUN_SCHEMA = 'isolab.run/1' as const;
 
-export const RunStatus = z.enum(['complete', 'cancelled', 'failed', 'partial']);
+/**
+ * `partial` while a run is under way (it is on disk from its first moment); `interrupted` when the process that
+ * ran it ended without finishing it (a crash, a kill, a power cut): what was measured up to then is kept.
+ */
+export const RunStatus = z.enum(['complete', 'cancelled', 'failed', 'partial', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
+
+/** The isolab process that runs a document, so the next start can tell a run under way from an abandoned one. */
+export const Owner = z.object({ pid: z.number().int(), host: z.string() });
+export type Owner = z.infer<typeof Owner>;
 
 export const PhaseSummary = z.object({
   n: z.number().int(),
@@ -109,6 +117,8 @@ export const Run = z.object({
   /** Why a number may mislead: statistical warnings and caveats of the setting. */
   notes: z.array(z.string()),
   error: z.string().optional(),
+  /** Who runs it; runs saved before isolab recorded this have none and are never marked interrupted. */
+  owner: Owner.optional(),
 });
 export type Run = z.infer<typeof Run>;
 
@@ -139,3 +149,13 @@ export function toListItem(run: Run): RunListItem {
     label: typeof run.plan.image === 'string' ? run.plan.image : undefined,
   };
 }
+
+/** Why a file in the data directory was not listed: a code the faces put in words, and the detail they show. */
+export const SkipReason = z.enum(['invalid-json', 'invalid-document', 'unreadable', 'bad-name']);
+export type SkipReason = z.infer<typeof SkipReason>;
+export const SkippedFile = z.object({ file: z.string(), reason: SkipReason, detail: z.string().optional() });
+export type SkippedFile = z.infer<typeof SkippedFile>;
+
+/** The Runs list and the files that could not be read as runs, so a damaged file is never silently hidden. */
+export const RunScan = z.object({ runs: z.array(RunListItem), skipped: z.array(SkippedFile), dir: z.string() });
+export type RunScan = z.infer<typeof RunScan>;

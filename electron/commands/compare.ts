@@ -4,6 +4,8 @@ import { comparisonMarkdown } from '../../shared/export';
 import { Plan, planIssues, type PlanInput } from '../../shared/plan';
 import { int, openLab } from '../cli';
 import { loadPlanFile } from '../lab/workloads/load';
+import { NotSavedError } from '../lab/json-store';
+import type { Comparison } from '../../shared/compare';
 
 /**
  * `isolab compare`: the process floor, every runtime the engine lists, each OCI runtime straight on a bundle
@@ -36,10 +38,22 @@ export function compareCommand(): Command {
       process.once('SIGTERM', stop);
       try {
         const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan };
-        const c = await lab.compare(request, abort.signal, (line) => process.stderr.write(`isolab: ${line}\n`));
+        let notSaved: NotSavedError<Comparison> | undefined;
+        const c = await lab.compare(request, abort.signal, (line) => process.stderr.write(`isolab: ${line}\n`)).catch((err) => {
+          if (!(err instanceof NotSavedError)) throw err;
+          notSaved = err as NotSavedError<Comparison>;
+          return notSaved.doc;
+        });
         if (o.json) process.stdout.write(JSON.stringify(c, null, 2) + '\n');
-        else process.stdout.write(comparisonMarkdown(c) + `\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);
-        if (c.status === 'cancelled') process.exitCode = 130;
+        else {
+          process.stdout.write(comparisonMarkdown(c));
+          if (!notSaved) process.stdout.write(`\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);
+          else if (!notSaved.fallback) process.stdout.write(`\n${JSON.stringify(c, null, 2)}\n`);
+        }
+        if (notSaved) {
+          process.stderr.write(`isolab: ${notSaved.message}${notSaved.fallback || o.json ? '' : ' The comparison is printed above as JSON: keep it.'}\n`);
+          process.exitCode = 1;
+        } else if (c.status === 'cancelled') process.exitCode = 130;
         else if (c.status === 'failed') process.exitCode = 1;
       } finally {
         process.off('SIGINT', stop);

@@ -12,12 +12,12 @@ import { sweepProcesses } from './workloads/process-sweep';
 import { ContainerDriver } from './workloads/container-driver';
 import { ProcessDriver } from './workloads/process-driver';
 import { WorkloadTarget } from './workloads/target';
-import type { Run, RunListItem } from '../../shared/run';
+import type { Run, RunListItem, RunScan } from '../../shared/run';
 import { connectDocker, engineFacts, type EngineConnection } from './docker/engine';
 import { sweepContainers } from './docker/sweep';
 import { hostFacts, ISOLAB_VERSION } from './host';
 import { dataDir } from './paths';
-import { runBench } from './runner';
+import { runBench, type BenchTargets } from './runner';
 import { newRunId, RunStore } from './store';
 import { ContainerTarget } from './targets/container';
 import { ProcessTarget } from './targets/process';
@@ -63,6 +63,7 @@ export class Lab {
 
   /** Sweep what a crashed isolab left (containers of dead owners). A missing engine is not an error here. */
   async init(): Promise<{ sweptContainers: string[] }> {
+    await this.recoverRuns();
     await sweepVms(this.root).catch(() => []);
     await sweepBundles(this.root).catch(() => []);
     await sweepProcesses().catch(() => []);
@@ -130,32 +131,25 @@ export class Lab {
     const runId = newRunId(plan.target === 'process' || plan.target === 'vm' ? plan.target : `container-${plan.runtime ?? 'engine'}`);
     const abort = new AbortController();
     const { trustPlan: _consent, ...stored } = plan;
-    const done = (async () => {
-      const { target, baseline } = await this.targetsFor(plan, runId);
-      return runBench({
-        runId,
-        kind: `bench:${plan.target}`,
-        plan: stored,
-        target,
-        baseline,
-        iterations: plan.iterations,
-        warmup: plan.warmup,
-        store: this.store,
-        signal: abort.signal,
-        onEvent: (e) => this.emit(e),
-      });
-    })();
+    const model = plan.target === 'process' ? 'process' : plan.target === 'vm' ? 'vm:qemu' : `container:${plan.runtime ?? 'engine'}`;
+    const done = runBench({
+      runId,
+      kind: `bench:${plan.target}`,
+      plan: stored,
+      // Made once the run is on disk: connecting to the engine may fail or hang, and the record must exist.
+      target: { model, make: () => this.targetsFor(plan, runId) },
+      iterations: plan.iterations,
+      warmup: plan.warmup,
+      store: this.store,
+      signal: abort.signal,
+      onEvent: (e) => this.emit(e),
+    });
     this.active.set(runId, { abort, done });
-    done
-      .catch((err: Error) => {
-        // Failing before the runner started (no engine): still tell every face.
-        if (!('run' in err)) this.emit({ type: 'run-finished', runId, status: 'failed', error: err.message });
-      })
-      .finally(() => this.active.delete(runId));
+    done.catch(() => {}).finally(() => this.active.delete(runId));
     return { runId, done };
   }
 
-  private async targetsFor(plan: BenchPlan, runId: string): Promise<{ target: Target; baseline?: Target }> {
+  private async targetsFor(plan: BenchPlan, runId: string): Promise<BenchTargets> {
     if (plan.target === 'vm') {
       if ((plan as { workload?: unknown }).workload) throw new Error('the vm target times its own boot to SSH; workloads are not supported for vm yet (drop the workload)');
       const vm = new QemuTarget({ runId, root: this.root, memoryMiB: plan.memoryMiB, accel: plan.accel, kernel: plan.kernel, allowApt: plan.allowApt, density: plan.density });
@@ -198,8 +192,23 @@ export class Lab {
     await Promise.all([...this.activeCompares.values()].map((c) => c.done.catch(() => undefined)));
   }
 
+  /**
+   * Runs and comparisons a crashed isolab left `partial` become `interrupted` (what they measured is kept);
+   * temp files of its writes are removed. Cheap: every face calls it when it starts.
+   */
+  async recoverRuns(): Promise<{ runs: string[]; comparisons: string[] }> {
+    const [runs, comparisons] = await Promise.all([this.store.recover(), this.comparisons.recover()]);
+    return { runs, comparisons };
+  }
+
   listRuns(): Promise<RunListItem[]> {
     return this.store.list();
+  }
+
+  /** The runs, and the files of the runs folder that could not be read as runs, each with why. */
+  async scanRuns(): Promise<RunScan> {
+    const { items, skipped } = await this.store.scan();
+    return { runs: items, skipped, dir: this.store.dir };
   }
 
   getRun(id: string): Promise<Run> {

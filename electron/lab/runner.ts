@@ -2,14 +2,31 @@ import type { LabEvent } from '../../shared/api';
 import { RUN_SCHEMA, type Baseline, type PhaseSummary, type Run, type Sample } from '../../shared/run';
 import { spreadWarnings, summarize } from '../../shared/stats';
 import { hostFacts, ISOLAB_VERSION } from './host';
-import { StoreError, type RunStore } from './store';
+import { NotSavedError, StoreError, type RunStore } from './store';
+import { thisOwner } from './owner';
 import { CancelledError, type Marks, type Target } from './targets/target';
+
+/** The model under test and the floor beside it. */
+export interface BenchTargets {
+  target: Target;
+  /** The floor, run interleaved with the target so both see the same machine state. */
+  baseline?: Target;
+}
+
+/**
+ * Targets made once the run is on disk: connecting to an engine or building a kit may hang or crash, and the
+ * run's record must exist by then. `model` names the run until the target says what it really is.
+ */
+export interface DeferredTargets {
+  model: string;
+  make(): Promise<BenchTargets>;
+}
 
 export interface BenchOptions {
   runId: string;
   kind: string;
   plan: Record<string, unknown>;
-  target: Target;
+  target: Target | DeferredTargets;
   /** The floor, run interleaved with the target so both see the same machine state. */
   baseline?: Target;
   iterations: number;
@@ -19,22 +36,33 @@ export interface BenchOptions {
   onEvent?: (event: LabEvent) => void;
 }
 
-/** The run was measured but could not be saved; it travels with the error so nothing is lost. */
-export class RunNotSavedError extends StoreError {
-  constructor(readonly run: Run, cause: StoreError) {
-    super(`${cause.message}. The run was not lost: it is printed with --json, or run again with ISOLAB_DATA_DIR set.`, cause);
+/**
+ * The run was measured but could not be saved in the data directory. It travels with the error, and
+ * `fallback` says where it was written instead (when that worked), so nothing is lost.
+ */
+export class RunNotSavedError extends NotSavedError<Run> {
+  readonly run: Run;
+  constructor(failure: NotSavedError<Run>) {
+    super(failure.doc, failure.cause, failure.fallback);
+    this.run = failure.doc;
     this.name = 'RunNotSavedError';
   }
 }
 
 const SAVE_EVERY_MS = 1000;
 
+function isDeferred(t: Target | DeferredTargets): t is DeferredTargets {
+  return typeof (t as DeferredTargets).make === 'function';
+}
+
 /**
  * Warmup, then N timed iterations, each a cold start from request to cleanup. The run is on disk with status
- * "partial" from the first moment, so a crash keeps what was measured; the end sets its final status.
+ * "partial" before anything is prepared, so a crash keeps a record and what was measured; the end sets its
+ * final status. A final save that fails throws RunNotSavedError, after writing the run to the fallback folder.
  */
 export async function runBench(o: BenchOptions): Promise<Run> {
   const total = o.warmup + o.iterations;
+  let targets: BenchTargets | undefined = isDeferred(o.target) ? undefined : { target: o.target, baseline: o.baseline };
   const run: Run = {
     schema: RUN_SCHEMA,
     id: o.runId,
@@ -42,53 +70,56 @@ export async function runBench(o: BenchOptions): Promise<Run> {
     model: o.target.model,
     status: 'partial',
     startedAt: new Date().toISOString(),
-    environment: { host: await hostFacts(), isolabVersion: ISOLAB_VERSION, node: process.versions.node, ...(await o.target.initialEnvironment?.()) },
+    environment: { host: await hostFacts(), isolabVersion: ISOLAB_VERSION, node: process.versions.node, ...(isDeferred(o.target) ? {} : await o.target.initialEnvironment?.()) },
     plan: o.plan,
-    phaseOrder: [...o.target.phases],
+    phaseOrder: targets ? [...targets.target.phases] : [],
     samples: [],
     summary: {},
     notes: [],
+    owner: thisOwner(),
   };
   const baselineSamples: Sample[] = [];
   const emit = (e: LabEvent) => o.onEvent?.(e);
   emit({ type: 'run-started', runId: run.id, model: run.model, total });
 
   let lastSave = 0;
-  let saveError: StoreError | undefined;
   const save = async (force: boolean) => {
     if (!force && performance.now() - lastSave < SAVE_EVERY_MS) return;
     lastSave = performance.now();
-    finish(run, o, baselineSamples);
+    if (targets) finish(run, targets, baselineSamples);
     try {
       await o.store.save(run);
-      saveError = undefined;
     } catch (err) {
+      // Keep measuring: the final save tries again, and keeps the run elsewhere if it fails too.
       if (!(err instanceof StoreError)) throw err;
-      saveError = err; // keep measuring; the final save tries again
     }
   };
 
   try {
-    await o.target.prepare(o.signal);
-    if (o.baseline) await o.baseline.prepare(o.signal);
-    run.model = o.target.model;
-    Object.assign(run.environment, await o.target.environment());
+    await save(true);
+    if (isDeferred(o.target)) targets = await o.target.make();
+    const { target, baseline } = targets!;
+    await target.prepare(o.signal);
+    if (baseline) await baseline.prepare(o.signal);
+    run.model = target.model;
+    run.phaseOrder = [...target.phases];
+    Object.assign(run.environment, await target.environment());
     await save(true);
     for (let i = 1; i <= total; i++) {
       const warmup = i <= o.warmup;
-      for (const [target, into] of [[o.baseline, baselineSamples], [o.target, run.samples]] as const) {
-        if (!target) continue;
-        const marks = await target.iterate({
+      for (const [t, into] of [[baseline, baselineSamples], [target, run.samples]] as const) {
+        if (!t) continue;
+        const marks = await t.iterate({
           iteration: i,
           warmup,
           signal: o.signal,
-          onPhase: (phase) => emit({ type: 'progress', runId: run.id, model: target.model, iteration: i, total, warmup, phase }),
+          onPhase: (phase) => emit({ type: 'progress', runId: run.id, model: t.model, iteration: i, total, warmup, phase }),
         });
-        into.push(toSample(i, warmup, marks, target.phases));
+        into.push(toSample(i, warmup, marks, t.phases));
       }
       await save(false);
     }
-    if (o.target.footprint) run.footprint = await o.target.footprint(o.signal);
+    if (target.footprint) run.footprint = await target.footprint(o.signal);
     run.status = 'complete';
   } catch (err) {
     if (err instanceof CancelledError || o.signal.aborted) {
@@ -98,12 +129,25 @@ export async function runBench(o: BenchOptions): Promise<Run> {
       run.error = (err as Error).message ?? String(err);
     }
   } finally {
-    await Promise.allSettled([o.target.dispose(), o.baseline?.dispose()]);
+    if (targets) await Promise.allSettled([targets.target.dispose(), targets.baseline?.dispose()]);
   }
   run.finishedAt = new Date().toISOString();
-  await save(true);
-  emit({ type: 'run-finished', runId: run.id, status: run.status, error: run.error ?? saveError?.message });
-  if (saveError) throw new RunNotSavedError(run, saveError);
+  if (targets) finish(run, targets, baselineSamples);
+  let notSaved: RunNotSavedError | undefined;
+  try {
+    await o.store.saveOrKeep(run);
+  } catch (err) {
+    if (!(err instanceof NotSavedError)) throw err;
+    notSaved = new RunNotSavedError(err as NotSavedError<Run>);
+  }
+  emit({
+    type: 'run-finished',
+    runId: run.id,
+    status: run.status,
+    error: run.error,
+    notSaved: notSaved && { file: notSaved.file ?? '', code: notSaved.code, fallback: notSaved.fallback },
+  });
+  if (notSaved) throw notSaved;
   return run;
 }
 
@@ -130,7 +174,7 @@ export function summarizeSamples(samples: Sample[], order: readonly string[]): R
 }
 
 /** Summaries, the baseline and the warnings, recomputed from the samples so far. */
-function finish(run: Run, o: BenchOptions, baselineSamples: Sample[]): void {
+function finish(run: Run, o: BenchTargets, baselineSamples: Sample[]): void {
   run.summary = summarizeSamples(run.samples, run.phaseOrder);
   const notes = [...(o.target.notes?.() ?? []), ...(o.baseline?.notes?.() ?? [])];
   const first = (xs: Sample[]) => xs.find((s) => !s.warmup)?.totalMs;

@@ -1,8 +1,8 @@
 import { Run, RUN_SCHEMA, toListItem, type RunListItem } from '../../shared/run';
-import { JsonStore, StoreError } from './json-store';
+import { JsonStore, NotSavedError, StoreError } from './json-store';
 import { runsDir } from './paths';
 
-export { StoreError };
+export { NotSavedError, StoreError };
 
 /** Run documents on disk, one JSON file per run, in <data dir>/runs. */
 export class RunStore extends JsonStore<Run, RunListItem> {

@@ -169,8 +169,8 @@ describe('a run killed with SIGKILL', () => {
       await stranger.remove({ force: true });
       await alive.remove({ force: true });
     }
-    // The partial run is still listed and readable.
+    // The run is still listed and readable, as interrupted: its owner ended without finishing it.
     const listed = await new Lab('cli', data.dir).listRuns();
-    expect(listed.find((r) => r.id === partial!.id)?.status).toBe('partial');
+    expect(listed.find((r) => r.id === partial!.id)?.status).toBe('interrupted');
   });
 });

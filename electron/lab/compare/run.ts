@@ -7,7 +7,8 @@ import { runDensity } from '../density/run';
 import { measureFootprint } from '../footprint/measure';
 import { hostFacts, ISOLAB_VERSION } from '../host';
 import { runBench } from '../runner';
-import { newRunId, type RunStore } from '../store';
+import { newRunId, StoreError, type RunStore } from '../store';
+import { thisOwner } from '../owner';
 import { CancelledError } from '../targets/target';
 import { WorkloadTarget } from '../workloads/target';
 import { idleWorkload, type ModelSpec } from './models';
@@ -43,6 +44,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     floor: FLOOR,
     models: [],
     notes: [],
+    owner: thisOwner(),
   };
   const wanted = o.plan.models ? new Set(o.plan.models) : undefined;
   const specs = wanted ? o.models.filter((m) => wanted.has(m.model)) : o.models;
@@ -50,7 +52,11 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     for (const m of wanted) if (!o.models.some((s) => s.model === m)) c.models.push({ model: m, status: 'unavailable', error: `${m} is not a model of this host; it has: ${o.models.map((s) => s.model).join(', ')}`, notes: [] });
   }
   const progress = (model: string, stage: string, message: string) => o.onProgress?.({ comparisonId: c.id, model, stage, message });
-  await o.comparisons.save(c);
+  // Saved as it goes; a save that fails does not stop the measuring, the last one keeps it elsewhere if need be.
+  const save = () => o.comparisons.save(c).catch((err) => {
+    if (!(err instanceof StoreError)) throw err;
+  });
+  await save();
   try {
     for (const spec of specs) {
       if (o.signal.aborted) throw new CancelledError();
@@ -61,7 +67,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
         if (run?.environment.engine) c.environment.engine = { ...run.environment.engine, runtime: undefined };
       }
       addRatios(c);
-      await o.comparisons.save(c);
+      await save();
     }
     c.status = c.models.some((m) => m.status === 'cancelled') ? 'cancelled' : 'complete';
   } catch (err) {
@@ -70,7 +76,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   }
   c.notes.push(...comparisonNotes(c));
   c.finishedAt = new Date().toISOString();
-  await o.comparisons.save(c);
+  await o.comparisons.saveOrKeep(c);
   return c;
 }
 

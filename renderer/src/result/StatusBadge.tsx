@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { RunStatus } from '../../../shared/run';
 
-const TONE: Record<RunStatus, string> = { complete: 'ok', cancelled: 'muted', failed: 'danger', partial: 'warn' };
+const TONE: Record<RunStatus, string> = { complete: 'ok', cancelled: 'muted', failed: 'danger', partial: 'warn', interrupted: 'danger' };
 
 export function StatusBadge({ status }: { status: RunStatus }) {
   const { t } = useTranslation('result');
