@@ -2,10 +2,13 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PageProps } from '.';
 import type { Comparison, ComparisonListItem } from '../../../shared/compare';
-import type { PlanInput } from '../../../shared/plan';
+import { isPlanNeedsTrust, planHostCommands, type HostCommand } from '../../../shared/consent';
+import type { Plan, PlanInput } from '../../../shared/plan';
 import { ComparisonView } from '../compare/ComparisonView';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
+import { PlanConsent } from '../plans/PlanConsent';
+import { PlanFileField } from '../plans/PlanFileField';
 import { StatusBadge } from '../result/StatusBadge';
 import { href, navigate } from '../router';
 import '../compare/compare.css';
@@ -68,28 +71,44 @@ function CompareHome() {
   const [footprint, setFootprint] = useState(10);
   const [density, setDensity] = useState(0);
   const [busy, setBusy] = useState(false);
+  /** A plan file the user opened: it decides everything, the fields below step aside. */
+  const [planFile, setPlanFile] = useState<{ name: string; plan: Plan }>();
+  /** The plan waiting for the user's consent to run its own command on this host. */
+  const [asking, setAsking] = useState<{ plan: PlanInput; commands: HostCommand[] }>();
 
   useEffect(() => {
     api.listComparisons().then(setItems, (err: Error) => setError(err.message));
   }, [api]);
 
-  const start = async () => {
+  const formPlan = (): PlanInput => ({
+    name: t('form.defaultName', { workload }),
+    workload: { kind: workload },
+    startup: { iterations, warmup: 2, concurrency: 1 },
+    footprint: footprint > 0 ? { instances: footprint, settleMs: 1500, rounds: 3 } : false,
+    density: density > 0 ? { maxInstances: density, timeLimitS: 120, concurrency: 1 } : false,
+  });
+
+  const send = async (plan: PlanInput, trustPlan: boolean) => {
     setBusy(true);
+    setError(undefined);
     try {
-      const plan: PlanInput = {
-        name: t('form.defaultName', { workload }),
-        workload: { kind: workload },
-        startup: { iterations, warmup: 2, concurrency: 1 },
-        footprint: footprint > 0 ? { instances: footprint, settleMs: 1500, rounds: 3 } : false,
-        density: density > 0 ? { maxInstances: density, timeLimitS: 120, concurrency: 1 } : false,
-      };
-      const { comparisonId } = await api.startCompare({ plan: plan as never });
+      const { comparisonId } = await api.startCompare({ plan, trustPlan });
       navigate('compare', comparisonId);
     } catch (err) {
-      setError((err as Error).message);
+      // The engine decides too: if it still asks, ask the user rather than show its refusal.
+      if (isPlanNeedsTrust(err) && !trustPlan) setAsking({ plan, commands: planHostCommands(plan) });
+      else setError((err as Error).message);
     } finally {
       setBusy(false);
     }
+  };
+
+  const start = () => {
+    const plan = planFile?.plan ?? formPlan();
+    const commands = planHostCommands(plan);
+    // The plan's own command would run straight on this host: show it and wait for a yes.
+    if (commands.length) setAsking({ plan, commands });
+    else void send(plan, false);
   };
 
   return (
@@ -99,10 +118,11 @@ function CompareHome() {
         <p className="muted">{t('intro')}</p>
       </div>
       {!readOnly && (
-        <form className="card compare-form" onSubmit={(e) => (e.preventDefault(), void start())}>
+        <form className="card compare-form" onSubmit={(e) => (e.preventDefault(), start())}>
+          <PlanFileField plan={planFile} onPlan={setPlanFile} disabled={busy || !!asking} />
           <label className="field">
             <span>{t('form.workload')}</span>
-            <select value={workload} onChange={(e) => setWorkload(e.target.value as typeof workload)}>
+            <select value={workload} disabled={!!planFile} onChange={(e) => setWorkload(e.target.value as typeof workload)}>
               {(['true', 'sleep', 'server', 'ready-line'] as const).map((w) => (
                 <option key={w} value={w}>{t(`workload.${w}`)}</option>
               ))}
@@ -110,20 +130,31 @@ function CompareHome() {
           </label>
           <label className="field">
             <span>{t('form.iterations')}</span>
-            <input type="number" min={1} max={1000} value={iterations} onChange={(e) => setIterations(Math.max(1, Number(e.target.value)))} />
+            <input type="number" min={1} max={1000} value={iterations} disabled={!!planFile} onChange={(e) => setIterations(Math.max(1, Number(e.target.value)))} />
           </label>
           <label className="field">
             <span>{t('form.footprint')}</span>
-            <input type="number" min={0} max={500} value={footprint} onChange={(e) => setFootprint(Math.max(0, Number(e.target.value)))} />
+            <input type="number" min={0} max={500} value={footprint} disabled={!!planFile} onChange={(e) => setFootprint(Math.max(0, Number(e.target.value)))} />
           </label>
           <label className="field">
             <span>{t('form.density')}</span>
-            <input type="number" min={0} max={1000} value={density} onChange={(e) => setDensity(Math.max(0, Number(e.target.value)))} />
+            <input type="number" min={0} max={1000} value={density} disabled={!!planFile} onChange={(e) => setDensity(Math.max(0, Number(e.target.value)))} />
           </label>
           <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={busy}>{t('form.start')}</button>
+            <button type="submit" className="button button-primary" disabled={busy || !!asking} data-testid="compare-start">{t('form.start')}</button>
           </div>
         </form>
+      )}
+      {asking && (
+        <PlanConsent
+          commands={asking.commands}
+          onCancel={() => setAsking(undefined)}
+          onConfirm={() => {
+            const { plan } = asking;
+            setAsking(undefined);
+            void send(plan, true);
+          }}
+        />
       )}
       {error && <p className="banner banner-danger" role="alert">{error}</p>}
       <section className="card">

@@ -6,6 +6,7 @@ import { ResultView } from '../../result/ResultView';
 import type { PageProps } from '..';
 import { BenchForm } from './BenchForm';
 import { defaultBenchForm, toBenchRequest, type BenchFormValues } from './benchForm';
+import { NotSaved } from './NotSaved';
 import { RunProgress } from './RunProgress';
 
 export function BenchPage(_: PageProps) {
@@ -98,7 +99,8 @@ export function BenchPage(_: PageProps) {
         </div>
       )}
       {running && <RunProgress track={track} onCancel={readOnly ? undefined : () => void cancel()} cancelling={cancelling} />}
-      {finished?.status === 'failed' && !result && (
+      {finished?.notSaved && <NotSaved info={finished.notSaved} />}
+      {finished?.status === 'failed' && !result && !finished.notSaved && (
         <div className="banner banner-danger" role="alert" data-testid="run-error">
           <div>
             <strong>{t('failed')}</strong>
@@ -106,7 +108,7 @@ export function BenchPage(_: PageProps) {
           </div>
         </div>
       )}
-      {finished && result && result.id === benchRunId && <ResultView run={result} showOpenLink />}
+      {finished && !finished.notSaved && result && result.id === benchRunId && <ResultView run={result} showOpenLink />}
     </div>
   );
 }

@@ -1,19 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RunListItem } from '../../../../shared/run';
+import type { RunScan } from '../../../../shared/run';
 import { useLab, useRunEvent } from '../../lab/LabContext';
 import { RunsTable } from './RunsTable';
+import { SkippedFiles } from './SkippedFiles';
 
 export function RunsList() {
   const { t } = useTranslation('runs');
   const { api, tracker, readOnly } = useLab();
-  const [items, setItems] = useState<RunListItem[]>();
+  const [scan, setScan] = useState<RunScan>();
+  const items = scan?.runs;
   const [error, setError] = useState<string>();
 
   const load = useCallback(() => {
-    api.listRuns().then(
+    api.scanRuns().then(
       (r) => {
-        setItems(r);
+        setScan(r);
         setError(undefined);
       },
       (err: Error) => setError(err.message),
@@ -48,8 +50,9 @@ export function RunsList() {
           <p className="banner-text">{error}</p>
         </div>
       )}
+      {scan && <SkippedFiles scan={scan} />}
       <section className="card">
-        {!items ? <p className="muted">{t('loading')}</p> : items.length === 0 ? <p className="muted">{t('empty')}</p> : <RunsTable items={items} onDelete={readOnly ? undefined : remove} />}
+        {!items ? <p className="muted">{t('loading')}</p> : items.length === 0 ? <p className="muted">{scan.skipped.length ? t('emptyReadable') : t('empty')}</p> : <RunsTable items={items} onDelete={readOnly ? undefined : remove} />}
       </section>
     </div>
   );
