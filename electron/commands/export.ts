@@ -11,7 +11,7 @@ export function exportCommand(): Command {
     .action(async (id: string, o: { format: 'json' | 'csv' | 'md'; output?: string }) => {
       const text = await (await openLab(false)).exportRun(id, o.format);
       if (o.output) {
-        const { default: writeFileAtomic } = await import('write-file-atomic');
+        const { writeFileAtomic } = await import('../lab/atomic-file');
         await writeFileAtomic(o.output, text);
         process.stderr.write(`isolab: wrote ${o.output}\n`);
       } else process.stdout.write(text);

@@ -3,7 +3,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import yaml from 'js-yaml';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../lab/atomic-file';
 import type { Run } from '../../shared/run';
 import {
   applyRetailPrices,

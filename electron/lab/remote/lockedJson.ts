@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomic } from '../atomic-file';
 import type { z } from 'zod';
 
 /** The file did not parse: it was moved aside, never overwritten, and the message says where it went. */
