@@ -66,7 +66,7 @@ export type TradeoffTable = z.infer<typeof TradeoffTable>;
 
 export const GiB = 1024 ** 3;
 
-const usable = (s: string) => s === 'complete' || s === 'partial';
+const usable = (s: string) => s === 'complete' || s === 'partial' || s === 'interrupted';
 const byNewest = <T extends { startedAt: string }>(xs: T[]) => [...xs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 
 /** The startup figure of a run: time to the workload's first sign of life under each model. */

@@ -11,7 +11,7 @@ const NEWEST = 40;
 /** The Learn page's table from the newest runs and comparisons on disk and the cited figures. */
 export async function tradeoffTable(runs: RunStore, comparisons: ComparisonStore): Promise<TradeoffTable> {
   const runItems = (await runs.list())
-    .filter((r) => (r.status === 'complete' || r.status === 'partial') && (r.model.startsWith('container:') || r.model.startsWith('vm:')))
+    .filter((r) => (r.status === 'complete' || r.status === 'partial' || r.status === 'interrupted') && (r.model.startsWith('container:') || r.model.startsWith('vm:')))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
     .slice(0, NEWEST);
   const compItems = (await comparisons.list().catch(() => [])).sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, NEWEST);

@@ -88,7 +88,7 @@ export class Workshop {
     const conn = await this.deps.docker().catch(() => undefined);
     let vm: { bytes: number; source: string; runId?: string; raceId?: string } | undefined = this.lastVm;
     if (!vm) {
-      const items = (await this.deps.store.list()).filter((r) => r.model.startsWith('vm:') && (r.status === 'complete' || r.status === 'partial'));
+      const items = (await this.deps.store.list()).filter((r) => r.model.startsWith('vm:') && (r.status === 'complete' || r.status === 'partial' || r.status === 'interrupted'));
       items.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
       const runs = await Promise.all(items.slice(0, 10).map((i) => this.deps.store.get(i.id).catch(() => undefined)));
       vm = vmMemoryFromRuns(runs.filter((r) => !!r) as never);
