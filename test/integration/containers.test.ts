@@ -101,7 +101,7 @@ describe('container startup benchmark against the real engine', () => {
 });
 
 describe('a run killed with SIGKILL', () => {
-  it('is kept as partial, and the next start sweeps its containers but nothing else', async () => {
+  it('is kept (interrupted once its owner is gone), and the next start sweeps its containers but nothing else', async () => {
     const cli = path.resolve('bin/isolab.mjs');
     expect(existsSync('dist/cli.mjs'), 'run `npm run build` before the integration tests').toBe(true);
     const child = spawn(process.execPath, [cli, 'bench', 'containers', '--iterations', '500', '--warmup', '0', '--json'], {
