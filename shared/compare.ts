@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Run } from './run';
+import { StartCallLag } from './readiness';
 import { Environment, Owner, PhaseSummary, RunStatus } from './run';
 
 /**
@@ -100,6 +101,8 @@ export const ModelResult = z.object({
       readyMs: z.array(z.number()),
       ready: PhaseSummary,
       totalMs: z.array(z.number()),
+      /** When ready is the workload's own output (a log line): how long after it the engine answered the start call. */
+      startCallLag: StartCallLag.optional(),
     })
     .optional(),
   /** Against the floor: time to ready and the whole lifecycle (ready + stop), with 95% bootstrap intervals. */

@@ -36,9 +36,12 @@ export type PhaseSummary = z.infer<typeof PhaseSummary>;
 export const Sample = z.object({
   iteration: z.number().int(),
   warmup: z.boolean(),
-  /** Duration of each phase in ms: the time from the previous phase's end to this one's. */
+  /** Duration of each phase in ms: the time from the previous phase's end (in this sample's time order) to this one's. */
   phases: z.record(z.string(), z.number()),
-  /** Elapsed ms from the zero point (the request) at which each phase ended: monotonic, cumulative. */
+  /**
+   * Elapsed ms from the zero point (the request) at which each phase ended, in the order they happened: two marks
+   * may come in either order from one sample to the next (a container's first output and the start call's answer).
+   */
   marks: z.record(z.string(), z.number()),
   totalMs: z.number(),
 });

@@ -151,15 +151,22 @@ export async function runBench(o: BenchOptions): Promise<Run> {
   return run;
 }
 
+/**
+ * A sample's phases in the order its marks happened: two marks of one start may swap between iterations (a
+ * container's first output and the engine's answer to the start call), so each phase runs from the mark before it
+ * in this sample, and its marks are stored in the order they happened. Ties keep the target's order.
+ */
 export function toSample(iteration: number, warmup: boolean, marks: Marks, order: readonly string[]): Sample {
+  for (const p of order) if (marks[p] === undefined) throw new Error(`phase ${p} was not measured`);
+  const inTime = [...order].sort((a, b) => marks[a] - marks[b]);
   const phases: Record<string, number> = {};
   let prev = 0;
-  for (const p of order) {
-    if (marks[p] === undefined) throw new Error(`phase ${p} was not measured`);
+  for (const p of inTime) {
     phases[p] = marks[p] - prev;
     prev = marks[p];
   }
-  return { iteration, warmup, phases, marks: { ...marks }, totalMs: prev };
+  const stored = Object.keys(marks).sort((a, b) => marks[a] - marks[b]);
+  return { iteration, warmup, phases, marks: Object.fromEntries(stored.map((p) => [p, marks[p]])), totalMs: prev };
 }
 
 export function summarizeSamples(samples: Sample[], order: readonly string[]): Record<string, PhaseSummary> {

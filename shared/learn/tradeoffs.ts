@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { median } from 'simple-statistics';
 import type { Comparison } from '../compare';
+import { containerReadyMark } from '../readiness';
 import type { Run } from '../run';
 
 /**
@@ -69,12 +70,15 @@ export const GiB = 1024 ** 3;
 const usable = (s: string) => s === 'complete' || s === 'partial' || s === 'interrupted';
 const byNewest = <T extends { startedAt: string }>(xs: T[]) => [...xs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
 
-/** The startup figure of a run: time to the workload's first sign of life under each model. */
+/**
+ * The startup figure of a run: time to the workload's first sign of life under each model (a container's first
+ * output or readiness line, as it happened, not the engine's answer to the start call: shared/readiness.ts).
+ */
 function startupOf(run: Run): Measured | undefined {
   const container = run.model.startsWith('container:');
   const vm = run.model.startsWith('vm:');
   if (!container && !vm) return undefined;
-  const phase = vm ? 'ssh' : run.phaseOrder.includes('ready') ? 'ready' : 'firstOutput';
+  const phase = vm ? 'ssh' : containerReadyMark(run.phaseOrder) ?? 'firstOutput';
   // From the request to that moment: the phase's mark, not its own duration (summary[phase] is the latter).
   const timed = run.samples.filter((s) => !s.warmup && typeof s.marks[phase] === 'number').map((s) => s.marks[phase]);
   if (timed.length === 0) return undefined;

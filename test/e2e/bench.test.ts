@@ -38,7 +38,7 @@ describe('isolab in Chromium through browser mode', () => {
 
     const table = page.getByTestId('summary-table');
     const phases = await table.locator('tbody th').allTextContents();
-    expect(phases).toEqual(['create', 'start', 'firstOutput', 'exit', 'remove', 'total']);
+    expect(phases).toEqual(['create', 'firstOutput', 'started', 'exit', 'remove', 'total']);
     expect(await table.locator('tbody tr').first().locator('td').first().textContent()).toBe('3');
     expect(await page.getByTestId('baseline-table').locator('tbody th').allTextContents()).toEqual(['spawn', 'firstOutput', 'exit', 'total']);
     await expect.poll(() => page.getByTestId('ratio').textContent()).toMatch(/×/);

@@ -1,6 +1,7 @@
 import type { LabEvent } from '../../../shared/api';
 import { COMPARISON_SCHEMA, footprintFromVmRun, hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
 import { resolveWorkload, type Plan } from '../../../shared/plan';
+import { startCallLag } from '../../../shared/readiness';
 import type { Run } from '../../../shared/run';
 import { ratioOfMedians, summarize } from '../../../shared/stats';
 import { runDensity } from '../density/run';
@@ -132,6 +133,7 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
     readyMs,
     ready: summarize(readyMs, timed.map((s) => s.iteration)),
     totalMs: timed.map((s) => s.totalMs),
+    startCallLag: startCallLag(run),
   };
 
   // 2. Footprint and 3. density need instances held running: only for models with a driver.

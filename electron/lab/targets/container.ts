@@ -19,18 +19,26 @@ export interface ContainerTargetOptions {
 }
 
 /**
- * One cold container start through the engine, as `docker run --rm` does it, with each step timed from the
- * request: `create`, `start` (attach + start; the engine has started the process), `firstOutput` (the first
- * byte reached isolab), `exit` (wait returned), `remove`.
+ * One cold container start through the engine, as `docker run --rm` does it, each step timed from the request on
+ * isolab's own monotonic clock:
+ * - `create`: the engine created the container (isolab then attaches to its output);
+ * - `firstOutput`: the program's first output reached isolab on the attach stream: the workload is running (what
+ *   idlab and clusterloader2 call start-to-running). This is the container's "ready";
+ * - `started`: the engine answered the start call. It comes after the first output on most machines (the engine
+ *   finishes its own bookkeeping first), before it on some: each sample keeps its marks in the order they happened,
+ *   and `started - firstOutput` is the API's lag after the workload ran (shared/readiness.ts);
+ * - `exit` (wait returned) and `remove`.
+ * Runs recorded before this had `start` then `firstOutput`, the latter clamped to the start call's return.
  */
 export class ContainerTarget implements Target {
-  readonly phases = ['create', 'start', 'firstOutput', 'exit', 'remove'] as const;
+  /** The usual order; a sample's own order is the order its marks happened (see toSample). */
+  readonly phases = ['create', 'firstOutput', 'started', 'exit', 'remove'] as const;
   model: string;
   private readonly docker: Docker;
   private readonly live = new Set<string>();
-  /** Iterations timed, and those whose output arrived before the engine answered the start call. */
+  /** Iterations timed, and those whose program printed nothing (their firstOutput is the end of the output). */
   private iterations = 0;
-  private outputBeforeStart = 0;
+  private silent = 0;
   private runtime?: string;
 
   constructor(private readonly opts: ContainerTargetOptions) {
@@ -74,41 +82,37 @@ export class ContainerTarget implements Target {
     throwIfAborted(ctx.signal);
     const marks: Marks = {};
     const t0 = now();
-    const mark = (phase: string) => {
-      marks[phase] = now() - t0;
+    const mark = (phase: string, at = now() - t0) => {
+      marks[phase] = at;
       ctx.onPhase(phase);
     };
-    const container = await this.docker.createContainer({
-      Image: this.image,
-      Cmd: this.opts.cmd,
-      Labels: ownerLabels(this.opts.runId),
-      AttachStdout: true,
-      AttachStderr: true,
-      HostConfig: { NetworkMode: this.opts.networkMode ?? 'none', Runtime: this.runtime },
-    });
-    this.live.add(container.id);
-    mark('create');
+    let id: string | undefined;
     try {
-      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-      let firstAt: number | undefined;
-      const firstOutput = new Promise<void>((resolve) => {
-        stream.once('data', () => {
-          firstAt = now() - t0;
-          resolve();
-        });
-        stream.once('end', () => resolve());
+      const container = await this.docker.createContainer({
+        Image: this.image,
+        Cmd: this.opts.cmd,
+        Labels: ownerLabels(this.opts.runId),
+        AttachStdout: true,
+        AttachStderr: true,
+        HostConfig: { NetworkMode: this.opts.networkMode ?? 'none', Runtime: this.runtime },
       });
-      stream.on('error', () => {});
-      (stream as NodeJS.ReadableStream & { resume(): void }).resume();
+      id = container.id;
+      this.live.add(id);
+      mark('create');
+      const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+      // The first chunk is stamped when it arrives, usually while the start call is still under way.
+      const output = firstChunk(stream, () => mark('firstOutput'));
       await container.start();
-      mark('start');
+      mark('started');
       const exited = container.wait() as Promise<{ StatusCode: number }>;
-      await abortable(Promise.race([firstOutput, exited]), ctx.signal);
-      // Output can reach us before the start call returns; a phase never ends before the one it follows.
+      exited.catch(() => {}); // awaited below; a rejection while the output is awaited must not go unhandled
+      await abortable(Promise.race([output, exited]), ctx.signal);
       this.iterations++;
-      if (firstAt !== undefined && firstAt <= marks.start) this.outputBeforeStart++;
-      marks.firstOutput = Math.max(firstAt ?? now() - t0, marks.start);
-      ctx.onPhase('firstOutput');
+      if (marks.firstOutput === undefined) {
+        // It printed nothing: the end of its output (or its exit) is the first sign it ran.
+        this.silent++;
+        mark('firstOutput');
+      }
       const { StatusCode } = await abortable(exited, ctx.signal);
       mark('exit');
       if (StatusCode !== 0) {
@@ -116,19 +120,19 @@ export class ContainerTarget implements Target {
         throw new Error(`the container exited with status ${StatusCode}${logs ? `: ${String(logs).replace(/[\x00-\x08]/g, '').trim()}` : ''}`);
       }
       await container.remove({ force: true, v: true });
-      this.live.delete(container.id);
+      this.live.delete(id);
       mark('remove');
       return marks;
     } catch (err) {
-      await this.removeQuietly(container.id);
+      if (id) await this.removeQuietly(id);
       throw err;
     }
   }
 
   notes(): string[] {
-    if (!this.outputBeforeStart) return [];
+    if (!this.silent) return [];
     return [
-      `${this.model}: in ${this.outputBeforeStart} of ${this.iterations} iterations (warmup included) the program's output reached isolab before the engine answered the start call, so firstOutput is 0 ms there: the program's own start is inside \`start\`.`,
+      `${this.model}: in ${this.silent} of ${this.iterations} iterations (warmup included) the program printed nothing, so firstOutput is the end of its output: the program's own start is not seen there.`,
     ];
   }
 
@@ -157,5 +161,22 @@ export function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
         reject(e);
       },
     );
+  });
+}
+
+/**
+ * Resolves at the stream's first chunk, calling `onFirst` right then (isolab's clock, the moment the output
+ * arrived), or when the stream ends or closes without one. Never rejects: the calls raced with it report errors.
+ */
+export function firstChunk(stream: NodeJS.ReadableStream, onFirst: (chunk: Buffer) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    stream.once('data', (chunk: Buffer) => {
+      onFirst(chunk);
+      resolve();
+    });
+    stream.once('end', () => resolve());
+    stream.once('close', () => resolve());
+    stream.on('error', () => {});
+    (stream as NodeJS.ReadableStream & { resume(): void }).resume();
   });
 }

@@ -136,8 +136,10 @@ export class RuncBundleDriver implements InstanceDriver {
     let matched = false;
     const logReady = new Promise<void>((resolve) => {
       const onData = (c: Buffer) => {
-        if (matcher?.feed(c)) {
+        if (!matched && matcher?.feed(c)) {
           matched = true;
+          // Stamped on arrival: the line can come before the runtime returns (ready before create, in time order).
+          marks.ready = now() - t0;
           resolve();
         }
       };
@@ -178,7 +180,7 @@ export class RuncBundleDriver implements InstanceDriver {
         }
       };
       await Promise.race([withDeadline(ready(), deadline, `the workload was not ready within ${w.timeoutMs} ms`), abort]);
-      marks.ready = now() - t0;
+      marks.ready ??= now() - t0;
       const cgroup = await cgroupOf(pid);
       return { id, pid, marks, cgroup, cgroupCpuMs: cgroup ? await readCgroupCpuMs(cgroup) : undefined };
     } catch (err) {

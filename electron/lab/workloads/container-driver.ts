@@ -21,9 +21,14 @@ export interface ContainerDriverOptions {
   log?: (line: string) => void;
 }
 
-/** A workload in a container through the engine, under one OCI runtime: `create`, `start`, `ready`; stop is `remove`. */
+/**
+ * A workload in a container through the engine, under one OCI runtime: `create`, `started` (the engine answered the
+ * start call), `ready`; stop is `remove`. A workload that is ready by its output (a log line) can be ready before the
+ * engine answers: `ready` is stamped when the line arrives, so the marks keep the order things happened in (runs
+ * recorded before this named the start call `start` and clamped `ready` to its return).
+ */
 export class ContainerDriver implements InstanceDriver {
-  readonly phases = ['create', 'start', 'ready'] as const;
+  readonly phases = ['create', 'started', 'ready'] as const;
   readonly stopPhase = 'remove';
   readonly model: string;
   readonly workload: ResolvedWorkload;
@@ -83,17 +88,23 @@ export class ContainerDriver implements InstanceDriver {
       if (w.readiness.kind === 'log') {
         const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
         const matcher = lineMatcher(w.readiness.pattern);
+        const ended = () => new Error(`the workload's output ended without a line matching /${(w.readiness as { pattern: string }).pattern}/`);
         logReady = new Promise<void>((resolve, reject) => {
           stream.on('data', (chunk: Buffer) => {
-            if (matcher.feed(chunk)) resolve();
+            // Stamped on arrival, often while the start call is still under way.
+            if (marks.ready === undefined && matcher.feed(chunk)) {
+              marks.ready = now() - t0;
+              resolve();
+            }
           });
-          stream.once('end', () => reject(new Error(`the workload's output ended without a line matching /${(w.readiness as { pattern: string }).pattern}/`)));
+          stream.once('end', () => reject(ended()));
+          stream.once('close', () => reject(ended()));
           stream.on('error', () => {});
         });
         logReady.catch(() => {});
       }
       await abortable(container.start(), signal);
-      marks.start = now() - t0;
+      marks.started = now() - t0;
       const ready = async () => {
         switch (w.readiness.kind) {
           case 'running':
@@ -110,7 +121,7 @@ export class ContainerDriver implements InstanceDriver {
         }
       };
       await abortable(withDeadline(ready(), deadline, `the workload was not ready within ${w.timeoutMs} ms`), signal);
-      marks.ready = now() - t0;
+      marks.ready ??= now() - t0;
       const inst: Instance = { id: container.id, marks };
       if (w.readiness.kind !== 'exit') {
         const info = await container.inspect();

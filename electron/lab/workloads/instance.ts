@@ -23,7 +23,10 @@ export interface Instance {
  */
 export interface InstanceDriver {
   readonly model: string;
-  /** Phases of a start, in the order they end; the last one is always `ready`. */
+  /**
+   * Phases of a start in their usual order, `ready` among them (last, unless the workload can be ready before the
+   * engine answers the start call: a sample keeps its marks in the order they happened).
+   */
   readonly phases: readonly string[];
   /** Name of the phase that `stop` times ("remove", "delete", "reap"). */
   readonly stopPhase: string;

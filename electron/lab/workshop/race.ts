@@ -4,7 +4,7 @@ import { summarizeMarks, type RaceMark, type RaceSummary } from '../../../shared
 import type { EngineConnection } from '../docker/engine';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
-import { abortable } from '../targets/container';
+import { abortable, firstChunk } from '../targets/container';
 import { CancelledError, now } from '../targets/target';
 import { detectAccelerator, ensureVmKit } from '../vm';
 import { killGuest, shutdownGuest, startGuest, type RunningGuest } from '../vm/guest';
@@ -29,7 +29,8 @@ const CONTAINER_CMD = ['uname', '-r'];
 /**
  * The race: N containers and one VM, all asked for at the same zero point. Everything slow that is not the
  * start itself (probe image, VM kit, accelerator test) is done first, untimed. Each container is created,
- * started, read (its first output: `uname -r`), waited for and removed; the VM boots to its first SSH command
+ * started and read (its first output, `uname -r`, is its ready; the engine's answer to the start call is
+ * `started`, usually a little later), waited for and removed; the VM boots to its first SSH command
  * (which asks the guest's `uname -r`) and is powered off. Whatever is cancelled or fails is removed or killed.
  */
 export async function runRace(o: RaceOptions): Promise<RaceSummary> {
@@ -67,17 +68,21 @@ export async function runRace(o: RaceOptions): Promise<RaceSummary> {
     live.add(c.id);
     mark(lane, 'create');
     const stream = (await c.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
-    const first = new Promise<string>((resolve) => {
-      stream.once('data', (d: Buffer) => resolve(stripDockerFrames(d).trim()));
-      stream.once('end', () => resolve(''));
+    // Ready is the program's first output, marked the moment it arrives: usually before the engine answers the
+    // start call (`started`), which is marked when it does, so the lane's marks keep the order they happened in.
+    let out = '';
+    const first = firstChunk(stream, (d) => {
+      out = stripDockerFrames(d).trim();
+      mark(lane, 'ready');
     });
-    stream.on('error', () => {});
     await abortable(c.start(), o.signal);
-    mark(lane, 'start');
-    const out = await abortable(first, o.signal);
-    mark(lane, 'ready');
+    mark(lane, 'started');
+    const exited = c.wait() as Promise<{ StatusCode: number }>;
+    exited.catch(() => {});
+    await abortable(Promise.race([first, exited]), o.signal);
+    if (!marks.some((m) => m.lane === lane && m.phase === 'ready')) mark(lane, 'ready'); // printed nothing
     containerKernel ??= out || undefined;
-    const { StatusCode } = (await abortable(c.wait(), o.signal)) as { StatusCode: number };
+    const { StatusCode } = await abortable(exited, o.signal);
     if (StatusCode !== 0) throw new Error(`container ${i} exited with status ${StatusCode}`);
     mark(lane, 'exit');
     await c.remove({ force: true, v: true });

@@ -5,8 +5,8 @@ import { useFormat } from '../format';
 
 const PHASE_COLOUR: Record<string, string> = {
   create: 'var(--c5)',
-  start: 'var(--c1)',
   ready: 'var(--c3)',
+  started: 'var(--c1)',
   exit: 'var(--muted)',
   remove: 'var(--border)',
   spawn: 'var(--c4)',
@@ -120,7 +120,7 @@ export function RaceTimeline({ race, elapsedMs, large }: { race: RaceState; elap
         )}
       </svg>
       <Legend title={t('race.lane.vm')} phases={['firmware', 'kernel', 'init', 'ready', 'ssh', 'shutdown']} />
-      <Legend title={t('race.containers')} phases={['create', 'start', 'ready', 'exit', 'remove']} />
+      <Legend title={t('race.containers')} phases={['create', 'ready', 'started', 'exit', 'remove']} />
       <details className="race-table">
         <summary>{t('race.tableToggle')}</summary>
         <table className="table num-table">
