@@ -132,6 +132,12 @@ export async function runBenchCommand(request: BenchRequest, json: boolean): Pro
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // Node exits 0 in silence when nothing is left to wake a pending promise: never let a run end that way.
+  const stalled = () => {
+    process.stderr.write('isolab: the run stopped waiting for an answer that can no longer come; what it measured is saved as partial (`isolab runs list`).\n');
+    process.exitCode = 1;
+  };
+  process.once('beforeExit', stalled);
   try {
     let notSaved: RunNotSavedError | undefined;
     const run = await lab.bench(request, abort.signal).catch((err) => {
@@ -159,6 +165,7 @@ export async function runBenchCommand(request: BenchRequest, json: boolean): Pro
     bar.stop();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    process.off('beforeExit', stalled);
   }
 }
 

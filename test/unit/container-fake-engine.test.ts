@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectDocker } from '../../electron/lab/docker/engine';
+import { EngineLostError } from '../../electron/lab/docker/lost';
 import { toSample } from '../../electron/lab/runner';
 import { ContainerTarget } from '../../electron/lab/targets/container';
 
@@ -109,5 +110,20 @@ describe('a container start timed against an engine that answers the start call 
     expect(Object.keys(s.marks)).toEqual(['create', 'started', 'firstOutput', 'exit', 'remove']);
     expect(s.phases).toEqual({ create: 10, started: 30, firstOutput: 15, exit: 15, remove: 10 });
     expect(s.totalMs).toBe(80);
+  });
+});
+
+describe('an engine that dies in the middle of an answer', () => {
+  it('fails the iteration with the engine error and how to restart it, instead of waiting forever', async () => {
+    fake = await fakeEngine({ startAnswerDelayMs: 0, wait: 'die' });
+    const target = await targetOn(fake);
+    const err = await Promise.race([
+      target.iterate(ctx()).then(() => 'finished', (e: unknown) => e),
+      new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5000)),
+    ]);
+    expect(err).toBeInstanceOf(EngineLostError);
+    expect((err as Error).message).toMatch(/went away during the run: the connection closed in the middle of its answer to POST \/containers\/c1\/wait/);
+    expect((err as Error).message).toMatch(/systemctl start docker/);
+    await target.dispose();
   });
 });

@@ -1,8 +1,11 @@
 import Docker from 'dockerode';
 import { access } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineFacts } from '../../../shared/run';
+import { guardAgent, RESTART_HINT } from './lost';
 
 /** No Docker engine answered: says every endpoint tried, why each failed, and how to fix it. */
 export class DockerUnavailableError extends Error {
@@ -10,7 +13,7 @@ export class DockerUnavailableError extends Error {
     super(
       'No Docker engine answered. Tried ' +
         attempts.map((a) => `${a.endpoint} (${a.error})`).join('; ') +
-        '. Start Docker (Linux: `sudo systemctl start docker`, or `dockerd` as root; macOS/Windows: open Docker Desktop), ' +
+        `. ${RESTART_HINT}, ` +
         'check that your user may use its socket (the `docker` group), or point DOCKER_HOST at a running engine.',
     );
     this.name = 'DockerUnavailableError';
@@ -62,7 +65,7 @@ export async function connectDocker(opts: { timeoutMs?: number; endpoints?: Endp
       }
     }
     try {
-      const docker = ep.options ? new Docker({ ...ep.options, timeout: undefined }) : new Docker();
+      const docker = newDocker(ep.options);
       await withTimeout(docker.ping(), timeoutMs, `no answer within ${timeoutMs} ms`);
       return { docker, endpoint: ep.label };
     } catch (err) {
@@ -70,6 +73,18 @@ export async function connectDocker(opts: { timeoutMs?: number; endpoints?: Endp
     }
   }
   throw new DockerUnavailableError(attempts);
+}
+
+/**
+ * A client whose calls fail, rather than hang, when the engine dies in the middle of an answer (see guardAgent).
+ * Over SSH (DOCKER_HOST=ssh://) docker-modem brings its own agent and is left as it is.
+ */
+function newDocker(options?: Docker.DockerOptions): Docker {
+  const base = options ? { ...options, timeout: undefined } : {};
+  const protocol = (new Docker(base).modem as { protocol?: string }).protocol;
+  if (protocol !== 'http' && protocol !== 'https') return new Docker(base);
+  const agent = guardAgent(protocol === 'https' ? new https.Agent() : new http.Agent());
+  return new Docker({ ...base, agent } as Docker.DockerOptions);
 }
 
 /** Engine version, runtimes, storage driver and cgroup version, for the run's environment. */

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { removeContainer } from '../docker/remove';
 import { engineFacts, type EngineConnection } from '../docker/engine';
+import { engineError } from '../docker/lost';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from './target';
@@ -52,6 +53,14 @@ export class ContainerTarget implements Target {
   }
 
   async prepare(signal: AbortSignal): Promise<void> {
+    try {
+      await this.prepareEngine(signal);
+    } catch (err) {
+      throw engineError(err, this.opts.conn.endpoint);
+    }
+  }
+
+  private async prepareEngine(signal: AbortSignal): Promise<void> {
     const facts = await engineFacts(this.opts.conn);
     if (this.runtime && !facts.runtimes?.includes(this.runtime)) {
       throw new Error(`the engine has no runtime "${this.runtime}"; it lists: ${facts.runtimes?.join(', ') || 'none'}`);
@@ -125,7 +134,7 @@ export class ContainerTarget implements Target {
       return marks;
     } catch (err) {
       if (id) await this.removeQuietly(id);
-      throw err;
+      throw engineError(err, this.opts.conn.endpoint);
     }
   }
 

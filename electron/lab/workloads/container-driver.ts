@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { removeContainer } from '../docker/remove';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import { describe, engineFacts, type EngineConnection } from '../docker/engine';
+import { engineError, EngineLostError } from '../docker/lost';
 import { cgroupOf, descendants, parentPid, readCgroupCpuMs } from '../footprint/proc';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
@@ -73,14 +74,18 @@ export class ContainerDriver implements InstanceDriver {
     const t0 = now();
     const marks: Record<string, number> = {};
     const deadline = t0 + w.timeoutMs;
-    const container = await this.docker.createContainer({
-      Image: this.image,
-      Cmd: withPort(w.command, port),
-      Labels: ownerLabels(this.opts.runId),
-      AttachStdout: w.readiness.kind === 'log',
-      AttachStderr: w.readiness.kind === 'log',
-      HostConfig: this.opts.isolation ? { NetworkMode: w.network === 'none' ? 'none' : 'nat', Isolation: this.opts.isolation } : { NetworkMode: w.network, Runtime: this.opts.runtime },
-    });
+    const container = await this.docker
+      .createContainer({
+        Image: this.image,
+        Cmd: withPort(w.command, port),
+        Labels: ownerLabels(this.opts.runId),
+        AttachStdout: w.readiness.kind === 'log',
+        AttachStderr: w.readiness.kind === 'log',
+        HostConfig: this.opts.isolation ? { NetworkMode: w.network === 'none' ? 'none' : 'nat', Isolation: this.opts.isolation } : { NetworkMode: w.network, Runtime: this.opts.runtime },
+      })
+      .catch((err: unknown) => {
+        throw engineError(err, this.opts.conn.endpoint);
+      });
     this.live.add(container.id);
     marks.create = now() - t0;
     try {
@@ -135,7 +140,8 @@ export class ContainerDriver implements InstanceDriver {
     } catch (err) {
       await this.removeQuietly(container.id);
       if (err instanceof CancelledError) throw err;
-      throw new Error(`${this.model}: ${describe(err)}`);
+      const e = engineError(err, this.opts.conn.endpoint);
+      throw e instanceof EngineLostError ? e : new Error(`${this.model}: ${describe(err)}`);
     }
   }
 
