@@ -1,4 +1,5 @@
 import type { Run, RunListItem, PhaseSummary, RunScan, SkipReason } from '../shared/run';
+import { readyLine } from '../shared/readiness';
 import { ratioOfMedians } from '../shared/stats';
 
 /** A run as a terminal reader wants it, after hyperfine: median first, spread, range, warnings. */
@@ -19,6 +20,8 @@ export function formatRun(run: Run): string {
       lines.push('', `  ${run.model} is ${r.ratio.toFixed(1)}× the process floor (95% CI ${r.ci95[0].toFixed(1)}–${r.ci95[1].toFixed(1)}×)`);
     }
   }
+  const ready = readyLine(run, ms);
+  if (ready) lines.push('', `  ${ready}`);
   for (const note of run.notes) lines.push(`  warning: ${note}`);
   return lines.join('\n');
 }

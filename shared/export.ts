@@ -1,4 +1,5 @@
 import type { Comparison, ModelResult } from './compare';
+import { readyLine } from './readiness';
 import type { PhaseSummary, Run } from './run';
 
 /**
@@ -78,6 +79,8 @@ export function runMarkdown(run: Run): string {
   const out: string[] = [`# ${run.model} — ${run.status}`, '', `Run \`${run.id}\`, started ${run.startedAt}.`, '', environmentLine(run.environment), ''];
   if (run.error) out.push(`**Error:** ${run.error}`, '');
   out.push(...summaryTable(run.phaseOrder, run.summary));
+  const ready = readyLine(run, ms);
+  if (ready) out.push('', `${ready[0].toUpperCase()}${ready.slice(1)}.`);
   if (run.baseline) out.push('', `## Baseline: ${run.baseline.model}`, '', ...summaryTable(run.baseline.phaseOrder, run.baseline.summary));
   if (run.notes.length) out.push('', '## Notes', '', ...run.notes.map((n) => `- ${n}`));
   return out.join('\n') + '\n';

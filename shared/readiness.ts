@@ -74,3 +74,16 @@ export function containerReadyMs(run: Pick<Run, 'phaseOrder' | 'samples'>): { ma
 }
 
 const has = (s: Sample, mark: string) => typeof s.marks[mark] === 'number';
+
+/** The ready line of a container run for the CLI and the Markdown export (English, like the rest of them). */
+export function readyLine(run: Pick<Run, 'model' | 'phaseOrder' | 'plan' | 'samples'>, ms: (v: number) => string): string | undefined {
+  if (!/(^|\/)container:/.test(run.model)) return undefined;
+  const r = containerReadyMs(run);
+  if (!r || r.values.length === 0) return undefined;
+  const s = summarize(r.values);
+  let line = `ready (${r.mark === 'firstOutput' ? 'first output' : 'workload ready'}): median ${ms(s.median)} (95% CI ${ms(s.ci95[0])}–${ms(s.ci95[1])})`;
+  const lag = startCallLag(run);
+  if (lag) line += `; the engine answered the start call ${ms(Math.abs(lag.medianMs))} ${lag.medianMs >= 0 ? 'later' : 'earlier'} (median; ready first in ${lag.readyFirst} of ${lag.n})`;
+  else if (readyClampedToStartCall(run)) line += "; recorded before the first output was kept apart from the start call's answer, so ready is that answer";
+  return line;
+}

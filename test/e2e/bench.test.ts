@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeSamples } from '../../electron/lab/runner';
+import { RUN_SCHEMA, type Run } from '../../shared/run';
 import { axeViolations, OUT, startBrowserMode, type BrowserMode } from './browserMode';
 
 /**
@@ -49,6 +51,10 @@ describe('isolab in Chromium through browser mode', () => {
     expect(await total.locator('.recharts-scatter-symbol').count()).toBe(8);
     expect(await total.locator('[role=img]').getAttribute('aria-label')).toMatch(/median [\d.,]+\sms/);
     expect(await page.locator('[data-testid^=chart-]').count()).toBe(6);
+    // Time to ready is the program's first output, with the engine's answer to the start call after (or before) it.
+    expect(await page.getByTestId('ready-card').textContent()).toMatch(/first output.*[\d.,]+\sms.*floor/);
+    expect(await page.getByTestId('start-call-lag').textContent()).toMatch(/answered the start call [\d.,]+\sms (later|earlier).* of 3 iterations/);
+    expect(await page.getByTestId('ready-clamped').count()).toBe(0);
 
     await page.screenshot({ path: path.join(OUT, 'bench-light.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
@@ -142,6 +148,31 @@ describe('isolab in Chromium through browser mode', () => {
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.getByTestId('run').isDisabled()).toBe(true);
     expect(await page.getByTestId('engine-status').textContent()).toBe('Not connected');
+    await page.close();
+  });
+
+  it("still shows a run recorded before the first output was kept apart from the start call's answer", async () => {
+    const marks = (i: number) => ({ create: 8 + i, start: 150 + i, firstOutput: 150 + i, exit: 175 + i, remove: 182 + i });
+    const samples = [0, 1, 2].map((i) => {
+      const m = marks(i);
+      return { iteration: i + 1, warmup: false, marks: m, phases: { create: m.create, start: m.start - m.create, firstOutput: 0, exit: m.exit - m.firstOutput, remove: m.remove - m.exit }, totalMs: m.remove };
+    });
+    const old: Run = {
+      schema: RUN_SCHEMA, id: '20261101T000000000Z-container-engine-0ld0', kind: 'bench:containers', model: 'container:runc', status: 'complete',
+      startedAt: '2026-11-01T00:00:00.000Z', environment: { host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 2 ** 30 }, isolabVersion: '0.1.0' },
+      plan: { target: 'containers', iterations: 3, warmup: 0 }, phaseOrder: ['create', 'start', 'firstOutput', 'exit', 'remove'], samples,
+      summary: summarizeSamples(samples, ['create', 'start', 'firstOutput', 'exit', 'remove']), notes: [],
+    };
+    await bm.lab.store.save(old);
+    const { page, errors } = await bm.open(`${bm.served.url}#/runs/${old.id}`);
+    await page.getByTestId('ready-card').waitFor({ state: 'visible' });
+    expect(await page.getByTestId('ready-card').textContent()).toContain('151');
+    expect(await page.getByTestId('ready-clamped').textContent()).toMatch(/pinned to the engine's answer/);
+    expect(await page.getByTestId('start-call-lag').count()).toBe(0);
+    expect(await page.getByTestId('summary-table').locator('tbody th').allTextContents()).toEqual(['create', 'start', 'firstOutput', 'exit', 'remove', 'total']);
+    await page.screenshot({ path: path.join(OUT, 'old-run.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await bm.lab.store.delete(old.id);
     await page.close();
   });
 

@@ -46,6 +46,12 @@ export function ModelsTable({ c }: { c: Comparison }) {
                 <td className="num mono">
                   {s ? f.ms(s.ready.median) : '–'}
                   {s && <div className="muted small">{f.ms(s.ready.ci95[0])}–{f.ms(s.ready.ci95[1])}</div>}
+                  {s?.startCallLag && (
+                    // Ready is the workload's own line; the engine's answer to the start call is its own moment.
+                    <div className="muted small" data-testid="start-call-lag" title={t('startCallTitle', { k: s.startCallLag.readyFirst, n: s.startCallLag.n })}>
+                      {t(s.startCallLag.medianMs >= 0 ? 'startCallAfter' : 'startCallBefore', { lag: f.ms(Math.abs(s.startCallLag.medianMs)) })}
+                    </div>
+                  )}
                 </td>
                 <td className="num mono">
                   {m.ratios?.ready ? f.ratio(m.ratios.ready.ratio) : '–'}

@@ -11,7 +11,7 @@ const MODEL_AXIS = 210;
 /** Long runtime names (io.containerd.runtime.v1.linux) would be cut at the axis: keep their end, which differs. */
 const shortModel = (m: string) => (m.length > 30 ? `…${m.slice(-29)}` : m);
 /** Phases coloured by role, so stacks read the same across models: make, start, ready, tear down. */
-const PHASE_ROLE: Record<string, number> = { spawn: 0, create: 0, start: 1, firstOutput: 2, ready: 2, exit: 3, reap: 3, delete: 3, remove: 3 };
+const PHASE_ROLE: Record<string, number> = { spawn: 0, create: 0, start: 1, started: 1, firstOutput: 2, ready: 2, exit: 3, reap: 3, delete: 3, remove: 3 };
 
 function ChartCard({ title, summary, children, testId }: { title: string; summary: string; children: React.ReactNode; testId: string }) {
   return (

@@ -20,7 +20,7 @@ export function startupRows(c: Comparison) {
   });
 }
 
-const PHASE_ORDER = ['spawn', 'create', 'start', 'firstOutput', 'ready', 'exit', 'reap', 'delete', 'remove'];
+const PHASE_ORDER = ['spawn', 'create', 'start', 'started', 'firstOutput', 'ready', 'exit', 'reap', 'delete', 'remove'];
 
 /** One row per model with each phase's median duration: stacked, they add up to roughly the lifecycle. */
 export function phaseRows(c: Comparison): { rows: Record<string, number | string>[]; phases: string[] } {

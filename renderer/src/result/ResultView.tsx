@@ -6,6 +6,7 @@ import { DistributionGrid } from './DistributionGrid';
 import { EnvironmentCard } from './EnvironmentCard';
 import { Notes } from './Notes';
 import { RatioCard } from './RatioCard';
+import { ReadyCard } from './ReadyCard';
 import { StatusBadge } from './StatusBadge';
 import { SummaryCard } from './SummaryCard';
 
@@ -53,6 +54,7 @@ export function ResultView({ run, showOpenLink = false }: { run: Run; showOpenLi
           </div>
         </div>
       )}
+      <ReadyCard run={run} />
       <RatioCard run={run} />
       <Notes notes={run.notes} />
       {timed === 0 ? (
