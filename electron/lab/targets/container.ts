@@ -37,9 +37,10 @@ export class ContainerTarget implements Target {
   model: string;
   private readonly docker: Docker;
   private readonly live = new Set<string>();
-  /** Iterations timed, and those whose program printed nothing (their firstOutput is the end of the output). */
+  /** Iterations timed, those whose program printed nothing (firstOutput is then the end of its output), and those the engine answered first. */
   private iterations = 0;
   private silent = 0;
+  private answerFirst = 0;
   private runtime?: string;
 
   constructor(private readonly opts: ContainerTargetOptions) {
@@ -110,18 +111,20 @@ export class ContainerTarget implements Target {
       mark('create');
       const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
       // The first chunk is stamped when it arrives, usually while the start call is still under way.
-      const output = firstChunk(stream, () => mark('firstOutput'));
+      const output = firstChunk(stream, () => marks.firstOutput === undefined && mark('firstOutput'));
       await container.start();
       mark('started');
       const exited = container.wait() as Promise<{ StatusCode: number }>;
       exited.catch(() => {}); // awaited below; a rejection while the output is awaited must not go unhandled
       await abortable(Promise.race([output, exited]), ctx.signal);
+      // The engine may answer wait while the program's last output is still on its way: give it a moment.
+      if (marks.firstOutput === undefined) await abortable(Promise.race([output, new Promise((r) => setTimeout(r, 1000).unref())]), ctx.signal);
       this.iterations++;
       if (marks.firstOutput === undefined) {
         // It printed nothing: the end of its output (or its exit) is the first sign it ran.
         this.silent++;
         mark('firstOutput');
-      }
+      } else if (marks.started < marks.firstOutput) this.answerFirst++;
       const { StatusCode } = await abortable(exited, ctx.signal);
       mark('exit');
       if (StatusCode !== 0) {
@@ -139,10 +142,16 @@ export class ContainerTarget implements Target {
   }
 
   notes(): string[] {
-    if (!this.silent) return [];
-    return [
-      `${this.model}: in ${this.silent} of ${this.iterations} iterations (warmup included) the program printed nothing, so firstOutput is the end of its output: the program's own start is not seen there.`,
-    ];
+    const out: string[] = [];
+    if (this.silent) {
+      out.push(`${this.model}: in ${this.silent} of ${this.iterations} iterations (warmup included) the program printed nothing, so firstOutput is the end of its output: the program's own start is not seen there.`);
+    }
+    if (this.answerFirst) {
+      out.push(
+        `${this.model}: in ${this.answerFirst} of ${this.iterations} iterations (warmup included) the engine answered the start call before the program's first output. Each phase runs from the mark before it in its own iteration, so there \`started\` counts from \`create\` and \`firstOutput\` from \`started\`; the ready line gives both moments from the request.`,
+      );
+    }
+    return out;
   }
 
   private async removeQuietly(id: string): Promise<void> {
