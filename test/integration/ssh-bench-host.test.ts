@@ -83,7 +83,8 @@ describe('bench host over a loopback sshd', () => {
     expect(cRun.model).toMatch(/^host:lab-vm\/container:/);
     expect(cRun.environment.engine?.endpoint).toBe(`ssh://${sshd.user}@127.0.0.1:${sshd.port}`);
     expect(cRun.summary.total.n).toBe(5);
-    expect(cRun.summary.start.median).toBeGreaterThan(0);
+    expect(cRun.summary.started.median).toBeGreaterThan(0);
+    expect(cRun.summary.firstOutput.median).toBeGreaterThan(0);
     console.log(`remote containers over ssh: total median ${cRun.summary.total.median.toFixed(1)} ms`, Object.fromEntries(cRun.phaseOrder.map((p) => [p, +cRun.summary[p].median.toFixed(1)])));
   });
 

@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EngineConnection } from '../docker/engine';
+import { guardAgent } from '../docker/lost';
 import type { SshConnection } from './connect';
 import { describeSpec } from './spec';
 
@@ -79,7 +80,8 @@ function asSocket(stream: Duplex): Duplex {
 
 /** An EngineConnection to the host's Docker engine, through the host's SSH connection: ContainerTarget runs on it unchanged. */
 export async function remoteEngine(conn: SshConnection): Promise<EngineConnection & { agent: http.Agent & { lastStderr(): string | undefined } }> {
-  const agent = dialStdioAgent(conn);
+  // Guarded: an answer cut off (the engine or the channel died) fails its call instead of hanging it.
+  const agent = guardAgent(dialStdioAgent(conn));
   // The host name in URLs is never resolved: every socket comes from the agent above.
   const docker = new Docker({ protocol: 'http', host: 'docker.invalid', port: 80, agent } as Docker.DockerOptions);
   try {
