@@ -7,6 +7,8 @@ import { connectDocker } from '../../electron/lab/docker/engine';
 import { EngineLostError } from '../../electron/lab/docker/lost';
 import { toSample } from '../../electron/lab/runner';
 import { ContainerTarget } from '../../electron/lab/targets/container';
+import { ContainerDriver } from '../../electron/lab/workloads/container-driver';
+import { resolveWorkload, Workload } from '../../shared/plan';
 
 /**
  * A stand-in Docker engine on a unix socket, for the two timings the real engine cannot be made to show on
@@ -39,7 +41,7 @@ async function fakeEngine(o: { startAnswerDelayMs: number; wait: 'answer' | 'die
     }
     if (route === 'POST /containers/c1/start') {
       // The program runs and prints at once; the engine answers the start call later.
-      const payload = Buffer.from('isolab\n');
+      const payload = Buffer.from('isolab-ready\n');
       const header = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
       header.writeUInt32BE(payload.length, 4);
       attach?.write(Buffer.concat([header, payload]));
@@ -62,7 +64,11 @@ async function fakeEngine(o: { startAnswerDelayMs: number; wait: 'answer' | 'die
       }, 10);
       return;
     }
-    if (route === 'DELETE /containers/c1') return res.writeHead(204).end();
+    if (route === 'GET /containers/c1/json') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Id: 'c1', State: { Running: true, Pid: 0 } }));
+    if (route === 'DELETE /containers/c1') {
+      attach?.end();
+      return res.writeHead(204).end();
+    }
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `fake engine: no route ${route}` }));
   });
   await new Promise<void>((r) => server.listen(socket, r));
@@ -110,6 +116,18 @@ describe('a container start timed against an engine that answers the start call 
     expect(Object.keys(s.marks)).toEqual(['create', 'started', 'firstOutput', 'exit', 'remove']);
     expect(s.phases).toEqual({ create: 10, started: 30, firstOutput: 15, exit: 15, remove: 10 });
     expect(s.totalMs).toBe(80);
+  });
+});
+
+describe('a workload ready by its log line, against the same engine', () => {
+  it('is ready when the line arrives, before the engine answers the start call', async () => {
+    fake = await fakeEngine({ startAnswerDelayMs: 150, wait: 'answer' });
+    const conn = await connectDocker({ endpoints: [{ label: `unix://${fake.socket}`, options: { socketPath: fake.socket } }] });
+    const driver = new ContainerDriver({ conn, runId: 'fake-run', runtime: 'runc', workload: resolveWorkload(Workload.parse({ kind: 'ready-line' })) });
+    const inst = await driver.start(new AbortController().signal);
+    expect(inst.marks.started - inst.marks.ready).toBeGreaterThan(100);
+    await driver.stop(inst);
+    expect(driver.liveCount()).toBe(0);
   });
 });
 
