@@ -14,7 +14,11 @@ export type RaceRequest = z.input<typeof RaceRequest>;
 const raceId = z.string().regex(/^race-[A-Za-z0-9._-]{1,100}$/, 'not a race id');
 export const RaceId = raceId;
 
-/** A lane: "vm" or "c1" … "cN". Phases: containers create, start, ready (first output), exit, remove; the VM its boot phases. */
+/**
+ * A lane: "vm" or "c1" … "cN". Phases: containers create, ready (their first output), started (the engine answered
+ * the start call), exit, remove, each marked when it happened (ready usually comes before started); the VM its
+ * boot phases.
+ */
 export const RaceMark = z.object({ lane: z.string(), phase: z.string(), atMs: z.number() });
 export type RaceMark = z.infer<typeof RaceMark>;
 

@@ -71,16 +71,21 @@ export async function runRace(o: RaceOptions): Promise<RaceSummary> {
     // Ready is the program's first output, marked the moment it arrives: usually before the engine answers the
     // start call (`started`), which is marked when it does, so the lane's marks keep the order they happened in.
     let out = '';
+    let ready = false;
+    const markReady = () => {
+      if (!ready) mark(lane, 'ready');
+      ready = true;
+    };
     const first = firstChunk(stream, (d) => {
       out = stripDockerFrames(d).trim();
-      mark(lane, 'ready');
+      markReady();
     });
     await abortable(c.start(), o.signal);
     mark(lane, 'started');
     const exited = c.wait() as Promise<{ StatusCode: number }>;
     exited.catch(() => {});
     await abortable(Promise.race([first, exited]), o.signal);
-    if (!marks.some((m) => m.lane === lane && m.phase === 'ready')) mark(lane, 'ready'); // printed nothing
+    markReady(); // when it printed nothing: its end is the first sign it ran
     containerKernel ??= out || undefined;
     const { StatusCode } = await abortable(exited, o.signal);
     if (StatusCode !== 0) throw new Error(`container ${i} exited with status ${StatusCode}`);
