@@ -83,7 +83,9 @@ function newDocker(options?: Docker.DockerOptions): Docker {
   const base = options ? { ...options, timeout: undefined } : {};
   const protocol = (new Docker(base).modem as { protocol?: string }).protocol;
   if (protocol !== 'http' && protocol !== 'https') return new Docker(base);
-  const agent = guardAgent(protocol === 'https' ? new https.Agent() : new http.Agent());
+  // As Node's global agent, which docker-modem used before (keep-alive): the same connections, the same timings.
+  const keepAlive = { keepAlive: true, scheduling: 'lifo' as const, timeout: 5000 };
+  const agent = guardAgent(protocol === 'https' ? new https.Agent(keepAlive) : new http.Agent(keepAlive));
   return new Docker({ ...base, agent } as Docker.DockerOptions);
 }
 
