@@ -78,6 +78,23 @@ describe('container startup benchmark against the real engine', () => {
     expect(image.Config.Labels?.[LABEL_MANAGED]).toBeUndefined();
   });
 
+  it('times a workload ready by its log line from the line itself, and the start call apart from it', async () => {
+    const lab = new Lab('cli', data.dir);
+    const run = await lab.bench({ target: 'containers', iterations: 5, warmup: 1, baseline: false, workload: { kind: 'ready-line' } });
+    expect(run.status, run.error).toBe('complete');
+    expect(run.phaseOrder).toEqual(['create', 'started', 'ready', 'remove']);
+    for (const s of run.samples) {
+      const inTime = Object.keys(s.marks);
+      expect([...inTime].sort((a, b) => s.marks[a] - s.marks[b])).toEqual(inTime);
+      // Stamped when the line arrived, not pinned to the engine's answer.
+      expect(s.marks.ready).not.toBe(s.marks.started);
+    }
+    const lag = startCallLag(run)!;
+    expect(lag.n).toBe(5);
+    console.log(`ready-line workload: the engine answered the start call ${lag.medianMs.toFixed(2)} ms after the ready line (median), line first in ${lag.readyFirst} of ${lag.n}`);
+    expect(await labelled(`${LABEL_RUN}=${run.id}`)).toHaveLength(0);
+  });
+
   it('cancels mid-run, keeps what was measured and removes its containers', async () => {
     const lab = new Lab('cli', data.dir);
     const { runId } = await lab.startBench({ target: 'containers', iterations: 200, warmup: 0, baseline: false });
