@@ -134,7 +134,7 @@ export async function runBenchCommand(request: BenchRequest, json: boolean): Pro
   process.once('SIGTERM', stop);
   // Node exits 0 in silence when nothing is left to wake a pending promise: never let a run end that way.
   const stalled = () => {
-    process.stderr.write('isolab: the run stopped waiting for an answer that can no longer come; what it measured is saved as partial (`isolab runs list`).\n');
+    process.stderr.write('isolab: the run stopped waiting for an answer that can no longer come; what it measured is saved (`isolab runs list`).\n');
     process.exitCode = 1;
   };
   process.once('beforeExit', stalled);
