@@ -48,8 +48,12 @@ describe('the VM kit', () => {
     expect(kit.kernelVersion).toMatch(/^\d+\.\d+/);
     expect(statSync(kit.initramfs).size).toBe(kit.sizes.initramfsBytes);
     expect(kit.hostKeyFingerprint).toMatch(/^SHA256:/);
-    // Debian's cloud kernel has virtio_net as a module: it and its dependencies load first.
-    if (kit.modules.length) expect(kit.modules.indexOf('virtio.ko')).toBeLessThan(kit.modules.indexOf('virtio_net.ko'));
+    // Debian's cloud kernel has virtio_net as a module: it and its dependencies load first, on either transport.
+    for (const list of [kit.modules.pci, kit.modules.mmio]) {
+      if (list.length) expect(list.indexOf('virtio.ko')).toBeLessThan(list.indexOf('virtio_net.ko'));
+    }
+    if (kit.modules.pci.length) expect(kit.modules.pci).toContain('virtio_pci.ko');
+    if (kit.modules.mmio.length) expect(kit.modules.mmio).toContain('virtio_mmio.ko');
     const again = await ensureVmKit({ root: data.dir, kernel });
     expect(again.built).toBe(false);
     expect(again.hash).toBe(kit.hash);

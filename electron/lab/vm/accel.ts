@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { cacheDir } from '../paths';
 import { CancelledError } from '../targets/target';
 import type { VmKit } from './kit';
-import { bootQemu, findQemu, qemuVersion, type Accel } from './qemu';
+import { bootQemu, DEFAULT_MACHINE, findQemu, qemuVersion, type Accel, type Machine } from './qemu';
 import { claimVm, releaseVm } from './sweep';
 
 const run = promisify(execFile);
@@ -32,6 +32,8 @@ export interface DetectOptions {
   root: string;
   kit: VmKit;
   requested?: AccelRequest;
+  /** The machine type the test boot uses (q35 when left out): the verdict is per machine. */
+  machine?: Machine;
   qemu?: string;
   signal?: AbortSignal;
   /** How long a test boot may take to reach init; a hardware accelerator needs well under a second. */
@@ -57,6 +59,16 @@ export async function platformAccel(): Promise<{ accel?: Accel; why: string }> {
   return { why: `no hardware accelerator known on ${process.platform}` };
 }
 
+/** The cache file's verdicts; a damaged file is an empty cache. */
+function readCache(text: string): Record<string, AccelTrial> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, AccelTrial>) : {};
+  } catch {
+    return {};
+  }
+}
+
 /** The machine's boot: a cached verdict holds until the host reboots (or QEMU or the kit changes). */
 async function bootId(): Promise<string> {
   const id = await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => '');
@@ -67,10 +79,10 @@ async function bootId(): Promise<string> {
  * A short test boot under `accel`: the guest's init must print its marker before the timeout. A device that
  * exists is not enough: a nested or paravirtual KVM can accept QEMU and then hang or abort the guest.
  */
-export async function testBoot(o: { root: string; kit: VmKit; qemu: string; accel: Accel; timeoutMs: number; signal?: AbortSignal }): Promise<AccelTrial> {
+export async function testBoot(o: { root: string; kit: VmKit; qemu: string; accel: Accel; machine?: Machine; timeoutMs: number; signal?: AbortSignal }): Promise<AccelTrial> {
   const signal = o.signal ?? new AbortController().signal;
   const vm = await claimVm(o.root, 'accel-test', `accel-${o.accel}-${process.pid}-${Date.now().toString(36)}`);
-  const q = bootQemu({ qemu: o.qemu, vm, kit: o.kit, accel: o.accel, memoryMiB: 128, mode: 'probe', signal });
+  const q = bootQemu({ qemu: o.qemu, vm, kit: o.kit, accel: o.accel, machine: o.machine, memoryMiB: 128, mode: 'probe', signal });
   try {
     const at = await q.waitFor('init', o.timeoutMs);
     return { accel: o.accel, ok: true, detail: `test boot reached init in ${Math.round(at)} ms` };
@@ -96,16 +108,20 @@ export async function detectAccelerator(o: DetectOptions): Promise<AccelChoice> 
   const candidate = requested === 'auto' ? plat.accel : requested;
   if (!candidate) return { accel: 'tcg', trials: [{ accel: 'tcg', ok: true, detail: `no hardware accelerator: ${plat.why}` }], cached: false };
 
-  const key = `${await bootId()} ${await qemuVersion(qemu)} ${o.kit.hash} ${candidate}`;
+  const machine = o.machine ?? DEFAULT_MACHINE;
+  const boot = await bootId();
+  const key = `${boot} ${await qemuVersion(qemu)} ${o.kit.hash} ${candidate} ${machine}`;
   const file = path.join(cacheDir(o.root), 'vm', 'accel.json');
-  const cache = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, AccelTrial>;
+  const cache = readCache(await readFile(file, 'utf8').catch(() => '{}'));
   let trial = cache[key];
   const cached = !!trial;
   if (!trial) {
-    o.log?.(`testing ${candidate} with a short boot`);
-    trial = await testBoot({ root: o.root, kit: o.kit, qemu, accel: candidate, timeoutMs: o.timeoutMs ?? 10_000, signal: o.signal });
+    o.log?.(`testing ${candidate} with a short ${machine} boot`);
+    trial = await testBoot({ root: o.root, kit: o.kit, qemu, accel: candidate, machine, timeoutMs: o.timeoutMs ?? 10_000, signal: o.signal });
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify({ [key]: trial }, null, 2));
+    // Verdicts of this host boot stay (one per machine, kit, QEMU); those of earlier boots are dropped.
+    const kept = Object.fromEntries(Object.entries(cache).filter(([k]) => k.startsWith(`${boot} `)));
+    await writeFile(file, JSON.stringify({ ...kept, [key]: trial }, null, 2));
   }
   if (trial.ok) return { accel: candidate, trials: [trial], cached };
   if (requested !== 'auto') throw new Error(`the ${candidate} accelerator does not work here: ${trial.detail}. Use --accel tcg (emulation) or --accel auto`);

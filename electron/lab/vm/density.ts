@@ -4,7 +4,8 @@ import { detectAccelerator, type AccelRequest } from './accel';
 import { killGuest, shutdownGuest, startGuest, type GuestMeasure, type RunningGuest, type VmPhase } from './guest';
 import { ensureVmKit, type VmKit } from './kit';
 import { hostMemAvailable, processMemory } from './procfs';
-import { findQemu, type Accel } from './qemu';
+import { DEFAULT_MACHINE, findQemu, type Accel, type Machine } from './qemu';
+import { guestTsc } from './tsc';
 
 export interface DensityOptions {
   /** How many VMs to have running at once at the end, at most. */
@@ -13,6 +14,8 @@ export interface DensityOptions {
   root?: string;
   memoryMiB?: number;
   accel?: AccelRequest;
+  /** q35 when left out. */
+  machine?: Machine;
   kernel?: string;
   allowApt?: boolean;
   kit?: VmKit;
@@ -59,7 +62,9 @@ export async function vmDensity(o: DensityOptions): Promise<DensityResult> {
   const memoryMiB = o.memoryMiB ?? 256;
   const qemu = o.qemu ?? (await findQemu());
   const kit = o.kit ?? (await ensureVmKit({ root, kernel: o.kernel, allowApt: o.allowApt, log: o.log }));
-  const accel = (await detectAccelerator({ root, kit, qemu, requested: o.accel ?? 'auto', signal, log: o.log })).accel;
+  const machine = o.machine ?? DEFAULT_MACHINE;
+  const accel = (await detectAccelerator({ root, kit, qemu, machine, requested: o.accel ?? 'auto', signal, log: o.log })).accel;
+  const tsc = await guestTsc(machine, accel);
   const reserve = o.reserveBytes ?? 1024 * 1024 * 1024 + memoryMiB * 1024 * 1024;
   const running: RunningGuest[] = [];
   const steps: DensityStep[] = [];
@@ -81,6 +86,8 @@ export async function vmDensity(o: DensityOptions): Promise<DensityResult> {
           qemu,
           kit,
           accel,
+          machine,
+          tscKhz: tsc?.khz,
           memoryMiB,
           signal,
           timeoutMs: o.timeoutMs ?? (accel === 'tcg' ? 120_000 : 30_000),

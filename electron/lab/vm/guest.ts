@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CancelledError, now } from '../targets/target';
 import type { VmKit } from './kit';
 import { parseMeminfo, processMemory, type ProcessMemory } from './procfs';
-import { bootQemu, freePort, type Accel, type BootPhase, type QemuProcess } from './qemu';
+import { bootQemu, freePort, type Accel, type BootPhase, type Machine, type QemuProcess } from './qemu';
 import { openSession, waitForBanner, type GuestSession } from './ssh';
 import { claimVm, releaseVm, type LiveVm } from './sweep';
 
@@ -19,6 +19,10 @@ export interface GuestOptions {
   qemu: string;
   kit: VmKit;
   accel: Accel;
+  /** q35 when left out. */
+  machine?: Machine;
+  /** The guest's TSC rate for its command line (see guestTsc). */
+  tscKhz?: number;
   memoryMiB: number;
   signal: AbortSignal;
   /** From spawn to SSH ready. */
@@ -61,7 +65,20 @@ export async function startGuest(o: GuestOptions): Promise<RunningGuest> {
     if (o.signal.aborted) throw new CancelledError();
     const vm = await claimVm(o.root, o.runId, vmIdFor(o.runId));
     const port = await freePort();
-    const q = bootQemu({ qemu: o.qemu, vm, kit: o.kit, accel: o.accel, memoryMiB: o.memoryMiB, mode: 'run', sshPort: port, signal: o.signal, onPhase: o.onPhase as (p: BootPhase) => void, onLine: o.onLine });
+    const q = bootQemu({
+      qemu: o.qemu,
+      vm,
+      kit: o.kit,
+      accel: o.accel,
+      machine: o.machine,
+      tscKhz: o.tscKhz,
+      memoryMiB: o.memoryMiB,
+      mode: 'run',
+      sshPort: port,
+      signal: o.signal,
+      onPhase: o.onPhase as (p: BootPhase) => void,
+      onLine: o.onLine,
+    });
     try {
       await q.waitFor('ready', o.timeoutMs);
       const deadline = Date.now() + Math.max(1000, o.timeoutMs - (now() - q.t0));

@@ -17,8 +17,10 @@ export interface InitramfsInputs {
   libraries: [string, string][];
   hostKey: Buffer;
   authorizedKey: string;
-  /** [file name in the guest's /lib/modules, decompressed bytes] in load order. */
+  /** [file name in the guest's /lib/modules, decompressed bytes]. */
   modules: [string, Buffer][];
+  /** Per virtio transport, the module file names the init loads, in order (/etc/isolab/modules.pci, .mmio). */
+  moduleLists: Record<string, string[]>;
 }
 
 /** The files of dropbear's dynamic closure, as ldd lists them: the loader and each library. */
@@ -70,7 +72,7 @@ export async function initramfsEntries(i: InitramfsInputs): Promise<CpioEntry[]>
     { type: 'file', path: 'etc/shells', data: Buffer.from('/bin/sh\n') },
     { type: 'dir', path: 'etc/dropbear', mode: 0o700 },
     { type: 'file', path: 'etc/dropbear/host_key', data: i.hostKey, mode: 0o600 },
-    { type: 'file', path: 'etc/isolab/modules', data: Buffer.from(i.modules.map(([n]) => n).join('\n') + '\n') },
+    ...Object.entries(i.moduleLists).map(([t, names]): CpioEntry => ({ type: 'file', path: `etc/isolab/modules.${t}`, data: Buffer.from(names.map((n) => n + '\n').join('')) })),
     ...i.modules.map(([n, data]): CpioEntry => ({ type: 'file', path: `lib/modules/${n}`, data, mode: 0o644 })),
   ];
   for (const [guestPath, hostPath] of i.libraries) entries.push(await file(guestPath.replace(/^\//, ''), hostPath));

@@ -9,9 +9,10 @@ import { guestModuleName, initramfsEntries, lddClosure } from './initramfs';
 import { findKernel, type KernelSource } from './kernel';
 import { findTool, generateClientKey, generateHostKey, readsBack } from './keys';
 import { GUEST_MODULES, planModules, readModule } from './modules';
+import type { VirtioTransport } from './qemu';
 
 /** Bump when the kit's layout or the way it is built changes: every cached kit is then rebuilt. */
-export const KIT_VERSION = '1';
+export const KIT_VERSION = '2';
 
 export interface VmKit {
   dir: string;
@@ -20,8 +21,8 @@ export interface VmKit {
   initramfs: string;
   kernelVersion: string;
   kernelSource: KernelSource;
-  /** Modules loaded at boot, in order (empty when the kernel has virtio built in). */
-  modules: string[];
+  /** Modules the init loads, in order, per virtio transport (empty when the kernel has them built in). */
+  modules: Record<VirtioTransport, string[]>;
   hostKeyPublic: string;
   hostKeyFingerprint: string;
   clientKey: string;
@@ -62,10 +63,20 @@ export async function ensureVmKit(o: EnsureKitOptions): Promise<VmKit> {
   }
   const libraries = await lddClosure(dropbear);
 
-  let modules: { rel: string; abs: string }[] = [];
-  const plan = kernel.modulesDir ? await planModules(kernel.modulesDir, GUEST_MODULES) : undefined;
-  if (plan) modules = plan.order.map((rel) => ({ rel, abs: path.join(kernel.modulesDir!, rel) }));
-  else log(`no modules found for kernel ${kernel.version}; assuming virtio and virtio_net are built in`);
+  // One initramfs serves every machine: it holds the modules of both transports and a load list for each,
+  // so a q35 VM and a microvm boot the very same files and differ only in the machine.
+  const lists: Record<VirtioTransport, string[]> = { pci: [], mmio: [] };
+  const files = new Map<string, string>(); // name in the guest -> file on the host
+  if (kernel.modulesDir) {
+    for (const t of ['pci', 'mmio'] as const) {
+      const plan = await planModules(kernel.modulesDir, GUEST_MODULES[t]);
+      for (const rel of plan.order) {
+        lists[t].push(guestModuleName(rel));
+        files.set(guestModuleName(rel), path.join(kernel.modulesDir, rel));
+      }
+    }
+  } else log(`no modules found for kernel ${kernel.version}; assuming virtio, virtio_mmio and virtio_net are built in`);
+  const modules = [...files].map(([name, abs]) => ({ name, abs }));
 
   const h = createHash('sha256');
   h.update(`kit ${KIT_VERSION}\n${GUEST_INIT}\n${kernel.version}\n`);
@@ -92,9 +103,9 @@ export async function ensureVmKit(o: EnsureKitOptions): Promise<VmKit> {
     const hostKey = await generateHostKey(dropbearkey, path.join(tmp, 'host_key'));
     const client = generateClientKey();
     const mods: [string, Buffer][] = [];
-    for (const m of modules) mods.push([guestModuleName(m.rel), await readModule(m.abs)]);
+    for (const m of modules) mods.push([m.name, await readModule(m.abs)]);
     const image = initramfsImage(
-      await initramfsEntries({ busybox: bb.path, dropbear, libraries, hostKey: hostKey.dropbearKey, authorizedKey: client.publicLine, modules: mods }),
+      await initramfsEntries({ busybox: bb.path, dropbear, libraries, hostKey: hostKey.dropbearKey, authorizedKey: client.publicLine, modules: mods, moduleLists: lists }),
     );
     await writeFile(path.join(tmp, 'initramfs.cpio.gz'), image);
     await writeFile(path.join(tmp, 'client_key'), client.privateKey, { mode: 0o600 });
@@ -105,7 +116,7 @@ export async function ensureVmKit(o: EnsureKitOptions): Promise<VmKit> {
       initramfs: path.join(dir, 'initramfs.cpio.gz'),
       kernelVersion: kernel.version,
       kernelSource: kernel.source,
-      modules: mods.map(([n]) => n),
+      modules: lists,
       hostKeyPublic: hostKey.publicLine,
       hostKeyFingerprint: hostKey.fingerprint,
       sizes: { kernelBytes: (await stat(kernel.vmlinuz)).size, initramfsBytes: image.length },

@@ -3,11 +3,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import type { VirtioTransport } from './qemu';
 
 const run = promisify(execFile);
 
-/** What the guest needs for SSH over user networking: the virtio PCI transport and virtio-net. */
-export const GUEST_MODULES = ['virtio_pci', 'virtio_net'] as const;
+/** What the guest needs for SSH over user networking, per virtio transport: the transport and virtio-net. */
+export const GUEST_MODULES = {
+  pci: ['virtio_pci', 'virtio_net'],
+  mmio: ['virtio_mmio', 'virtio_net'],
+} as const satisfies Record<VirtioTransport, readonly string[]>;
 
 export interface ModulePlan {
   /** Module files in load order (dependencies first), relative to the modules directory. */

@@ -11,6 +11,20 @@ const run = promisify(execFile);
 
 export type Accel = 'kvm' | 'hvf' | 'whpx' | 'tcg';
 
+/**
+ * QEMU's x86 machine types isolab boots. q35 (ICH9 chipset, PCIe, SeaBIOS) is the full VM: OpenStack's
+ * documentation calls pc (i440FX, 1996; still QEMU's own default) legacy and notes that RHEL and CentOS
+ * support q35 only. microvm is QEMU's machine after Firecracker's model: no PCI, virtio-mmio devices, the
+ * 64 KiB qboot as its firmware.
+ */
+export const MACHINES = ['q35', 'pc', 'microvm'] as const;
+export type Machine = (typeof MACHINES)[number];
+export const DEFAULT_MACHINE: Machine = 'q35';
+
+/** How the guest reaches its virtio devices: PCI on the PC machines, memory-mapped on microvm. */
+export type VirtioTransport = 'pci' | 'mmio';
+export const virtioTransport = (m: Machine): VirtioTransport => (m === 'microvm' ? 'mmio' : 'pci');
+
 /** The boot phases the serial console shows, in order. */
 export const BOOT_PHASES = ['spawn', 'firmware', 'kernel', 'init', 'ready'] as const;
 export type BootPhase = (typeof BOOT_PHASES)[number];
@@ -39,8 +53,21 @@ export interface QemuArgsOptions {
   vmId: string;
   pidFile: string;
   mode: 'run' | 'probe';
+  /** The machine type; q35 when left out. */
+  machine?: Machine;
+  /** The guest's TSC rate, given on its command line (microvm under TCG has no timer to calibrate it against). */
+  tscKhz?: number;
   /** Host port forwarded to the guest's port 22; no network device at all when left out. */
   sshPort?: number;
+}
+
+/**
+ * `-machine`'s value. microvm keeps its defaults (ISA serial for the console the boot is timed on, PIT and
+ * PIC, ACPI: the Debian kernel finds virtio-mmio devices through ACPI, it cannot take them on its command
+ * line) but loads no option ROM: qboot boots the kernel from fw_cfg itself.
+ */
+export function machineArg(machine: Machine, accel: Accel): string {
+  return machine === 'microvm' ? `microvm,accel=${accel},x-option-roms=off` : `${machine},accel=${accel}`;
 }
 
 /**
@@ -50,10 +77,12 @@ export interface QemuArgsOptions {
  */
 export function qemuArgs(o: QemuArgsOptions): string[] {
   const cpu = o.accel === 'tcg' ? 'max' : 'host';
+  const machine = o.machine ?? DEFAULT_MACHINE;
+  const transport = virtioTransport(machine);
   const args = [
     '-name', qemuName(o.vmId),
     '-nodefaults', '-no-user-config',
-    '-machine', `pc,accel=${o.accel}`,
+    '-machine', machineArg(machine, o.accel),
     '-cpu', cpu,
     '-smp', '1',
     '-m', String(o.memoryMiB),
@@ -64,16 +93,31 @@ export function qemuArgs(o: QemuArgsOptions): string[] {
     '-pidfile', o.pidFile,
     '-kernel', o.kit.vmlinuz,
     '-initrd', o.kit.initramfs,
-    '-append', kernelCmdline(o.mode),
+    '-append', kernelCmdline(o.mode, { transport, tscKhz: o.tscKhz }),
   ];
   if (o.sshPort !== undefined) {
     args.push(
       '-netdev', `user,id=n0,restrict=on,ipv6=off,hostfwd=tcp:127.0.0.1:${o.sshPort}-:22`,
-      // romfile= skips the iPXE option ROM: nothing boots from the network.
-      '-device', 'virtio-net-pci,netdev=n0,romfile=',
+      // romfile= skips the iPXE option ROM: nothing boots from the network. virtio-mmio devices have none.
+      '-device', transport === 'mmio' ? 'virtio-net-device,netdev=n0' : 'virtio-net-pci,netdev=n0,romfile=',
     );
   }
   return args;
+}
+
+/** What QEMU's alias stands for here (`q35` -> `pc-q35-7.2`), from `-machine help`; undefined if not listed. */
+export async function machineType(qemu: string, machine: Machine): Promise<string | undefined> {
+  const { stdout } = await run(qemu, ['-machine', 'help']).catch(() => ({ stdout: '' }));
+  return parseMachineHelp(stdout, machine);
+}
+
+export function parseMachineHelp(text: string, machine: Machine): string | undefined {
+  for (const line of text.split('\n')) {
+    const m = line.match(/^(\S+)\s+(.*)$/);
+    if (!m || m[1] !== machine) continue;
+    return m[2].match(/\(alias of ([^)]+)\)/)?.[1] ?? m[1];
+  }
+  return undefined;
 }
 
 export interface BootOptions extends Omit<QemuArgsOptions, 'pidFile' | 'vmId'> {

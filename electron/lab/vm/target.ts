@@ -6,13 +6,16 @@ import { detectAccelerator, type AccelChoice, type AccelRequest } from './accel'
 import { vmDensity } from './density';
 import { killGuest, shutdownGuest, startGuest, VM_PHASES, type GuestMeasure, type RunningGuest } from './guest';
 import { ensureVmKit, type VmKit } from './kit';
-import { findQemu, qemuVersion } from './qemu';
+import { DEFAULT_MACHINE, findQemu, machineType, MACHINES, qemuVersion, virtioTransport, type Machine } from './qemu';
+import { guestTsc, type TscRate } from './tsc';
 
 export interface QemuTargetOptions {
   runId: string;
   /** Guest memory; 256 MiB by default. */
   memoryMiB?: number;
   accel?: AccelRequest;
+  /** QEMU's machine type: q35 (the full VM, by default), pc, or microvm (no PCI, virtio-mmio, qboot). */
+  machine?: Machine;
   /** A vmlinuz of the user's choice; otherwise cache, host /boot, or apt with consent. */
   kernel?: string;
   /** Consent to fetch Debian's cloud kernel with `apt-get download` when no other kernel is found. */
@@ -28,17 +31,31 @@ export interface QemuTargetOptions {
 
 const MiB = 1024 * 1024;
 
+/** The model a machine is measured as: the PC machines are the full VM, microvm a model of its own. */
+export const vmModelName = (machine: Machine, accel?: string) => `vm:${machine === 'microvm' ? 'microvm' : 'qemu'}${accel ? `-${accel}` : ''}`;
+
+/** What each machine boots with, by QEMU's defaults (isolab passes no -bios). */
+const MACHINE_FACTS: Record<Machine, { firmware: string; netDevice: string }> = {
+  q35: { firmware: 'SeaBIOS (bios-256k.bin)', netDevice: 'virtio-net-pci' },
+  pc: { firmware: 'SeaBIOS (bios-256k.bin)', netDevice: 'virtio-net-pci' },
+  microvm: { firmware: 'qboot (bios-microvm.bin)', netDevice: 'virtio-net-device (virtio-mmio)' },
+};
+
 /**
  * A real virtual machine: QEMU boots isolab's kit (a distribution kernel + isolab's initramfs) and each
  * iteration is timed from one zero point (just before QEMU's spawn): `spawn`, `firmware` (first serial
  * byte), `kernel` (the kernel's banner), `init`, `ready` (network and SSH server started), `ssh` (the first
  * exec over SSH with the host key verified), `shutdown` (QEMU exited after the guest powered off).
+ * Every machine type is timed on the same marks with the same kit, so a q35 VM and a microvm chart side by side.
  */
 export class QemuTarget implements Target {
   readonly phases = VM_PHASES;
-  model = 'vm:qemu';
+  model: string;
+  readonly machine: Machine;
   private readonly root: string;
   private readonly memoryMiB: number;
+  private machineType?: string;
+  private tsc?: TscRate;
   private kit?: VmKit;
   private qemu?: string;
   private choice?: AccelChoice;
@@ -48,6 +65,9 @@ export class QemuTarget implements Target {
   constructor(private readonly opts: QemuTargetOptions) {
     this.root = opts.root ?? dataDir();
     this.memoryMiB = opts.memoryMiB ?? 256;
+    this.machine = opts.machine ?? DEFAULT_MACHINE;
+    if (!MACHINES.includes(this.machine)) throw new Error(`unknown machine type ${String(opts.machine)}: use one of ${MACHINES.join(', ')}`);
+    this.model = vmModelName(this.machine);
     if (!Number.isInteger(this.memoryMiB) || this.memoryMiB < 64 || this.memoryMiB > 65536) {
       throw new Error(`guest memory must be a whole number of MiB between 64 and 65536 (got ${opts.memoryMiB})`);
     }
@@ -59,11 +79,19 @@ export class QemuTarget implements Target {
 
   async prepare(signal: AbortSignal): Promise<void> {
     this.qemu = await findQemu();
+    this.machineType = await machineType(this.qemu, this.machine);
+    if (!this.machineType) {
+      throw new Error(`${this.qemu} (QEMU ${await qemuVersion(this.qemu)}) has no ${this.machine} machine type (see \`${this.qemu} -machine help\`)${this.machine === 'microvm' ? '; microvm came with QEMU 4.2' : ''}`);
+    }
     this.kit = await ensureVmKit({ root: this.root, kernel: this.opts.kernel, allowApt: this.opts.allowApt, log: this.opts.log });
     throwIfAborted(signal);
-    this.choice = await detectAccelerator({ root: this.root, kit: this.kit, requested: this.opts.accel ?? 'auto', qemu: this.qemu, signal, log: this.opts.log });
-    this.model = `vm:qemu-${this.choice.accel}`;
+    this.choice = await detectAccelerator({ root: this.root, kit: this.kit, requested: this.opts.accel ?? 'auto', machine: this.machine, qemu: this.qemu, signal, log: this.opts.log });
+    this.model = vmModelName(this.machine, this.choice.accel);
+    this.tsc = await guestTsc(this.machine, this.choice.accel);
     if (this.choice.accel === 'tcg') this.opts.log?.('warning: no working hardware accelerator; QEMU emulates the CPU (TCG), so timings are emulation, not virtualization');
+    if (this.machine === 'microvm' && this.choice.accel === 'tcg' && !this.tsc) {
+      this.opts.log?.("warning: the host's TSC rate is unknown (no bogomips or constant_tsc in /proc/cpuinfo): the microvm guest calibrates against its PIT alone and may hang on a busy host");
+    }
   }
 
   async environment(): Promise<Partial<Environment>> {
@@ -74,12 +102,16 @@ export class QemuTarget implements Target {
         accelTrials: this.choice?.trials,
         memoryMiB: this.memoryMiB,
         vcpus: 1,
-        machine: 'pc',
+        machine: this.machine,
+        machineType: this.machineType,
+        firmware: MACHINE_FACTS[this.machine].firmware,
+        virtio: virtioTransport(this.machine),
+        guestTsc: this.tsc,
         kernel: this.kit && { version: this.kit.kernelVersion, source: this.kit.kernelSource, path: this.kit.vmlinuz },
-        modules: this.kit?.modules,
+        modules: this.kit?.modules[virtioTransport(this.machine)],
         kit: this.kit?.hash,
         hostKeyFingerprint: this.kit?.hostKeyFingerprint,
-        network: 'user (restrict=on), hostfwd tcp 127.0.0.1:PORT -> guest 22',
+        network: `user (restrict=on), hostfwd tcp 127.0.0.1:PORT -> guest 22, ${MACHINE_FACTS[this.machine].netDevice}`,
       },
     };
   }
@@ -90,6 +122,12 @@ export class QemuTarget implements Target {
       notes.push('TCG: QEMU emulated the CPU (no working hardware accelerator), so these timings are emulation: a VM under KVM, HVF or WHPX boots several times faster.');
       const failed = this.choice.trials.find((t) => !t.ok);
       if (failed) notes.push(`${failed.accel} was found but failed its test boot (${failed.detail.split(';')[0]}), so isolab fell back to TCG.`);
+    }
+    if (this.machine === 'microvm') {
+      notes.push('microvm: no PCI bus, no ACPI PM timer or HPET; the network device is on virtio-mmio and the firmware is qboot. The kernel, initramfs and serial marks are those of the q35 VM, so each phase compares side by side.');
+      if (this.tsc) {
+        notes.push(`microvm under TCG: the guest was given the host's TSC rate (tsc_early_khz=${this.tsc.khz} tsc=reliable) because it has no timer to calibrate or check it against; a q35 guest calibrates its own against its HPET during boot.`);
+      }
     }
     notes.push('Guest memory and QEMU RSS/PSS were read at SSH ready; the shutdown phase is from that moment to QEMU\'s exit.');
     return notes;
@@ -108,6 +146,8 @@ export class QemuTarget implements Target {
       qemu: this.qemu,
       kit: this.kit,
       accel: this.choice.accel,
+      machine: this.machine,
+      tscKhz: this.tsc?.khz,
       memoryMiB: this.memoryMiB,
       signal: ctx.signal,
       timeoutMs: this.timeoutMs(),
@@ -171,6 +211,7 @@ export class QemuTarget implements Target {
         kit: this.kit,
         qemu: this.qemu,
         accel: this.choice!.accel,
+        machine: this.machine,
         signal,
         log: this.opts.log,
       });

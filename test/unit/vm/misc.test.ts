@@ -37,7 +37,7 @@ describe('qemuArgs', () => {
     const a = qemuArgs({ ...base, accel: 'kvm', mode: 'probe' });
     expect(a).not.toContain('-netdev');
     expect(a).not.toContain('-device');
-    expect(a).toContain('pc,accel=kvm');
+    expect(a).toContain('q35,accel=kvm');
     expect(a.slice(a.indexOf('-cpu'), a.indexOf('-cpu') + 2)).toEqual(['-cpu', 'host']);
     expect(a[a.indexOf('-append') + 1]).toContain('isolab.mode=probe');
   });
