@@ -58,7 +58,7 @@ export function buildCli(): Command {
     command
       .action(async (o, cmd: Command) => {
         const request: BenchRequest = { target, image: o.image, runtime: o.runtime, iterations: o.iterations, warmup: o.warmup, baseline: o.baseline, trustPlan: !!o.trustPlan };
-        if (target === 'vm') Object.assign(request, { memoryMiB: o.memory, accel: o.accel, kernel: o.kernel, allowApt: o.allowApt, density: o.density });
+        if (target === 'vm') Object.assign(request, { memoryMiB: o.memory, accel: o.accel, machine: o.machine, kernel: o.kernel, allowApt: o.allowApt, density: o.density });
         const explicit = (flag: string) => cmd.getOptionValueSource(flag) === 'cli';
         return runBenchCommand(o.plan ? await benchRequestWithPlan(request, o.plan, explicit) : request, o.json);
       });
@@ -68,6 +68,7 @@ export function buildCli(): Command {
     .find((c) => c.name() === 'vm')!
     .option('--memory <mib>', 'guest memory in MiB', int('--memory', 64), 256)
     .addOption(new Option('--accel <name>', 'accelerator: auto tests KVM/HVF/WHPX with a short boot and falls back to TCG').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
+    .addOption(new Option('--machine <type>', 'QEMU machine: q35 (the full VM), pc (its 1996 predecessor), microvm (no PCI, virtio-mmio, qboot)').choices(['q35', 'pc', 'microvm']).default('q35'))
     .option('--kernel <path>', 'guest kernel (vmlinuz); default: a cached one, else the host\'s /boot/vmlinuz-*')
     .option('--allow-apt', "let isolab fetch Debian's cloud kernel with `apt-get download` (nothing is installed) when no kernel is found")
     .option('--density <n>', 'after the iterations, boot up to n VMs side by side: the memory each one adds', int('--density', 0));

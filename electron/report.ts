@@ -8,6 +8,8 @@ export function formatRun(run: Run): string {
   lines.push(`${run.model}  ${run.status}  ${run.id}`);
   const eng = run.environment.engine;
   lines.push(`  host: ${run.environment.host.os}, kernel ${run.environment.host.kernel}, ${run.environment.host.cpus} CPUs` + (eng ? `; ${eng.name} ${eng.version} (${eng.runtime ?? eng.defaultRuntime}, ${eng.storageDriver}, cgroup v${eng.cgroupVersion})` : ''));
+  const vm = vmLine(run.environment.vm);
+  if (vm) lines.push(`  vm: ${vm}`);
   if (run.error) lines.push(`  error: ${run.error}`);
   lines.push(...table(run.phaseOrder, run.summary));
   if (run.baseline) {
@@ -24,6 +26,17 @@ export function formatRun(run: Run): string {
   if (ready) lines.push('', `  ${ready}`);
   for (const note of run.notes) lines.push(`  warning: ${note}`);
   return lines.join('\n');
+}
+
+/** The VM's machine as the environment records it: `q35 (pc-q35-7.2), SeaBIOS (bios-256k.bin), 256 MiB`. */
+function vmLine(vm: unknown): string | undefined {
+  if (!vm || typeof vm !== 'object') return undefined;
+  const { machine, machineType, firmware, memoryMiB } = vm as Record<string, unknown>;
+  if (typeof machine !== 'string') return undefined;
+  const parts = [typeof machineType === 'string' && machineType !== machine ? `${machine} (${machineType})` : machine];
+  if (typeof firmware === 'string') parts.push(firmware);
+  if (typeof memoryMiB === 'number') parts.push(`${memoryMiB} MiB`);
+  return parts.join(', ');
 }
 
 function table(order: string[], summary: Record<string, PhaseSummary>): string[] {

@@ -36,6 +36,8 @@ export const BenchRequest = z.object({
   memoryMiB: z.number().int().min(64).max(65536).optional(),
   /** VM target: the accelerator; `auto` tries the host's (KVM, HVF, WHPX) with a test boot, else TCG. */
   accel: z.enum(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).optional(),
+  /** VM target: QEMU's machine type; q35 (the full VM) when left out, microvm for the minimal one. */
+  machine: z.enum(['q35', 'pc', 'microvm']).optional(),
   /** VM target: a guest kernel image (vmlinuz) of the user's choice. */
   kernel: z.string().min(1).max(4096).optional(),
   /** VM target: consent to fetch Debian's cloud kernel with `apt-get download` when none is found. */

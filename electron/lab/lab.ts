@@ -152,7 +152,7 @@ export class Lab {
   private async targetsFor(plan: BenchPlan, runId: string): Promise<BenchTargets> {
     if (plan.target === 'vm') {
       if ((plan as { workload?: unknown }).workload) throw new Error('the vm target times its own boot to SSH; workloads are not supported for vm yet (drop the workload)');
-      const vm = new QemuTarget({ runId, root: this.root, memoryMiB: plan.memoryMiB, accel: plan.accel, kernel: plan.kernel, allowApt: plan.allowApt, density: plan.density });
+      const vm = new QemuTarget({ runId, root: this.root, memoryMiB: plan.memoryMiB, accel: plan.accel, machine: plan.machine, kernel: plan.kernel, allowApt: plan.allowApt, density: plan.density });
       return { target: vm, baseline: plan.baseline ? new ProcessTarget() : undefined };
     }
     if (plan.workload) {
