@@ -6,8 +6,8 @@ import { detectAccelerator } from '../../../electron/lab/vm/accel';
 import { GUEST_INIT, kernelCmdline } from '../../../electron/lab/vm/guest-init';
 import type { VmKit } from '../../../electron/lab/vm/kit';
 import { GUEST_MODULES } from '../../../electron/lab/vm/modules';
-import { parseMachineHelp, qemuArgs } from '../../../electron/lab/vm/qemu';
-import { vmModelName } from '../../../electron/lab/vm/target';
+import { parseMachineHelp, qemuArgs, type Machine } from '../../../electron/lab/vm/qemu';
+import { QemuTarget, vmModelName } from '../../../electron/lab/vm/target';
 import { guestTsc, parseTscKhz } from '../../../electron/lab/vm/tsc';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'isolab-machine-'));
@@ -53,6 +53,12 @@ describe('the machine type', () => {
     expect(vmModelName('pc', 'tcg')).toBe('vm:qemu-tcg');
     expect(vmModelName('microvm')).toBe('vm:microvm');
     expect(vmModelName('microvm', 'kvm')).toBe('vm:microvm-kvm');
+  });
+
+  it('a machine isolab does not boot is refused before anything starts', () => {
+    expect(() => new QemuTarget({ runId: 'x', root: tmp, machine: 'isapc' as Machine })).toThrow(/unknown machine type isapc: use one of q35, pc, microvm/);
+    expect(new QemuTarget({ runId: 'x', root: tmp, machine: 'microvm' }).model).toBe('vm:microvm');
+    expect(new QemuTarget({ runId: 'x', root: tmp }).machine).toBe('q35');
   });
 
   it("reads what QEMU's alias stands for from -machine help", () => {
