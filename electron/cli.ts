@@ -10,6 +10,7 @@ import { formatRun, formatRunList, formatSkipped } from './report';
 import { serve } from './serve';
 import { simCommand } from './commands/sim';
 import { benchHostCommand } from './commands/host';
+import { benchSwarmCommand } from './commands/swarm';
 import { compareCommand } from './commands/compare';
 import { exportCommand } from './commands/export';
 import { cliErrorText } from './commands/errors';
@@ -73,6 +74,7 @@ export function buildCli(): Command {
     .option('--allow-apt', "let isolab fetch Debian's cloud kernel with `apt-get download` (nothing is installed) when no kernel is found")
     .option('--density <n>', 'after the iterations, boot up to n VMs side by side: the memory each one adds', int('--density', 0));
   bench.addCommand(benchHostCommand());
+  bench.addCommand(benchSwarmCommand());
 
   const runs = program.command('runs').description('The runs saved in the data directory');
   runs

@@ -15,6 +15,7 @@ import { WorkloadTarget } from './workloads/target';
 import type { Run, RunListItem, RunScan } from '../../shared/run';
 import { connectDocker, engineFacts, type EngineConnection } from './docker/engine';
 import { sweepContainers } from './docker/sweep';
+import { sweepSwarm } from './swarm/sweep';
 import { hostFacts, ISOLAB_VERSION } from './host';
 import { dataDir } from './paths';
 import { runBench, type BenchTargets } from './runner';
@@ -69,6 +70,7 @@ export class Lab {
     await sweepProcesses().catch(() => []);
     try {
       const conn = await this.docker();
+      await sweepSwarm(conn.docker).catch(() => undefined); // before the containers: a service would replace its tasks'
       return { sweptContainers: await sweepContainers(conn.docker) };
     } catch {
       return { sweptContainers: [] };

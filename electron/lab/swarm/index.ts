@@ -1,0 +1,15 @@
+/**
+ * The Swarm model (an orchestrated model: a Docker Swarm service on the local engine), self-contained. What a
+ * model registry needs from it:
+ * - `runSwarm({ docker, endpoint, request, signal, onProgress, log, save })` → the SwarmDoc (shared/swarm.ts);
+ * - `SwarmRequest` (zod) to validate a request, `createSwarm: true` being the user's consent;
+ * - `sweepSwarm(docker)` at start-up, before the container sweep;
+ * - `SwarmStore(root)` for the documents (<data dir>/swarm).
+ */
+export { runSwarm, swarmNotes, type SwarmRunOptions } from './run';
+export { sweepSwarm, type SwarmSweep } from './sweep';
+export { SwarmStore } from './store';
+export { SwarmUnusableError } from './state';
+export { SwarmTaskError } from './service';
+export { SwarmCancelledError } from './util';
+export { SwarmRequest, SwarmDoc, SwarmNeedsConsentError, isSwarmNeedsConsent, SWARM_NEEDS_CONSENT } from '../../../shared/swarm';
