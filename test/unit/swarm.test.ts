@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { consentText, formatSwarm, noteText } from '../../electron/commands/swarm';
 import { swarmLabels, orphanedAs } from '../../electron/lab/swarm/labels';
@@ -132,7 +133,7 @@ describe('decideSwarm', () => {
 describe('what isolab asks the engine for', () => {
   it('a service whose image is an ID (no registry), on the host network, pinned to this node, labelled', () => {
     const spec = serviceSpec({ name: 'isolab-x-r1', runId: 'run1', imageId: 'sha256:abc', replicas: 3, nodeId: 'node1' });
-    const c = spec.TaskTemplate?.ContainerSpec;
+    const c = (spec.TaskTemplate as Docker.ContainerTaskSpec | undefined)?.ContainerSpec;
     expect(c?.Image).toBe('sha256:abc');
     expect(c?.Command).toEqual(SWARM_COMMAND);
     expect(c?.Labels).toMatchObject({ 'isolab.managed': 'true', 'isolab.owner-pid': String(process.pid), 'isolab.run': 'run1', 'isolab.swarm.role': 'task' });

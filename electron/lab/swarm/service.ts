@@ -78,9 +78,8 @@ export class TimedService {
   static async create(docker: Docker, spec: Docker.CreateServiceOptions, poll: PollOptions): Promise<{ service: TimedService; phase: ServicePhase }> {
     throwIfAborted(poll.signal);
     const t0 = performance.now();
-    const answer = (await docker.createService(spec)) as { ID?: string; id?: string };
+    const { id } = await docker.createService(spec);
     const callMs = elapsed(t0);
-    const id = answer.ID ?? answer.id;
     if (!id) throw new Error(`the engine created service ${spec.Name} but did not say its id`);
     const service = new TimedService(docker, id, spec.Name ?? id);
     const replicas = spec.Mode?.Replicated?.Replicas ?? 1;
