@@ -8,6 +8,7 @@ import { connectDocker } from '../../electron/lab/docker/engine';
 import { PROBE_IMAGE } from '../../electron/lab/images/probe';
 import { Lab } from '../../electron/lab/lab';
 import { GWBRIDGE, isRole, LABEL_TASK_SERVICE, swarmLabels } from '../../electron/lab/swarm/labels';
+import { runSwarm } from '../../electron/lab/swarm';
 import { serviceSpec } from '../../electron/lab/swarm/service';
 import { findNetwork, gwbridgeRequest, initRequest, leaveSwarm, removeGwbridge, swarmInfo } from '../../electron/lab/swarm/state';
 import { isolab } from '../helpers/cli';
@@ -138,6 +139,22 @@ describe('the Swarm model on the real engine', () => {
 
     // Saved, whole, where the CLI said.
     expect(readdirSync(path.join(data.dir, 'swarm'))).toEqual([`${doc.id}.json`]);
+    await expectAsFound(doc.id);
+  });
+
+  it('cancelled in the middle of a scale-out, removes what it created and leaves the swarm it created', async () => {
+    const conn = await connectDocker();
+    const abort = new AbortController();
+    const doc = await runSwarm({
+      docker: conn.docker,
+      endpoint: conn.endpoint,
+      request: { replicas: 2, scaleTo: 4, rounds: 1, warmup: 0, bare: false, createSwarm: true },
+      signal: abort.signal,
+      onProgress: (p) => p.step === 'scale' && abort.abort(),
+    });
+    expect(doc.status).toBe('cancelled');
+    expect(doc.rounds[0].service?.create?.tasks).toHaveLength(2); // what was measured before the cancel is kept
+    expect(doc.swarm).toMatchObject({ created: true, restored: true });
     await expectAsFound(doc.id);
   });
 

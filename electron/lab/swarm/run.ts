@@ -12,6 +12,8 @@ import {
 } from '../../../shared/swarm';
 import { describe, engineFacts } from '../docker/engine';
 import { engineError } from '../docker/lost';
+import { removeContainer } from '../docker/remove';
+import { LABEL_RUN } from '../labels';
 import { hostFacts, ISOLAB_VERSION } from '../host';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { thisOwner } from '../owner';
@@ -127,6 +129,7 @@ export async function runSwarm(o: SwarmRunOptions): Promise<SwarmDoc> {
     const cleanupPoll = { pollMs: plan.pollMs, timeoutMs: 60_000 };
     if (service) await service.remove(cleanupPoll).catch((err) => log(`could not remove service ${service?.name}: ${describe(err)}`));
     if (bare) await bare.remove().catch((err) => log(describe(err)));
+    await removeLeftovers(docker, doc.id, log);
     if (session) {
       o.onProgress?.({ step: 'swarm-leave' });
       doc.swarm = await closeSwarm(docker, session, log).catch((err) => {
@@ -141,6 +144,16 @@ export async function runSwarm(o: SwarmRunOptions): Promise<SwarmDoc> {
   }
   await o.save?.(doc);
   return doc;
+}
+
+/** Any container of this run still there (a task container that outlived its service's removal): removed. */
+async function removeLeftovers(docker: Docker, runId: string, log: (line: string) => void): Promise<void> {
+  try {
+    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN}=${runId}`] } });
+    for (const c of left) await removeContainer(docker, c.Id, log);
+  } catch (err) {
+    log(`could not check for containers left by this run: ${describe(err)}`);
+  }
 }
 
 /** Caveats a reader needs beside the numbers, as codes and parameters; each face words them. */

@@ -89,8 +89,9 @@ export class TimedService {
       const phase = await service.waitRunning(t0, callMs, { kind: 'create', from: 0, to: replicas }, () => true, poll);
       return { service, phase };
     } catch (err) {
-      // The caller has no service to remove yet: remove it here before passing the error on.
-      await service.remove(poll).catch(() => {});
+      // The caller has no service to remove yet: remove it here, and wait for its tasks to go (also after a
+      // cancel), before passing the error on.
+      await service.remove({ ...poll, signal: undefined }).catch(() => {});
       throw err;
     }
   }
