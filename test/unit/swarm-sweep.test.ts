@@ -25,7 +25,10 @@ function fakeEngine(state: FakeState): Docker {
         state.services = state.services.filter((s) => s.ID !== id);
       },
     }),
-    swarmInspect: async () => ({ Spec: { Labels: state.swarmLabels ?? {} } }),
+    swarmInspect: async () => {
+      if (state.swarm !== 'active') throw Object.assign(new Error('This node is not a swarm manager.'), { statusCode: 503 });
+      return { Spec: { Labels: state.swarmLabels ?? {} } };
+    },
     swarmLeave: async () => {
       // leaving takes the swarm's ingress network with it, as the engine does
       state.swarm = 'inactive';

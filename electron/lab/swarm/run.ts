@@ -49,6 +49,11 @@ export interface SwarmRunOptions {
 export async function runSwarm(o: SwarmRunOptions): Promise<SwarmDoc> {
   const plan = SwarmRequest.parse(o.request);
   const log = o.log ?? (() => {});
+  // What a crashed run left goes first: its swarm, once left, is one this run may only recreate with consent.
+  const swept = await sweepSwarm(o.docker, log);
+  if (swept.services.length || swept.leftSwarm || swept.removedBridge) {
+    log(`removed what an earlier swarm run left: ${swept.services.length} service(s)${swept.leftSwarm ? ', its swarm' : ''}${swept.removedBridge ? ', its docker_gwbridge' : ''}`);
+  }
   // Without consent on an engine in no swarm (or on a swarm isolab cannot use), stop before anything is
   // created or saved: the face asks and calls again.
   const decision = decideSwarm(await swarmInfo(o.docker), plan.createSwarm, o.endpoint);
@@ -80,8 +85,6 @@ export async function runSwarm(o: SwarmRunOptions): Promise<SwarmDoc> {
   });
   try {
     o.onProgress?.({ step: 'prepare' });
-    const swept = await sweepSwarm(docker, log);
-    if (swept.services.length || swept.leftSwarm) log(`removed what an earlier swarm run left: ${swept.services.length} service(s)${swept.leftSwarm ? ', its swarm' : ''}${swept.removedBridge ? ' and its bridge' : ''}`);
     doc.environment = { host: await hostFacts(), engine: await engineFacts({ docker, endpoint: o.endpoint }), isolabVersion: ISOLAB_VERSION };
     await ensureProbeImage(docker, log);
     const imageId = (await docker.getImage(PROBE_IMAGE).inspect()).Id;

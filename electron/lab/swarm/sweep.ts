@@ -22,8 +22,9 @@ export interface SwarmSweep {
  */
 export async function sweepSwarm(docker: Docker, log?: (line: string) => void): Promise<SwarmSweep> {
   const out: SwarmSweep = { services: [], leftSwarm: false, removedBridge: false };
-  const info = await swarmInfo(docker);
-  if (info.LocalNodeState === 'active' && info.ControlAvailable) {
+  // GET /swarm answers only on a manager (503 otherwise): a cheaper question than `docker info` at every start.
+  const swarm = (await docker.swarmInspect().catch(() => undefined)) as { Spec?: { Labels?: Record<string, string> } } | undefined;
+  if (swarm) {
     const services = await docker.listServices({ filters: { label: [`${LABEL_MANAGED}=true`] } });
     for (const s of services) {
       if (!orphanedAs(s.Spec?.Labels, 'service')) continue;
@@ -34,8 +35,7 @@ export async function sweepSwarm(docker: Docker, log?: (line: string) => void): 
         if (statusCode(err) !== 404) log?.(`could not remove service ${s.Spec?.Name ?? s.ID} left by an earlier run: ${(err as Error).message}`);
       }
     }
-    const swarm = (await docker.swarmInspect().catch(() => undefined)) as { Spec?: { Labels?: Record<string, string> } } | undefined;
-    if (orphanedAs(swarm?.Spec?.Labels, 'swarm')) {
+    if (orphanedAs(swarm.Spec?.Labels, 'swarm')) {
       const left = await docker.listServices({});
       if (left.length) log?.(`the swarm an earlier isolab run created holds ${left.length} service(s) isolab did not start: it stays`);
       else {
