@@ -3,6 +3,10 @@ import { median } from 'simple-statistics';
 import type { Comparison } from '../compare';
 import { containerReadyMark } from '../readiness';
 import type { Run } from '../run';
+import { fitsIn, GiB, Measured, newest, PublishedFigure, SourceRef } from './measured';
+import { buildSpectrum, Spectrum, spectrumLayerOf } from './spectrum';
+
+export { GiB, Measured, PublishedFigure, SourceRef };
 
 /**
  * The tradeoff table: the classic VM-against-container rows, each with this user's own measured values (from
@@ -12,40 +16,6 @@ import type { Run } from '../run';
 export const TradeoffRowId = z.enum(['security', 'startup', 'disk', 'memory', 'density', 'portability']);
 export type TradeoffRowId = z.infer<typeof TradeoffRowId>;
 export const TRADEOFF_ROWS = TradeoffRowId.options;
-
-export const SourceRef = z.object({
-  kind: z.enum(['run', 'comparison']),
-  id: z.string(),
-  /** The model as the document names it (container:runc, vm:qemu-tcg …). */
-  model: z.string(),
-  at: z.string(),
-  /** What the value is, as a key the UI translates: "startup.firstOutput", "memory.qemuPss" … */
-  what: z.string(),
-});
-export type SourceRef = z.infer<typeof SourceRef>;
-
-export const Measured = z.object({
-  value: z.number(),
-  unit: z.enum(['ms', 'bytes', 'count']),
-  source: SourceRef,
-  /** How many samples stand behind the value, when the document says. */
-  n: z.number().optional(),
-});
-export type Measured = z.infer<typeof Measured>;
-
-export const PublishedFigure = z.object({
-  model: z.string(),
-  metric: z.string(),
-  value: z.number(),
-  unit: z.string(),
-  kind: z.string(),
-  setting: z.string(),
-  source: z.string(),
-  /** Where to read it, when the source is online. */
-  url: z.string().url().optional(),
-  verified: z.boolean(),
-});
-export type PublishedFigure = z.infer<typeof PublishedFigure>;
 
 export const TradeoffRow = z.object({
   id: TradeoffRowId,
@@ -62,10 +32,10 @@ export const TradeoffTable = z.object({
   densityBudgetBytes: z.number(),
   /** Caveat keys a reader needs (tcg: the VM was emulated; fewSamples). */
   caveats: z.array(z.string()),
+  /** The same documents read model by model, from a process to a full VM (./spectrum.ts). */
+  spectrum: Spectrum,
 });
 export type TradeoffTable = z.infer<typeof TradeoffTable>;
-
-export const GiB = 1024 ** 3;
 
 const usable = (s: string) => s === 'complete' || s === 'partial' || s === 'interrupted';
 const byNewest = <T extends { startedAt: string }>(xs: T[]) => [...xs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
@@ -94,9 +64,17 @@ function vmMemoryOf(run: Run): Measured | undefined {
   return { value: v, unit: 'bytes', source: { kind: 'run', id: run.id, model: run.model, at: run.startedAt, what: m?.qemuPssBytes ? 'memory.qemuPss' : 'memory.qemuRss' } };
 }
 
-function comparisonMemory(c: Comparison, prefix: string): Measured | undefined {
+/**
+ * The table's two sides: an engine's runc-like containers, and the full VM. gVisor, Kata, the microVM and an
+ * orchestrator have their own rows in the spectrum; here they would pass for the plain container or VM.
+ */
+type Side = (model: string) => boolean;
+const CONTAINER: Side = (m) => m.startsWith('container:') && spectrumLayerOf(m) === 'container';
+const VM: Side = (m) => spectrumLayerOf(m) === 'vm';
+
+function comparisonMemory(c: Comparison, side: Side): Measured | undefined {
   for (const m of c.models) {
-    if (!m.model.startsWith(prefix) || m.status !== 'ok' || !m.footprint) continue;
+    if (!side(m.model) || m.status !== 'ok' || !m.footprint) continue;
     const mem = m.footprint.memory;
     if (mem.hostBytes && mem.hostBytes > 0) return { value: mem.hostBytes, unit: 'bytes', n: m.footprint.instances, source: { kind: 'comparison', id: c.id, model: m.model, at: c.startedAt, what: 'memory.host' } };
     if (mem.cgroupBytes) {
@@ -106,9 +84,9 @@ function comparisonMemory(c: Comparison, prefix: string): Measured | undefined {
   return undefined;
 }
 
-function comparisonDisk(c: Comparison, prefix: string): Measured | undefined {
+function comparisonDisk(c: Comparison, side: Side): Measured | undefined {
   for (const m of c.models) {
-    if (!m.model.startsWith(prefix) || m.status !== 'ok' || !m.footprint) continue;
+    if (!side(m.model) || m.status !== 'ok' || !m.footprint) continue;
     const d = m.footprint.disk;
     const v = d.imageBytes ?? d.totalBytes ?? d.rootFsBytes;
     if (v !== undefined) return { value: v, unit: 'bytes', source: { kind: 'comparison', id: c.id, model: m.model, at: c.startedAt, what: d.imageBytes !== undefined ? 'disk.image' : 'disk.total' } };
@@ -131,16 +109,6 @@ function first<T>(xs: T[], f: (x: T) => Measured | undefined): Measured | undefi
   return undefined;
 }
 
-/** The newer of two measured values (a run and a comparison may both have one). */
-function newest(...ms: (Measured | undefined)[]): Measured | undefined {
-  return ms.filter((m): m is Measured => !!m).sort((a, b) => b.source.at.localeCompare(a.source.at))[0];
-}
-
-function densityFrom(m: Measured | undefined, budget: number): Measured | undefined {
-  if (!m || m.value <= 0) return undefined;
-  return { value: Math.floor(budget / m.value), unit: 'count', source: { ...m.source, what: `density.${m.source.what}` } };
-}
-
 /** Which public figures belong to a row, by the figure's metric. */
 export function referencesFor(row: TradeoffRowId, figures: PublishedFigure[]): PublishedFigure[] {
   const test: Record<TradeoffRowId, (f: PublishedFigure) => boolean> = {
@@ -158,15 +126,15 @@ export function buildTradeoffTable(input: { runs: Run[]; comparisons: Comparison
   const budget = input.budgetBytes ?? GiB;
   const runs = byNewest(input.runs.filter((r) => usable(r.status)));
   const comps = byNewest(input.comparisons.filter((c) => usable(c.status)));
-  const cRuns = runs.filter((r) => r.model.startsWith('container:'));
-  const vRuns = runs.filter((r) => r.model.startsWith('vm:'));
+  const cRuns = runs.filter((r) => CONTAINER(r.model));
+  const vRuns = runs.filter((r) => VM(r.model));
 
   const startupC = first(cRuns, startupOf);
   const startupV = first(vRuns, startupOf);
-  const memC = first(comps, (c) => comparisonMemory(c, 'container:'));
-  const memV = newest(first(vRuns, vmMemoryOf), first(comps, (c) => comparisonMemory(c, 'vm:')));
-  const diskC = newest(first(comps, (c) => comparisonDisk(c, 'container:')), first(cRuns, runDisk));
-  const diskV = newest(first(vRuns, runDisk), first(comps, (c) => comparisonDisk(c, 'vm:')));
+  const memC = first(comps, (c) => comparisonMemory(c, CONTAINER));
+  const memV = newest(first(vRuns, vmMemoryOf), first(comps, (c) => comparisonMemory(c, VM)));
+  const diskC = newest(first(comps, (c) => comparisonDisk(c, CONTAINER)), first(cRuns, runDisk));
+  const diskV = newest(first(vRuns, runDisk), first(comps, (c) => comparisonDisk(c, VM)));
 
   const caveats: string[] = [];
   if (startupV && /tcg/.test(startupV.source.model)) caveats.push('tcg');
@@ -180,12 +148,12 @@ export function buildTradeoffTable(input: { runs: Run[]; comparisons: Comparison
       case 'memory':
         return { id, container: memC, vm: memV, references };
       case 'density':
-        return { id, container: densityFrom(memC, budget), vm: densityFrom(memV, budget), references };
+        return { id, container: fitsIn(budget, memC), vm: fitsIn(budget, memV), references };
       case 'disk':
         return { id, container: diskC, vm: diskV, references };
       default:
         return { id, references };
     }
   });
-  return { rows, densityBudgetBytes: budget, caveats };
+  return { rows, densityBudgetBytes: budget, caveats, spectrum: buildSpectrum(input) };
 }
