@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KernelVerdict } from './verdict';
 
 /**
  * Workshop demos. The race: N containers started at once against one VM boot, all timed from one zero point,
@@ -121,7 +122,14 @@ export type DensityDemo = z.infer<typeof DensityDemo>;
 /** The presenter's current demo and its latest results: what the audience view shows besides the race. */
 export const WorkshopDemo = z.enum(['race', 'density', 'shared']);
 export type WorkshopDemo = z.infer<typeof WorkshopDemo>;
-export const Kernels = z.object({ host: z.string().optional(), container: z.string().optional(), vm: z.string().optional(), vmBooted: z.boolean() });
+export const Kernels = z.object({
+  host: z.string().optional(),
+  container: z.string().optional(),
+  vm: z.string().optional(),
+  vmBooted: z.boolean(),
+  /** Which kernel answers the container and why (./verdict.ts), when the engine read the facts to say so. */
+  containerVerdict: KernelVerdict.optional(),
+});
 export type Kernels = z.infer<typeof Kernels>;
 export const WorkshopView = z.object({ demo: WorkshopDemo, density: DensityDemo.optional(), kernels: Kernels.optional() });
 export type WorkshopView = z.infer<typeof WorkshopView>;

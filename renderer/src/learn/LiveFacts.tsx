@@ -4,6 +4,7 @@ import type { IsolationFacts, IsolationView } from '../../../shared/learn/facts'
 import { engineHardening, type EngineView, type KernelVerdict } from '../../../shared/learn/verdict';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
+import { sharedKernel, useVerdictText } from './KernelVerdictText';
 import { useBytes } from './units';
 
 const NAMESPACES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time'];
@@ -109,18 +110,10 @@ export function LiveFacts() {
 
 /** Which kernel answers the container: the host's and the engine VM's are shared by every container, the others not. */
 function KernelVerdictLine({ v }: { v: KernelVerdict }) {
-  const { t } = useTranslation('learn');
-  const shared = v.code === 'hostKernel' || v.code === 'engineVm' || v.code === 'engineHost';
-  const params = {
-    release: v.release,
-    host: v.host ?? '–',
-    engine: v.engineKernel ?? '–',
-    runtime: v.runtime ?? '–',
-    vm: t(`facts.engineVmName.${v.engineVm ?? 'desktopVm'}`),
-  };
+  const text = useVerdictText();
   return (
-    <li className={shared ? 'verdict-shared' : 'verdict-own'} data-verdict={v.code}>
-      {t(`facts.verdict.${v.code}`, params)}
+    <li className={sharedKernel(v) ? 'verdict-shared' : 'verdict-own'} data-verdict={v.code}>
+      {text(v)}
     </li>
   );
 }

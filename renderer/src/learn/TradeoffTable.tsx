@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Measured, PublishedFigure, TradeoffRow, TradeoffTable as Table } from '../../../shared/learn/tradeoffs';
 import { useFormat } from '../format';
-import { useLab } from '../lab/LabContext';
 import { href } from '../router';
 import { useBytes } from './units';
 
@@ -17,16 +15,8 @@ const COMMANDS: Record<string, { container: string; vm: string }> = {
 };
 
 /** The classic comparison, each row with this machine's latest values (and the run behind each) beside cited figures. */
-export function TradeoffTable() {
+export function TradeoffTable({ table, error }: { table?: Table; error?: string }) {
   const { t } = useTranslation('learn');
-  const { api } = useLab();
-  const [table, setTable] = useState<Table>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    const load = () => api.tradeoffs().then(setTable, (e: Error) => setError(e.message));
-    load();
-    return api.onEvent((e) => (e.type === 'run-finished' ? load() : undefined));
-  }, [api]);
   return (
     <section className="card" aria-labelledby="learn-table-title">
       <h2 id="learn-table-title">{t('table.title')}</h2>
@@ -140,7 +130,7 @@ function MeasuredCell({ m, command }: { m?: Measured; command: string }) {
   );
 }
 
-function Reference({ f }: { f: PublishedFigure }) {
+export function Reference({ f }: { f: PublishedFigure }) {
   const { t } = useTranslation('learn');
   const fmt = useFormat();
   return (

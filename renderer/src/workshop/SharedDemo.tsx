@@ -1,5 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { Kernels, RaceSummary } from '../../../shared/learn/race';
+import type { Spectrum } from '../../../shared/learn/spectrum';
+import { kernelVerdict, type KernelVerdict } from '../../../shared/learn/verdict';
+import { useFormat } from '../format';
+import { sharedKernel, useVerdictText } from '../learn/KernelVerdictText';
+import { useTradeoffs } from '../learn/useTradeoffs';
+import { useBytes } from '../learn/units';
 
 export interface KernelTriple {
   host?: string;
@@ -7,23 +13,46 @@ export interface KernelTriple {
   vm?: string;
   /** Where the VM's came from: the race (a booted guest) or the kit's kernel image. */
   vmFrom: 'race' | 'kit';
+  /** The engine's verdict on the container's kernel, when it gave one. */
+  verdict?: KernelVerdict;
 }
 
 /** The engine's answer when asked (it prefers the race's booted guest for the VM), else the last race's. */
 export function kernelsFrom(summary?: RaceSummary, asked?: Kernels): KernelTriple | undefined {
-  if (asked) return { host: asked.host, container: asked.container, vm: asked.vm, vmFrom: asked.vmBooted ? 'race' : 'kit' };
+  if (asked) return { host: asked.host, container: asked.container, vm: asked.vm, vmFrom: asked.vmBooted ? 'race' : 'kit', verdict: asked.containerVerdict };
   if (!summary?.vmKernel) return undefined;
   return { host: summary.hostKernel, container: summary.containerKernel, vm: summary.vmKernel, vmFrom: 'race' };
 }
 
-/** Three cards, one kernel each: the container's is the host's, the VM's is its own. */
+/**
+ * Which kernel answers the container: the engine's verdict (it knows Docker Desktop's VM, gVisor, VM runtimes);
+ * without one, only what the two releases tell: the same release is the host's kernel, another one is unexplained
+ * (not "its own": under Docker Desktop every container shares the engine VM's kernel).
+ */
+export function containerVerdictOf(k: KernelTriple): { verdict: KernelVerdict; fromEngine: boolean } | undefined {
+  if (k.verdict) return { verdict: k.verdict, fromEngine: true };
+  if (!k.container) return undefined;
+  const v = kernelVerdict({ kernel: k.host ? { release: k.host } : undefined }, { kernel: { release: k.container } });
+  return v && { verdict: v, fromEngine: false };
+}
+
+/** Three cards, one kernel each, the container's described by the verdict; then the spectrum in one line per layer. */
 export function SharedDemo({ kernels, busy, onAsk, readOnly }: { kernels?: KernelTriple; busy: boolean; onAsk(): void; readOnly: boolean }) {
   const { t } = useTranslation('workshop');
+  const verdictText = useVerdictText();
+  const cv = kernels && containerVerdictOf(kernels);
+  const { table } = useTradeoffs();
   const cards: { key: 'host' | 'container' | 'vm'; release?: string }[] = [
     { key: 'host', release: kernels?.host },
     { key: 'container', release: kernels?.container },
     { key: 'vm', release: kernels?.vm },
   ];
+  const label = (key: 'container' | 'vm') => {
+    if (key === 'vm') return { text: t('shared.own'), tone: 'verdict-own' };
+    if (!cv) return undefined;
+    const tone = sharedKernel(cv.verdict) ? 'verdict-shared' : cv.verdict.code === 'unknownKernel' ? 'verdict-unknown' : 'verdict-own';
+    return { text: t(`shared.card.${cv.verdict.code}`), tone };
+  };
   return (
     <section className="demo" aria-labelledby="shared-title" data-testid="shared-demo">
       <h2 id="shared-title">{t('shared.title')}</h2>
@@ -39,19 +68,67 @@ export function SharedDemo({ kernels, busy, onAsk, readOnly }: { kernels?: Kerne
         <>
           <div className="kernel-cards">
             {cards.map((c) => {
-              const same = c.key !== 'host' && c.release !== undefined && c.release === kernels.host && c.key === 'container';
+              const l = c.key !== 'host' && c.release ? label(c.key) : undefined;
               return (
                 <div key={c.key} className={`kernel-card is-${c.key}`}>
                   <span className="figure-label">{t(`shared.${c.key}`)}</span>
                   <code className="kernel-release" data-testid={`kernel-${c.key}`}>{c.release ?? '–'}</code>
-                  {c.key !== 'host' && c.release && <span className={same ? 'verdict-shared' : 'verdict-own'}>{same ? t('shared.same') : t('shared.own')}</span>}
+                  {l && (
+                    <span className={l.tone} data-verdict={c.key === 'container' ? cv?.verdict.code : undefined}>
+                      {l.text}
+                    </span>
+                  )}
                 </div>
               );
             })}
           </div>
+          {cv && (
+            <p className="small" data-testid="shared-verdict">
+              {cv.fromEngine || cv.verdict.code === 'hostKernel' ? verdictText(cv.verdict) : t('shared.releaseOnly')}
+            </p>
+          )}
           <p className="small muted">{kernels.vmFrom === 'kit' ? t('shared.vmKit') : t('shared.fromRace')}</p>
         </>
       )}
+      {table && <SpectrumStrip spectrum={table.spectrum} />}
     </section>
+  );
+}
+
+/**
+ * The spectrum in one line per layer, for a room: what the instances share, and this machine's fastest measured
+ * model with its startup and memory (only what a document holds; the Learn page has the rest and the sources).
+ */
+function SpectrumStrip({ spectrum }: { spectrum: Spectrum }) {
+  const { t } = useTranslation('workshop');
+  const { t: tl } = useTranslation('learn');
+  const f = useFormat();
+  const bytes = useBytes();
+  return (
+    <div className="spectrum-strip" data-testid="shared-spectrum">
+      <h3>{t('shared.spectrumTitle')}</h3>
+      <ol>
+        {spectrum.layers.map((l) => {
+          const best = l.rows.find((r) => r.state === 'measured' && r.startup);
+          return (
+            <li key={l.id} data-layer={l.id}>
+              <strong>{tl(`spectrum.layers.${l.id}.name`)}</strong>{' '}
+              <span className={`chip ${l.sharing.kernel === 'own' ? 'is-own' : 'is-shared'}`}>{tl(`spectrum.sharing.kernel.${l.sharing.kernel}`)}</span>{' '}
+              {l.sharing.hypervisor === 'shared' && <span className="chip">{tl('spectrum.sharing.hypervisor.shared')}</span>}{' '}
+              {best?.startup ? (
+                <span className="spectrum-strip-figure">
+                  <code>{best.model}</code> {f.ms(best.startup.value)}
+                  {best.memory && <> · {bytes(best.memory.value)}</>}
+                  {best.accel === 'tcg' && <> · {tl('spectrum.accel.tcg')}</>}
+                </span>
+              ) : (
+                <span className="muted small">{t('shared.notMeasured')}</span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      <p className="small muted">{t('shared.spectrumNote')}</p>
+    </div>
   );
 }
