@@ -153,10 +153,13 @@ interface Gathered {
   startup: SpectrumStartup[];
   memory: Measured[];
   densityRuns: SpectrumDensity[];
-  accel?: string;
+  /** How a VM ran in each document that measured it, by `kind:id`: the row names the one behind its numbers. */
+  accel: Map<string, string>;
   /** The newest mention in a comparison, whatever its status. */
   latest?: { at: string; status: ModelResult['status']; error?: string; source: SourceRef };
 }
+
+const docKey = (s: Pick<SourceRef, 'kind' | 'id'>) => `${s.kind}:${s.id}`;
 
 function accelOf(model: string): string | undefined {
   return ACCEL_SUFFIX.exec(model)?.[1];
@@ -228,7 +231,7 @@ export function buildSpectrum(input: { runs: Run[]; comparisons: Comparison[]; f
     const layer = spectrumLayerOf(key);
     if (!layer) return undefined;
     let g = models.get(key);
-    if (!g) models.set(key, (g = { layer, startup: [], memory: [], densityRuns: [] }));
+    if (!g) models.set(key, (g = { layer, startup: [], memory: [], densityRuns: [], accel: new Map() }));
     return g;
   };
 
@@ -248,7 +251,8 @@ export function buildSpectrum(input: { runs: Run[]; comparisons: Comparison[]; f
       const dr = densityRunFit(m, ref, budget);
       if (dr) g.densityRuns.push(dr);
       const run = m.runId ? runById.get(m.runId) : undefined;
-      g.accel ??= accelOf(m.model) ?? (m.model.startsWith('vm:') ? run?.environment.accelerator ?? accelOf(run?.model ?? '') : undefined);
+      const accel = accelOf(m.model) ?? (m.model.startsWith('vm:') ? run?.environment.accelerator ?? accelOf(run?.model ?? '') : undefined);
+      if (accel) g.accel.set(docKey(ref), accel);
     }
   }
 
@@ -261,7 +265,8 @@ export function buildSpectrum(input: { runs: Run[]; comparisons: Comparison[]; f
     if (s) g.startup.push(s);
     const mem = runMemory(r);
     if (mem) g.memory.push(mem);
-    if (s || mem) g.accel ??= accelOf(r.model) ?? (r.model.startsWith('vm:') ? r.environment.accelerator : undefined);
+    const accel = accelOf(r.model) ?? (r.model.startsWith('vm:') ? r.environment.accelerator : undefined);
+    if (accel) g.accel.set(docKey({ kind: 'run', id: r.id }), accel);
   }
 
   const layers: SpectrumLayer[] = SPECTRUM_LAYERS.map((id) => {
@@ -281,7 +286,7 @@ export function buildSpectrum(input: { runs: Run[]; comparisons: Comparison[]; f
         startup,
         memory,
         density,
-        accel: id === 'vm' || id === 'microvm' ? g.accel : undefined,
+        accel: id === 'vm' || id === 'microvm' ? [startup, memory].map((m) => m && g.accel.get(docKey(m.source))).find(Boolean) : undefined,
         problem,
         command: measureCommand(model),
       });

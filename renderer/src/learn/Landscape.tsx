@@ -42,11 +42,11 @@ export function Landscape() {
                 <td>
                   <strong>{t(`landscape.entries.${e.id}.status`, { defaultValue: e.status })}</strong>
                   {e.date && <span> · {t('landscape.date', { date: day(e.date) })}</span>}
+                  {e.date && !e.verified && <span className="tag tag-after tag-warn" data-testid="landscape-unverified">{t('landscape.unverified')}</span>}
                   {e.successor && <div className="small">{t('landscape.successor', { name: e.successor })}</div>}
                 </td>
                 <td>
                   <cite className="small">{e.source}</cite>
-                  {!e.verified && <span className="tag tag-after tag-warn" data-testid="landscape-unverified">{t('landscape.unverified')}</span>}
                 </td>
               </tr>
             ))}

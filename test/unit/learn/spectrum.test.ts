@@ -179,6 +179,15 @@ describe('the spectrum from benchmark runs alone', () => {
     expect(s.columns).toEqual(['startup', 'memory', 'density']);
   });
 
+  it('names the accelerator of the document behind the numbers, not of an older one', () => {
+    const old = run('v-old', 'vm:qemu-tcg', '2026-11-01T00:00:00Z', [5000], 'ready');
+    const c = comparison('cmp-kvm', '2026-11-09T00:00:00Z', [ok('vm:qemu', 300, [280, 320])]);
+    const s = buildSpectrum({ runs: [old], comparisons: [c], figures });
+    expect(row(s, 'vm:qemu')).toMatchObject({ startup: { value: 300, source: { id: 'cmp-kvm' } } });
+    expect(row(s, 'vm:qemu')!.accel).toBeUndefined();
+    expect(row(buildSpectrum({ runs: [old], comparisons: [], figures }), 'vm:qemu')!.accel).toBe('tcg');
+  });
+
   it('reads a gVisor container bench run from its first output', () => {
     const r = run('g1', 'container:runsc', '2026-11-05T00:00:00Z', [500, 600, 700], 'firstOutput');
     const s = buildSpectrum({ runs: [r], comparisons: [], figures });
