@@ -110,6 +110,7 @@ function SpectrumStrip({ spectrum }: { spectrum: Spectrum }) {
       <ol>
         {spectrum.layers.map((l) => {
           const best = l.rows.find((r) => r.state === 'measured' && r.startup);
+          const blocked = l.rows.find((r) => r.state === 'unavailable');
           return (
             <li key={l.id} data-layer={l.id}>
               <strong>{tl(`spectrum.layers.${l.id}.name`)}</strong>{' '}
@@ -121,6 +122,8 @@ function SpectrumStrip({ spectrum }: { spectrum: Spectrum }) {
                   {best.memory && <> · {bytes(best.memory.value)}</>}
                   {best.accel === 'tcg' && <> · {tl('spectrum.accel.tcg')}</>}
                 </span>
+              ) : blocked ? (
+                <span className="muted small">{t('shared.cannotRun', { model: blocked.model })}</span>
               ) : (
                 <span className="muted small">{t('shared.notMeasured')}</span>
               )}
