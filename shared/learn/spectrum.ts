@@ -143,7 +143,11 @@ export const Spectrum = z.object({
 });
 export type Spectrum = z.infer<typeof Spectrum>;
 
-export const measureCommand = (model: string) => `isolab compare --models ${model}`;
+/** The command that measures a model: a comparison beside the others, or the microVM's own benchmark until compare offers it. */
+export function measureCommand(model: string): string {
+  if (baseModel(model) === 'vm:microvm') return 'isolab bench vm --machine microvm';
+  return `isolab compare --models ${model}`;
+}
 
 const usable = (s: string) => s === 'complete' || s === 'partial' || s === 'interrupted';
 const byNewest = <T extends { startedAt: string }>(xs: T[]) => [...xs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));

@@ -128,6 +128,7 @@ describe('the spectrum, from fake comparisons holding every kind of model', () =
     expect(row(s, 'vm:qemu')!.accel).toBe('tcg');
     expect(row(s, 'swarm')!.command).toBe('isolab compare --models swarm');
     expect(row(s, 'vm:firecracker')!.command).toBe('isolab compare --models vm:firecracker');
+    expect(row(s, 'vm:microvm')!.command).toBe('isolab bench vm --machine microvm');
     // The comparison's own startup run is not counted a second time.
     expect(row(s, 'vm:qemu')!.startup!.source.kind).toBe('comparison');
   });
@@ -153,7 +154,7 @@ describe('the spectrum with nothing measured', () => {
       for (const r of l.rows) {
         expect(r.state).toBe('notMeasured');
         expect(r.startup ?? r.memory ?? r.density).toBeUndefined();
-        expect(r.command).toMatch(/^isolab compare --models \S+$/);
+        expect(r.command).toMatch(/^isolab (compare --models|bench vm --machine) \S+$/);
       }
     }
     expect(s.layers.map((l) => l.rows.map((r) => r.model))).toEqual([['process'], ['container:runc'], ['container:runsc'], [], ['vm:microvm'], ['vm:qemu'], ['swarm']]);
