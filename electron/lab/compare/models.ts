@@ -54,7 +54,7 @@ export async function discoverModels(o: DiscoverOptions): Promise<ModelSpec[]> {
   } catch (err) {
     specs.push({ model: 'container:*', unavailable: `no container engine: ${(err as Error).message}` });
   }
-  for (const runtime of ['runc', 'crun']) {
+  for (const runtime of ['runc', 'crun', 'runsc']) {
     const why = await rawRuntimeUnavailable(runtime);
     // A runtime that is simply not installed is not a model of this host; one we may not run is, and says why.
     if (why && why.endsWith('not on PATH')) continue;

@@ -84,6 +84,25 @@ export async function processName(pid: number): Promise<string | undefined> {
   }
 }
 
+/** A process's argv, or undefined once it is gone (or for a kernel thread). */
+export async function processArgv(pid: number): Promise<string[] | undefined> {
+  try {
+    const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return raw ? raw.replace(/\0$/, '').split('\0') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The name a process gives itself (its argv[0], without the folder), else its comm: programs that re-execute
+ * themselves through /proc/self/exe (runsc's sandbox and gofer) have the comm "exe" and say who they are there.
+ */
+export async function commandName(pid: number): Promise<string | undefined> {
+  const argv0 = (await processArgv(pid))?.[0];
+  return argv0 ? path.basename(argv0) : processName(pid);
+}
+
 /** Every pid whose parent chain reaches `root` (root excluded). One pass over /proc. */
 export async function descendants(root: number): Promise<number[]> {
   const pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number);

@@ -10,6 +10,7 @@ import { withDeadline } from '../workloads/container-driver';
 import type { Instance, InstanceDriver } from '../workloads/instance';
 import { needsPort, withPort } from '../workloads/instance';
 import { freePort, lineMatcher, onAbort, waitForTcp } from '../workloads/readiness';
+import { gvisorProcessesOf, isGvisor, ociGlobalArgs, runscStateDir } from '../oci/runsc';
 import { now, throwIfAborted } from './target';
 
 const exec = promisify(execFile);
@@ -42,7 +43,7 @@ async function onPath(bin: string): Promise<string | undefined> {
 }
 
 export interface RuncBundleOptions {
-  /** runc or crun (any OCI runtime with the runc command line). */
+  /** runc, crun or runsc (any OCI runtime with the runc command line). */
   runtime: string;
   runId: string;
   /** The data dir; bundles go under <root>/bundles/<runId>, labelled with an owner file, removed on dispose. */
@@ -86,7 +87,13 @@ export class RuncBundleDriver implements InstanceDriver {
     await copyFile(bb.path, path.join(rootfs, 'bin', 'busybox'));
     for (const a of APPLETS) await symlink('busybox', path.join(rootfs, 'bin', a));
     for (const d of ['proc', 'dev', 'sys', 'tmp']) await mkdir(path.join(rootfs, d), { recursive: true });
+    if (isGvisor(this.opts.runtime)) await mkdir(runscStateDir(this.opts.root), { recursive: true });
     this.dir = dir;
+  }
+
+  /** Flags before the runtime's command (runsc's state dir and network; none for runc and crun). */
+  private get globalArgs(): string[] {
+    return ociGlobalArgs(this.opts.runtime, this.opts.root, this.workload.network);
   }
 
   async environment() {
@@ -128,7 +135,7 @@ export class RuncBundleDriver implements InstanceDriver {
     const deadline = t0 + w.timeoutMs;
     const marks: Record<string, number> = {};
     const detach = w.readiness.kind !== 'exit';
-    const child = spawn(this.opts.runtime, ['run', ...(detach ? ['--detach', '--pid-file', pidFile] : []), '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.opts.runtime, [...this.globalArgs, 'run', ...(detach ? ['--detach', '--pid-file', pidFile] : []), '--bundle', bundle, id], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.live.set(id, child);
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
@@ -194,7 +201,7 @@ export class RuncBundleDriver implements InstanceDriver {
   async stop(instance: Instance): Promise<void> {
     const child = this.live.get(instance.id);
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exec(this.opts.runtime, ['delete', '--force', instance.id]).catch((err: { stderr?: string }) => {
+    await exec(this.opts.runtime, [...this.globalArgs, 'delete', '--force', instance.id]).catch((err: { stderr?: string }) => {
       // Already gone (a foreground run cleans up after itself) is fine.
       if (!/not exist|does not exist|not found|No such/i.test(err.stderr ?? '')) throw new Error(`${this.opts.runtime} delete ${instance.id}: ${err.stderr?.trim()}`);
     });
@@ -202,8 +209,11 @@ export class RuncBundleDriver implements InstanceDriver {
     this.live.delete(instance.id);
   }
 
-  async helperPids(): Promise<number[]> {
-    return []; // no shim: the runtime exits once the container runs
+  async helperPids(instance: Instance): Promise<number[]> {
+    // No shim: the runtime exits once the container runs. gVisor leaves its sandbox (the Sentry, the pid the
+    // runtime reports) and its gofer: the runtime's own cost, while the workload runs in stubs below the Sentry.
+    if (!isGvisor(this.opts.runtime)) return [];
+    return gvisorProcessesOf(path.join(this.dir, instance.id));
   }
 
   async disk(): Promise<Record<string, number>> {
@@ -245,7 +255,7 @@ export async function sweepBundles(root: string): Promise<string[]> {
     if (owner[LABEL_MANAGED] !== 'true' || isAlive(Number(owner[LABEL_OWNER_PID]))) continue;
     const runtime = String(owner.runtime ?? 'runc');
     for (const id of await readdir(bundle).catch(() => [] as string[])) {
-      if (id.startsWith('isolab-')) await exec(runtime, ['delete', '--force', id]).catch(() => {});
+      if (id.startsWith('isolab-')) await exec(runtime, [...ociGlobalArgs(runtime, root), 'delete', '--force', id]).catch(() => {});
     }
     await rm(bundle, { recursive: true, force: true });
     swept.push(name);
