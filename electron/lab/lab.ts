@@ -16,6 +16,7 @@ import type { Run, RunListItem, RunScan } from '../../shared/run';
 import { connectDocker, engineFacts, type EngineConnection } from './docker/engine';
 import { sweepContainers } from './docker/sweep';
 import { sweepSwarm } from './swarm/sweep';
+import { sweepContainerLeftovers } from './docker/runsc-leftovers';
 import { hostFacts, ISOLAB_VERSION } from './host';
 import { dataDir } from './paths';
 import { runBench, type BenchTargets } from './runner';
@@ -68,13 +69,17 @@ export class Lab {
     await sweepVms(this.root).catch(() => []);
     await sweepBundles(this.root).catch(() => []);
     await sweepProcesses().catch(() => []);
+    let sweptContainers: string[] = [];
     try {
       const conn = await this.docker();
       await sweepSwarm(conn.docker).catch(() => undefined); // before the containers: a service would replace its tasks'
-      return { sweptContainers: await sweepContainers(conn.docker) };
+      sweptContainers = await sweepContainers(conn.docker);
     } catch {
-      return { sweptContainers: [] };
+      // no engine: nothing to remove there
     }
+    // After the engine's sweep, whose removals end their shims: what a failed runsc start left running.
+    await sweepContainerLeftovers().catch(() => []);
+    return { sweptContainers };
   }
 
   /** The engine connection, made on first use and made again if the engine went away. */

@@ -1,7 +1,9 @@
 import type Docker from 'dockerode';
 import { removeContainer } from '../docker/remove';
+import { endContainerLeftovers, ownerEnv } from '../docker/runsc-leftovers';
 import { engineFacts, type EngineConnection } from '../docker/engine';
-import { engineError } from '../docker/lost';
+import { engineError, EngineLostError } from '../docker/lost';
+import { withRuntimeHint } from '../oci/runsc';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from './target';
@@ -102,6 +104,7 @@ export class ContainerTarget implements Target {
         Image: this.image,
         Cmd: this.opts.cmd,
         Labels: ownerLabels(this.opts.runId),
+        Env: ownerEnv(),
         AttachStdout: true,
         AttachStderr: true,
         HostConfig: { NetworkMode: this.opts.networkMode ?? 'none', Runtime: this.runtime },
@@ -136,8 +139,14 @@ export class ContainerTarget implements Target {
       mark('remove');
       return marks;
     } catch (err) {
-      if (id) await this.removeQuietly(id);
-      throw engineError(err, this.opts.conn.endpoint);
+      if (id) {
+        await this.removeQuietly(id);
+        // A failed runsc start leaves its shim (and sometimes gVisor's sandbox) running after the container is gone.
+        await endContainerLeftovers([id]).catch(() => []);
+      }
+      const e = engineError(err, this.opts.conn.endpoint);
+      if (e instanceof Error && !(e instanceof EngineLostError)) e.message = withRuntimeHint(e.message);
+      throw e;
     }
   }
 

@@ -1,5 +1,7 @@
 import type Docker from 'dockerode';
 import { removeContainer } from '../docker/remove';
+import { endContainerLeftovers, ownerEnv } from '../docker/runsc-leftovers';
+import { withRuntimeHint } from '../oci/runsc';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import { describe, engineFacts, type EngineConnection } from '../docker/engine';
 import { engineError, EngineLostError } from '../docker/lost';
@@ -79,6 +81,7 @@ export class ContainerDriver implements InstanceDriver {
         Image: this.image,
         Cmd: withPort(w.command, port),
         Labels: ownerLabels(this.opts.runId),
+        Env: ownerEnv(),
         AttachStdout: w.readiness.kind === 'log',
         AttachStderr: w.readiness.kind === 'log',
         HostConfig: this.opts.isolation ? { NetworkMode: w.network === 'none' ? 'none' : 'nat', Isolation: this.opts.isolation } : { NetworkMode: w.network, Runtime: this.opts.runtime },
@@ -139,9 +142,11 @@ export class ContainerDriver implements InstanceDriver {
       return inst;
     } catch (err) {
       await this.removeQuietly(container.id);
+      // A failed runsc start leaves its shim (and sometimes gVisor's sandbox) running after the container is gone.
+      await endContainerLeftovers([container.id]).catch(() => []);
       if (err instanceof CancelledError) throw err;
       const e = engineError(err, this.opts.conn.endpoint);
-      throw e instanceof EngineLostError ? e : new Error(`${this.model}: ${describe(err)}`);
+      throw e instanceof EngineLostError ? e : new Error(`${this.model}: ${withRuntimeHint(describe(err))}`);
     }
   }
 
