@@ -3,7 +3,7 @@ import { CancelledError, now } from '../targets/target';
 import type { Instance, InstanceDriver } from '../workloads/instance';
 import { engineDaemonPids, processCpuMs, requestSideCpuMs } from './cpu';
 import { hostReading } from './others';
-import { hostBusyCpuMs, processName, pssBytes, readCgroupMemory, sleep } from './proc';
+import { cgroupOf, commandName, hostBusyCpuMs, pssBytes, readCgroupMemory, sleep } from './proc';
 
 export interface FootprintOptions {
   instances: number;
@@ -86,7 +86,11 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
 /** CPU the new instance's side used to start: its new helpers (shim, sandbox) with what they reaped, and the workload. */
 async function instanceSideCpuMs(driver: InstanceDriver, inst: Instance): Promise<number> {
   let sum = inst.cgroupCpuMs ?? (inst.pid ? ((await processCpuMs(inst.pid, false)) ?? 0) : 0);
-  for (const pid of (await driver.helperPids?.(inst)) ?? []) sum += (await processCpuMs(pid)) ?? 0;
+  for (const pid of (await driver.helperPids?.(inst)) ?? []) {
+    // A helper inside the instance's cgroup (gVisor's sandbox and gofer) is in the cgroup's figure already.
+    if (inst.cgroupCpuMs !== undefined && inst.cgroup && (await cgroupOf(pid))?.cpuDir === inst.cgroup.cpuDir) continue;
+    sum += (await processCpuMs(pid)) ?? 0;
+  }
   return sum;
 }
 
@@ -106,6 +110,8 @@ async function readDetails(driver: InstanceDriver, started: Instance[], notes: s
   const cgroupAnon: number[] = [];
   const cgroupCpu: number[] = [];
   const processPss: number[] = [];
+  const helpersOf = new Map<Instance, number[]>();
+  for (const inst of started) helpersOf.set(inst, (await driver.helperPids?.(inst)) ?? []);
   for (const inst of started) {
     if (inst.cgroup) {
       try {
@@ -117,7 +123,8 @@ async function readDetails(driver: InstanceDriver, started: Instance[], notes: s
       }
     }
     if (inst.cgroupCpuMs !== undefined) cgroupCpu.push(inst.cgroupCpuMs);
-    if (inst.pid) {
+    // Under gVisor the pid the engine gives is the sandbox, a helper: the workload has no host process of its own.
+    if (inst.pid && !helpersOf.get(inst)!.includes(inst.pid)) {
       const p = await pssBytes(inst.pid);
       if (p !== undefined) processPss.push(p);
     }
@@ -126,12 +133,12 @@ async function readDetails(driver: InstanceDriver, started: Instance[], notes: s
   const helpers = new Map<number, number>();
   const names = new Set<string>();
   for (const inst of started) {
-    for (const pid of (await driver.helperPids?.(inst)) ?? []) {
+    for (const pid of helpersOf.get(inst)!) {
       if (helpers.has(pid)) continue;
       const pss = await pssBytes(pid);
       if (pss === undefined) continue;
       helpers.set(pid, pss);
-      names.add((await processName(pid)) ?? String(pid));
+      names.add((await commandName(pid)) ?? String(pid));
     }
   }
   const disk = started[0] && driver.disk ? await driver.disk(started[0]).catch((err: Error) => (notes.push(`disk: ${err.message}`), {})) : {};

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { removeContainer } from '../docker/remove';
 import { endContainerLeftovers, ownerEnv } from '../docker/runsc-leftovers';
-import { withRuntimeHint } from '../oci/runsc';
+import { isSandbox, withRuntimeHint } from '../oci/runsc';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import { describe, engineFacts, type EngineConnection } from '../docker/engine';
 import { engineError, EngineLostError } from '../docker/lost';
@@ -155,12 +155,17 @@ export class ContainerDriver implements InstanceDriver {
     this.live.delete(instance.id);
   }
 
-  /** The containerd shim is the init process's parent; runtimes like runsc add processes under it outside the cgroup. */
+  /**
+   * The containerd shim is the init process's parent; runtimes like runsc add processes under it. Under gVisor the
+   * engine's pid is the sandbox (the Sentry, gVisor's kernel), whose stub processes run the workload: the Sentry
+   * and the gofer beside it are the runtime's own cost, with the shim.
+   */
   async helperPids(instance: Instance): Promise<number[]> {
     if (!instance.pid) return [];
     const shim = await parentPid(instance.pid);
     if (!shim || shim <= 1) return [];
-    const inside = new Set<number>([instance.pid, ...(await descendants(instance.pid))]);
+    const workload = (await isSandbox(instance.pid)) ? [] : [instance.pid];
+    const inside = new Set<number>([...workload, ...(await descendants(instance.pid))]);
     return [shim, ...(await descendants(shim)).filter((p) => !inside.has(p))];
   }
 
