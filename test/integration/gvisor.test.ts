@@ -21,11 +21,11 @@ import { startPrivateDockerd, type PrivateDockerd } from '../fixtures/private-do
 import { tempDataDir } from '../helpers/datadir';
 
 /**
- * gVisor for real: runsc registered in a private dockerd (never the shared one) as .ci/run registers it in the
- * system's, and runsc run straight on isolab's bundle. A start that fails under runsc is made on purpose with a
+ * gVisor for real: runsc registered in a private dockerd (never the shared one) by .ci/run's own script, as it
+ * registers it in the system's, and runsc run straight on isolab's bundle. A start that fails under runsc is made on purpose with a
  * program the image does not have: runsc then leaves its containerd shim running after the container is gone.
  */
-const RUNSC = ['/usr/bin/runsc', '/usr/local/bin/runsc'].find((p) => existsSync(p));
+const RUNSC = '/usr/bin/runsc';
 const data = tempDataDir();
 let engine: PrivateDockerd;
 let conn: EngineConnection;
@@ -34,10 +34,14 @@ const never = new AbortController().signal;
 const missing = resolveWorkload(Workload.parse({ kind: 'custom', command: ['/nonexistent'], readiness: { kind: 'exit' }, timeoutMs: 60_000 }));
 
 beforeAll(async () => {
-  expect(RUNSC, 'runsc is not installed: `apt-get install runsc` (.ci/run does)').toBeDefined();
-  // runsc as .ci/run registers it, and as a plain registration does (gVisor's default network: see electron/lab/oci/runsc.ts).
-  engine = await startPrivateDockerd({ config: { runtimes: { runsc: { path: RUNSC, runtimeArgs: ['--network=none'] }, 'runsc-default': { path: RUNSC } } } });
+  expect(existsSync(RUNSC), 'runsc is not installed: `apt-get install runsc` (.ci/run does)').toBe(true);
+  // Started as .ci/run starts the shared engine (crun by a flag), with runsc registered plainly under another name
+  // (gVisor's default network: see electron/lab/oci/runsc.ts); then .ci/run's script registers runsc and reloads it.
+  engine = await startPrivateDockerd({ config: { runtimes: { 'runsc-default': { path: RUNSC } } }, args: ['--add-runtime', 'crun=/usr/bin/crun'] });
   conn = { docker: engine.docker, endpoint: engine.host };
+  expect(ciRegister()).toBe('reload');
+  process.kill(engine.pid()!, 'SIGHUP');
+  for (const deadline = Date.now() + 20_000; !(await engine.docker.info()).Runtimes?.runsc && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
   await ensureProbeImage(engine.docker);
 }, 300_000);
 
@@ -78,10 +82,24 @@ async function failedRunscStart(env: string[]): Promise<string> {
   return c.id;
 }
 
+/** `.ci/docker-runtimes.mjs --pid PID` on the private engine, as .ci/run runs it on the shared one. */
+const ciRegister = () =>
+  execFileSync(process.execPath, ['.ci/docker-runtimes.mjs', '--pid', String(engine.pid())], { env: { ...process.env, DOCKER_HOST: engine.host }, encoding: 'utf8' }).trim();
+
 const deadPid = () => {
   const child = spawn('true');
   return new Promise<number>((resolve) => child.once('exit', () => resolve(child.pid!)));
 };
+
+describe('.ci/run registering runsc in a running dockerd', () => {
+  it('made the engine list runsc with --network=none, kept the flag-registered and file runtimes, and is idempotent', async () => {
+    const runtimes = (await engine.docker.info()).Runtimes as Record<string, { path?: string; runtimeArgs?: string[] }>;
+    expect(runtimes.runsc).toEqual({ path: RUNSC, runtimeArgs: ['--network=none'] });
+    expect(runtimes.crun).toEqual({ path: '/usr/bin/crun' });
+    expect(runtimes['runsc-default']).toEqual({ path: RUNSC });
+    expect(ciRegister()).toBe('ok');
+  });
+});
 
 describe('container:runsc through the engine', () => {
   it("starts the probe in gVisor's sandbox: its output, its own kernel and kernel log", async () => {
