@@ -39,6 +39,8 @@ export type IsolationView = z.infer<typeof IsolationView>;
 export const IsolationRequest = z.object({
   /** Also boot the VM guest and read its facts over SSH (a few seconds under TCG); else the kit's kernel only. */
   bootVm: z.boolean().default(false),
+  /** The engine runtime the probe container runs under (runsc shows gVisor's kernel); the engine's default when left out. */
+  runtime: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'a runtime name as the engine lists it').optional(),
 });
 export type IsolationRequest = z.input<typeof IsolationRequest>;
 

@@ -13,15 +13,18 @@ const NAMESPACES = ['pid', 'mnt', 'net', 'uts', 'ipc', 'user', 'cgroup', 'time']
 export function LiveFacts() {
   const { t } = useTranslation('learn');
   const f = useFormat();
-  const { api, readOnly } = useLab();
+  const { api, readOnly, info } = useLab();
+  const engine = info?.docker.ok ? info.docker.engine : undefined;
   const [facts, setFacts] = useState<IsolationFacts>();
+  // The probe's runtime: the engine's default, or one it lists (runsc shows gVisor's own kernel and kernel log).
+  const [runtime, setRuntime] = useState('');
   const [busy, setBusy] = useState<'read' | 'boot'>();
   const [error, setError] = useState<string>();
   const read = async (bootVm: boolean) => {
     setBusy(bootVm ? 'boot' : 'read');
     setError(undefined);
     try {
-      setFacts(await api.isolationFacts({ bootVm }));
+      setFacts(await api.isolationFacts({ bootVm, runtime: runtime || undefined }));
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -34,6 +37,19 @@ export function LiveFacts() {
         <h2 id="learn-facts-title">{t('facts.title')}</h2>
         {!readOnly && (
           <div className="facts-actions">
+            {(engine?.runtimes?.length ?? 0) > 1 && (
+              <label className="facts-runtime">
+                <span>{t('facts.runtime')}</span>
+                <select value={runtime} disabled={!!busy} onChange={(e) => setRuntime(e.target.value)} data-testid="facts-runtime">
+                  <option value="">{engine?.defaultRuntime ? t('facts.runtimeDefault', { name: engine.defaultRuntime }) : t('facts.runtimeDefaultUnknown')}</option>
+                  {engine!.runtimes!.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <button type="button" className="button button-primary" disabled={!!busy} onClick={() => void read(false)} data-testid="read-facts">
               {busy === 'read' ? t('facts.reading') : t('facts.read')}
             </button>
@@ -68,6 +84,7 @@ export function LiveFacts() {
                 <tbody>
                   <FactRow label={t('facts.kernel')} facts={facts} cell={(v) => <code data-kernel={v.side}>{v.kernel?.release ?? '–'}</code>} />
                   <FactRow label={t('facts.kernelVersion')} facts={facts} cell={(v) => <span className="small mono">{v.kernel?.version ?? '–'}</span>} />
+                  <FactRow label={t('facts.dmesg')} facts={facts} cell={(v) => (v.dmesg?.length ? <pre className="small mono facts-dmesg" data-dmesg={v.side}>{v.dmesg.join('\n')}</pre> : '–')} />
                   {NAMESPACES.map((ns) => (
                     <FactRow
                       key={ns}
