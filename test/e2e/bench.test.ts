@@ -85,7 +85,8 @@ describe('isolab in Chromium through browser mode', () => {
     await page.goBack();
     await page.getByTestId('language').selectOption('fr');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Mesures');
-    expect(await rows.first().locator('td.num').nth(1).textContent()).toMatch(/^\d+(,\d+)?\u202fms$/);
+    // Thousands grouped with a (narrow) no-break space, decimals after a comma: 1 354 ms, 87,5 ms.
+    expect(await rows.first().locator('td.num').nth(1).textContent()).toMatch(/^\d{1,3}(?:[\u00a0\u202f]\d{3})*(?:,\d+)?\u202fms$/);
     expect(await page.evaluate(() => localStorage.getItem('isolab.language'))).toBe('fr');
     await page.getByTestId('language').selectOption('en');
 
