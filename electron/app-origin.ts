@@ -2,8 +2,8 @@ import path from 'node:path';
 
 /** The renderer is served from this privileged scheme, so it has a real origin that IPC can check. */
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'isolab';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+const APP_HOST = 'isolab';
+const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
 /** Only the app's own pages may call the Lab API or be navigated to. */

@@ -27,7 +27,7 @@ export type RequestTarget =
   | { ok: false; reason: 'not-a-path' | 'bad-encoding' | 'nul-byte' };
 
 /** Longer request targets are refused outright; the renderer's longest is well under 200 characters. */
-export const MAX_TARGET_LENGTH = 4096;
+const MAX_TARGET_LENGTH = 4096;
 
 /**
  * The request target as this server uses it: origin-form only (`/path?query`), the path percent-decoded.

@@ -195,7 +195,7 @@ function same(a: string, b: string): boolean {
 }
 
 /** The same policy as the Electron window, plus the WebSocket back to this server. */
-export function csp(port: number): string {
+function csp(port: number): string {
   return [
     "default-src 'self'",
     "script-src 'self'",

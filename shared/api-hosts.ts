@@ -7,12 +7,12 @@ import { HostFacts, RunListItem } from './run';
  */
 
 /** What the user may type for a host: an alias from ~/.ssh/config or [user@]host[:port]. No spaces, no shell. */
-export const HostTargetText = z
+const HostTargetText = z
   .string()
   .trim()
   .min(1, 'type a host: an alias from ~/.ssh/config or user@host[:port]')
   .max(300)
-  .regex(/^[A-Za-z0-9_.@:\[\]%-]+$/, 'a host is an alias or user@host[:port]: letters, digits and . _ - @ : [ ] only');
+  .regex(/^[A-Za-z0-9_.@:[\]%-]+$/, 'a host is an alias or user@host[:port]: letters, digits and . _ - @ : [ ] only');
 
 const filePath = z.string().min(1).max(1024).refine((p) => !p.includes('\0'), 'not a file path');
 
@@ -94,7 +94,7 @@ export const FleetRequest = z.object({
 });
 export type FleetRequest = z.input<typeof FleetRequest>;
 
-export const FleetStarted = z.object({ fleetId: z.string() });
+const FleetStarted = z.object({ fleetId: z.string() });
 
 // ---- probe results (stored in Run documents of kind "bench:host") ----
 
@@ -175,7 +175,6 @@ export const hostMethods = {
   listHostRuns: { args: z.tuple([]), result: z.array(RunListItem) },
   forgetPassphrase: { args: z.tuple([hostName]), result: z.boolean() },
 } as const;
-
 
 /** Events of remote work, merged into LabEvent. */
 export const hostEvents = [

@@ -13,8 +13,7 @@ import { TradeoffTable } from './learn/tradeoffs';
  * these schemas before it acts (a renderer is never trusted).
  */
 
-export const BenchTarget = z.enum(['containers', 'process', 'vm']);
-export type BenchTarget = z.infer<typeof BenchTarget>;
+const BenchTarget = z.enum(['containers', 'process', 'vm']);
 
 /** Image references as Docker accepts them; anything else is refused before it reaches the engine. */
 const imageRef = z
@@ -27,7 +26,7 @@ export const BenchRequest = z.object({
   target: BenchTarget,
   /** The image for the container target; isolab's own probe image when left out. */
   image: imageRef.optional(),
-  runtime: z.string().regex(/^[a-zA-Z0-9._\-]+$/).max(64).optional(),
+  runtime: z.string().regex(/^[a-zA-Z0-9._-]+$/).max(64).optional(),
   iterations: z.number().int().min(1).max(10_000).default(20),
   warmup: z.number().int().min(0).max(1_000).default(2),
   /** Measure the process baseline (the floor) in the same run; on by default for containers. */
@@ -54,11 +53,10 @@ export const BenchRequest = z.object({
 export type BenchRequest = z.input<typeof BenchRequest>;
 export type BenchPlan = z.output<typeof BenchRequest>;
 
-export const EngineStatus = z.discriminatedUnion('ok', [
+const EngineStatus = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), engine: EngineFacts }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
-export type EngineStatus = z.infer<typeof EngineStatus>;
 
 export const LabInfo = z.object({
   version: z.string(),
@@ -159,11 +157,6 @@ export type LabApi = { [M in LabMethodName]: (...args: Args<M>) => Promise<Resul
 };
 
 export { ipcChannel, IPC_EVENT_CHANNEL } from './api-channels';
-
-/** Parse a call's arguments against the contract; throws a ZodError that names the offending field. */
-export function parseArgs<M extends LabMethodName>(method: M, args: unknown[]): z.output<(typeof labMethods)[M]['args']> {
-  return labMethods[method].args.parse(args) as z.output<(typeof labMethods)[M]['args']>;
-}
 
 export function isLabMethod(name: unknown): name is LabMethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(labMethods, name);

@@ -10,8 +10,7 @@ import { Environment, Owner, PhaseSummary, RunStatus } from './run';
  */
 export const COMPARISON_SCHEMA = 'isolab.comparison/1' as const;
 
-export const Ratio = z.object({ ratio: z.number(), ci95: z.tuple([z.number(), z.number()]) });
-export type Ratio = z.infer<typeof Ratio>;
+const Ratio = z.object({ ratio: z.number(), ci95: z.tuple([z.number(), z.number()]) });
 
 export const FootprintResult = z.object({
   /** Idle instances held at once while memory was read. */
@@ -83,8 +82,7 @@ export const DensityResult = z.object({
 });
 export type DensityResult = z.infer<typeof DensityResult>;
 
-export const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled']);
-export type ModelStatus = z.infer<typeof ModelStatus>;
+const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled']);
 
 export const ModelResult = z.object({
   model: z.string(),

@@ -8,7 +8,7 @@ import type { PlanInput, WorkloadInput } from './plan';
  * of the plan's own) need none. The engine and the faces decide with these same functions.
  */
 
-export const PLAN_NEEDS_TRUST = 'plan-needs-trust' as const;
+const PLAN_NEEDS_TRUST = 'plan-needs-trust' as const;
 
 /** One command the plan would run on the host, and the models that would run it there. */
 export interface HostCommand {
@@ -17,7 +17,7 @@ export interface HostCommand {
 }
 
 /** Models whose instances are the workload's program on the host itself: no image, no engine in between. */
-export function runsOnHost(model: string): boolean {
+function runsOnHost(model: string): boolean {
   return model === 'process' || model.startsWith('oci:');
 }
 

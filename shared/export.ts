@@ -9,7 +9,7 @@ import type { PhaseSummary, Run } from './run';
  */
 export type ExportFormat = 'json' | 'csv' | 'md';
 
-export function isComparison(doc: Run | Comparison): doc is Comparison {
+function isComparison(doc: Run | Comparison): doc is Comparison {
   return doc.schema === 'isolab.comparison/1';
 }
 
@@ -25,12 +25,12 @@ export function csvField(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csv(rows: unknown[][]): string {
+function csv(rows: unknown[][]): string {
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 
 /** One row per sample (the run's and its baseline's), one column per phase, then the total. */
-export function runCsv(run: Run): string {
+function runCsv(run: Run): string {
   const phases = [...new Set([...run.phaseOrder, ...(run.baseline?.phaseOrder ?? [])])];
   const rows: unknown[][] = [['run', 'model', 'iteration', 'warmup', ...phases.map((p) => `${p}_ms`), 'total_ms']];
   const add = (model: string, samples: Run['samples']) => {
@@ -50,7 +50,7 @@ const MODEL_COLUMNS = [
 ] as const;
 
 /** A row per model, then a row per density point and step (record = model | density-point | density-step). */
-export function comparisonCsv(c: Comparison): string {
+function comparisonCsv(c: Comparison): string {
   const rows: unknown[][] = [[...MODEL_COLUMNS]];
   const row = (values: Partial<Record<(typeof MODEL_COLUMNS)[number], unknown>>) => rows.push(MODEL_COLUMNS.map((k) => values[k]));
   for (const m of c.models) {
@@ -75,7 +75,7 @@ export function comparisonCsv(c: Comparison): string {
   return csv(rows);
 }
 
-export function runMarkdown(run: Run): string {
+function runMarkdown(run: Run): string {
   const out: string[] = [`# ${run.model} — ${run.status}`, '', `Run \`${run.id}\`, started ${run.startedAt}.`, '', environmentLine(run.environment), ''];
   if (run.error) out.push(`**Error:** ${run.error}`, '');
   out.push(...summaryTable(run.phaseOrder, run.summary));
@@ -140,12 +140,12 @@ function med(xs: number[] | undefined): number | undefined {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-export function ms(v: number | undefined): string {
+function ms(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
   return v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
 }
 
-export function bytes(v: number | undefined): string {
+function bytes(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
   if (a >= 1024 ** 3) return `${(v / 1024 ** 3).toFixed(1)} GiB`;

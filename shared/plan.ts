@@ -4,7 +4,7 @@ import { z } from 'zod';
  * A plan: the workload and what to measure with it, saved as a JSON or YAML file so the same comparison can be
  * run again on another host. Every field has a default, so `{}` is a valid plan (the lifecycle of `true`).
  */
-export const PLAN_SCHEMA = 'isolab.plan/1' as const;
+const PLAN_SCHEMA = 'isolab.plan/1' as const;
 
 const imageRef = z
   .string()
@@ -13,7 +13,7 @@ const imageRef = z
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/, 'not a valid image reference (e.g. "alpine:3.20")');
 
 /** When an instance counts as started. `{port}` in a command is replaced by a free port per instance. */
-export const Readiness = z.discriminatedUnion('kind', [
+const Readiness = z.discriminatedUnion('kind', [
   /** The command runs to its end and exits 0 (the lifecycle: `true`). */
   z.object({ kind: z.literal('exit') }).strict(),
   /** The runtime says the process is running (the footprint: `sleep`). */
@@ -33,7 +33,7 @@ export const Readiness = z.discriminatedUnion('kind', [
     })
     .strict(),
 ]);
-export type Readiness = z.infer<typeof Readiness>;
+type Readiness = z.infer<typeof Readiness>;
 
 function validRegex(s: string): boolean {
   try {
@@ -44,7 +44,7 @@ function validRegex(s: string): boolean {
   }
 }
 
-export const BUILTIN_WORKLOADS = ['true', 'sleep', 'server', 'ready-line'] as const;
+const BUILTIN_WORKLOADS = ['true', 'sleep', 'server', 'ready-line'] as const;
 
 export const Workload = z
   .object({
@@ -102,7 +102,7 @@ export function resolveWorkload(w: Workload): ResolvedWorkload {
 }
 
 /** Model ids: "process", "container:RUNTIME", "oci:RUNTIME" (the runtime straight on a bundle), "vm:qemu". */
-export const ModelId = z.string().regex(/^(process|container:[A-Za-z0-9._-]+|oci:[A-Za-z0-9._-]+|vm:[A-Za-z0-9._-]+)$/, 'a model is "process", "container:RUNTIME", "oci:RUNTIME" or "vm:NAME"');
+const ModelId = z.string().regex(/^(process|container:[A-Za-z0-9._-]+|oci:[A-Za-z0-9._-]+|vm:[A-Za-z0-9._-]+)$/, 'a model is "process", "container:RUNTIME", "oci:RUNTIME" or "vm:NAME"');
 
 export const Plan = z
   .object({

@@ -5,13 +5,17 @@
  * Escape sequences go whole, so no residue such as "[31m" is left; newlines and tabs stay.
  */
 
+/** The two controls the sequences below are made of: ESC starts one, BEL may end an OSC string. */
+const ESC = '\u001b';
+const BEL = '\u0007';
 // ESC then: CSI (params, intermediates, final); OSC/DCS/SOS/PM/APC strings up to BEL or ST (or the end of the
 // line when unterminated); or a two-byte/intermediate sequence such as ESC c or ESC ( B.
-const ESC_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\u0007\u001b\n]*(?:\u0007|\u001b\\)?|[ -/]*[0-~]?)/g;
+const ESC_SEQUENCE = new RegExp(`${ESC}(?:\\[[0-?]*[ -/]*[@-~]?|[\\]PX^_][^${BEL}${ESC}\\n]*(?:${BEL}|${ESC}\\\\)?|[ -/]*[0-~]?)`, 'g');
 // The same in their 8-bit (C1) forms: CSI U+009B, and DCS/SOS/OSC/PM/APC strings.
-const C1_SEQUENCE = /\u009b[0-?]*[ -/]*[@-~]?|[\u0090\u0098\u009d\u009e\u009f][^\u0007\u009c\u001b\n]*(?:\u0007|\u009c|\u001b\\)?/g;
-// What is left: C0 controls but tab and newline, DEL, C1, and the bidirectional overrides and isolates.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const C1_SEQUENCE = new RegExp(`\u009b[0-?]*[ -/]*[@-~]?|[\u0090\u0098\u009d\u009e\u009f][^${BEL}\u009c${ESC}\\n]*(?:${BEL}|\u009c|${ESC}\\\\)?`, 'g');
+// What is left: every control character (C0, DEL, C1) but tab and newline, and the bidirectional marks,
+// overrides and isolates.
+const CONTROL = /(?![\t\n])\p{Cc}|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** Control characters and escape sequences removed; `\r\n` read as a newline; tabs and newlines kept. */
 export function printable(text: string): string {

@@ -17,7 +17,6 @@ export type RandomSource = () => number;
 export type Seed = number | string | bigint;
 
 const MASK = (1n << 64n) - 1n;
-export const MAX_SEED = MASK;
 
 /** A seed that is not a whole number in [0, 2^64 − 1]: refused rather than silently wrapped or rounded. */
 export class SeedError extends Error {

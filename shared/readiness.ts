@@ -15,9 +15,9 @@ import { summarize } from './stats';
  * - before: `create, start, firstOutput, exit, remove` and `create, start, ready, remove`, with the first output
  *   (or a log readiness line) clamped to the start call's return, so ready there is the engine's answer.
  */
-export const START_CALL = 'started';
+const START_CALL = 'started';
 /** The start call's mark in runs recorded before `started` existed. */
-export const OLD_START_CALL = 'start';
+const OLD_START_CALL = 'start';
 
 /** The mark of a container run that means ready: `ready` for a workload run, else the program's first output. */
 export function containerReadyMark(phaseOrder: readonly string[]): 'ready' | 'firstOutput' | undefined {

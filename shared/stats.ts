@@ -115,7 +115,7 @@ export function* ratioOfMediansSteps(a: number[], b: number[], seed = 7): Genera
 }
 
 /** Coefficient of variation above which a spread is called wide. */
-export const WIDE_SPREAD_CV = 0.25;
+const WIDE_SPREAD_CV = 0.25;
 
 /**
  * Warnings in the spirit of hyperfine's: what about these numbers a reader should not take at face value.

@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import type { CompareRequest } from '../../shared/api';
 import { comparisonMarkdown } from '../../shared/export';
 import { Plan, planIssues, type PlanInput } from '../../shared/plan';
-import { int, openLab } from '../cli';
+import { openLab } from './open-lab';
+import { int } from './options';
 import { loadPlanFile } from '../lab/workloads/load';
 import { NotSavedError } from '../lab/json-store';
 import type { Comparison } from '../../shared/compare';
@@ -74,7 +75,7 @@ interface CompareFlags {
 }
 
 /** The plan file (or defaults) with the flags laid over it, validated once more as a whole. */
-export async function planFromOptions(o: CompareFlags): Promise<Plan> {
+async function planFromOptions(o: CompareFlags): Promise<Plan> {
   const base: PlanInput = o.plan ? await loadPlanFile(o.plan) : {};
   const input: PlanInput = { ...base, startup: { ...base.startup } };
   if (o.models) input.models = o.models.split(',').map((m) => m.trim()).filter(Boolean);

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { openLab } from '../cli';
+import { openLab } from './open-lab';
 
 /** `isolab runs export ID --format csv|json|md`: a run or a comparison, on stdout or into a file. */
 export function exportCommand(): Command {

@@ -3,7 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { printable, printableLine } from '../../shared/printable';
 import type { Run } from '../../shared/run';
-import { int, openLab } from '../cli';
+import { openLab } from './open-lab';
+import { int } from './options';
 import type { Lab } from '../lab/lab';
 import { RunNotSavedError } from '../lab/runner';
 import { formatRun, ms } from '../report';
@@ -155,7 +156,7 @@ const mib = (b?: number) => (b === undefined ? '–' : `${(b / 2 ** 20).toFixed(
  * The host run as a reader wants it: what the machine is, how it booted, what it holds at idle, then latency.
  * Printable only: a run saved before isolab cleaned remote text must not drive the terminal either.
  */
-export function formatHostRun(run: Run): string {
+function formatHostRun(run: Run): string {
   return printable(hostRunLines(run));
 }
 

@@ -144,7 +144,7 @@ function formatCatalogue(cat: Catalogue): string {
 }
 
 /** A scenario file that cannot be used: the message names the file and the field. */
-export class ScenarioError extends Error {
+class ScenarioError extends Error {
   override name = 'ScenarioError';
   constructor(file: string, detail: string) {
     super(`${file}: ${detail.split('\n').join('; ')}`);
@@ -190,7 +190,7 @@ export async function loadScenario(file: string, kind: 'consolidation' | 'burst'
 }
 
 /** A rate curve from CSV: two columns, seconds and requests per second; a header row is allowed. */
-export async function readRateCsv(file: string): Promise<{ tS: number; rate: number }[]> {
+async function readRateCsv(file: string): Promise<{ tS: number; rate: number }[]> {
   try {
     return ratePointsFromRecords(parseCsv(await readFile(file, 'utf8'), { skip_empty_lines: true, trim: true, comment: '#', relax_column_count: true }));
   } catch (err) {
@@ -233,7 +233,7 @@ function tableRows(head: string[], body: string[][]): string[] {
 }
 
 /** The closing line on prices: whose they are and how current, so a scenario's own catalogue is never called Azure's. */
-export function pricesLine(p: PriceSource): string {
+function pricesLine(p: PriceSource): string {
   const disks = p.diskType ? `; OS disks ${p.diskType}` : '; OS disks not priced (the catalogue lists no disk tiers)';
   if (p.origin === 'scenario') return `Prices from the scenario's own catalogue${p.about ? ` (${p.about})` : ''}, ${p.currency}, ${p.hoursPerMonth} h a month${disks}.`;
   if (!p.refreshedAt) {
@@ -242,7 +242,7 @@ export function pricesLine(p: PriceSource): string {
   return `Prices refreshed from the Azure Retail Prices API on ${p.refreshedAt.slice(0, 10)} (${p.region ?? '?'}, Linux pay-as-you-go, ${p.hoursPerMonth} h a month${disks})${p.indicative ? '; some are still indicative (see `isolab sim prices`)' : ''}.`;
 }
 
-export function formatConsolidation({ plan, overheads, scenario, prices }: ConsolidationOutcome): string {
+function formatConsolidation({ plan, overheads, scenario, prices }: ConsolidationOutcome): string {
   const cur = plan.currency;
   const a = plan.vmPerReplica.totals;
   const b = plan.containers.totals;
@@ -325,7 +325,7 @@ function seedRange(seeds: (number | string)[]): string {
   return seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds[0]}-${seeds[seeds.length - 1]}`;
 }
 
-export function formatBurst(out: BurstOutcome): string {
+function formatBurst(out: BurstOutcome): string {
   const s = out.scenario;
   const n = out.seeds.length;
   const first = out.models[0].result;

@@ -6,7 +6,7 @@ import path from 'node:path';
 export const TEMP_SUFFIX = '.tmp';
 
 /** `.<name>.<pid>.<random>.tmp`: the pid tells a sweep whether the writer may still be at work. */
-export function tempNameFor(file: string): string {
+function tempNameFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
 }
 

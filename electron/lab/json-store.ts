@@ -44,7 +44,7 @@ export class NotSavedError<Doc> extends StoreError {
 }
 
 /** Where documents go when the data directory cannot take them: the system's temp directory, one folder. */
-export const fallbackDir = () => path.join(os.tmpdir(), 'isolab-unsaved');
+const fallbackDir = () => path.join(os.tmpdir(), 'isolab-unsaved');
 
 const ID_RE = /^[A-Za-z0-9._-]{1,128}$/;
 

@@ -23,7 +23,6 @@ import { runBench, type BenchTargets } from './runner';
 import { newRunId, RunStore } from './store';
 import { ContainerTarget } from './targets/container';
 import { ProcessTarget } from './targets/process';
-import type { Target } from './targets/target';
 import { QemuTarget, sweepVms, vmModelProvider } from './vm';
 import { HostService } from './remote/service';
 import { IsolationRequest } from '../../shared/learn/facts';

@@ -15,4 +15,3 @@ export function dataDir(): string {
 
 export const runsDir = (root = dataDir()) => path.join(root, 'runs');
 export const cacheDir = (root = dataDir()) => path.join(root, 'cache');
-export const locksDir = (root = dataDir()) => path.join(root, 'locks');

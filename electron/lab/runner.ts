@@ -17,7 +17,7 @@ export interface BenchTargets {
  * Targets made once the run is on disk: connecting to an engine or building a kit may hang or crash, and the
  * run's record must exist by then. `model` names the run until the target says what it really is.
  */
-export interface DeferredTargets {
+interface DeferredTargets {
   model: string;
   make(): Promise<BenchTargets>;
 }

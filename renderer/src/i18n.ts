@@ -45,5 +45,3 @@ export function setLanguage(lng: Language): void {
   localStorage.setItem(STORAGE_KEY, lng);
   void i18n.changeLanguage(lng);
 }
-
-export default i18n;

@@ -10,7 +10,7 @@ function read(): string {
   return location.hash;
 }
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   return { page: parts[0] ?? '', params: parts.slice(1) };
 }

@@ -15,7 +15,7 @@ function saved(): Theme | undefined {
   return v === 'light' || v === 'dark' ? v : undefined;
 }
 
-export function currentTheme(): Theme {
+function currentTheme(): Theme {
   return saved() ?? (media.matches ? 'dark' : 'light');
 }
 

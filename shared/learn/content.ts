@@ -4,7 +4,7 @@
  * Words live in the renderer's learn.json (models.<model>.{name,blurb,examples} and
  * layers.<model>.<layer>.{name,shares,isolates}); this is structure.
  */
-export type Tone = 'hardware' | 'hypervisor' | 'kernel' | 'guestKernel' | 'boundary' | 'sandbox' | 'app';
+type Tone = 'hardware' | 'hypervisor' | 'kernel' | 'guestKernel' | 'boundary' | 'sandbox' | 'app';
 
 export interface Layer {
   id: string;
@@ -13,7 +13,7 @@ export interface Layer {
   tone: Tone;
 }
 
-export type ModelId = 'vm' | 'container' | 'sandbox' | 'vmContainer';
+type ModelId = 'vm' | 'container' | 'sandbox' | 'vmContainer';
 
 export interface ModelStack {
   id: ModelId;
@@ -72,6 +72,3 @@ export const MODEL_STACKS: ModelStack[] = [
 export function sharesHostKernel(model: ModelStack): boolean {
   return !model.layers.some((l) => l.tone === 'guestKernel');
 }
-
-/** The parts of the container boundary the live facts show. */
-export const BOUNDARY_PARTS = ['namespaces', 'cgroups', 'seccomp', 'capabilities'] as const;

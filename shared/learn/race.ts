@@ -44,7 +44,7 @@ export const RaceSummary = z.object({
 });
 export type RaceSummary = z.infer<typeof RaceSummary>;
 
-export const RaceStatus = z.enum(['running', 'complete', 'cancelled', 'failed']);
+const RaceStatus = z.enum(['running', 'complete', 'cancelled', 'failed']);
 
 export const RaceState = z.object({
   raceId,
@@ -62,10 +62,6 @@ export const raceEvents = [
   z.object({ type: z.literal('race-mark'), raceId: z.string(), lane: z.string(), phase: z.string(), atMs: z.number() }),
   z.object({ type: z.literal('race-finished'), raceId: z.string(), status: RaceStatus, summary: RaceSummary.optional(), error: z.string().optional() }),
 ] as const;
-
-
-/** The phase a lane counts as "ready" in: first output for a container, the first SSH command for the VM. */
-export const readyPhase = (lane: string) => (lane === 'vm' ? 'ssh' : 'ready');
 
 /** Folds one event into a race state; the presenter and audience views both build their timeline with it. */
 export function applyRaceEvent(state: RaceState | undefined, e: { type: string } & Record<string, unknown>): RaceState | undefined {
@@ -98,7 +94,7 @@ export function summarizeMarks(marks: RaceMark[], containers: number): RaceSumma
 }
 
 /** Density: how many instances fit in a budget, from a measured per-instance cost. */
-export const DensityDemoSide = z.object({
+const DensityDemoSide = z.object({
   perInstanceBytes: z.number().optional(),
   fits: z.number().int().optional(),
   /** How the per-instance figure was obtained (measured now, from run X, from the last race), in a line. */

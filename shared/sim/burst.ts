@@ -29,7 +29,7 @@ import { WaitStats, type WaitSummary } from './waits';
  * times from the first two (common random numbers), so their differences come from the model, not from luck. */
 export const STREAM = { arrivals: 0, service: 1, startup: 2 } as const;
 
-export type InstancePolicy =
+type InstancePolicy =
   | { kind: 'fixed'; instances: number }
   | {
       kind: 'autoscale';
@@ -59,7 +59,7 @@ export interface BurstParams {
   pricePerInstanceHour: number;
 }
 
-export interface BurstSeries {
+interface BurstSeries {
   /** Bucket end times, s. */
   t: number[];
   arrivals: number[];
@@ -299,10 +299,10 @@ export function simulateBurst(p: BurstParams): BurstResult {
     // Which moment comes first; ties go to samples and evaluations so a bucket closes before the next opens.
     let tn = nextArrival;
     let kind = 0;
-    if (tHeap < tn) (tn = tHeap), (kind = 1);
-    if (tDrop < tn) (tn = tDrop), (kind = 2);
-    if (nextEval <= tn) (tn = nextEval), (kind = 3);
-    if (nextTick <= tn) (tn = nextTick), (kind = 4);
+    if (tHeap < tn) [tn, kind] = [tHeap, 1];
+    if (tDrop < tn) [tn, kind] = [tDrop, 2];
+    if (nextEval <= tn) [tn, kind] = [nextEval, 3];
+    if (nextTick <= tn) [tn, kind] = [nextTick, 4];
     if (tn > T) break;
 
     const dt = tn - t;

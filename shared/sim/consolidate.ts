@@ -31,7 +31,7 @@ import type { Overheads } from './overheads';
  *    price x hoursPerMonth, 730) plus OS disks (price per month). Prices are indicative unless refreshed.
  */
 
-export interface ServiceShape {
+interface ServiceShape {
   replicas: number;
   vcpu: number;
   memoryGiB: number;
@@ -76,7 +76,7 @@ export interface HostVm {
   disk?: string;
 }
 
-export interface StrategyTotals {
+interface StrategyTotals {
   vmCount: number;
   bySize: Record<string, number>;
   instances: number;
@@ -146,7 +146,7 @@ function sizesFor(cat: Catalogue, opts: PlanOptions, forced: string | undefined,
 }
 
 /** A service as containers: its replica count there, each an even share of the same total demand unless given. */
-export function containerShape(s: Service): ServiceShape {
+function containerShape(s: Service): ServiceShape {
   const replicas = s.containers?.replicas ?? s.replicas;
   return {
     replicas,

@@ -55,17 +55,3 @@ export function sampler(d: DurationDist, u: Uniform): () => number {
     }
   }
 }
-
-/** The mean in milliseconds, for closed forms and labels. */
-export function distMeanMs(d: DurationDist): number {
-  switch (d.dist) {
-    case 'exponential':
-      return d.meanMs;
-    case 'deterministic':
-      return d.valueMs;
-    case 'lognormal':
-      return d.medianMs * Math.exp((d.sigma * d.sigma) / 2);
-    case 'empirical':
-      return d.samplesMs.reduce((a, b) => a + b, 0) / d.samplesMs.length;
-  }
-}

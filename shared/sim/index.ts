@@ -12,5 +12,4 @@ export * from './estimate';
 export * from './scenario';
 export * from './scenarios';
 export { EventHeap } from './heap';
-export { WaitStats, type WaitSummary } from './waits';
 export * from './prices';

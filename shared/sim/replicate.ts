@@ -16,7 +16,7 @@ import type { BurstScenario } from './scenario';
  */
 
 /** The figures estimated across replications. */
-export const BURST_FIGURES = [
+const BURST_FIGURES = [
   'arrivals',
   'served',
   'dropped',
@@ -33,9 +33,9 @@ export const BURST_FIGURES = [
   'cost',
 ] as const;
 export type BurstFigure = (typeof BURST_FIGURES)[number];
-export type BurstFigures = Record<BurstFigure, number>;
+type BurstFigures = Record<BurstFigure, number>;
 
-export function figuresOf(r: BurstResult): BurstFigures {
+function figuresOf(r: BurstResult): BurstFigures {
   return {
     arrivals: r.arrivals,
     served: r.served,
@@ -54,12 +54,12 @@ export function figuresOf(r: BurstResult): BurstFigures {
   };
 }
 
-export interface Replication {
+interface Replication {
   seed: number | string;
   figures: BurstFigures;
 }
 
-export interface BurstModelOutcome {
+interface BurstModelOutcome {
   name: string;
   startup: DurationDist;
   startupProvenance: Provenance;
@@ -82,11 +82,11 @@ export interface BurstOutcome {
 }
 
 /** The seeds of n replications from `seed` on. */
-export function replicationSeeds(seed: Seed, n: number): (number | string)[] {
+function replicationSeeds(seed: Seed, n: number): (number | string)[] {
   return Array.from({ length: n }, (_, k) => offsetSeed(seed, k));
 }
 
-export function summarize(replications: Replication[]): Record<BurstFigure, Estimate> {
+function summarize(replications: Replication[]): Record<BurstFigure, Estimate> {
   return Object.fromEntries(BURST_FIGURES.map((f) => [f, estimate(replications.map((r) => r.figures[f]))])) as Record<BurstFigure, Estimate>;
 }
 

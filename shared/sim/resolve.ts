@@ -68,7 +68,7 @@ export function startupReferences(): Figure[] {
 }
 
 /** A published startup figure as a deterministic delay: one number, so no invented spread. */
-export function startupFromReference(model: string): { dist: DurationDist; provenance: Provenance } {
+function startupFromReference(model: string): { dist: DurationDist; provenance: Provenance } {
   const candidates = startupReferences().filter((f) => f.model === model);
   const f = candidates.find((c) => /median/i.test(c.metric + c.kind)) ?? candidates[0];
   if (!f) {
@@ -120,7 +120,7 @@ export interface PriceSource {
 }
 
 /** Overheads: scenario figures first, then measured runs, then cited references. */
-export function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run>): Overheads {
+function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run>): Overheads {
   const ref = referenceOverheads();
   const pick = (key: 'vm' | 'container'): InstanceOverhead => {
     const runRef = s.overheads?.measured?.[key];

@@ -17,7 +17,7 @@ const shape = {
   memoryGiB: z.number().positive().max(16_384),
 };
 
-export const ServiceInput = z
+const ServiceInput = z
   .object({
     name,
     ...shape,
@@ -38,7 +38,7 @@ const OverheadInput = z
 
 /** A run to take figures from: a run id, or a model ("container:runc", "vm:qemu-kvm") or model prefix ("vm:")
  * whose latest complete run is used. */
-export const RunRef = z.string().min(1).max(128);
+const RunRef = z.string().min(1).max(128);
 
 export const ConsolidationScenario = z
   .object({
@@ -77,7 +77,7 @@ export const StartupSource = z.union([
 ]);
 export type StartupSource = z.infer<typeof StartupSource>;
 
-export const ModelInput = z
+const ModelInput = z
   .object({
     name,
     startup: StartupSource,
@@ -86,9 +86,8 @@ export const ModelInput = z
     concurrency: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
-export type ModelInput = z.infer<typeof ModelInput>;
 
-export const Autoscaler = z
+const Autoscaler = z
   .object({
     targetUtilization: z.number().gt(0).max(1),
     evaluationS: z.number().positive(),
@@ -100,7 +99,7 @@ export const Autoscaler = z
   .strict()
   .refine((a) => a.min <= a.max, { message: 'min must not exceed max', path: ['min'] });
 
-export const Seed = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
+const Seed = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
   const problem = seedProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });

@@ -11,7 +11,7 @@ import type { RandomSource } from '../../shared/random';
 export const pick = <T>(rand: RandomSource, items: readonly T[]): T => items[Math.floor(rand() * items.length)];
 
 /** Request targets: bad and overlong escapes, traversal, NUL, raw high bytes, non-paths, very long ones. */
-export function target(rand: RandomSource, token: string): string {
+function target(rand: RandomSource, token: string): string {
   const parts = ['%zz', '%', '%2', '%E0%A4%A', '%c0%af', '%ff', '%00', '..', '%2e%2e', '%2f', '\\', '[', ']', '@', ':', ';', 'index.html', 'assets', 'api', 'a.js', '\xff\xfe', 'é', '~', '%u0041', '%25', '+', ' '];
   const kind = rand();
   if (kind < 0.05) return pick(rand, ['*', '//[', '//', 'http://evil.example/', 'http://[/', '', '?', '#']);
@@ -24,14 +24,14 @@ export function target(rand: RandomSource, token: string): string {
 }
 
 /** Host header values: this server, other names, what `new URL` cannot parse, ports out of range, long ones. */
-export function host(rand: RandomSource, port: number): string | undefined {
+function host(rand: RandomSource, port: number): string | undefined {
   return pick(rand, [
     `127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, undefined, '', '[', ']', 'x:99999999', `127.0.0.1:${port}@evil.example`,
     'evil.example', '127.0.0.1', `127.0.0.1:${port + 1}`, '[::1]:' + port, 'a'.repeat(5000), '\xff', `127.0.0.1:${port}\t`, '%zz', 'http://[',
   ]);
 }
 
-export function origin(rand: RandomSource, port: number): string | undefined {
+function origin(rand: RandomSource, port: number): string | undefined {
   return pick(rand, [
     undefined, `http://127.0.0.1:${port}`, `http://localhost:${port}`, 'null', 'http://evil.example', `https://127.0.0.1:${port}`,
     `http://127.0.0.1:${port}.evil.example`, '[', '', `http://127.0.0.1:${port}, http://evil.example`, '\xff\xfe', 'file://',
@@ -83,7 +83,7 @@ export function randomUpgrade(rand: RandomSource, port: number, tokens: string[]
 }
 
 /** A client frame as bytes: any opcode and RSV bits, masked or not, with a declared length that may lie. */
-export function frame(o: { opcode: number; payload: Buffer; fin?: boolean; rsv?: number; mask?: boolean; declaredLength?: number | bigint }): Buffer {
+function frame(o: { opcode: number; payload: Buffer; fin?: boolean; rsv?: number; mask?: boolean; declaredLength?: number | bigint }): Buffer {
   const fin = o.fin ?? true;
   const mask = o.mask ?? true;
   const len = o.declaredLength ?? o.payload.length;

@@ -89,7 +89,10 @@ describe('ratioOfMedians', () => {
     const steps = ratioOfMediansSteps(a, b);
     let pauses = 0;
     let step = steps.next();
-    while (!step.done) (pauses++, (step = steps.next()));
+    while (!step.done) {
+      pauses++;
+      step = steps.next();
+    }
     expect(pauses).toBe(BOOTSTRAP_RESAMPLES);
     expect(step.value).toEqual(before);
   });

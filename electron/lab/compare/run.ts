@@ -27,7 +27,7 @@ export interface CompareOptions {
   onProgress?: (p: { comparisonId: string; model: string; stage: string; message: string }) => void;
 }
 
-export const FLOOR = 'process';
+const FLOOR = 'process';
 
 /**
  * Runs every model with the same plan, back to back, and writes one Comparison. A model that cannot run here
@@ -184,7 +184,7 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
 }
 
 /** Ratios of every model against the floor: time to ready, the whole lifecycle, host-side memory. */
-export function addRatios(c: Comparison): void {
+function addRatios(c: Comparison): void {
   const floor = c.models.find((m) => m.model === c.floor && m.status === 'ok');
   if (!floor?.startup) return;
   for (const m of c.models) {

@@ -115,7 +115,7 @@ export function describe(err: unknown): string {
   return e?.message ?? String(err);
 }
 
-export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p,

@@ -24,7 +24,7 @@ export class EngineLostError extends Error {
 }
 
 /** A connection to the engine that broke or was refused: not the engine saying no, the engine not being there. */
-export function isConnectionLost(err: unknown): boolean {
+function isConnectionLost(err: unknown): boolean {
   if (err instanceof EngineLostError || err instanceof ResponseCutError) return true;
   const e = err as NodeJS.ErrnoException | undefined;
   if (!e || typeof e !== 'object') return false;
@@ -42,7 +42,7 @@ export function engineError(err: unknown, endpoint: string): unknown {
 }
 
 /** Raised on a request whose answer the engine cut off (its socket closed before the end of the response). */
-export class ResponseCutError extends Error {
+class ResponseCutError extends Error {
   readonly code = 'ECONNRESET';
   constructor(method: string, path: string) {
     super(`the connection closed in the middle of its answer to ${method} ${path.split('?')[0]}`);

@@ -65,7 +65,7 @@ async function pageTables(pid: number): Promise<number> {
   }
 }
 
-export async function meminfo(): Promise<Record<string, number>> {
+async function meminfo(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const line of (await readFile('/proc/meminfo', 'utf8')).split('\n')) {
     const m = /^(\w+):\s+(\d+)( kB)?/.exec(line);

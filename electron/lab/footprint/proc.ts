@@ -6,26 +6,7 @@ import path from 'node:path';
  * cost microseconds. Linux only; callers treat a missing file as "not measurable here", never as zero.
  */
 
-export const CGROUP_ROOT = process.env.ISOLAB_CGROUP_ROOT ?? '/sys/fs/cgroup';
-
-/** MemAvailable from /proc/meminfo, in bytes. */
-export async function memAvailable(): Promise<number> {
-  const text = await readFile('/proc/meminfo', 'utf8');
-  const m = /^MemAvailable:\s+(\d+) kB/m.exec(text);
-  if (!m) throw new Error('/proc/meminfo has no MemAvailable line (Linux 3.14 or later is needed)');
-  return Number(m[1]) * 1024;
-}
-
-/** The median of a few MemAvailable reads a little apart: one read catches page-cache churn of other programs. */
-export async function memAvailableSettled(reads = 5, gapMs = 100): Promise<number> {
-  const xs: number[] = [];
-  for (let i = 0; i < reads; i++) {
-    xs.push(await memAvailable());
-    if (i < reads - 1) await sleep(gapMs);
-  }
-  xs.sort((a, b) => a - b);
-  return xs[Math.floor(xs.length / 2)];
-}
+const CGROUP_ROOT = process.env.ISOLAB_CGROUP_ROOT ?? '/sys/fs/cgroup';
 
 /** Busy CPU time of the whole host in ms (user+nice+system+irq+softirq+steal from /proc/stat). */
 export async function hostBusyCpuMs(): Promise<number> {

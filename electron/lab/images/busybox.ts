@@ -1,18 +1,18 @@
 import { open } from 'node:fs/promises';
 
 /** Where a static busybox is usually found; ISOLAB_BUSYBOX comes first when set. */
-export function busyboxCandidates(env = process.env): string[] {
+function busyboxCandidates(env = process.env): string[] {
   const list = ['/bin/busybox', '/usr/bin/busybox', '/usr/local/bin/busybox', '/sbin/busybox', '/usr/sbin/busybox'];
   return env.ISOLAB_BUSYBOX ? [env.ISOLAB_BUSYBOX, ...list] : list;
 }
 
-export type ElfCheck = { ok: true } | { ok: false; why: string };
+type ElfCheck = { ok: true } | { ok: false; why: string };
 
 /**
  * A binary can go into a FROM-scratch image only if it needs no loader: an ELF with no PT_INTERP program
  * header (statically linked). Debian's `busybox` is dynamic, `busybox-static` is not.
  */
-export async function checkStaticElf(file: string): Promise<ElfCheck> {
+async function checkStaticElf(file: string): Promise<ElfCheck> {
   let fh;
   try {
     fh = await open(file, 'r');

@@ -10,9 +10,9 @@ import { BUSYBOX_HELP, findStaticBusybox } from './busybox';
  * version when the image's content changes; the image is rebuilt only when the tag with this version is
  * missing.
  */
-export const PROBE_VERSION = '2';
+const PROBE_VERSION = '2';
 export const PROBE_IMAGE = `isolab/probe:${PROBE_VERSION}`;
-export const PROBE_READY = 'isolab-ready';
+const PROBE_READY = 'isolab-ready';
 /** The probe's program: print a line and exit. The process baseline runs the very same argv on the host. */
 export const PROBE_ARGS = ['echo', PROBE_READY];
 /** Applets linked in the image so plans can use plain names (sh, sleep, cat ...). */
@@ -22,7 +22,7 @@ const APPLETS = ['sh', 'echo', 'true', 'sleep', 'cat', 'ls', 'nc', 'httpd', 'una
 // image must never look like one of ours to the sweeper.
 const PROBE_LABELS = { [LABEL_IMAGE]: 'true', 'isolab.probe': PROBE_VERSION };
 
-export class ProbeImageError extends Error {
+class ProbeImageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ProbeImageError';

@@ -7,7 +7,7 @@ import type { SshConnection } from './connect';
 import { describeSpec } from './spec';
 
 /** The docker CLI's own way to reach its engine over SSH: stdio bridged to the engine's socket. */
-export const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
+const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
 
 /**
  * An http.Agent whose sockets are exec channels `docker system dial-stdio` on ONE existing SSH connection.
@@ -16,7 +16,7 @@ export const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
  * call (attach), and opening a channel costs a session and a docker CLI start on the host (~100 ms), so one
  * spare channel is kept open ahead: an engine call then pays the engine's time, not the transport's setup.
  */
-export function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent & { lastStderr(): string | undefined } {
+function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent & { lastStderr(): string | undefined } {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }) as http.Agent & { lastStderr(): string | undefined };
   let spare: Promise<Duplex> | undefined;
   let closed = false;

@@ -13,8 +13,8 @@ export interface HostKeyOptions {
   globalFiles: string[];
 }
 
-export const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
-export const DEFAULT_GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
+const DEFAULT_USER_KNOWN_HOSTS = ['~/.ssh/known_hosts', '~/.ssh/known_hosts2'];
+const DEFAULT_GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
 /** What the percent tokens of ssh_config stand for, for one host. */
 export interface TokenContext {
@@ -29,7 +29,7 @@ export interface TokenContext {
   alias?: string;
 }
 
-export class KnownHostsConfigError extends Error {
+class KnownHostsConfigError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'KnownHostsConfigError';
@@ -40,7 +40,7 @@ export class KnownHostsConfigError extends Error {
  * One UserKnownHostsFile/GlobalKnownHostsFile path: ~, ${VAR} and the tokens ssh_config allows there
  * (%% %d %h %i %k %L %l %n %p %r %u). %C is refused by name rather than guessed.
  */
-export function expandKnownHostsPath(value: string, ctx: TokenContext, option: string): string {
+function expandKnownHostsPath(value: string, ctx: TokenContext, option: string): string {
   let p = value.replace(/^~(?=$|\/)/, ctx.home);
   p = p.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const v = process.env[name];

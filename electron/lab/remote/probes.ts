@@ -56,7 +56,7 @@ export const remoteImds = (exec: Exec, env = process.env): ImdsClient => async (
   return r.stdout;
 };
 
-export function sections(text: string): Record<string, string> {
+function sections(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   let cur: string | undefined;
   for (const line of text.split('\n')) {
@@ -77,13 +77,13 @@ async function run(exec: Exec, command: string, what: string): Promise<Record<st
   return s;
 }
 
-export function meminfo(text: string): Record<string, number> {
+function meminfo(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/^(\w+):\s+(\d+)\s*kB/gm)) out[m[1]] = Number(m[2]) * 1024;
   return out;
 }
 
-export async function probeFacts(exec: Exec): Promise<HostFacts & { bootId?: string }> {
+async function probeFacts(exec: Exec): Promise<HostFacts & { bootId?: string }> {
   const s = await run(exec, FACTS_COMMAND, 'facts');
   const os = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(s.os ?? '')?.[1] ?? 'Linux';
   const mem = meminfo(s.meminfo ?? '');
@@ -145,7 +145,7 @@ export async function probeBoot(exec: Exec): Promise<BootTimeline> {
   };
 }
 
-export async function probeFootprint(exec: Exec): Promise<IdleFootprint> {
+async function probeFootprint(exec: Exec): Promise<IdleFootprint> {
   const s = await run(exec, FOOTPRINT_COMMAND, 'footprint');
   const mem = meminfo(s.meminfo ?? '');
   const df = (s.df ?? '').split('\n')[1]?.trim().split(/\s+/);

@@ -20,7 +20,7 @@ export interface HostSpec {
   hostKeys: HostKeyOptions;
 }
 
-export class HostSpecError extends Error {
+class HostSpecError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'HostSpecError';
@@ -87,7 +87,7 @@ export async function readSshConfig(home = os.homedir()): Promise<string> {
 }
 
 /** Parses ssh_config text, dropping what would run a program or a DNS query while we only read it. */
-export function parseSshConfig(text: string): SSHConfig {
+function parseSshConfig(text: string): SSHConfig {
   const config = SSHConfig.parse(text);
   const drop = (lines: Line[]) => {
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -163,7 +163,7 @@ function expandTokens(value: string, host: string): string {
   return value.replace(/%([%hn])/g, (_, t: string) => (t === '%' ? '%' : host));
 }
 
-export function expandPath(p: string, home: string): string {
+function expandPath(p: string, home: string): string {
   const withHome = p.replace(/^~(?=$|\/)/, home).replace(/%d/g, home);
   return path.isAbsolute(withHome) ? withHome : path.join(home, '.ssh', withHome);
 }

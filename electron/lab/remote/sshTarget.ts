@@ -14,7 +14,7 @@ import type { HostSpec } from './spec';
  * The facts of a host that was never reached: empty, so no face can mistake them for a machine (the schema
  * wants a host; `remote.reached: false` says why it is empty).
  */
-export const NOT_REACHED: HostFacts = { os: '', kernel: '', arch: '', cpus: 0, memoryBytes: 0 };
+const NOT_REACHED: HostFacts = { os: '', kernel: '', arch: '', cpus: 0, memoryBytes: 0 };
 
 /** The command timed as "exec": the smallest round trip a session can make. */
 export const EXEC_PROBE_COMMAND = 'true';

@@ -6,6 +6,7 @@ import { engineError, EngineLostError } from '../docker/lost';
 import { withRuntimeHint } from '../oci/runsc';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
+import { logText } from '../workloads/readiness';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from './target';
 
 export interface ContainerTargetOptions {
@@ -131,8 +132,8 @@ export class ContainerTarget implements Target {
       const { StatusCode } = await abortable(exited, ctx.signal);
       mark('exit');
       if (StatusCode !== 0) {
-        const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).catch(() => '');
-        throw new Error(`the container exited with status ${StatusCode}${logs ? `: ${String(logs).replace(/[\x00-\x08]/g, '').trim()}` : ''}`);
+        const logs = await container.logs({ stdout: true, stderr: true, tail: 5 }).then(logText, () => '');
+        throw new Error(`the container exited with status ${StatusCode}${logs.trim() ? `: ${logs.trim()}` : ''}`);
       }
       await container.remove({ force: true, v: true });
       this.live.delete(id);

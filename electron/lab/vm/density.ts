@@ -27,7 +27,7 @@ export interface DensityOptions {
   log?: (line: string) => void;
 }
 
-export interface DensityStep {
+interface DensityStep {
   /** VMs running after this step. */
   vms: number;
   /** The new VM's phases (ms from its own zero point) up to SSH ready. */

@@ -8,7 +8,7 @@
  */
 export const MARK = 'ISOLAB-MARK';
 export const ERROR_MARK = 'ISOLAB-ERROR';
-export const GUEST_IP = '10.0.2.15';
+const GUEST_IP = '10.0.2.15';
 
 export const GUEST_INIT = `#!/bin/sh
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin

@@ -53,7 +53,7 @@ export interface RunningGuest {
 const PORT_RETRIES = 3;
 
 /** A VM's id: its run's id (safe characters only: it goes into QEMU's -name) and a random suffix. */
-export const vmIdFor = (runId: string) => `${runId.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${randomBytes(3).toString('hex')}`;
+const vmIdFor = (runId: string) => `${runId.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 48)}-${randomBytes(3).toString('hex')}`;
 
 /**
  * Boots one guest and times it to SSH ready: QEMU's serial console gives spawn, firmware, kernel, init and

@@ -29,7 +29,7 @@ export interface FindKernelOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export const kernelsDir = (root: string) => path.join(cacheDir(root), 'vm', 'kernels');
+const kernelsDir = (root: string) => path.join(cacheDir(root), 'vm', 'kernels');
 
 /** The release string a bzImage carries in its setup header (boot protocol 2.0+: `kernel_version`). */
 export async function bzImageVersion(file: string): Promise<string | undefined> {
@@ -77,7 +77,7 @@ async function choose(vmlinuz: string, source: KernelSource): Promise<KernelChoi
 const byVersionDesc = (a: string, b: string) => b.localeCompare(a, undefined, { numeric: true });
 
 /** Kernels fetched earlier (by isolab with consent, or by the test setup), newest first. */
-export async function cachedKernels(root: string): Promise<string[]> {
+async function cachedKernels(root: string): Promise<string[]> {
   const dir = kernelsDir(root);
   const out: string[] = [];
   for (const pkg of (await readdir(dir).catch(() => [])).sort(byVersionDesc)) {
@@ -118,7 +118,7 @@ export async function findKernel(o: FindKernelOptions): Promise<KernelChoice> {
 }
 
 /** Debian's cloud kernel meta-package for this architecture. */
-export async function aptKernelPackage(): Promise<string> {
+async function aptKernelPackage(): Promise<string> {
   const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
   if (!/^(ID|ID_LIKE)=.*\b(debian|ubuntu)\b/m.test(osRelease)) throw new Error('fetching a kernel with the package manager works on Debian and Ubuntu only; pass --kernel PATH instead');
   const arch = (await run('dpkg', ['--print-architecture'])).stdout.trim();
@@ -129,7 +129,7 @@ export async function aptKernelPackage(): Promise<string> {
  * `apt-get download` the cloud kernel (the meta-package and the versioned packages it depends on), then
  * extract them with dpkg-deb into the cache. Nothing is installed on the host; no root is needed.
  */
-export async function fetchKernelWithApt(root: string, log: (line: string) => void = () => {}): Promise<string> {
+async function fetchKernelWithApt(root: string, log: (line: string) => void = () => {}): Promise<string> {
   const meta = await aptKernelPackage();
   const dest = kernelsDir(root);
   await mkdir(dest, { recursive: true });

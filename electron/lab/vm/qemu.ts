@@ -26,7 +26,7 @@ export type VirtioTransport = 'pci' | 'mmio';
 export const virtioTransport = (m: Machine): VirtioTransport => (m === 'microvm' ? 'mmio' : 'pci');
 
 /** The boot phases the serial console shows, in order. */
-export const BOOT_PHASES = ['spawn', 'firmware', 'kernel', 'init', 'ready'] as const;
+const BOOT_PHASES = ['spawn', 'firmware', 'kernel', 'init', 'ready'] as const;
 export type BootPhase = (typeof BOOT_PHASES)[number];
 
 export async function findQemu(env = process.env): Promise<string> {
@@ -244,7 +244,10 @@ export class QemuProcess {
   /** Resolves with the mark when `phase` is reached; rejects if QEMU exits or fails first, or on timeout. */
   waitFor(phase: BootPhase, timeoutMs: number): Promise<number> {
     return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`the guest did not reach the ${phase} phase within ${(timeoutMs / 1000).toFixed(0)} s${this.describe()}`));
+      }, timeoutMs);
       const check = () => {
         const fail = (err: Error) => {
           this.waiters.delete(check);
@@ -261,10 +264,6 @@ export class QemuProcess {
         if (!this.running) return fail(new Error(`QEMU exited (${this.exitSignal ?? `status ${this.exitCode}`}) before the ${phase} phase${this.describe()}`));
       };
       this.waiters.add(check);
-      timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`the guest did not reach the ${phase} phase within ${(timeoutMs / 1000).toFixed(0)} s${this.describe()}`));
-      }, timeoutMs);
       check();
     });
   }
@@ -298,7 +297,7 @@ export class QemuProcess {
 }
 
 /** Live QEMU processes of this isolab: killed synchronously if the process exits in any ordinary way. */
-export const liveQemus = new Set<QemuProcess>();
+const liveQemus = new Set<QemuProcess>();
 process.once('exit', () => {
   for (const q of liveQemus) {
     try {

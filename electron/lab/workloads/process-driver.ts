@@ -149,7 +149,7 @@ export class ProcessDriver implements InstanceDriver {
  * leader is reaped its pid stays reserved while the group has members; a live process with that pid means the
  * group emptied and the number went to someone else, who is left alone.
  */
-export function killGroup(child: ChildProcess, leaderRunning: boolean): void {
+function killGroup(child: ChildProcess, leaderRunning: boolean): void {
   if (child.pid === undefined) return;
   if (!leaderRunning && isAlive(child.pid)) return;
   if (process.platform !== 'win32') {

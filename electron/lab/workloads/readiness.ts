@@ -1,5 +1,4 @@
 import { connect } from 'node:net';
-import type { Readiness } from '../../../shared/plan';
 import { CancelledError } from '../targets/target';
 
 export { freePort } from '../net';
@@ -44,6 +43,11 @@ export function lineMatcher(pattern: string): { feed(chunk: Buffer | string): bo
   };
 }
 
+/** A container's logs as text: the engine answers them framed (no TTY), as a Buffer or, from some clients, a string. */
+export function logText(logs: unknown): string {
+  return stripDockerFrames(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs)));
+}
+
 /** Docker's attach stream (no TTY) is framed: [stream, 0, 0, 0, size(4)] then payload. Plain text passes through. */
 export function stripDockerFrames(buf: Buffer): string {
   if (buf.length < 8 || buf[1] !== 0 || buf[2] !== 0 || buf[3] !== 0 || buf[0] > 2) return buf.toString('utf8');
@@ -55,15 +59,6 @@ export function stripDockerFrames(buf: Buffer): string {
     i += 8 + size;
   }
   return out;
-}
-
-export function describeReadiness(r: Readiness): string {
-  switch (r.kind) {
-    case 'exit': return 'exited 0';
-    case 'running': return 'running';
-    case 'log': return `printed a line matching /${r.pattern}/`;
-    case 'tcp': return `listening on 127.0.0.1:${r.port}`;
-  }
 }
 
 /** A promise that rejects with CancelledError when the signal fires; `off` removes its listener (no leak per start). */

@@ -4,13 +4,13 @@ import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../../..
 
 export const MiB = 2 ** 20;
 
-export function median(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length ? (s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2) : NaN;
 }
 
-export const measured = (c: Comparison): ModelResult[] => c.models.filter((m) => m.status === 'ok' && m.startup);
+const measured = (c: Comparison): ModelResult[] => c.models.filter((m) => m.status === 'ok' && m.startup);
 
 /** Median time to ready with its 95% interval, as [value, [lo, hi]] offsets for an error bar. */
 export function startupRows(c: Comparison) {

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { LabApi, LabInfo } from '../../../shared/api';
 import { createLabClient, isAudience } from '../api';
 import { RunTracker, type RunEvent, type RunTrack } from './runTracker';
@@ -56,9 +56,12 @@ export function useLab(): LabState {
 
 /** Calls `listener` for each run event (started, progress, finished) while the component is mounted. */
 export function useRunEvent(tracker: RunTracker, listener: (e: RunEvent) => void): void {
-  const [l] = useState(() => ({ current: listener }));
-  l.current = listener;
-  useEffect(() => tracker.subscribe((e) => l.current(e)), [tracker, l]);
+  // The latest listener, without subscribing again each render.
+  const latest = useRef(listener);
+  useLayoutEffect(() => {
+    latest.current = listener;
+  });
+  useEffect(() => tracker.subscribe((e) => latest.current(e)), [tracker]);
 }
 
 /** The live state of one run, re-rendering on each of its events. */

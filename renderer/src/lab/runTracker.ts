@@ -6,7 +6,7 @@ type Finished = Extract<LabEvent, { type: 'run-finished' }>;
 /** The events of a benchmark run; other features add their own event types, which this tracker ignores. */
 export type RunEvent = Started | Progress | Finished;
 
-export function isRunEvent(e: LabEvent): e is RunEvent {
+function isRunEvent(e: LabEvent): e is RunEvent {
   return e.type === 'run-started' || e.type === 'progress' || e.type === 'run-finished';
 }
 

@@ -110,12 +110,8 @@ export function WorkshopPage(_: PageProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [presenting, act, leave]);
 
-  // The audience follows the race: when the presenter starts one, show it.
-  useEffect(() => {
-    if (readOnly && race?.status === 'running') setDemo('race');
-  }, [readOnly, race?.status, race?.raceId]);
-
-  // The presenter's demo and results are broadcast; the audience shows the same (and catches up on arrival).
+  // The presenter's demo and results are broadcast; the audience shows the same (and catches up on arrival), and
+  // follows the race: when the presenter starts one, or one runs as it arrives, it shows the race.
   useEffect(() => {
     if (!readOnly) return;
     const apply = (v: WorkshopView) => {
@@ -123,8 +119,16 @@ export function WorkshopPage(_: PageProps) {
       setDensity(v.density);
       setKernels(v.kernels);
     };
-    api.workshopView().then(apply, () => undefined);
-    return api.onEvent((e) => (e.type === 'workshop-view' ? apply(e.view) : undefined));
+    void api
+      .workshopView()
+      .then(apply, () => undefined)
+      .then(() => api.raceState())
+      .then((r) => r?.status === 'running' && setDemo('race'))
+      .catch(() => undefined);
+    return api.onEvent((e) => {
+      if (e.type === 'workshop-view') apply(e.view);
+      else if (e.type === 'race-started') setDemo('race');
+    });
   }, [api, readOnly]);
   useEffect(() => {
     if (!readOnly) void api.setWorkshopDemo(demo).catch(() => undefined);

@@ -2,7 +2,7 @@ import { ReferenceArea, ReferenceLine } from 'recharts';
 import type { BoxRow } from './distribution';
 
 /** Half-height of a box, in row units (rows sit at y = 0, 1, ...). */
-export const BOX = 0.26;
+const BOX = 0.26;
 /** Over a density the box is slimmer, so the shape around it shows. */
 export const SLIM_BOX = 0.1;
 

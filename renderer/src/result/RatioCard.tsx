@@ -20,7 +20,7 @@ export function RatioCard({ run }: { run: Run }) {
     const floor = (b?.samples ?? []).filter((s) => !s.warmup).map((s) => s.totalMs);
     return timed.length && floor.length ? { timed, floor, ratio: median(timed) / median(floor) } : undefined;
   }, [run, b]);
-  const ci = useSteps(() => (totals ? ratioOfMediansSteps(totals.timed, totals.floor) : empty()), [totals]);
+  const ci = useSteps(useMemo(() => totals && (() => ratioOfMediansSteps(totals.timed, totals.floor)), [totals]));
   if (!b || !totals) return null;
   const ratio = f.ratio(totals.ratio);
   const medians = { a: f.ms(run.summary.total?.median), b: f.ms(b.summary.total?.median) };
@@ -35,9 +35,4 @@ export function RatioCard({ run }: { run: Run }) {
       </div>
     </section>
   );
-}
-
-/** Nothing to compute (no floor, or no timed sample): done at once. */
-function* empty(): Generator<void, undefined> {
-  return undefined;
 }

@@ -2,7 +2,7 @@ import { useXAxisScale, useYAxisScale } from 'recharts';
 import type { DensityCurve } from './density';
 
 /** Half-height of a density's widest point, in row units: rows sit 1 apart, so neighbours never touch. */
-export const VIOLIN = 0.4;
+const VIOLIN = 0.4;
 
 /**
  * A row's density as a violin, mirrored about the row's line and drawn on the chart's own scales (log included),

@@ -7,7 +7,7 @@ export interface DensityCurve {
 }
 
 /** Grid points of a curve: about 2 px apart on a chart 500 px wide, so the outline looks smooth. */
-export const DENSITY_POINTS = 256;
+const DENSITY_POINTS = 256;
 
 /**
  * A Gaussian kernel density estimate of `values`, computed on the scale the axis draws (log10 of the values on a

@@ -57,7 +57,7 @@ export function outliers(row: BoxRow, log: boolean, max = OUTLIER_DOTS): { shown
   return { shown: furthest.sort((a, b) => a.iteration - b.iteration), count: out.length };
 }
 
-export function phaseValue(s: Sample, phase: string): number | undefined {
+function phaseValue(s: Sample, phase: string): number | undefined {
   return phase === 'total' ? s.totalMs : s.phases[phase];
 }
 

@@ -17,19 +17,13 @@ const SLICE_MS = 40;
  * intervals narrow as the other seeds finish, and a change of settings abandons the run in progress.
  */
 export function useBurstRun(scenario: BurstScenario | undefined, docs: Map<string, Run>): BurstRunState {
-  const [state, setState] = useState<BurstRunState>({ running: false });
+  // What the last slice reported, and for which settings: a change of settings reads as running at once.
+  const [state, setState] = useState<{ scenario?: BurstScenario; docs?: Map<string, Run>; outcome?: BurstOutcome; error?: string; done: boolean }>({ done: true });
   useEffect(() => {
     if (!scenario) return;
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let steps: ReturnType<typeof burstSteps>;
-    try {
-      steps = burstSteps(scenario, docs);
-    } catch (err) {
-      setState({ error: (err as Error).message, running: false });
-      return;
-    }
-    setState((prev) => ({ outcome: prev.error ? undefined : prev.outcome, running: true }));
+    const steps = burstSteps(scenario, docs);
     const slice = () => {
       if (!live) return;
       const until = performance.now() + SLICE_MS;
@@ -37,14 +31,14 @@ export function useBurstRun(scenario: BurstScenario | undefined, docs: Map<strin
         for (;;) {
           const step = steps.next();
           if (step.done) {
-            setState({ outcome: step.value, running: false });
+            setState({ scenario, docs, outcome: step.value, done: true });
             return;
           }
-          if (step.value) setState({ outcome: step.value, running: true });
+          if (step.value) setState({ scenario, docs, outcome: step.value, done: false });
           if (performance.now() >= until) break;
         }
       } catch (err) {
-        setState({ error: (err as Error).message, running: false });
+        setState({ scenario, docs, error: (err as Error).message, done: true });
         return;
       }
       timer = setTimeout(slice, 0);
@@ -55,5 +49,7 @@ export function useBurstRun(scenario: BurstScenario | undefined, docs: Map<strin
       if (timer) clearTimeout(timer);
     };
   }, [scenario, docs]);
-  return state;
+  if (!scenario) return { outcome: state.outcome, error: state.error, running: false };
+  if (state.scenario !== scenario || state.docs !== docs) return { outcome: state.error ? undefined : state.outcome, running: true };
+  return { outcome: state.outcome, error: state.error, running: !state.done };
 }

@@ -35,10 +35,7 @@ export function useRace(): { race?: RaceState; elapsedMs: number } {
 
   const running = race?.status === 'running';
   useEffect(() => {
-    if (!running) {
-      if (race) setElapsed(Math.max(0, ...race.marks.map((m) => m.atMs)));
-      return;
-    }
+    if (!running) return;
     let frame = 0;
     let last = 0;
     const tick = (now: number) => {
@@ -50,7 +47,8 @@ export function useRace(): { race?: RaceState; elapsedMs: number } {
     };
     frame = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(frame);
-  }, [running, race]);
+  }, [running]);
 
-  return { race, elapsedMs };
+  // While it runs, the clock; once it ended, the time of its last mark.
+  return { race, elapsedMs: running || !race ? elapsedMs : Math.max(0, ...race.marks.map((m) => m.atMs)) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { printable, printableDeep, printableLine } from '../../../shared/printable';
 
 /** Nothing a terminal would act on: no C0 but tab/newline, no DEL, no C1, no bidi override. */
-const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROLS = /(?![\t\n])\p{Cc}|[\u202a-\u202e\u2066-\u2069]/u;
 
 describe('text from a remote host, made printable', () => {
   it('removes CSI sequences whole (colours, cursor moves, clear screen), keeping the words', () => {

@@ -14,11 +14,13 @@ export function BenchPage(_: PageProps) {
   const { api, info, connectionError, readOnly, benchRunId, setBenchRunId } = useLab();
   const [values, setValues] = useState<BenchFormValues>(defaultBenchForm);
   const [startError, setStartError] = useState<string>();
-  const [cancelling, setCancelling] = useState(false);
+  /** The run a cancel was asked for: it reads as cancelling until it ends. */
+  const [cancelledId, setCancelledId] = useState<string>();
   const [result, setResult] = useState<Run>();
   const track = useRunTrack(benchRunId);
   const finished = track?.finished;
   const running = !!benchRunId && !finished;
+  const cancelling = running && cancelledId === benchRunId;
 
   // A run already under way (page reloaded, or started from another window): follow it.
   useEffect(() => {
@@ -28,7 +30,6 @@ export function BenchPage(_: PageProps) {
   // When the run ends, load what it saved. A run that failed before it started may have saved nothing.
   useEffect(() => {
     if (!finished || !benchRunId) return;
-    setCancelling(false);
     let live = true;
     api.getRun(benchRunId).then(
       (r) => live && setResult(r),
@@ -57,7 +58,7 @@ export function BenchPage(_: PageProps) {
 
   const cancel = async () => {
     if (!benchRunId) return;
-    setCancelling(true);
+    setCancelledId(benchRunId);
     await api.cancelRun(benchRunId).catch((err: Error) => setStartError(err.message));
   };
 
