@@ -60,7 +60,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**', 'test/**', 'build/**', 'bench/**', 'bin/**', '*.config.*'],
+    files: ['electron/**', 'test/**', 'build/**', 'bench/**', 'bin/**', '.ci/**', '*.config.*'],
     languageOptions: { globals: globals.node },
   },
 );

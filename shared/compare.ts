@@ -10,7 +10,8 @@ import { Environment, Owner, PhaseSummary, RunStatus } from './run';
  */
 export const COMPARISON_SCHEMA = 'isolab.comparison/1' as const;
 
-const Ratio = z.object({ ratio: z.number(), ci95: z.tuple([z.number(), z.number()]) });
+export const Ratio = z.object({ ratio: z.number(), ci95: z.tuple([z.number(), z.number()]) });
+export type Ratio = z.infer<typeof Ratio>;
 
 export const FootprintResult = z.object({
   /** Idle instances held at once while memory was read. */

@@ -25,7 +25,7 @@ export function csvField(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csv(rows: unknown[][]): string {
+export function csv(rows: unknown[][]): string {
   return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
 }
 

@@ -19,7 +19,7 @@ const exec = promisify(execFile);
 const APPLETS = ['sh', 'echo', 'true', 'sleep', 'cat', 'ls', 'nc', 'httpd', 'uname', 'id', 'ps', 'free', 'dd', 'head', 'grep', 'wc'];
 const OWNER_FILE = 'isolab-owner.json';
 
-const bundlesDir = (root: string) => path.join(root, 'bundles');
+export const bundlesDir = (root: string) => path.join(root, 'bundles');
 
 /** Why the OCI runtime cannot be run straight on a bundle here, or undefined when it can. */
 export async function rawRuntimeUnavailable(runtime: string): Promise<string | undefined> {

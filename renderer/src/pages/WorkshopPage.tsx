@@ -6,7 +6,8 @@ import type { DensityDemo as Density, Kernels, WorkshopView } from '../../../sha
 import { useLab } from '../lab/LabContext';
 import { DensityDemo } from '../workshop/DensityDemo';
 import { RaceDemo } from '../workshop/RaceDemo';
-import { kernelsFrom, SharedDemo } from '../workshop/SharedDemo';
+import { SharedDemo } from '../workshop/SharedDemo';
+import { kernelsFrom } from '../workshop/kernels';
 import { useRace } from '../workshop/useRace';
 import type { PageProps } from '.';
 

@@ -7,7 +7,7 @@ import landscapeFile from '../../../shared/reference/landscape.json';
 import { LANDSCAPE, LANDSCAPE_ENTRIES, landscapeId } from '../../../shared/learn/landscape';
 import { LAYER_FACTS, SPECTRUM_COLUMNS, SPECTRUM_LAYERS } from '../../../shared/learn/spectrum';
 import { KernelVerdictCode } from '../../../shared/learn/verdict';
-import { containerVerdictOf, kernelsFrom } from '../../../renderer/src/workshop/SharedDemo';
+import { containerVerdictOf, kernelsFrom } from '../../../renderer/src/workshop/kernels';
 
 const keys = (o: unknown, prefix = ''): string[] =>
   typeof o === 'object' && o !== null ? Object.entries(o).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k)) : [prefix];
