@@ -23,10 +23,6 @@ export type TaskState = (typeof TASK_STATES)[number];
 /** Where a task ends when it does not run: the engine's verdict, with its error. */
 export const TASK_FAILED_STATES = ['failed', 'rejected', 'shutdown', 'complete', 'orphaned', 'remove'] as const;
 
-/** Marks a task timeline also carries: its container's Created and StartedAt (engine clock, from inspect). */
-export const CONTAINER_MARKS = ['containerCreated', 'containerStarted'] as const;
-export type TaskMarkName = TaskState | (typeof CONTAINER_MARKS)[number];
-
 /**
  * Stages a chart can stack, each between two task states when both were seen: who spends the time.
  * orchestrate: the manager (orchestrator, allocator, scheduler); dispatch: the dispatcher hands the task to the
@@ -38,7 +34,6 @@ export const TASK_STAGES = [
   { name: 'prepare', from: 'preparing', to: 'starting' },
   { name: 'start', from: 'starting', to: 'running' },
 ] as const satisfies readonly { name: string; from: TaskState; to: TaskState }[];
-export type TaskStage = (typeof TASK_STAGES)[number]['name'];
 
 export const SwarmRequest = z
   .object({
@@ -225,7 +220,7 @@ export function toSwarmListItem(d: SwarmDoc): SwarmListItem {
 
 // ---- consent --------------------------------------------------------------------------------------------------
 
-export const SWARM_NEEDS_CONSENT = 'swarm-needs-consent' as const;
+const SWARM_NEEDS_CONSENT = 'swarm-needs-consent' as const;
 
 /**
  * The engine is in no swarm and the user did not agree to create one. Faces render `code`: the CLI names
@@ -291,13 +286,13 @@ export function timelineIssues(t: TaskTimeline): string[] {
 }
 
 /** A stage's duration on the engine clock, when the task's timeline has both ends. */
-export function stageMs(t: TaskTimeline, stage: (typeof TASK_STAGES)[number]): number | undefined {
+function stageMs(t: TaskTimeline, stage: (typeof TASK_STAGES)[number]): number | undefined {
   const from = t.marks.find((m) => m.name === stage.from);
   const to = t.marks.find((m) => m.name === stage.to);
   return from && to ? to.ms - from.ms : undefined;
 }
 
-export function createToRunningMs(t: TaskTimeline): number | undefined {
+function createToRunningMs(t: TaskTimeline): number | undefined {
   return t.marks.find((m) => m.name === 'running')?.ms;
 }
 

@@ -36,9 +36,9 @@ export interface DensityRuleOptions {
   level: number;
 }
 
-export const DENSITY_RULE_DEFAULTS: DensityRuleOptions = { minPoints: 3, maxSteps: 6, target: 0.05, level: 0.95 };
+const DENSITY_RULE_DEFAULTS: DensityRuleOptions = { minPoints: 3, maxSteps: 6, target: 0.05, level: 0.95 };
 
-export function densityRuleOptions(o: Partial<DensityRuleOptions> = {}): DensityRuleOptions {
+function densityRuleOptions(o: Partial<DensityRuleOptions> = {}): DensityRuleOptions {
   const r = { ...DENSITY_RULE_DEFAULTS, ...o };
   if (!Number.isInteger(r.minPoints) || r.minPoints < 3) throw new RuleOptionsError(`minPoints ${r.minPoints} must be a whole number ≥ 3`);
   if (!Number.isInteger(r.maxSteps) || r.maxSteps < 1) throw new RuleOptionsError(`maxSteps ${r.maxSteps} must be a whole number ≥ 1`);

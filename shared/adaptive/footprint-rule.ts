@@ -32,11 +32,11 @@ export interface FootprintRuleOptions {
   fixedRounds: number;
 }
 
-export const FOOTPRINT_RULE_DEFAULTS: FootprintRuleOptions = { minRounds: 2, maxRounds: 6, fixedRounds: 3 };
+const FOOTPRINT_RULE_DEFAULTS: FootprintRuleOptions = { minRounds: 2, maxRounds: 6, fixedRounds: 3 };
 /** MemAvailable's unit in /proc/meminfo. */
-export const MEMINFO_RESOLUTION_BYTES = 1024;
+const MEMINFO_RESOLUTION_BYTES = 1024;
 
-export function footprintRuleOptions(o: Partial<FootprintRuleOptions> = {}): FootprintRuleOptions {
+function footprintRuleOptions(o: Partial<FootprintRuleOptions> = {}): FootprintRuleOptions {
   const r = { ...FOOTPRINT_RULE_DEFAULTS, ...o };
   if (!Number.isInteger(r.minRounds) || r.minRounds < 1) throw new RuleOptionsError(`minRounds ${r.minRounds} must be a whole number ≥ 1`);
   if (!Number.isInteger(r.maxRounds) || r.maxRounds < r.minRounds) throw new RuleOptionsError(`maxRounds ${r.maxRounds} must be a whole number ≥ minRounds (${r.minRounds})`);

@@ -41,7 +41,7 @@ export interface FigurePlanState {
   done?: boolean;
 }
 
-export type AllocationWhy =
+type AllocationWhy =
   /** Its own rule already stopped it. */
   | 'done'
   /** Only its pilot: nothing is known yet to weigh it by. */
@@ -54,7 +54,7 @@ export type AllocationWhy =
   /** The budget ran out before its target or maximum. */
   | 'budget';
 
-export interface FigureAllocation {
+interface FigureAllocation {
   id: string;
   /** Units to add. */
   more: number;
@@ -84,7 +84,7 @@ export function projectUncertainty(u: number, n: number, more: number): number {
 const known = (u: number | undefined): u is number => u !== undefined && Number.isFinite(u);
 
 /** The first count after `pos` at which the figure's rule decides (pos + 1 without a schedule), capped at maxCount. */
-export function nextDecision(f: Pick<FigurePlanState, 'looks' | 'maxCount'>, pos: number): number {
+function nextDecision(f: Pick<FigurePlanState, 'looks' | 'maxCount'>, pos: number): number {
   const next = f.looks ? (f.looks.find((l) => l > pos) ?? f.maxCount) : pos + 1;
   return Math.min(next, f.maxCount);
 }
@@ -206,8 +206,8 @@ export function unitCostMs(durationsMs: readonly number[]): number | undefined {
 
 /** Named budgets: `demo` for a live workshop, `standard` the default comparison's (issue 14's 90 s). */
 export const BUDGET_PRESETS: Record<BudgetPreset, number> = { demo: 30_000, standard: 90_000 };
-export const MIN_BUDGET_MS = 5_000;
-export const MAX_BUDGET_MS = 24 * 3600_000;
+const MIN_BUDGET_MS = 5_000;
+const MAX_BUDGET_MS = 24 * 3600_000;
 
 export class BudgetError extends Error {
   override name = 'BudgetError';

@@ -35,9 +35,9 @@ export const EngineRuntimes = z.record(z.string(), EngineRuntime);
 export type EngineRuntimes = z.infer<typeof EngineRuntimes>;
 
 /** Docker's shim for path-based runtimes since 20.10. */
-export const DEFAULT_SHIM = 'io.containerd.runc.v2';
+const DEFAULT_SHIM = 'io.containerd.runc.v2';
 /** The legacy name Docker 20.10 keeps for runc under containerd's v1 shim. */
-export const LEGACY_V1_RUNTIME = 'io.containerd.runtime.v1.linux';
+const LEGACY_V1_RUNTIME = 'io.containerd.runtime.v1.linux';
 
 /** The containerd shim the engine starts this runtime under: its runtimeType when given, else Docker's rule. */
 export function engineShim(name: string, rt: EngineRuntime): string {

@@ -24,7 +24,7 @@ export interface FigureHandle {
   state(): { count: number; uncertainty?: number; done: boolean; nextDecisionAt?: number };
 }
 
-export type ScheduleOrder = 'back-to-back' | 'pilot-first' | 'interleaved';
+type ScheduleOrder = 'back-to-back' | 'pilot-first' | 'interleaved';
 
 export interface ScheduleOptions {
   figures: readonly FigureHandle[];
@@ -43,7 +43,7 @@ export interface ScheduleOptions {
   onBatch?: (id: string, units: number) => void | Promise<void>;
 }
 
-export interface FigureOutcome {
+interface FigureOutcome {
   id: string;
   /** Set when the scheduler, not the figure's rule, ended it. */
   endedBy?: 'budget' | 'cancelled' | 'failed';

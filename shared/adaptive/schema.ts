@@ -22,8 +22,8 @@ export const StopReason = z.enum([
 ]);
 export type StopReason = z.infer<typeof StopReason>;
 
-export const FigureKind = z.enum(['startup', 'footprint', 'density']);
-export type FigureKind = z.infer<typeof FigureKind>;
+const FigureKind = z.enum(['startup', 'footprint', 'density']);
+type FigureKind = z.infer<typeof FigureKind>;
 
 /** The median's order-statistic interval (median-ci.ts). Bounds and widths are absent when n was too small. */
 export const MedianPrecision = z.object({
@@ -69,11 +69,11 @@ export const SlopeEstimate = z.object({
 });
 export type SlopeEstimate = z.infer<typeof SlopeEstimate>;
 
-export const DensityPrecision = z.object({ method: z.literal('ols-slope'), slopes: z.array(SlopeEstimate) });
-export type DensityPrecision = z.infer<typeof DensityPrecision>;
+const DensityPrecision = z.object({ method: z.literal('ols-slope'), slopes: z.array(SlopeEstimate) });
+type DensityPrecision = z.infer<typeof DensityPrecision>;
 
-export const FigurePrecision = z.discriminatedUnion('method', [MedianPrecision, FootprintPrecision, DensityPrecision]);
-export type FigurePrecision = z.infer<typeof FigurePrecision>;
+const FigurePrecision = z.discriminatedUnion('method', [MedianPrecision, FootprintPrecision, DensityPrecision]);
+type FigurePrecision = z.infer<typeof FigurePrecision>;
 
 /** One figure of one model: how many units it took, why it stopped, how precise it is. */
 export const AdaptiveFigure = z.object({

@@ -33,7 +33,7 @@ export interface MedianRuleOptions {
   lookGrowth: number;
 }
 
-export const MEDIAN_RULE_DEFAULTS: MedianRuleOptions = { minCount: 5, maxCount: 60, target: 0.05, level: 0.95, lookGrowth: 1.5 };
+const MEDIAN_RULE_DEFAULTS: MedianRuleOptions = { minCount: 5, maxCount: 60, target: 0.05, level: 0.95, lookGrowth: 1.5 };
 
 export class RuleOptionsError extends Error {
   override name = 'RuleOptionsError';
@@ -100,7 +100,7 @@ export interface FigureContext {
   spentMs?: number;
 }
 
-export function medianPrecision(i: MedianInterval): MedianPrecision {
+function medianPrecision(i: MedianInterval): MedianPrecision {
   return { method: 'order-statistic', estimate: i.median, lo: i.lo, hi: i.hi, level: i.level, confidence: i.confidence, relativeHalfWidth: i.relativeHalfWidth };
 }
 

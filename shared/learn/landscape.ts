@@ -20,7 +20,7 @@ export const LandscapeEntry = z.object({
 });
 export type LandscapeEntry = z.infer<typeof LandscapeEntry>;
 
-export const LandscapeFile = z.object({ about: z.string(), asOf: z.string(), entries: z.array(LandscapeEntry) });
+const LandscapeFile = z.object({ about: z.string(), asOf: z.string(), entries: z.array(LandscapeEntry) });
 
 /** Stable keys for the entries' words; an entry added later without words shows the file's English. */
 const KNOWN: [RegExp, string][] = [

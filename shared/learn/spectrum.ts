@@ -18,7 +18,7 @@ export type SpectrumLayerId = z.infer<typeof SpectrumLayerId>;
 export const SPECTRUM_LAYERS = SpectrumLayerId.options;
 
 /** What the instances of a layer have in common, from the kernel down. */
-export const Sharing = z.object({
+const Sharing = z.object({
   /** shared: the host's one kernel answers every instance; throughSandbox: the same, reached only through a kernel in user space per instance; own: a kernel per instance. */
   kernel: z.enum(['shared', 'throughSandbox', 'own']),
   /** A virtual machine monitor process per instance (QEMU, Firecracker …), or none. */
@@ -28,7 +28,7 @@ export const Sharing = z.object({
   /** The virtual hardware each instance is given: none, a few virtio devices, or a whole PC (PCI, ACPI, firmware). */
   devices: z.enum(['none', 'minimal', 'full']),
 });
-export type Sharing = z.infer<typeof Sharing>;
+type Sharing = z.infer<typeof Sharing>;
 
 interface LayerFacts {
   sharing: Sharing;
@@ -88,21 +88,21 @@ export function figureLayerOf(f: Pick<PublishedFigure, 'model'>): SpectrumLayerI
 /** The cited figures the spectrum's columns can stand beside: startup and memory. */
 const COLUMN_METRIC = /boot|start|create to SSH|memory/i;
 
-export const SpectrumStartup = Measured.extend({ ci95: z.tuple([z.number(), z.number()]).optional() });
-export type SpectrumStartup = z.infer<typeof SpectrumStartup>;
-export const SpectrumDensity = Measured.extend({
+const SpectrumStartup = Measured.extend({ ci95: z.tuple([z.number(), z.number()]).optional() });
+type SpectrumStartup = z.infer<typeof SpectrumStartup>;
+const SpectrumDensity = Measured.extend({
   /** memory: the budget divided by the memory per instance (derived); densityRun: instances a density run held, over what they took. */
   basis: z.enum(['memory', 'densityRun']),
 });
-export type SpectrumDensity = z.infer<typeof SpectrumDensity>;
+type SpectrumDensity = z.infer<typeof SpectrumDensity>;
 
-export const SpectrumProblem = z.object({
+const SpectrumProblem = z.object({
   status: z.enum(['unavailable', 'failed']),
   /** The engine's own line, as the document recorded it: why it cannot run, and how to install it when it knows. */
   message: z.string(),
   source: SourceRef,
 });
-export type SpectrumProblem = z.infer<typeof SpectrumProblem>;
+type SpectrumProblem = z.infer<typeof SpectrumProblem>;
 
 export const SpectrumRow = z.object({
   model: z.string(),
@@ -144,7 +144,7 @@ export const Spectrum = z.object({
 export type Spectrum = z.infer<typeof Spectrum>;
 
 /** The command that measures a model: a comparison beside the others, or the microVM's own benchmark until compare offers it. */
-export function measureCommand(model: string): string {
+function measureCommand(model: string): string {
   if (baseModel(model) === 'vm:microvm') return 'isolab bench vm --machine microvm';
   return `isolab compare --models ${model}`;
 }

@@ -3,10 +3,10 @@ import { median } from 'simple-statistics';
 import type { Comparison } from '../compare';
 import { containerReadyMark } from '../readiness';
 import type { Run } from '../run';
-import { fitsIn, GiB, Measured, newest, PublishedFigure, SourceRef } from './measured';
+import { fitsIn, GiB, Measured, newest, PublishedFigure } from './measured';
 import { buildSpectrum, Spectrum, spectrumLayerOf } from './spectrum';
 
-export { GiB, Measured, PublishedFigure, SourceRef };
+export { GiB, Measured, PublishedFigure };
 
 /**
  * The tradeoff table: the classic VM-against-container rows, each with this user's own measured values (from

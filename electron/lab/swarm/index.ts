@@ -6,10 +6,5 @@
  * - `sweepSwarm(docker)` at start-up, before the container sweep;
  * - `SwarmStore(root)` for the documents (<data dir>/swarm).
  */
-export { runSwarm, swarmNotes, type SwarmRunOptions } from './run';
-export { sweepSwarm, type SwarmSweep } from './sweep';
+export { runSwarm } from './run';
 export { SwarmStore } from './store';
-export { SwarmUnusableError } from './state';
-export { SwarmTaskError } from './service';
-export { SwarmCancelledError } from './util';
-export { SwarmRequest, SwarmDoc, SwarmNeedsConsentError, isSwarmNeedsConsent, SWARM_NEEDS_CONSENT } from '../../../shared/swarm';

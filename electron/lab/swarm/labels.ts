@@ -6,7 +6,7 @@ import { thisOwner } from '../owner';
  * What each swarm object isolab creates is, on top of the owner labels every isolab resource carries
  * (isolab.managed, owner pid and host, run): the sweep keys on both.
  */
-export const LABEL_SWARM_ROLE = 'isolab.swarm.role';
+const LABEL_SWARM_ROLE = 'isolab.swarm.role';
 export type SwarmRole = 'swarm' | 'gwbridge' | 'service' | 'task' | 'bare';
 
 /** Docker's label on a task's container naming its service. */

@@ -160,7 +160,7 @@ async function removeLeftovers(docker: Docker, runId: string, log: (line: string
 }
 
 /** Caveats a reader needs beside the numbers, as codes and parameters; each face words them. */
-export function swarmNotes(doc: SwarmDoc, plan: SwarmPlan): SwarmNote[] {
+function swarmNotes(doc: SwarmDoc, plan: SwarmPlan): SwarmNote[] {
   const notes: SwarmNote[] = [];
   const s = doc.swarm;
   if (s?.created) {

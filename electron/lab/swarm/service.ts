@@ -47,7 +47,7 @@ export function serviceSpec(o: ServiceSpecInput): Docker.CreateServiceOptions {
 }
 
 /** A task that ended instead of running: the engine's own reason. */
-export class SwarmTaskError extends Error {
+class SwarmTaskError extends Error {
   readonly code = 'swarm-task-failed';
   constructor(message: string) {
     super(message);

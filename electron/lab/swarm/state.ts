@@ -20,7 +20,7 @@ export async function swarmInfo(docker: Docker): Promise<SwarmInfo> {
 }
 
 /** The engine's swarm is in a state isolab cannot use (a worker, locked, pending, in error). Code first, for faces. */
-export class SwarmUnusableError extends Error {
+class SwarmUnusableError extends Error {
   constructor(
     readonly code: 'swarm-not-manager' | 'swarm-locked' | 'swarm-unusable',
     readonly state: string,
@@ -141,7 +141,7 @@ export async function leaveSwarm(docker: Docker): Promise<void> {
 }
 
 /** True when the engine is as found: in no swarm, no ingress network, and no docker_gwbridge unless it was there. */
-export async function isRestored(docker: Docker, state: SwarmState): Promise<boolean> {
+async function isRestored(docker: Docker, state: SwarmState): Promise<boolean> {
   if ((await swarmInfo(docker)).LocalNodeState !== 'inactive') return false;
   if (await findNetwork(docker, 'ingress')) return false;
   return state.gwbridge === 'existed' || !(await findNetwork(docker, GWBRIDGE));

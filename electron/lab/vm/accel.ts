@@ -14,7 +14,7 @@ const run = promisify(execFile);
 
 export type AccelRequest = 'auto' | Accel;
 
-export interface AccelTrial {
+interface AccelTrial {
   accel: Accel;
   ok: boolean;
   /** Why it was skipped or failed, or how long the test boot took. */
@@ -42,7 +42,7 @@ export interface DetectOptions {
 }
 
 /** The hardware accelerator this OS offers QEMU, if its device or flag is there. */
-export async function platformAccel(): Promise<{ accel?: Accel; why: string }> {
+async function platformAccel(): Promise<{ accel?: Accel; why: string }> {
   if (process.platform === 'linux') {
     try {
       await access('/dev/kvm', constants.R_OK | constants.W_OK);
@@ -79,7 +79,7 @@ async function bootId(): Promise<string> {
  * A short test boot under `accel`: the guest's init must print its marker before the timeout. A device that
  * exists is not enough: a nested or paravirtual KVM can accept QEMU and then hang or abort the guest.
  */
-export async function testBoot(o: { root: string; kit: VmKit; qemu: string; accel: Accel; machine?: Machine; timeoutMs: number; signal?: AbortSignal }): Promise<AccelTrial> {
+async function testBoot(o: { root: string; kit: VmKit; qemu: string; accel: Accel; machine?: Machine; timeoutMs: number; signal?: AbortSignal }): Promise<AccelTrial> {
   const signal = o.signal ?? new AbortController().signal;
   const vm = await claimVm(o.root, 'accel-test', `accel-${o.accel}-${process.pid}-${Date.now().toString(36)}`);
   const q = bootQemu({ qemu: o.qemu, vm, kit: o.kit, accel: o.accel, machine: o.machine, memoryMiB: 128, mode: 'probe', signal });

@@ -12,7 +12,7 @@ import { GUEST_MODULES, planModules, readModule } from './modules';
 import type { VirtioTransport } from './qemu';
 
 /** Bump when the kit's layout or the way it is built changes: every cached kit is then rebuilt. */
-export const KIT_VERSION = '2';
+const KIT_VERSION = '2';
 
 export interface VmKit {
   dir: string;

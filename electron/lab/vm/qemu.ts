@@ -66,7 +66,7 @@ export interface QemuArgsOptions {
  * PIC, ACPI: the Debian kernel finds virtio-mmio devices through ACPI, it cannot take them on its command
  * line) but loads no option ROM: qboot boots the kernel from fw_cfg itself.
  */
-export function machineArg(machine: Machine, accel: Accel): string {
+function machineArg(machine: Machine, accel: Accel): string {
   return machine === 'microvm' ? `microvm,accel=${accel},x-option-roms=off` : `${machine},accel=${accel}`;
 }
 

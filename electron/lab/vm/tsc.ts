@@ -21,7 +21,7 @@ export function parseTscKhz(cpuinfo: string): number | undefined {
   return Math.round(bogomips * 500);
 }
 
-export async function hostTscKhz(): Promise<number | undefined> {
+async function hostTscKhz(): Promise<number | undefined> {
   return parseTscKhz(await readFile('/proc/cpuinfo', 'utf8').catch(() => ''));
 }
 

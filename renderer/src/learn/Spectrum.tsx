@@ -10,7 +10,7 @@ import { Reference } from './TradeoffTable';
 import { useBytes } from './units';
 
 /** A short date (no time) in the reader's language, for the documents behind the numbers. */
-export function useShortDate(): (iso: string) => string {
+function useShortDate(): (iso: string) => string {
   const { i18n } = useTranslation();
   return useMemo(() => {
     const fmt = new Intl.DateTimeFormat(localeFor(i18n.language), { dateStyle: 'medium' });
