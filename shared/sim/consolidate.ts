@@ -20,9 +20,9 @@ import type { Overheads } from './overheads';
  * 4. Containers packed onto VMs. Every container host is a VM of one size (a homogeneous pool, like a node pool)
  *    carrying one guest OS; each container adds the per-container overhead. Replicas of one service are spread:
  *    at most `maxReplicasPerVm` of them on one VM (1: every replica on a distinct VM, so losing a VM loses at
- *    most one replica of each service). Packing is first-fit decreasing: containers sorted by their largest
- *    share of a host (vCPU or memory), biggest first, each placed on the first open VM where it fits and the
- *    spread rule allows, else on a new VM. Unless the scenario names the host size, every size that can hold the
+ *    most one replica of each service). Packing starts first-fit decreasing: containers sorted by their
+ *    largest share of a host (vCPU or memory), biggest first, each placed on the first open VM where it fits and
+ *    the spread rule allows, else on a new VM; then a bounded search looks for a packing on fewer VMs. Unless the scenario names the host size, every size that can hold the
  *    largest container is tried and the cheapest plan is kept (ties: fewer VMs).
  * 5. Disks. Every VM has an OS disk holding its guest OS (and, on a container host, the containers' disk
  *    overhead), billed at the smallest catalogue disk tier that holds it. Data disks serve the application's
@@ -204,7 +204,12 @@ interface Item {
   memoryGiB: number;
 }
 
-/** Strategy 2 on one host size: first-fit decreasing with the spread rule; undefined if a container cannot fit. */
+/**
+ * Strategy 2 on one host size: the fewest hosts that hold every container under the headroom and the spread
+ * rule; undefined if a container cannot fit. First-fit decreasing alone can open a host too many (9 VMs of the
+ * classic example on D8s_v5 where 6 hold them), so: first-fit decreasing, then a bounded search for a packing
+ * with fewer hosts (branch and bound over the same order, stopped at the lower bound or after SEARCH_NODES).
+ */
 export function packOnSize(services: Service[], size: VmSize, ov: Overheads, opts: PlanOptions): HostVm[] | undefined {
   const capV = size.vcpus * (1 - opts.headroom);
   const capM = size.memoryGiB * (1 - opts.headroom);
@@ -213,33 +218,105 @@ export function packOnSize(services: Service[], size: VmSize, ov: Overheads, opt
     const sh = containerShape(s);
     for (let r = 1; r <= sh.replicas; r++) items.push({ service: s.name, replica: r, vcpu: sh.vcpu, memoryGiB: sh.memoryGiB });
   }
-  const share = (i: Item) => Math.max((i.vcpu + ov.container.vcpu) / capV, (i.memoryGiB + ov.container.memoryGiB) / capM);
+  const v = (i: Item) => i.vcpu + ov.container.vcpu;
+  const m = (i: Item) => i.memoryGiB + ov.container.memoryGiB;
+  if (items.some((i) => ov.vm.vcpu + v(i) > capV + EPS || ov.vm.memoryGiB + m(i) > capM + EPS)) return undefined;
+  const share = (i: Item) => Math.max(v(i) / (capV - ov.vm.vcpu || EPS), m(i) / (capM - ov.vm.memoryGiB || EPS));
   items.sort((a, b) => share(b) - share(a) || a.service.localeCompare(b.service) || a.replica - b.replica);
-  const hosts: HostVm[] = [];
-  for (const it of items) {
-    const v = it.vcpu + ov.container.vcpu;
-    const m = it.memoryGiB + ov.container.memoryGiB;
-    if (ov.vm.vcpu + v > capV + EPS || ov.vm.memoryGiB + m > capM + EPS) return undefined;
-    let host = hosts.find(
-      (h) =>
-        h.vcpuUsed + v <= capV + EPS &&
-        h.memoryUsedGiB + m <= capM + EPS &&
-        h.containers.filter((c) => c.service === it.service).length < opts.maxReplicasPerVm,
-    );
-    if (!host) {
-      host = { index: hosts.length + 1, size: size.name, containers: [], vcpuUsed: ov.vm.vcpu, memoryUsedGiB: ov.vm.memoryGiB, vcpuLoad: 0, memoryLoad: 0, diskGiB: ov.vm.diskGiB };
-      hosts.push(host);
+
+  const bins = firstFit(items, { capV, capM, v, m, vmV: ov.vm.vcpu, vmM: ov.vm.memoryGiB, spread: opts.maxReplicasPerVm });
+  const better = fewerBins(items, bins.length, { capV, capM, v, m, vmV: ov.vm.vcpu, vmM: ov.vm.memoryGiB, spread: opts.maxReplicasPerVm });
+  return (better ?? bins).map((bin, k) => {
+    const host: HostVm = { index: k + 1, size: size.name, containers: [], vcpuUsed: ov.vm.vcpu, memoryUsedGiB: ov.vm.memoryGiB, vcpuLoad: 0, memoryLoad: 0, diskGiB: ov.vm.diskGiB };
+    for (const it of bin) {
+      host.containers.push({ service: it.service, replica: it.replica, vcpu: it.vcpu, memoryGiB: it.memoryGiB });
+      host.vcpuUsed += v(it);
+      host.memoryUsedGiB += m(it);
+      host.diskGiB += ov.container.diskGiB;
     }
-    host.containers.push({ service: it.service, replica: it.replica, vcpu: it.vcpu, memoryGiB: it.memoryGiB });
-    host.vcpuUsed += v;
-    host.memoryUsedGiB += m;
-    host.diskGiB += ov.container.diskGiB;
+    host.vcpuLoad = host.vcpuUsed / size.vcpus;
+    host.memoryLoad = host.memoryUsedGiB / size.memoryGiB;
+    return host;
+  });
+}
+
+interface Fit {
+  capV: number;
+  capM: number;
+  v(i: Item): number;
+  m(i: Item): number;
+  vmV: number;
+  vmM: number;
+  spread: number;
+}
+
+/** Nodes the exact search may visit per host size: keeps the planner interactive (well under 100 ms). */
+const SEARCH_NODES = 200_000;
+
+function fits(bin: Item[], it: Item, f: Fit): boolean {
+  const usedV = bin.reduce((a, x) => a + f.v(x), f.vmV);
+  const usedM = bin.reduce((a, x) => a + f.m(x), f.vmM);
+  return usedV + f.v(it) <= f.capV + EPS && usedM + f.m(it) <= f.capM + EPS && bin.filter((x) => x.service === it.service).length < f.spread;
+}
+
+function firstFit(items: Item[], f: Fit): Item[][] {
+  const bins: Item[][] = [];
+  for (const it of items) {
+    const bin = bins.find((b) => fits(b, it, f));
+    if (bin) bin.push(it);
+    else bins.push([it]);
   }
-  for (const h of hosts) {
-    h.vcpuLoad = h.vcpuUsed / size.vcpus;
-    h.memoryLoad = h.memoryUsedGiB / size.memoryGiB;
-  }
-  return hosts;
+  return bins;
+}
+
+/** No packing can use fewer hosts than this: total demand over what one host holds, and the spread rule. */
+function lowerBound(items: Item[], f: Fit): number {
+  const perService = new Map<string, number>();
+  for (const it of items) perService.set(it.service, (perService.get(it.service) ?? 0) + 1);
+  return Math.max(
+    1,
+    Math.ceil(items.reduce((a, i) => a + f.v(i), 0) / (f.capV - f.vmV) - EPS),
+    Math.ceil(items.reduce((a, i) => a + f.m(i), 0) / (f.capM - f.vmM) - EPS),
+    ...[...perService.values()].map((n) => Math.ceil(n / f.spread)),
+  );
+}
+
+/** A packing into fewer than `known` hosts, found by a bounded depth-first search, or undefined. */
+function fewerBins(items: Item[], known: number, f: Fit): Item[][] | undefined {
+  const floor = lowerBound(items, f);
+  let best: Item[][] | undefined;
+  let limit = known - 1; // looking for at most this many hosts
+  let nodes = 0;
+  const bins: Item[][] = [];
+  const place = (k: number): boolean => {
+    if (++nodes > SEARCH_NODES) return true; // give up: keep what was found
+    if (k === items.length) {
+      best = bins.map((b) => [...b]);
+      limit = bins.length - 1;
+      return limit < floor; // the lower bound reached: nothing better exists
+    }
+    const it = items[k];
+    const seen = new Set<string>();
+    for (const bin of bins) {
+      // Two hosts holding the same services lead to the same subtrees: try one of them.
+      const key = bin.map((x) => x.service).sort().join();
+      if (seen.has(key) || !fits(bin, it, f)) continue;
+      seen.add(key);
+      bin.push(it);
+      const stop = place(k + 1);
+      bin.pop();
+      if (stop) return true;
+    }
+    if (bins.length < limit) {
+      bins.push([it]);
+      const stop = place(k + 1);
+      bins.pop();
+      if (stop) return true;
+    }
+    return false;
+  };
+  if (floor < known) place(0);
+  return best;
 }
 
 interface PricedVm {

@@ -74,6 +74,16 @@ describe('containers packed onto VMs', () => {
     expect(hosts[2].memoryLoad).toBeCloseTo(2.5 / 8, 10);
   });
 
+  it('finds a packing on fewer VMs where first-fit decreasing opens one too many', () => {
+    // 4, 4, 3, 3, 3, 3 vCPU on 10-vCPU hosts: first-fit decreasing gives [4 4] [3 3 3] [3], three VMs;
+    // [4 3 3] [4 3 3] holds them on two.
+    const mk = (name: string, replicas: number, vcpu: number) => ({ name, replicas, vcpu, memoryGiB: 0.001 });
+    const h10 = { name: 'H10', vcpus: 10, memoryGiB: 100, pricePerHour: 1 };
+    const hosts = packOnSize([mk('a', 2, 4), mk('b', 4, 3)], h10, ov(0), opts({ maxReplicasPerVm: 10 }))!;
+    expect(layout(hosts).map((l) => l.split(' ').length)).toEqual([3, 3]);
+    expect(hosts.map((h) => h.vcpuUsed)).toEqual([10, 10]);
+  });
+
   it('picks the cheapest host size and reports what changed', () => {
     const cat = Catalogue.parse({ sizes: [host, { name: 'Big', vcpus: 8, memoryGiB: 16, pricePerHour: 0.25 }] });
     const plan = planConsolidation(services, cat, ov(0), opts());
@@ -103,20 +113,23 @@ describe('the classic example', () => {
     // Per replica, 25% headroom too: a 3 vCPU replica fills a D4s_v5 (3 of 4 usable), a 4 vCPU one needs a
     // D8s_v5; the cache (2 vCPU, 12.5 GiB with its guest OS) fits an E4s_v5 (3 vCPU, 24 GiB usable).
     expect(plan.vmPerReplica.totals.bySize).toEqual({ Standard_D4s_v5: 4, Standard_D8s_v5: 4, Standard_E4s_v5: 1 });
-    expect(plan.containers.totals.bySize).toEqual({ Standard_D4s_v5: 12 });
-    expect(plan.changes.vms).toEqual([9, 12]);
+    // As containers: 6 D8s_v5 (first-fit decreasing alone opened 12 D4s_v5, the same compute and twice the disks).
+    expect(plan.containers.totals.bySize).toEqual({ Standard_D8s_v5: 6 });
+    expect(plan.changes.vms).toEqual([9, 6]);
+    // The spread rule still holds: one replica of a service per VM.
+    for (const vm of plan.containers.vms) expect(new Set(vm.containers.map((c) => c.service)).size).toBe(vm.containers.length);
     expect(plan.changes.instances).toEqual([9, 20]);
     for (const vm of plan.containers.vms) expect(vm.vcpuLoad).toBeLessThanOrEqual(0.75 + 1e-9);
-    // Compute: (4 x 0.192 + 4 x 0.384 + 0.252) x 730 and 12 x 0.192 x 730; one P4 OS disk per VM at 5.2795.
+    // Compute: (4 x 0.192 + 4 x 0.384 + 0.252) x 730 and 6 x 0.384 x 730; one P4 OS disk per VM at 5.2795.
     expect(plan.changes.computeMonthlyCost[0]).toBeCloseTo(1865.88, 6);
     expect(plan.changes.computeMonthlyCost[1]).toBeCloseTo(1681.92, 6);
     expect(plan.vmPerReplica.totals.disksByTier).toEqual({ P4: 9 });
-    expect(plan.containers.totals.disksByTier).toEqual({ P4: 12 });
+    expect(plan.containers.totals.disksByTier).toEqual({ P4: 6 });
     expect(plan.changes.diskMonthlyCost[0]).toBeCloseTo(9 * 5.2795, 6);
-    expect(plan.changes.diskMonthlyCost[1]).toBeCloseTo(12 * 5.2795, 6);
+    expect(plan.changes.diskMonthlyCost[1]).toBeCloseTo(6 * 5.2795, 6);
     expect(plan.changes.monthlyCost[0]).toBeCloseTo(1865.88 + 9 * 5.2795, 6);
-    expect(plan.changes.monthlyCost[1]).toBeCloseTo(1681.92 + 12 * 5.2795, 6);
-    expect(plan.changes.guestOsCopies).toEqual([9, 12]);
+    expect(plan.changes.monthlyCost[1]).toBeCloseTo(1681.92 + 6 * 5.2795, 6);
+    expect(plan.changes.guestOsCopies).toEqual([9, 6]);
   });
 });
 
