@@ -23,7 +23,7 @@ describe('the Simulate page', () => {
     const row = (key: string) => page.locator(`tr[data-row="${key}"] td`);
     await expect.poll(() => row('demand').allTextContents()).toEqual(['30 vCPU, 76.0 GiB', '30 vCPU, 76.0 GiB']);
     expect(await row('headroom').allTextContents()).toEqual(['25\u202f%', '25\u202f%']);
-    expect(await row('osDisks').allTextContents()).toEqual(['9 × P4 (288\u202fGiB)', '12 × P4 (384\u202fGiB)']);
+    expect(await row('osDisks').allTextContents()).toEqual(['9 × P4 (288\u202fGiB)', '6 × P4 (192\u202fGiB)']);
     expect(await page.getByTestId('same-demand').textContent()).toBe('Both plans serve the same demand, 30 vCPU, 76.0 GiB, and keep 25\u202f% of every VM free.');
     expect(await page.getByTestId('prices-note').textContent()).toMatch(/^Prices are indicative: Azure Retail Prices, eastus.*OS disks Premium SSD LRS/);
     await page.screenshot({ path: path.join(OUT, 'simulate-consolidate-en.png'), fullPage: true });
@@ -53,7 +53,7 @@ describe('the Simulate page', () => {
     await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(/^Chaque chiffre : la moyenne de 3 réplications \(graines 1–3\)/);
     await page.getByTestId('tab-consolidate').click();
     await expect.poll(() => row('demand').allTextContents()).toEqual(['30 vCPU, 76,0 Gio', '30 vCPU, 76,0 Gio']);
-    expect(await row('osDisks').allTextContents()).toEqual(['9 × P4 (288\u202fGio)', '12 × P4 (384\u202fGio)']);
+    expect(await row('osDisks').allTextContents()).toEqual(['9 × P4 (288\u202fGio)', '6 × P4 (192\u202fGio)']);
     await page.screenshot({ path: path.join(OUT, 'simulate-consolidate-fr.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
