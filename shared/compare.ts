@@ -90,6 +90,8 @@ export const ModelResult = z.object({
   status: ModelStatus,
   /** One clear line: why the model could not run here, or what failed. */
   error: z.string().optional(),
+  /** Why it is unavailable, as data (a code of electron/lab/models/types.ts and its parameters) for faces to word. */
+  reason: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
   /** The Run document of its lifecycle benchmark (`isolab runs show ID`). */
   runId: z.string().optional(),
   startup: z

@@ -3,15 +3,13 @@ import { BenchRequest, CompareRequest, type BenchPlan, type CompareStarted, type
 import type { Comparison, ComparisonListItem } from '../../shared/compare';
 import { exportDocument } from '../../shared/export';
 import { assertPlanTrusted, benchHostCommands, compareHostCommands } from '../../shared/consent';
-import { Plan, resolveWorkload } from '../../shared/plan';
-import { discoverModels, type ModelProvider } from './compare/models';
+import { Plan } from '../../shared/plan';
+import { benchEntry, discoverModels } from './models/registry';
+import type { ModelContext } from './models/types';
 import { runCompare } from './compare/run';
 import { ComparisonStore } from './compare/store';
 import { sweepBundles } from './targets/runc-bundle';
 import { sweepProcesses } from './workloads/process-sweep';
-import { ContainerDriver } from './workloads/container-driver';
-import { ProcessDriver } from './workloads/process-driver';
-import { WorkloadTarget } from './workloads/target';
 import type { Run, RunListItem, RunScan } from '../../shared/run';
 import { connectDocker, engineFacts, type EngineConnection } from './docker/engine';
 import { sweepContainers } from './docker/sweep';
@@ -19,11 +17,9 @@ import { sweepSwarm } from './swarm/sweep';
 import { sweepContainerLeftovers } from './docker/runsc-leftovers';
 import { hostFacts, ISOLAB_VERSION } from './host';
 import { dataDir } from './paths';
-import { runBench, type BenchTargets } from './runner';
+import { runBench } from './runner';
 import { newRunId, RunStore } from './store';
-import { ContainerTarget } from './targets/container';
-import { ProcessTarget } from './targets/process';
-import { QemuTarget, sweepVms, vmModelProvider } from './vm';
+import { sweepVms } from './vm';
 import { HostService } from './remote/service';
 import { IsolationRequest } from '../../shared/learn/facts';
 import type { RaceRequest, WorkshopDemo } from '../../shared/learn/race';
@@ -40,8 +36,6 @@ export class Lab {
   readonly events = new EventEmitter();
   readonly store: RunStore;
   readonly comparisons: ComparisonStore;
-  /** Models defined outside the engine core (the local VM) join `compare` through these. */
-  readonly modelProviders: ModelProvider[] = [];
   private readonly activeCompares = new Map<string, { abort: AbortController; done: Promise<Comparison> }>();
   private conn?: EngineConnection;
   private readonly active = new Map<string, { abort: AbortController; done: Promise<Run> }>();
@@ -58,7 +52,6 @@ export class Lab {
     this.hosts = new HostService({ store: this.store, root, emit: (e) => this.emit(e) });
     this.comparisons = new ComparisonStore(`${root}/comparisons`);
     this.workshop = new Workshop({ root, store: this.store, docker: () => this.docker(), emit: (e) => this.emit(e) });
-    this.modelProviders.push(vmModelProvider(root));
     this.events.setMaxListeners(100);
   }
 
@@ -134,16 +127,17 @@ export class Lab {
 
   private launch(plan: BenchPlan): { runId: string; done: Promise<Run> } {
     assertPlanTrusted(benchHostCommands(plan), plan.trustPlan);
-    const runId = newRunId(plan.target === 'process' || plan.target === 'vm' ? plan.target : `container-${plan.runtime ?? 'engine'}`);
+    const entry = benchEntry(plan);
+    const runId = newRunId(entry.runPrefix(plan));
     const abort = new AbortController();
     const { trustPlan: _consent, ...stored } = plan;
-    const model = plan.target === 'process' ? 'process' : plan.target === 'vm' ? 'vm:qemu' : `container:${plan.runtime ?? 'engine'}`;
+    const model = entry.model(plan);
     const done = runBench({
       runId,
       kind: `bench:${plan.target}`,
       plan: stored,
       // Made once the run is on disk: connecting to the engine may fail or hang, and the record must exist.
-      target: { model, make: () => this.targetsFor(plan, runId) },
+      target: { model, make: () => entry.targets(plan, runId, this.modelContext()) },
       iterations: plan.iterations,
       warmup: plan.warmup,
       store: this.store,
@@ -155,30 +149,9 @@ export class Lab {
     return { runId, done };
   }
 
-  private async targetsFor(plan: BenchPlan, runId: string): Promise<BenchTargets> {
-    if (plan.target === 'vm') {
-      if ((plan as { workload?: unknown }).workload) throw new Error('the vm target times its own boot to SSH; workloads are not supported for vm yet (drop the workload)');
-      const vm = new QemuTarget({ runId, root: this.root, memoryMiB: plan.memoryMiB, accel: plan.accel, machine: plan.machine, kernel: plan.kernel, allowApt: plan.allowApt, density: plan.density });
-      return { target: vm, baseline: plan.baseline ? new ProcessTarget() : undefined };
-    }
-    if (plan.workload) {
-      // A plan's workload: every model runs it through the same instance drivers compare uses.
-      const w = resolveWorkload(plan.workload);
-      const k = plan.concurrency ?? 1;
-      if (plan.target === 'process') return { target: new WorkloadTarget(new ProcessDriver(w), k) };
-      const conn = await this.docker();
-      const runtime = plan.runtime ?? (await conn.docker.info()).DefaultRuntime ?? 'runc';
-      return {
-        target: new WorkloadTarget(new ContainerDriver({ conn, runId, runtime, workload: w }), k),
-        baseline: plan.baseline && !w.image ? new WorkloadTarget(new ProcessDriver(w), k) : undefined,
-      };
-    }
-    if (plan.target === 'process') return { target: new ProcessTarget() };
-    const conn = await this.docker();
-    return {
-      target: new ContainerTarget({ conn, runId, image: plan.image, runtime: plan.runtime }),
-      baseline: plan.baseline ? new ProcessTarget() : undefined,
-    };
+  /** What model discovery and factories may use: the data dir and the engine. */
+  private modelContext(log?: (line: string) => void): ModelContext {
+    return { root: this.root, docker: () => this.docker(), log };
   }
 
   async cancelRun(runId: string): Promise<boolean> {
@@ -245,16 +218,8 @@ export class Lab {
     const abort = new AbortController();
     const plan = request.plan ?? Plan.parse({});
     const done = (async () => {
-      const models = await discoverModels({
-        docker: () => this.docker(),
-        root: this.root,
-        extra: this.modelProviders,
-        log: (l) => onProgress?.(l),
-      });
-      // The local VM joins through modelProviders; `vm` asks for it even when the provider would skip it.
-      if (request.vm && !models.some((m) => m.model.startsWith('vm:'))) {
-        models.push({ model: 'vm:qemu', unavailable: 'this host offers no local VM (QEMU and a guest kernel are needed; see `isolab bench vm --help`)' });
-      }
+      // Every registered model lists itself, the local VMs included (runnable or with why not), so `vm` adds nothing.
+      const models = await discoverModels(this.modelContext((l) => onProgress?.(l)));
       return runCompare({
         id,
         plan,

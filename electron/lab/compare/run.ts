@@ -50,7 +50,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   const wanted = o.plan.models ? new Set(o.plan.models) : undefined;
   const specs = wanted ? o.models.filter((m) => wanted.has(m.model)) : o.models;
   if (wanted) {
-    for (const m of wanted) if (!o.models.some((s) => s.model === m)) c.models.push({ model: m, status: 'unavailable', error: `${m} is not a model of this host; it has: ${o.models.map((s) => s.model).join(', ')}`, notes: [] });
+    for (const m of wanted) if (!o.models.some((s) => s.model === m)) c.models.push({ model: m, status: 'unavailable', error: `${m} is not a model of this host; it has: ${o.models.map((s) => s.model).join(', ')}`, reason: { code: 'not-on-host', params: { model: m } }, notes: [] });
   }
   const progress = (model: string, stage: string, message: string) => o.onProgress?.({ comparisonId: c.id, model, stage, message });
   // Saved as it goes; a save that fails does not stop the measuring, the last one keeps it elsewhere if need be.
@@ -83,7 +83,10 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
 
 async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string, progress: (model: string, stage: string, message: string) => void): Promise<ModelResult> {
   const result: ModelResult = { model: spec.model, status: 'ok', notes: [] };
-  if (spec.unavailable) return { ...result, status: 'unavailable', error: spec.unavailable };
+  if (spec.unavailable) {
+    const { code, params, text } = spec.unavailable;
+    return { ...result, status: 'unavailable', error: text, reason: { code, params } };
+  }
   const plan = o.plan;
   const workload = resolveWorkload(plan.workload);
   const runId = newRunId(`${spec.model}-cmp`);

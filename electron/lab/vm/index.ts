@@ -5,4 +5,3 @@ export { detectAccelerator } from './accel';
 export { sweepVms } from './sweep';
 export { vmDensity } from './density';
 export { VM_PHASES } from './guest';
-export { vmModelProvider } from './provider';

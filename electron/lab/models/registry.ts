@@ -1,0 +1,40 @@
+import type { BenchPlan } from '../../../shared/api';
+import { MODELS } from './index';
+import type { BenchEntry, Capabilities, ModelContext, ModelEntry, ModelRegistration } from './types';
+
+/**
+ * This host's models, in registration order: each registration says what it offers here, runnable or listed
+ * with why not. A registration whose discovery throws is logged and left out; it never stops the others.
+ */
+export async function discoverModels(ctx: ModelContext, registrations: readonly ModelRegistration[] = MODELS): Promise<ModelEntry[]> {
+  const found = await Promise.all(
+    registrations.map((r) =>
+      r.discover(ctx).catch((err: unknown) => {
+        ctx.log?.(`discovering ${r.id} failed: ${(err as Error).message}`);
+        return [] as ModelEntry[];
+      }),
+    ),
+  );
+  return found.flat();
+}
+
+/** The registration that benches this plan (`isolab bench process|containers|vm`). */
+export function benchEntry(plan: BenchPlan, registrations: readonly ModelRegistration[] = MODELS): BenchEntry {
+  const entry = registrations.find((r) => r.bench?.matches(plan))?.bench;
+  if (!entry) throw new Error(`no model benches target ${plan.target}${plan.machine ? ` (machine ${plan.machine})` : ''}`);
+  return entry;
+}
+
+/**
+ * The registration a model name belongs to: its own id, or a family id ending in `*` (container:runsc is a
+ * container:*); a VM's accelerator suffix (vm:microvm-tcg) names how it ran, not another model.
+ */
+export function registrationOf(model: string, registrations: readonly ModelRegistration[] = MODELS): ModelRegistration | undefined {
+  const base = model.startsWith('vm:') ? model.replace(/-(tcg|kvm|hvf|whpx)$/, '') : model;
+  return registrations.find((r) => r.id === base) ?? registrations.find((r) => r.id.endsWith('*') && base.startsWith(r.id.slice(0, -1)));
+}
+
+/** What a model can be measured for; undefined for a name no registration knows. */
+export function capabilitiesOf(model: string, registrations: readonly ModelRegistration[] = MODELS): Capabilities | undefined {
+  return registrationOf(model, registrations)?.capabilities;
+}

@@ -1,0 +1,91 @@
+import type { BenchPlan } from '../../../shared/api';
+import type { ResolvedWorkload } from '../../../shared/plan';
+import type { EngineConnection } from '../docker/engine';
+import type { BenchTargets } from '../runner';
+import type { Target } from '../targets/target';
+import type { InstanceDriver } from '../workloads/instance';
+
+/** What a model can be measured for. Faces read these instead of guessing from the model's name. */
+export interface Capabilities {
+  /** Cold starts, request to ready (the lifecycle benchmark). */
+  startup: boolean;
+  /** Memory per idle instance (host, cgroup, PSS of the model's helpers). */
+  footprint: boolean;
+  /** How many instances fit before a limit. */
+  density: boolean;
+  /** Live facts of the kernel an instance sees (Learn). */
+  facts: boolean;
+  /** Can run on the workshop's race track. */
+  race: boolean;
+  /** Changes the engine's state, so it runs only with the user's consent (Swarm). */
+  needsConsent?: boolean;
+}
+
+/**
+ * Why a model cannot run here, as data: a stable code and its parameters for the faces to word in their own
+ * language, and an English sentence kept beside for the CLI and old readers.
+ */
+export interface Unavailable {
+  code: UnavailableCode;
+  params: Record<string, string | number>;
+  text: string;
+}
+
+export type UnavailableCode =
+  /** The tool is not on this host (params: tool, install). */
+  | 'not-installed'
+  /** The tool is here but isolab has no driver for it yet (params: tool). */
+  | 'no-driver'
+  /** No container engine answered (params: error). */
+  | 'no-engine'
+  /** The host cannot run it as isolab would (not Linux, not root, no machine type, no kernel …) (params: reason). */
+  | 'host-cannot-run'
+  /** The engine is in no swarm and isolab may not create one without consent (params: command). */
+  | 'swarm-needs-consent'
+  /** The engine's swarm is in a state isolab cannot use (params: state). */
+  | 'swarm-unusable'
+  /** Measured by its own command, not inside a comparison (params: command). */
+  | 'own-command';
+
+/** One model discovered on this host: runnable (a factory) or listed with why it cannot run. */
+export interface ModelEntry {
+  /** "process", "container:runc", "oci:runsc", "vm:microvm" … */
+  model: string;
+  unavailable?: Unavailable;
+  /** An instance driver for a workload: startup, footprint and density all build on it. */
+  driver?(workload: ResolvedWorkload, runId: string): InstanceDriver;
+  /** A model that times its own lifecycle (a VM) gives a target instead: startup figures only. */
+  target?(runId: string): Target;
+}
+
+/** What discovery may use: the data dir and the engine (connected on first use, may fail). */
+export interface ModelContext {
+  root: string;
+  docker(): Promise<EngineConnection>;
+  log?(line: string): void;
+}
+
+/** `isolab bench` of one model: which plans it answers, how its run is named, and its targets. */
+export interface BenchEntry {
+  matches(plan: BenchPlan): boolean;
+  /** The model the run is named for until its target says what it really is. */
+  model(plan: BenchPlan): string;
+  /** Prefix of the run id ("process", "vm", "container-runc"). */
+  runPrefix(plan: BenchPlan): string;
+  targets(plan: BenchPlan, runId: string, ctx: ModelContext): Promise<BenchTargets>;
+}
+
+/** One model (or one family whose members the host decides, like container:RUNTIME): registered once. */
+export interface ModelRegistration {
+  /** "process", "container:*", "vm:microvm" … ("*": one model per runtime the host offers). */
+  id: string;
+  family: 'process' | 'container' | 'oci' | 'vm' | 'swarm' | 'host' | 'absent';
+  capabilities: Capabilities;
+  /** This host's models of this registration, runnable or not; [] when it has none to list. */
+  discover(ctx: ModelContext): Promise<ModelEntry[]>;
+  bench?: BenchEntry;
+}
+
+export function unavailable(code: UnavailableCode, params: Record<string, string | number>, text: string): Unavailable {
+  return { code, params, text };
+}

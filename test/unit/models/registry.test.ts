@@ -1,0 +1,155 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BenchRequest } from '../../../shared/api';
+import type { EngineConnection } from '../../../electron/lab/docker/engine';
+import { MODELS } from '../../../electron/lab/models';
+import { benchEntry, capabilitiesOf, discoverModels } from '../../../electron/lab/models/registry';
+import type { ModelContext, ModelEntry, ModelRegistration } from '../../../electron/lab/models/types';
+
+/**
+ * The registry over a stand-in engine (an object answering info/version as dockerd does) and a PATH the test
+ * owns, so what is "installed" is known. The real engine, QEMU and runtimes are proven in
+ * test/integration/models.test.ts and gvisor.test.ts.
+ */
+function engine(info: Record<string, unknown>): EngineConnection {
+  const docker = {
+    version: async () => ({ Version: '24.0.0', ApiVersion: '1.43' }),
+    info: async () => ({ OSType: 'linux', Architecture: 'x86_64', DefaultRuntime: 'runc', ...info }),
+  };
+  return { docker: docker as unknown as Docker, endpoint: 'unix:///fake.sock' };
+}
+
+let bin: string;
+let root: string;
+const saved = { PATH: process.env.PATH, ISOLAB_QEMU: process.env.ISOLAB_QEMU, ISOLAB_VM_KERNEL: process.env.ISOLAB_VM_KERNEL };
+
+beforeEach(() => {
+  bin = mkdtempSync(path.join(os.tmpdir(), 'isolab-models-bin-'));
+  root = mkdtempSync(path.join(os.tmpdir(), 'isolab-models-root-'));
+  process.env.PATH = bin;
+  delete process.env.ISOLAB_QEMU;
+  delete process.env.ISOLAB_VM_KERNEL;
+});
+afterEach(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(bin, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+function install(name: string): void {
+  const file = path.join(bin, name);
+  writeFileSync(file, '#!/bin/sh\nexit 0\n');
+  chmodSync(file, 0o755);
+}
+
+const ctx = (conn: EngineConnection | Error, log?: (l: string) => void): ModelContext => ({
+  root,
+  docker: async () => {
+    if (conn instanceof Error) throw conn;
+    return conn;
+  },
+  log,
+});
+const byModel = (entries: ModelEntry[]) => new Map(entries.map((e) => [e.model, e]));
+
+describe('model registry: discovery', () => {
+  it('lists runnable models with a factory and the rest with a code, its parameters and English text', async () => {
+    install('firecracker');
+    const found = byModel(await discoverModels(ctx(engine({ Runtimes: { runc: {}, runsc: {} }, Swarm: { LocalNodeState: 'inactive' } }))));
+    expect(found.get('process')?.driver).toBeTypeOf('function');
+    expect(found.get('container:runc')?.driver).toBeTypeOf('function');
+    expect(found.get('container:runsc')?.unavailable).toBeUndefined();
+    // No oci:RUNTIME row: none of them is on this PATH, and a runtime not installed is not a model of this host.
+    expect([...found.keys()].filter((m) => m.startsWith('oci:'))).toEqual([]);
+    // No QEMU: both VM models say why, with no factory to run.
+    for (const vm of ['vm:qemu', 'vm:microvm']) {
+      expect(found.get(vm)?.unavailable?.code, vm).toBe('host-cannot-run');
+      expect(found.get(vm)?.target).toBeUndefined();
+    }
+    expect(found.get('swarm')?.unavailable).toMatchObject({ code: 'swarm-needs-consent', params: { command: 'isolab bench swarm --create-swarm' } });
+    expect(found.get('swarm')?.unavailable?.text).toMatch(/^needs consent \(isolab bench swarm --create-swarm\)/);
+    expect(found.get('vm:firecracker')?.unavailable).toMatchObject({ code: 'no-driver', params: { tool: 'Firecracker', path: path.join(bin, 'firecracker') } });
+    for (const m of ['vm:cloud-hypervisor', 'container:kata', 'podman', 'lxc']) {
+      expect(found.get(m)?.unavailable?.code, m).toBe('not-installed');
+      expect(found.get(m)?.unavailable?.text, m).toMatch(/^not installed: /);
+      expect(found.get(m)?.driver ?? found.get(m)?.target, m).toBeUndefined();
+    }
+  });
+
+  it('an existing swarm is named for its own command, a worker node as unusable', async () => {
+    const manager = byModel(await discoverModels(ctx(engine({ Runtimes: { runc: {} }, Swarm: { LocalNodeState: 'active', NodeID: 'n1', ControlAvailable: true } }))));
+    expect(manager.get('swarm')?.unavailable).toMatchObject({ code: 'own-command', params: { command: 'isolab bench swarm' } });
+    const worker = byModel(await discoverModels(ctx(engine({ Runtimes: { runc: {} }, Swarm: { LocalNodeState: 'active', NodeID: 'n1', ControlAvailable: false } }))));
+    expect(worker.get('swarm')?.unavailable?.code).toBe('swarm-unusable');
+  });
+
+  it('with no engine: one container row says so, no swarm row, Kata still says it is not installed', async () => {
+    const found = byModel(await discoverModels(ctx(new Error('connect ENOENT /var/run/docker.sock'))));
+    expect(found.get('container:*')?.unavailable).toMatchObject({ code: 'no-engine', params: { error: 'connect ENOENT /var/run/docker.sock' } });
+    expect(found.has('swarm')).toBe(false);
+    expect(found.get('container:kata')?.unavailable?.code).toBe('not-installed');
+    expect(found.get('process')?.unavailable).toBeUndefined();
+  });
+
+  it('Kata registered as an engine runtime is a container:RUNTIME like any other, and its absent row goes', async () => {
+    const found = byModel(await discoverModels(ctx(engine({ Runtimes: { runc: {}, 'io.containerd.kata.v2': {} }, Swarm: {} }))));
+    expect(found.get('container:io.containerd.kata.v2')?.driver).toBeTypeOf('function');
+    expect(found.has('container:kata')).toBe(false);
+  });
+
+  it('Kata installed but not registered with the engine says how to register it', async () => {
+    install('kata-runtime');
+    const found = byModel(await discoverModels(ctx(engine({ Runtimes: { runc: {} }, Swarm: {} }))));
+    expect(found.get('container:kata')?.unavailable?.code).toBe('no-driver');
+    expect(found.get('container:kata')?.unavailable?.text).toMatch(/register it/);
+  });
+
+  it('a registration whose discovery throws is logged and left out; the others are still listed', async () => {
+    const broken: ModelRegistration = { id: 'broken', family: 'absent', capabilities: MODELS[0].capabilities, discover: async () => { throw new Error('boom'); } };
+    const lines: string[] = [];
+    const found = await discoverModels(ctx(new Error('no engine'), (l) => lines.push(l)), [broken, ...MODELS.slice(0, 1)]);
+    expect(found.map((e) => e.model)).toEqual(['process']);
+    expect(lines).toEqual(['discovering broken failed: boom']);
+  });
+});
+
+describe('model registry: registrations', () => {
+  it('registers each model once', () => {
+    const ids = MODELS.map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const family of ['process', 'container', 'oci', 'vm', 'swarm', 'host', 'absent']) expect(MODELS.some((m) => m.family === family), family).toBe(true);
+  });
+
+  it('bench resolves each target through one registration, named as before', () => {
+    const plan = (r: Record<string, unknown>) => BenchRequest.parse(r);
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ target: 'process' }, 'process', 'process'],
+      [{ target: 'containers' }, 'container:engine', 'container-engine'],
+      [{ target: 'containers', runtime: 'runsc' }, 'container:runsc', 'container-runsc'],
+      [{ target: 'vm' }, 'vm:qemu', 'vm'],
+      [{ target: 'vm', machine: 'pc' }, 'vm:qemu', 'vm'],
+      [{ target: 'vm', machine: 'microvm' }, 'vm:microvm', 'vm'],
+    ];
+    for (const [req, model, prefix] of cases) {
+      const p = plan(req);
+      const entry = benchEntry(p);
+      expect(entry.model(p), JSON.stringify(req)).toBe(model);
+      expect(entry.runPrefix(p), JSON.stringify(req)).toBe(prefix);
+    }
+  });
+
+  it('capabilities by model name: families, accelerator suffixes, consent', () => {
+    expect(capabilitiesOf('container:runsc')?.footprint).toBe(true);
+    expect(capabilitiesOf('vm:microvm-tcg')).toBe(capabilitiesOf('vm:microvm'));
+    expect(capabilitiesOf('vm:qemu-kvm')?.startup).toBe(true);
+    expect(capabilitiesOf('swarm')).toMatchObject({ startup: true, footprint: false, density: false, needsConsent: true });
+    expect(capabilitiesOf('vm:firecracker')?.startup).toBe(false);
+    expect(capabilitiesOf('nosuch')).toBeUndefined();
+  });
+});
