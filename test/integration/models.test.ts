@@ -54,6 +54,25 @@ describe('compare: every model on this host with one plan', () => {
       // Without dockerd, containerd and the shim, the raw runtime starts faster than through the engine.
       expect(raw.startup!.ready.median).toBeLessThan(runc.startup!.ready.median);
     }
+    // Every row that cannot run carries its reason as a code (the registry's), beside the English line.
+    for (const m of c.models.filter((x) => x.status === 'unavailable')) expect(m.reason?.code, m.model).toMatch(/^[a-z-]+$/);
+    // The microVM sits beside the full VM: where one boots here, so does the other (the same kit and accelerator).
+    const vm = c.models.find((m) => m.model.startsWith('vm:qemu'));
+    const microvm = c.models.find((m) => m.model.startsWith('vm:microvm'));
+    expect(microvm, 'vm:microvm is listed').toBeDefined();
+    if (vm?.status === 'ok') expect(microvm!.status, microvm!.error).toBe('ok');
+    // Swarm is listed, never run without consent: this engine is in no swarm, and the comparison left it so.
+    const swarmBefore = (await docker.info()).Swarm?.LocalNodeState;
+    if (swarmBefore === 'inactive') {
+      expect(byModel.get('swarm')).toMatchObject({ status: 'unavailable', reason: { code: 'swarm-needs-consent', params: { command: 'isolab bench swarm --create-swarm' } } });
+    }
+    // What is not installed here is a row with a code and how to add it, never a number.
+    for (const [model, tool] of [['vm:firecracker', 'firecracker'], ['vm:cloud-hypervisor', 'cloud-hypervisor'], ['podman', 'podman'], ['lxc', 'lxc-start']]) {
+      const onPath = (process.env.PATH ?? '').split(':').some((d) => existsSync(path.join(d, tool)));
+      if (!onPath) expect(byModel.get(model), model).toMatchObject({ status: 'unavailable', reason: { code: 'not-installed' } });
+      expect(byModel.get(model)?.startup, model).toBeUndefined();
+    }
+
     // The Run of each model's startup is saved and linked.
     for (const m of c.models.filter((x) => x.runId && x.status === 'ok')) expect((await lab.getRun(m.runId!)).kind).toBe('compare:startup');
     expect((await lab.listComparisons())[0].id).toBe(c.id);
@@ -74,5 +93,6 @@ describe('compare: every model on this host with one plan', () => {
     const missing = c.models.find((m) => m.model === 'container:nosuchruntime')!;
     expect(missing.status).toBe('unavailable');
     expect(missing.error).toMatch(/not a model of this host/);
+    expect(missing.reason).toEqual({ code: 'not-on-host', params: { model: 'container:nosuchruntime' } });
   });
 });

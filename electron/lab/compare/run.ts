@@ -100,7 +100,7 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
   } catch (err) {
     await target.dispose().catch(() => {});
     if (err instanceof CancelledError) return { ...result, status: 'cancelled' };
-    return { ...result, status: 'unavailable', error: oneLine(err) };
+    return { ...result, status: 'unavailable', error: oneLine(err), reason: { code: 'prepare-failed', params: { error: oneLine(err) } } };
   }
   let run: Run;
   try {
@@ -126,7 +126,8 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
   if (run.status === 'failed') {
     // Failing at the very first start means this host cannot run the model; failing later is a failure.
     const status = run.samples.length === 0 ? 'unavailable' : 'failed';
-    return { ...result, status, error: status === 'unavailable' ? `cannot run on this host: ${firstLine(run.error)}` : firstLine(run.error) };
+    if (status === 'failed') return { ...result, status, error: firstLine(run.error) };
+    return { ...result, status, error: `cannot run on this host: ${firstLine(run.error)}`, reason: { code: 'first-start-failed', params: { error: firstLine(run.error) } } };
   }
   const readyPhase = run.phaseOrder.includes('ready') ? 'ready' : run.phaseOrder.at(-1)!;
   const readyMs = timed.map((s) => s.marks[readyPhase] ?? s.totalMs);

@@ -45,7 +45,13 @@ export type UnavailableCode =
   /** The engine's swarm is in a state isolab cannot use (params: state). */
   | 'swarm-unusable'
   /** Measured by its own command, not inside a comparison (params: command). */
-  | 'own-command';
+  | 'own-command'
+  /** Listed, but getting it ready failed here (params: error); set by the comparison. */
+  | 'prepare-failed'
+  /** Ready, but its very first start failed: this host cannot run it (params: error); set by the comparison. */
+  | 'first-start-failed'
+  /** Asked for by the plan, not a model of this host (params: model); set by the comparison. */
+  | 'not-on-host';
 
 /** One model discovered on this host: runnable (a factory) or listed with why it cannot run. */
 export interface ModelEntry {
