@@ -31,27 +31,30 @@ export interface Unavailable {
   text: string;
 }
 
-export type UnavailableCode =
+/** Every reason code; each face words each one (renderer/src/locales/{en,fr}/compare.json, key reason.CODE). */
+export const UNAVAILABLE_CODES = [
   /** The tool is not on this host (params: tool, install). */
-  | 'not-installed'
-  /** The tool is here but isolab has no driver for it yet (params: tool). */
-  | 'no-driver'
+  'not-installed',
+  /** The tool is here but isolab has no driver for it yet (params: tool, path). */
+  'no-driver',
   /** No container engine answered (params: error). */
-  | 'no-engine'
+  'no-engine',
   /** The host cannot run it as isolab would (not Linux, not root, no machine type, no kernel …) (params: reason). */
-  | 'host-cannot-run'
+  'host-cannot-run',
   /** The engine is in no swarm and isolab may not create one without consent (params: command). */
-  | 'swarm-needs-consent'
+  'swarm-needs-consent',
   /** The engine's swarm is in a state isolab cannot use (params: state). */
-  | 'swarm-unusable'
+  'swarm-unusable',
   /** Measured by its own command, not inside a comparison (params: command). */
-  | 'own-command'
+  'own-command',
   /** Listed, but getting it ready failed here (params: error); set by the comparison. */
-  | 'prepare-failed'
+  'prepare-failed',
   /** Ready, but its very first start failed: this host cannot run it (params: error); set by the comparison. */
-  | 'first-start-failed'
+  'first-start-failed',
   /** Asked for by the plan, not a model of this host (params: model); set by the comparison. */
-  | 'not-on-host';
+  'not-on-host',
+] as const;
+export type UnavailableCode = (typeof UNAVAILABLE_CODES)[number];
 
 /** One model discovered on this host: runnable (a factory) or listed with why it cannot run. */
 export interface ModelEntry {

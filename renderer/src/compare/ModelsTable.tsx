@@ -40,7 +40,9 @@ export function ModelsTable({ c }: { c: Comparison }) {
                 </th>
                 {!s && (
                   // A model that did not run: its one-line reason across the figures it has none of.
-                  <td colSpan={8} className="small compare-error">{m.error ?? '–'}</td>
+                  <td colSpan={8} className="small compare-error" data-reason={m.reason?.code}>
+                    {m.reason ? t(`reason.${m.reason.code}`, { ...m.reason.params, defaultValue: m.error ?? '–' }) : (m.error ?? '–')}
+                  </td>
                 )}
                 {s && (<>
                 <td className="num mono">

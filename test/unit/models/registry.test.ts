@@ -153,3 +153,19 @@ describe('model registry: registrations', () => {
     expect(capabilitiesOf('nosuch')).toBeUndefined();
   });
 });
+
+describe('model registry: reason codes', () => {
+  it('every code has its words in English and in French, with the same parameters', async () => {
+    const { UNAVAILABLE_CODES } = await import('../../../electron/lab/models/types');
+    const en = (await import('../../../renderer/src/locales/en/compare.json')).default.reason as Record<string, string>;
+    const fr = (await import('../../../renderer/src/locales/fr/compare.json')).default.reason as Record<string, string>;
+    const params = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    for (const code of UNAVAILABLE_CODES) {
+      expect(en[code], code).toMatch(/\S/);
+      expect(fr[code], code).toMatch(/\S/);
+      expect(fr[code], code).not.toBe(en[code]);
+      expect(params(fr[code]), code).toEqual(params(en[code]));
+    }
+    expect(Object.keys(en).sort()).toEqual([...UNAVAILABLE_CODES].sort());
+  });
+});

@@ -41,20 +41,20 @@ export const kataModel = absentModel({
   model: 'container:kata',
   tool: 'Kata Containers',
   binaries: ['kata-runtime', 'containerd-shim-kata-v2'],
-  install: 'install kata-containers and register io.containerd.kata.v2 as a Docker runtime',
+  install: 'kata-containers, registered in dockerd as the io.containerd.kata.v2 runtime',
   runtimes: ['kata', 'kata-runtime', 'io.containerd.kata.v2'],
 });
 export const firecrackerModel = absentModel({
   model: 'vm:firecracker',
   tool: 'Firecracker',
   binaries: ['firecracker'],
-  install: 'a release binary from github.com/firecracker-microvm/firecracker, with /dev/kvm',
+  install: 'github.com/firecracker-microvm/firecracker + /dev/kvm',
 });
 export const cloudHypervisorModel = absentModel({
   model: 'vm:cloud-hypervisor',
   tool: 'Cloud Hypervisor',
   binaries: ['cloud-hypervisor'],
-  install: 'a release binary from github.com/cloud-hypervisor/cloud-hypervisor, with /dev/kvm',
+  install: 'github.com/cloud-hypervisor/cloud-hypervisor + /dev/kvm',
 });
 export const podmanModel = absentModel({ model: 'podman', tool: 'Podman', binaries: ['podman'], install: 'apt-get install podman' });
 export const lxcModel = absentModel({ model: 'lxc', tool: 'LXC', binaries: ['lxc-start', 'lxc'], install: 'apt-get install lxc' });
