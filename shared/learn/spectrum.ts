@@ -100,6 +100,8 @@ const SpectrumProblem = z.object({
   status: z.enum(['unavailable', 'failed']),
   /** The engine's own line, as the document recorded it: why it cannot run, and how to install it when it knows. */
   message: z.string(),
+  /** The same reason as a code and its parameters (comparisons since the model registry), for faces to word. */
+  reason: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
   source: SourceRef,
 });
 type SpectrumProblem = z.infer<typeof SpectrumProblem>;
@@ -143,9 +145,12 @@ export const Spectrum = z.object({
 });
 export type Spectrum = z.infer<typeof Spectrum>;
 
-/** The command that measures a model: a comparison beside the others, or the microVM's own benchmark until compare offers it. */
+/**
+ * The command that measures a model: a comparison beside the others (the microVM is one of them), or Swarm's own
+ * benchmark, which a comparison never runs since it may change the engine's state (electron/lab/models/swarm).
+ */
 function measureCommand(model: string): string {
-  if (baseModel(model) === 'vm:microvm') return 'isolab bench vm --machine microvm';
+  if (spectrumLayerOf(model) === 'orchestrated') return 'isolab bench swarm';
   return `isolab compare --models ${model}`;
 }
 
@@ -160,7 +165,7 @@ interface Gathered {
   /** How a VM ran in each document that measured it, by `kind:id`: the row names the one behind its numbers. */
   accel: Map<string, string>;
   /** The newest mention in a comparison, whatever its status. */
-  latest?: { at: string; status: ModelResult['status']; error?: string; source: SourceRef };
+  latest?: { at: string; status: ModelResult['status']; error?: string; reason?: ModelResult['reason']; source: SourceRef };
 }
 
 const docKey = (s: Pick<SourceRef, 'kind' | 'id'>) => `${s.kind}:${s.id}`;
@@ -244,7 +249,7 @@ export function buildSpectrum(input: { runs: Run[]; comparisons: Comparison[]; f
       const g = entry(m.model);
       if (!g) continue;
       const ref = { kind: 'comparison' as const, id: c.id, model: m.model, at: c.startedAt };
-      g.latest ??= { at: c.startedAt, status: m.status, error: m.error, source: { ...ref, what: `status.${m.status}` } };
+      g.latest ??= { at: c.startedAt, status: m.status, error: m.error, reason: m.reason, source: { ...ref, what: `status.${m.status}` } };
       if (m.status !== 'ok') continue;
       const ready = m.startup?.ready;
       if (ready && ready.n > 0 && Number.isFinite(ready.median)) {
@@ -282,7 +287,7 @@ export function buildSpectrum(input: { runs: Run[]; comparisons: Comparison[]; f
       const memory = newest(...g.memory);
       const density = densityOf(g, memory, budget);
       const measured = !!(startup || memory || density);
-      const problem = g.latest && (g.latest.status === 'unavailable' || g.latest.status === 'failed') ? { status: g.latest.status, message: g.latest.error ?? '', source: g.latest.source } : undefined;
+      const problem = g.latest && (g.latest.status === 'unavailable' || g.latest.status === 'failed') ? { status: g.latest.status, message: g.latest.error ?? '', reason: g.latest.reason, source: g.latest.source } : undefined;
       rows.push({
         model,
         layer: id,

@@ -226,7 +226,7 @@ function Problem({ row, newest }: { row: SpectrumRow; newest?: boolean }) {
   return (
     <div className={`spectrum-problem small${newest ? ' is-newest' : ''}`} data-testid="spectrum-problem">
       <p>
-        <strong>{t(newest ? 'spectrum.newestProblem' : `spectrum.${p.status}`)}</strong> <span className="engine-line">{p.message || t('spectrum.noMessage')}</span>{' '}
+        <strong>{t(newest ? 'spectrum.newestProblem' : `spectrum.${p.status}`)}</strong> <span className="engine-line">{p.reason ? t(`compare:reason.${p.reason.code}`, { ...p.reason.params, defaultValue: p.message }) : p.message || t('spectrum.noMessage')}</span>{' '}
         <a href={href('compare', p.source.id)} title={`comparison ${p.source.id}`}>
           {t('spectrum.source', { kind: t('spectrum.kind.comparison'), date: date(p.source.at) })}
         </a>

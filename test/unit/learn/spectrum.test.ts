@@ -65,6 +65,7 @@ describe('the spectrum, from fake comparisons holding every kind of model', () =
       ok('swarm', 1500, [1400, 1600], { footprint: fp({ hostBytes: 12 * MiB }) }),
       down('container:kata', 'kata-runtime is not installed: install Kata Containers (see its installation guide) and register it with the engine'),
       down('vm:firecracker', 'firecracker is not on PATH: install it from its releases and give access to /dev/kvm'),
+      { ...down('podman', 'not installed: Podman (apt-get install podman)'), reason: { code: 'not-installed', params: { tool: 'Podman', install: 'apt-get install podman' } } },
       down('container:crun', 'cannot run on this host: crun: cgroup hybrid mode', 'failed'),
     ]),
   ];
@@ -113,6 +114,8 @@ describe('the spectrum, from fake comparisons holding every kind of model', () =
     const fc = row(s, 'vm:firecracker')!;
     expect(fc).toMatchObject({ state: 'unavailable', problem: { status: 'unavailable', message: expect.stringMatching(/install it/), source: { id: 'cmp-new' } } });
     expect(fc.startup ?? fc.memory ?? fc.density).toBeUndefined();
+    // A comparison since the model registry carries the reason as a code too, for the page to word.
+    expect(row(s, 'podman')!.problem).toMatchObject({ status: 'unavailable', reason: { code: 'not-installed', params: { tool: 'Podman' } } });
     expect(row(s, 'container:crun')).toMatchObject({ state: 'failed', problem: { status: 'failed' } });
     expect(row(s, 'container:crun')!.startup).toBeUndefined();
   });
@@ -126,9 +129,9 @@ describe('the spectrum, from fake comparisons holding every kind of model', () =
 
   it('names how the VM ran (TCG) from its startup run, and gives every row the command that measures it', () => {
     expect(row(s, 'vm:qemu')!.accel).toBe('tcg');
-    expect(row(s, 'swarm')!.command).toBe('isolab compare --models swarm');
+    expect(row(s, 'swarm')!.command).toBe('isolab bench swarm');
     expect(row(s, 'vm:firecracker')!.command).toBe('isolab compare --models vm:firecracker');
-    expect(row(s, 'vm:microvm')!.command).toBe('isolab bench vm --machine microvm');
+    expect(row(s, 'vm:microvm')!.command).toBe('isolab compare --models vm:microvm');
     // The comparison's own startup run is not counted a second time.
     expect(row(s, 'vm:qemu')!.startup!.source.kind).toBe('comparison');
   });
@@ -154,7 +157,7 @@ describe('the spectrum with nothing measured', () => {
       for (const r of l.rows) {
         expect(r.state).toBe('notMeasured');
         expect(r.startup ?? r.memory ?? r.density).toBeUndefined();
-        expect(r.command).toMatch(/^isolab (compare --models|bench vm --machine) \S+$/);
+        expect(r.command).toMatch(/^isolab (compare --models \S+|bench swarm)$/);
       }
     }
     expect(s.layers.map((l) => l.rows.map((r) => r.model))).toEqual([['process'], ['container:runc'], ['container:runsc'], [], ['vm:microvm'], ['vm:qemu'], ['swarm']]);
