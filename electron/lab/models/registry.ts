@@ -29,7 +29,7 @@ export function benchEntry(plan: BenchPlan, registrations: readonly ModelRegistr
  * The registration a model name belongs to: its own id, or a family id ending in `*` (container:runsc is a
  * container:*); a VM's accelerator suffix (vm:microvm-tcg) names how it ran, not another model.
  */
-export function registrationOf(model: string, registrations: readonly ModelRegistration[] = MODELS): ModelRegistration | undefined {
+function registrationOf(model: string, registrations: readonly ModelRegistration[] = MODELS): ModelRegistration | undefined {
   const base = model.startsWith('vm:') ? model.replace(/-(tcg|kvm|hvf|whpx)$/, '') : model;
   return registrations.find((r) => r.id === base) ?? registrations.find((r) => r.id.endsWith('*') && base.startsWith(r.id.slice(0, -1)));
 }
