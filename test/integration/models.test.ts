@@ -84,7 +84,7 @@ describe('compare: every model on this host with one plan', () => {
     const bundles = path.join(data.dir, 'bundles');
     expect(existsSync(bundles) ? readdirSync(bundles) : []).toEqual([]);
     console.log(JSON.stringify(c.models.map((m) => ({ model: m.model, status: m.status, error: m.error, ready: m.startup?.ready.median, ratio: m.ratios?.ready, mem: m.footprint?.memory })), null, 1));
-  });
+  }, 600_000); // every model of this host, the microVM beside the q35 VM where a kernel is at hand: minutes on a loaded machine
 
   it('gives a per-model error for a model the host does not have, and still runs the rest', async () => {
     const lab = new Lab('cli', data.dir);
