@@ -30,6 +30,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // A page waits for the engine's answers: on a busy CI machine they take seconds, not vitest's 1 s.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
       {

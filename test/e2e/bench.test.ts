@@ -24,7 +24,7 @@ const managedContainers = async () =>
 describe('isolab in Chromium through browser mode', () => {
   it('runs a 3-iteration container benchmark from the UI and shows its result', async () => {
     const { page, errors } = await bm.open(`${bm.served.url}#/bench`);
-    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
+    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class'), { timeout: 30_000 }).toContain('pill-ok');
 
     await page.getByTestId('target').selectOption('containers');
     await page.getByTestId('iterations').fill('3');
@@ -97,7 +97,7 @@ describe('isolab in Chromium through browser mode', () => {
 
   it('cancels a run from the UI, keeps what was measured, and leaves no container behind', async () => {
     const { page, errors } = await bm.open(`${bm.served.url}#/bench`);
-    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
+    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class'), { timeout: 30_000 }).toContain('pill-ok');
     await page.getByTestId('iterations').fill('500');
     await page.getByTestId('warmup').fill('0');
     await page.getByTestId('run').click();
@@ -124,7 +124,7 @@ describe('isolab in Chromium through browser mode', () => {
 
   it('shows why a run failed (an image that is not on the engine)', async () => {
     const { page } = await bm.open(`${bm.served.url}#/bench`);
-    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class')).toContain('pill-ok');
+    await expect.poll(() => page.getByTestId('engine-status').getAttribute('class'), { timeout: 30_000 }).toContain('pill-ok');
     await page.getByLabel('Image').fill('isolab-e2e/not-on-this-engine:1');
     await page.getByTestId('iterations').fill('2');
     await page.getByTestId('run').click();

@@ -104,7 +104,7 @@ describe('the Learn page', () => {
 
     // Boot the VM and ask it: its own namespaces and its build string appear.
     await page.getByTestId('boot-facts').click();
-    await expect.poll(() => facts.locator('tbody tr').nth(2).locator('td').nth(2).textContent(), { timeout: 120_000 }).toMatch(/\d+.*its own/);
+    await expect.poll(() => facts.locator('tr[data-row="ns-pid"] td').nth(2).textContent(), { timeout: 120_000 }).toMatch(/\d+.*its own/);
     await page.locator('#learn-facts').screenshot({ path: path.join(OUT, 'learn-facts-booted-en.png') });
 
     // French: the words and the numbers' format follow.

@@ -88,6 +88,7 @@ export function LiveFacts() {
                   {NAMESPACES.map((ns) => (
                     <FactRow
                       key={ns}
+                      row={`ns-${ns}`}
                       label={`${t('facts.namespaces')}: ${ns}`}
                       facts={facts}
                       cell={(v) => <Namespace v={v} ns={ns} host={facts.host} />}
@@ -159,9 +160,9 @@ function howKey(v: IsolationView): 'host' | 'container' | 'vmBooted' | 'vmKit' {
   return v.kernel?.version || Object.keys(v.namespaces).length ? 'vmBooted' : 'vmKit';
 }
 
-function FactRow({ label, facts, cell }: { label: string; facts: IsolationFacts; cell(v: IsolationView): React.ReactNode }) {
+function FactRow({ label, facts, cell, row }: { label: string; facts: IsolationFacts; cell(v: IsolationView): React.ReactNode; row?: string }) {
   return (
-    <tr>
+    <tr data-row={row}>
       <th scope="row">{label}</th>
       {[facts.host, facts.container, facts.vm].map((v) => (
         <td key={v.side}>{v.error && !v.kernel ? '–' : cell(v)}</td>
