@@ -1,6 +1,7 @@
 import type { Run, RunListItem, PhaseSummary, RunScan, SkipReason } from '../shared/run';
 import { readyLine } from '../shared/readiness';
 import { ratioOfMedians } from '../shared/stats';
+import { cliNote } from './note-text';
 
 /** A run as a terminal reader wants it, after hyperfine: median first, spread, range, warnings. */
 export function formatRun(run: Run): string {
@@ -24,7 +25,7 @@ export function formatRun(run: Run): string {
   }
   const ready = readyLine(run, ms);
   if (ready) lines.push('', `  ${ready}`);
-  for (const note of run.notes) lines.push(`  warning: ${note}`);
+  for (const note of run.notes) lines.push(`  warning: ${cliNote(note)}`);
   return lines.join('\n');
 }
 

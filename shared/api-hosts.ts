@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HostFacts, RunListItem } from './run';
+import { Note } from './notes';
 
 /**
  * The Lab API for remote hosts (SSH): schemas for the Hosts page, the CLI's `isolab bench host` and fleets.
@@ -127,7 +128,7 @@ export const BootTimeline = z.object({
   /** mtime of /var/lib/waagent/provisioned (the Azure agent's provisioning marker), ISO time. */
   waagentProvisionedAt: z.string().optional(),
   waterfall: z.array(WaterfallBar),
-  notes: z.array(z.string()),
+  notes: z.array(Note),
 });
 export type BootTimeline = z.infer<typeof BootTimeline>;
 

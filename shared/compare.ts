@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Run } from './run';
 import { StartCallLag } from './readiness';
 import { Environment, Owner, PhaseSummary, RunStatus } from './run';
+import { note, Note } from './notes';
 
 /**
  * The Comparison document: every isolation model available on a host, measured with the same plan back to back
@@ -49,7 +50,7 @@ export const FootprintResult = z.object({
   /** ms from request to ready of each of the N starts, in order. */
   startupMs: z.array(z.number()),
   helperProcesses: z.array(z.string()).optional(),
-  notes: z.array(z.string()).default([]),
+  notes: z.array(Note).default([]),
 });
 export type FootprintResult = z.infer<typeof FootprintResult>;
 
@@ -110,7 +111,7 @@ export const ModelResult = z.object({
   ratios: z.object({ ready: Ratio.optional(), total: Ratio.optional(), hostMemory: z.number().optional() }).optional(),
   footprint: FootprintResult.optional(),
   density: DensityResult.optional(),
-  notes: z.array(z.string()).default([]),
+  notes: z.array(Note).default([]),
 });
 export type ModelResult = z.infer<typeof ModelResult>;
 
@@ -125,7 +126,7 @@ export const Comparison = z.object({
   /** The model every ratio is against. */
   floor: z.string(),
   models: z.array(ModelResult),
-  notes: z.array(z.string()),
+  notes: z.array(Note),
   /** The isolab process running it (see Run.owner): a dead owner's `partial` comparison becomes `interrupted`. */
   owner: Owner.optional(),
 });
@@ -178,9 +179,7 @@ export function footprintFromVmRun(run: Run, readyMs: number[]): FootprintResult
     disk,
     startupMs: readyMs,
     helperProcesses: ['qemu-system'],
-    notes: [
-      `QEMU's PSS per booted VM (the guest's memory lives inside it)${m.guestMemUsedBytes ? `; the guest itself used ${(m.guestMemUsedBytes / 2 ** 20).toFixed(1)} MiB` : ''}.`,
-    ],
+    notes: [note('vm-qemu-pss', { guestMiB: m.guestMemUsedBytes ? Math.round((m.guestMemUsedBytes / 2 ** 20) * 10) / 10 : undefined })],
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Comparison, ModelResult } from './compare';
+import { englishNote } from './notes';
 import { readyLine } from './readiness';
 import type { PhaseSummary, Run } from './run';
 
@@ -82,7 +83,7 @@ function runMarkdown(run: Run): string {
   const ready = readyLine(run, ms);
   if (ready) out.push('', `${ready[0].toUpperCase()}${ready.slice(1)}.`);
   if (run.baseline) out.push('', `## Baseline: ${run.baseline.model}`, '', ...summaryTable(run.baseline.phaseOrder, run.baseline.summary));
-  if (run.notes.length) out.push('', '## Notes', '', ...run.notes.map((n) => `- ${n}`));
+  if (run.notes.length) out.push('', '## Notes', '', ...run.notes.map((n) => `- ${englishNote(n)}`));
   return out.join('\n') + '\n';
 }
 
@@ -107,7 +108,7 @@ export function comparisonMarkdown(c: Comparison): string {
     for (const m of withDensity) for (const s of m.density!.steps) out.push(`| ${m.model} | ${s.count} | ${ms(s.medianLatencyMs)} | ${bytes(s.memPerNewInstanceBytes)} | ${m.density!.stoppedBy} |`);
   }
   const notes = [...c.notes, ...c.models.flatMap((m) => m.notes)];
-  if (notes.length) out.push('', '## Notes', '', ...[...new Set(notes)].map((n) => `- ${escapeMd(n)}`));
+  if (notes.length) out.push('', '## Notes', '', ...[...new Set(notes.map(englishNote))].map((n) => `- ${escapeMd(n)}`));
   return out.join('\n') + '\n';
 }
 

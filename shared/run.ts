@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Note } from './notes';
 
 /**
  * The Run document: one file per run, versioned. Every figure carries where it came from (this run on this
@@ -118,7 +119,7 @@ export const Run = z.object({
   baseline: Baseline.optional(),
   footprint: Footprint.optional(),
   /** Why a number may mislead: statistical warnings and caveats of the setting. */
-  notes: z.array(z.string()),
+  notes: z.array(Note),
   error: z.string().optional(),
   /** Who runs it; runs saved before isolab recorded this have none and are never marked interrupted. */
   owner: Owner.optional(),

@@ -9,6 +9,7 @@ import {
 } from 'simple-statistics';
 import type { PhaseSummary } from './run';
 import { seededRandom, type RandomSource } from './random';
+import { note, type Note } from './notes';
 
 /**
  * Honest statistics for small benchmark samples (after hyperfine): the median and percentiles first, the
@@ -117,31 +118,30 @@ export function* ratioOfMediansSteps(a: number[], b: number[], seed = 7): Genera
 /** Coefficient of variation above which a spread is called wide. */
 const WIDE_SPREAD_CV = 0.25;
 
+/** How many outlier iterations a note names: the rest are counted, not listed (a 10,000-iteration run has hundreds). */
+export const OUTLIER_EXAMPLES = 3;
+
 /**
- * Warnings in the spirit of hyperfine's: what about these numbers a reader should not take at face value.
- * `firstValue` is the first timed (non-warmup) value, in run order.
+ * Warnings in the spirit of hyperfine's: what about these numbers a reader should not take at face value, as
+ * codes and parameters (shared/notes.ts) each face puts in its words. `firstValue` is the first timed
+ * (non-warmup) value, in run order; `baseline` marks the floor's series.
  */
-export function spreadWarnings(label: string, s: PhaseSummary, firstValue?: number): string[] {
-  const out: string[] = [];
-  if (s.n < 5) out.push(`${label}: only ${s.n} timed iteration(s); the statistics are rough. Use --iterations 10 or more.`);
+export function spreadWarnings(model: string, s: PhaseSummary, firstValue?: number, baseline?: boolean): Note[] {
+  const out: Note[] = [];
+  const who = { model, baseline: baseline || undefined };
+  if (s.n < 5) out.push(note('few-iterations', { ...who, n: s.n }));
   if (s.n >= 2 && s.mean > 0 && s.stddev / s.mean > WIDE_SPREAD_CV) {
-    out.push(
-      `${label}: the spread is wide (stddev ${fmt(s.stddev)} ms is ${Math.round((100 * s.stddev) / s.mean)}% of the mean). ` +
-        'Other programs may be competing for the machine; close them or raise --iterations.',
-    );
+    out.push(note('wide-spread', { ...who, stddevMs: round1(s.stddev), cvPct: Math.round((100 * s.stddev) / s.mean) }));
   }
   if (firstValue !== undefined && s.n >= 3 && firstValue > 2 * s.median && firstValue === s.max) {
-    out.push(
-      `${label}: the first timed iteration (${fmt(firstValue)} ms) was much slower than the median (${fmt(s.median)} ms): ` +
-        'caches were probably cold. Raise --warmup.',
-    );
+    out.push(note('cold-first', { ...who, firstMs: round1(firstValue), medianMs: round1(s.median) }));
   }
   if (s.outliers.length > 0) {
-    out.push(`${label}: ${s.outliers.length} statistical outlier(s) (iteration ${s.outliers.join(', ')}); the median is robust to them, the mean is not.`);
+    out.push(note('outliers', { ...who, count: s.outliers.length, examples: s.outliers.slice(0, OUTLIER_EXAMPLES).join(', ') }));
   }
   return out;
 }
 
-function fmt(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms.toFixed(1);
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

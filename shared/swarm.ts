@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Ratio } from './compare';
 import { EngineFacts, HostFacts, Owner, PhaseSummary, RunStatus } from './run';
+import { Note } from './notes';
 import { ratioOfMedians, summarize } from './stats';
 
 /**
@@ -157,8 +158,6 @@ export const SwarmState = z.object({
 });
 export type SwarmState = z.infer<typeof SwarmState>;
 
-export const SwarmNote = z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
-export type SwarmNote = z.infer<typeof SwarmNote>;
 
 export const SwarmSummary = z.object({
   service: z.object({
@@ -197,7 +196,7 @@ export const SwarmDoc = z.object({
   image: z.object({ ref: z.string(), id: z.string() }).optional(),
   rounds: z.array(SwarmRound),
   summary: SwarmSummary.optional(),
-  notes: z.array(SwarmNote),
+  notes: z.array(Note),
   error: z.string().optional(),
   errorCode: z.string().optional(),
 });

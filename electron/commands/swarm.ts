@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import type { PhaseSummary } from '../../shared/run';
 import type { Ratio } from '../../shared/compare';
-import { SwarmNeedsConsentError, TASK_STAGES, type SwarmDoc, type SwarmNote, type SwarmProgress } from '../../shared/swarm';
+import { SwarmNeedsConsentError, TASK_STAGES, type SwarmDoc, type SwarmProgress } from '../../shared/swarm';
 import { printable } from '../../shared/printable';
 import { openLab } from './open-lab';
 import { int } from './options';
 import { NotSavedError } from '../lab/json-store';
 import { runSwarm, SwarmStore } from '../lab/swarm';
 import { ms } from '../report';
+import { cliNote } from '../note-text';
 
 /**
  * `isolab bench swarm`: a Docker Swarm service on the local engine (create N tasks, scale out to M, remove)
@@ -169,33 +170,9 @@ export function formatSwarm(doc: SwarmDoc): string {
       lines.push(ratio('cleanup', sum.ratios.cleanup, 'isolab clock, per round'));
     }
   }
-  const notes = doc.notes.map(noteText).filter(Boolean);
+  const notes = doc.notes.map(cliNote).filter(Boolean);
   if (notes.length) lines.push('', ...notes.map((t) => `- ${t}`));
   if (doc.error) lines.push('', `error: ${printable(doc.error)}`);
   return lines.join('\n');
 }
 
-/** A note's words in English (the UI has its own, from the same code and parameters). */
-export function noteText(note: SwarmNote): string {
-  const p = note.params ?? {};
-  switch (note.code) {
-    case 'swarm-created-and-left':
-      return `isolab created a single-node swarm for this run (init ${s(Number(p.initMs))}) and left it (${s(Number(p.leaveMs))}); its docker_gwbridge went with it: the engine is as found.`;
-    case 'swarm-not-restored':
-      return 'isolab created a swarm for this run and could NOT leave the engine as found (see the messages above).';
-    case 'swarm-existing':
-      return `The engine's own swarm was used as it was (node ${p.nodeId}); isolab's service was pinned to this node and removed.`;
-    case 'network-host':
-      return "Tasks and bare containers share the host's network stack: swarm services have no `none` network; nothing is sent.";
-    case 'states-missed':
-      return `${p.missed} task state(s) over ${p.tasks} task(s) went by between two polls (every ${p.pollMs} ms) and are not in their timelines; stages that need them have fewer samples.`;
-    case 'timeline-order':
-      return `${p.count} task timeline(s) are out of swarmkit's order (${p.first}): the engine's clock may have stepped.`;
-    case 'warmup-rounds':
-      return `${p.rounds} warmup round(s) ran first and are not in the figures (the first tasks on a fresh swarm also set up its ingress sandbox).`;
-    case 'few-rounds':
-      return `Only ${p.rounds} timed round(s): the per-round ratios' intervals are rough; use --rounds 5 or more.`;
-    default:
-      return note.code;
-  }
-}

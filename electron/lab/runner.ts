@@ -194,7 +194,7 @@ function finish(run: Run, o: BenchTargets, baselineSamples: Sample[]): void {
       summary: summarizeSamples(baselineSamples, o.baseline.phases),
     };
     run.baseline = baseline;
-    if (baselineSamples.some((s) => !s.warmup)) notes.push(...spreadWarnings(`${baseline.model} (baseline)`, baseline.summary.total, first(baselineSamples)));
+    if (baselineSamples.some((s) => !s.warmup)) notes.push(...spreadWarnings(baseline.model, baseline.summary.total, first(baselineSamples), true));
   }
   run.notes = notes;
 }

@@ -20,7 +20,7 @@ function digitsFor(v: number): number {
   return a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
 }
 
-function makeFormatters(locale: string): Formatters {
+export function makeFormatters(locale: string): Formatters {
   const cache = new Map<number, Intl.NumberFormat>();
   const nf = (d: number) => {
     let f = cache.get(d);

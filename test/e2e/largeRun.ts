@@ -104,7 +104,7 @@ export function largeRun(id: string, n: number, opts: { warmup?: number; seed?: 
     notes: [],
   };
   const first = (xs: Sample[]) => xs.find((s) => !s.warmup)?.totalMs;
-  run.notes = [...spreadWarnings(run.model, run.summary.total, first(target)), ...spreadWarnings('process (baseline)', run.baseline!.summary.total, first(floor))];
+  run.notes = [...spreadWarnings(run.model, run.summary.total, first(target)), ...spreadWarnings('process', run.baseline!.summary.total, first(floor), true)];
   return run;
 }
 

@@ -91,7 +91,7 @@ describe('isolab bench vm --machine microvm', () => {
       // No timer to calibrate against: the guest was given the host's TSC rate, and the run says so.
       expect((vm.guestTsc as { khz: number }).khz).toBeGreaterThan(100_000);
       expect(booted[0]).toContain(`tsc_early_khz=${(vm.guestTsc as { khz: number }).khz} tsc=reliable`);
-      expect(run.notes.join(' ')).toMatch(/tsc_early_khz/);
+      expect(run.notes.map((n) => n.text).join(' ')).toMatch(/tsc_early_khz/);
       // A /dev/kvm that is here was tried first, with a microvm test boot, and its verdict recorded.
       if (existsSync('/dev/kvm')) {
         expect((vm.accelTrials as { accel: string }[])[0].accel).toBe('kvm');

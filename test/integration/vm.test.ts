@@ -121,7 +121,7 @@ describe('QemuTarget boots a real guest', () => {
       expect(seen.slice(0, VM_PHASES.length)).toEqual([...VM_PHASES]);
       const env = await t.environment();
       expect(env.accelerator).toBe('tcg');
-      expect(t.notes().join(' ')).toMatch(/TCG/);
+      expect(t.notes().map((n) => n.text).join(' ')).toMatch(/TCG/);
       const fp = (await t.footprint(never))!;
       // QEMU holds at least the guest's RAM that the guest touched, and the guest's own view is below its size.
       expect(fp.memory!.qemuRssBytes).toBeGreaterThan(32 * 2 ** 20);
@@ -236,7 +236,7 @@ describe('isolab bench vm through the Lab', () => {
     expect(run.phaseOrder).toEqual([...VM_PHASES]);
     expect(run.summary.ssh.median).toBeGreaterThan(0);
     expect(run.footprint?.memory?.qemuPssBytes).toBeGreaterThan(0);
-    expect(run.notes.join(' ')).toMatch(/emulation/);
+    expect(run.notes.map((n) => n.text).join(' ')).toMatch(/emulation/);
     expect((await lab.getRun(run.id)).status).toBe('complete');
   });
 

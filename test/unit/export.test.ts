@@ -88,7 +88,7 @@ describe('footprintFromVmRun', () => {
     const fp = footprintFromVmRun({ ...base, footprint: { memory: { qemuPssBytes: 250 * 2 ** 20, guestMemUsedBytes: 30 * 2 ** 20 }, disk: { kernelBytes: 10, initramfsBytes: 5, imageBytes: 0, totalBytes: 15 }, cpu: { qemuStartupCpuMs: 3100 } } } as never, [4000, 4100]);
     expect(fp).toMatchObject({ instances: 1, memory: { helperPssBytes: 250 * 2 ** 20 }, disk: { totalBytes: 15, rootFsBytes: 15 }, cpu: { startupMs: 3100 }, startupMs: [4000, 4100] });
     expect(fp!.disk.imageBytes).toBeUndefined(); // no disk image: the table shows kernel + initramfs, not 0
-    expect(fp!.notes[0]).toMatch(/30\.0 MiB/);
+    expect(fp!.notes[0].text).toMatch(/30\.0 MiB/);
     expect(footprintFromVmRun(base as never, [])).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCI, BOOTSTRAP_RESAMPLES, modifiedZScores, ratioOfMedians, ratioOfMediansSteps, spreadWarnings, summarize } from '../../shared/stats';
+import { bootstrapCI, BOOTSTRAP_RESAMPLES, modifiedZScores, OUTLIER_EXAMPLES, ratioOfMedians, ratioOfMediansSteps, spreadWarnings, summarize } from '../../shared/stats';
+import type { Note } from '../../shared/notes';
 
 describe('summarize', () => {
   // Values chosen so every statistic is easy to check by hand.
@@ -99,13 +100,36 @@ describe('ratioOfMedians', () => {
 });
 
 describe('spreadWarnings', () => {
-  it('warns on a wide spread, a slow first run, outliers and a tiny sample', () => {
+  const words = (ns: Note[]) => ns.map((n) => n.text).join('\n');
+  it('warns on a wide spread, a slow first run, outliers and a tiny sample, as codes with parameters', () => {
     const s = summarize([100, 10, 11, 12, 13, 12]);
-    const w = spreadWarnings('x', s, 100).join('\n');
-    expect(w).toMatch(/spread is wide/);
-    expect(w).toMatch(/first timed iteration/);
-    expect(w).toMatch(/outlier/);
-    expect(spreadWarnings('x', summarize([1, 1, 1]))[0]).toMatch(/only 3/);
+    const w = spreadWarnings('x', s, 100);
+    expect(w.map((n) => n.code)).toEqual(['wide-spread', 'cold-first', 'outliers']);
+    expect(words(w)).toMatch(/spread is wide/);
+    expect(words(w)).toMatch(/first timed iteration/);
+    expect(words(w)).toMatch(/outlier/);
+    expect(w[1].params).toMatchObject({ model: 'x', firstMs: 100, medianMs: 12 });
+    const few = spreadWarnings('x', summarize([1, 1, 1]));
+    expect(few[0]).toMatchObject({ code: 'few-iterations', params: { n: 3 } });
+    expect(few[0].text).toMatch(/only 3/);
+  });
+  it('names no CLI flag in what it stores', () => {
+    const w = [...spreadWarnings('x', summarize([100, 10, 11, 12, 13, 12]), 100), ...spreadWarnings('x', summarize([1, 1, 1]))];
+    expect(words(w)).not.toMatch(/--/);
+  });
+  it('names a few outlier iterations and counts the rest, however many there are', () => {
+    const xs = Array.from({ length: 400 }, (_, i) => (i % 9 === 0 ? 1000 + i : 10 + (i % 3)));
+    const s = summarize(xs);
+    expect(s.outliers.length).toBeGreaterThan(40);
+    const [o] = spreadWarnings('x', s).filter((n) => n.code === 'outliers');
+    expect(o.params).toEqual({ model: 'x', count: s.outliers.length, examples: s.outliers.slice(0, OUTLIER_EXAMPLES).join(', ') });
+    expect(o.text).toContain(`${s.outliers.length} statistical outlier(s) (e.g. iteration 1, 10, 19)`);
+    expect(o.text.length).toBeLessThan(200);
+  });
+  it('marks the baseline series', () => {
+    const [n] = spreadWarnings('process', summarize([1, 1, 1]), undefined, true);
+    expect(n.params).toMatchObject({ model: 'process', baseline: true });
+    expect(n.text).toMatch(/^process \(baseline\): only 3/);
   });
   it('is quiet on a tight sample', () => {
     expect(spreadWarnings('x', summarize([10, 10.1, 10.2, 9.9, 10, 10.1]), 10)).toEqual([]);

@@ -1,7 +1,9 @@
 import os from 'node:os';
+import { note } from '../../shared/notes';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { consentText, formatSwarm, noteText } from '../../electron/commands/swarm';
+import { consentText, formatSwarm } from '../../electron/commands/swarm';
+import { cliNote } from '../../electron/note-text';
 import { swarmLabels, orphanedAs } from '../../electron/lab/swarm/labels';
 import { serviceSpec, SWARM_COMMAND } from '../../electron/lab/swarm/service';
 import { decideSwarm, gwbridgeRequest, initRequest, type SwarmInfo } from '../../electron/lab/swarm/state';
@@ -240,13 +242,13 @@ describe('the CLI words', () => {
       network: 'host',
       rounds,
       summary: summarizeSwarm(rounds),
-      notes: [{ code: 'states-missed', params: { missed: 8, tasks: 6, pollMs: 20 } }],
+      notes: [note('states-missed', { missed: 8, tasks: 6, pollMs: 20 })],
     });
     const text = formatSwarm(doc);
     expect(text).toMatch(/service create → all 2 tasks running .*\(isolab clock\)/);
     expect(text).toMatch(/task created → running .*\(engine clock\)/);
     expect(text).toMatch(/all 2 running +× +2\.\d\d/);
     expect(text).toMatch(/8 task state\(s\) over 6 task\(s\)/);
-    expect(noteText({ code: 'unknown-code' })).toBe('unknown-code');
+    expect(cliNote({ code: 'unknown-code', params: {}, text: '' })).toBe('unknown-code');
   });
 });

@@ -14,6 +14,7 @@ import { CancelledError } from '../targets/target';
 import { WorkloadTarget } from '../workloads/target';
 import { idleWorkload, type ModelSpec } from './models';
 import type { ComparisonStore } from './store';
+import { note, type Note } from '../../../shared/notes';
 
 export interface CompareOptions {
   id: string;
@@ -73,7 +74,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     c.status = c.models.some((m) => m.status === 'cancelled') ? 'cancelled' : 'complete';
   } catch (err) {
     c.status = err instanceof CancelledError || o.signal.aborted ? 'cancelled' : 'failed';
-    if (c.status === 'failed') c.notes.push(`the comparison stopped: ${(err as Error).message}`);
+    if (c.status === 'failed') c.notes.push(note('comparison-stopped', { error: (err as Error).message }));
   }
   c.notes.push(...comparisonNotes(c));
   c.finishedAt = new Date().toISOString();
@@ -144,11 +145,7 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
   if (!spec.driver) {
     // Models without an instance driver (the VM) bring the footprint their own benchmark measured.
     result.footprint = footprintFromVmRun(run, readyMs);
-    result.notes.push(
-      result.footprint
-        ? `${spec.model}: footprint from its own benchmark run (per booted instance); no density in a comparison (see isolab bench vm --density).`
-        : `${spec.model}: startup only; footprint and density are not measured for this model yet.`,
-    );
+    result.notes.push(note(result.footprint ? 'vm-footprint-from-run' : 'startup-only', { model: spec.model }));
     return result;
   }
   const idle = idleWorkload(plan.workload);
@@ -159,13 +156,11 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
       await fd.prepare(o.signal);
       result.footprint = await measureFootprint(fd, { ...plan.footprint, signal: o.signal, onProgress: (m) => progress(spec.model, 'footprint', m) });
       if (hostBytesBelowNoise(result.footprint.memory)) {
-        result.notes.push(
-          `${spec.model}: the host-side memory figure is below this machine's noise (other programs moved MemAvailable more than ${plan.footprint.instances} idle instances did); read the cgroup and PSS columns, or raise footprint.instances and footprint.rounds in the plan.`,
-        );
+        result.notes.push(note('host-memory-noise', { model: spec.model, instances: plan.footprint.instances }));
       }
     } catch (err) {
       if (err instanceof CancelledError) return { ...result, status: 'cancelled' };
-      result.notes.push(`footprint: ${oneLine(err)}`);
+      result.notes.push(note('footprint-failed', { model: spec.model, error: oneLine(err) }));
     } finally {
       await fd.dispose().catch(() => {});
     }
@@ -176,10 +171,10 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
     try {
       await dd.prepare(o.signal);
       result.density = await runDensity(dd, { ...plan.density, signal: o.signal, onProgress: (m) => progress(spec.model, 'density', m) });
-      if (result.density.leftBehind) result.notes.push(`density: ${result.density.leftBehind} instance(s) could not be removed`);
+      if (result.density.leftBehind) result.notes.push(note('density-left-behind', { model: spec.model, count: result.density.leftBehind }));
     } catch (err) {
       if (err instanceof CancelledError) return { ...result, status: 'cancelled' };
-      result.notes.push(`density: ${oneLine(err)}`);
+      result.notes.push(note('density-failed', { model: spec.model, error: oneLine(err) }));
     } finally {
       await dd.dispose().catch(() => {});
     }
@@ -201,11 +196,10 @@ function addRatios(c: Comparison): void {
   }
 }
 
-function comparisonNotes(c: Comparison): string[] {
-  const out: string[] = [];
-  out.push('Models ran back to back, not interleaved: a change in the machine\'s load between models moves their ratios.');
+function comparisonNotes(c: Comparison): Note[] {
+  const out: Note[] = [note('back-to-back')];
   const bad = c.models.filter((m) => m.status !== 'ok');
-  if (bad.length) out.push(`Not measured here: ${bad.map((m) => `${m.model} (${m.status})`).join(', ')}.`);
+  if (bad.length) out.push(note('not-measured', { models: bad.map((m) => m.model).join(', ') }));
   return out;
 }
 

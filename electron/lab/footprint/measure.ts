@@ -4,6 +4,7 @@ import type { Instance, InstanceDriver } from '../workloads/instance';
 import { engineDaemonPids, processCpuMs, requestSideCpuMs } from './cpu';
 import { hostReading } from './others';
 import { cgroupOf, commandName, hostBusyCpuMs, pssBytes, readCgroupMemory, sleep } from './proc';
+import { note, type Note } from '../../../shared/notes';
 
 export interface FootprintOptions {
   instances: number;
@@ -25,7 +26,7 @@ export interface FootprintOptions {
  * this returns, also on failure or cancel.
  */
 export async function measureFootprint(driver: InstanceDriver, o: FootprintOptions): Promise<FootprintResult> {
-  const notes: string[] = [];
+  const notes: Note[] = [];
   const started: Instance[] = [];
   const startupMs: number[] = [];
   const hostCpu: number[] = [];
@@ -67,9 +68,7 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
       perRound.push(((before.corrected + after.corrected) / 2 - loaded.corrected) / o.instances);
     }
     if (!startupMs.length) throw new Error('no instance started');
-    notes.push(
-      "The host-side figure is the drop in the machine's MemAvailable per instance, less what unrelated programs allocated or freed meanwhile (their anonymous memory and page tables, counted in the same /proc/meminfo read); the uncorrected drop is kept in hostBytesRawRounds. Other programs' page cache and kernel memory are not taken out.",
-    );
+    notes.push(note('host-memory-method'));
     return {
       instances: o.instances,
       ...detail!,
@@ -105,7 +104,7 @@ export async function relatedPids(driver: InstanceDriver, started: Instance[]): 
 }
 
 /** The per-instance figures read while the instances are up: cgroups, PSS, helpers, disk, CPU. */
-async function readDetails(driver: InstanceDriver, started: Instance[], notes: string[]): Promise<Omit<FootprintResult, 'startupMs' | 'notes' | 'instances'>> {
+async function readDetails(driver: InstanceDriver, started: Instance[], notes: Note[]): Promise<Omit<FootprintResult, 'startupMs' | 'notes' | 'instances'>> {
   const cgroupUsage: number[] = [];
   const cgroupAnon: number[] = [];
   const cgroupCpu: number[] = [];
@@ -119,7 +118,7 @@ async function readDetails(driver: InstanceDriver, started: Instance[], notes: s
         cgroupUsage.push(m.usage);
         if (m.anon !== undefined) cgroupAnon.push(m.anon);
       } catch (err) {
-        notes.push(`could not read ${inst.cgroup.memoryDir}: ${(err as Error).message}`);
+        notes.push(note('cgroup-unreadable', { dir: inst.cgroup.memoryDir, error: (err as Error).message }));
       }
     }
     if (inst.cgroupCpuMs !== undefined) cgroupCpu.push(inst.cgroupCpuMs);
@@ -141,8 +140,8 @@ async function readDetails(driver: InstanceDriver, started: Instance[], notes: s
       names.add((await commandName(pid)) ?? String(pid));
     }
   }
-  const disk = started[0] && driver.disk ? await driver.disk(started[0]).catch((err: Error) => (notes.push(`disk: ${err.message}`), {})) : {};
-  if (started.length && !started.some((s) => s.cgroup) && driver.model !== 'process') notes.push(`${driver.model}: no cgroup found for its instances; only the host-side figure is available.`);
+  const disk = started[0] && driver.disk ? await driver.disk(started[0]).catch((err: Error) => (notes.push(note('disk-unreadable', { error: err.message })), {})) : {};
+  if (started.length && !started.some((s) => s.cgroup) && driver.model !== 'process') notes.push(note('no-cgroup', { model: driver.model }));
   return {
     memory: {
       cgroupBytes: medianOf(cgroupUsage),

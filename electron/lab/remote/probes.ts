@@ -2,6 +2,7 @@ import type { BootTimeline, HostProbe, IdleFootprint, Virtualization } from '../
 import type { HostFacts } from '../../../shared/run';
 import { parseAnalyzeTime, parseBlame, parseCloudInitBlame, parseCloudInitShow, parseCriticalChain, waterfall } from './bootParse';
 import type { ExecResult } from './connect';
+import { note, type Note } from '../../../shared/notes';
 
 /** Runs one command on the host. The probes pass only the constants below: nothing the user typed. */
 export type Exec = (command: string) => Promise<ExecResult>;
@@ -121,15 +122,9 @@ export async function probeVirtualization(exec: Exec, imds: ImdsClient = remoteI
 
 export async function probeBoot(exec: Exec): Promise<BootTimeline> {
   const s = await run(exec, BOOT_COMMAND, 'boot');
-  const notes: string[] = [];
+  const notes: Note[] = [];
   const systemd = parseAnalyzeTime(s.time ?? '');
-  if (!systemd) {
-    notes.push(
-      /not yet finished/i.test(s.time ?? '')
-        ? 'systemd reports that boot has not finished yet (a unit is still starting); the timeline is partial.'
-        : 'No systemd boot timeline: systemd-analyze is missing or systemd is not PID 1 (a container, or another init).',
-    );
-  }
+  if (!systemd) notes.push(/not yet finished/i.test(s.time ?? '') ? note('boot-unfinished') : note('boot-no-systemd'));
   const criticalChain = parseCriticalChain(s.chain ?? '');
   const cloudInit = s.cloudinit === 'present' ? { stages: parseCloudInitShow(s.cishow ?? ''), blame: parseCloudInitBlame(s.ciblame ?? '') } : undefined;
   const mtime = Number(s.waagent);

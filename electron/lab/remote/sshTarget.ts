@@ -9,6 +9,7 @@ import { remoteEngine } from './docker';
 import { probeAll, probeBoot, type ImdsClient } from './probes';
 import { rebootToSsh } from './reboot';
 import type { HostSpec } from './spec';
+import { note, type Note } from '../../../shared/notes';
 
 /**
  * The facts of a host that was never reached: empty, so no face can mistake them for a machine (the schema
@@ -123,10 +124,10 @@ export class SshHostTarget implements Target {
     };
   }
 
-  notes(): string[] {
+  notes(): Note[] {
     const notes = [...(this.probe?.boot.notes ?? [])];
-    if (this.o.spec.jumps.length) notes.push(`Reached through ProxyJump (${this.o.spec.jumps.map((j) => j.host).join(' -> ')}): connect times include every hop.`);
-    notes.push('The idle footprint was read right after connecting; isolab\'s own SSH session is part of it (one sshd and one shell).');
+    if (this.o.spec.jumps.length) notes.push(note('ssh-proxy-jump', { hops: this.o.spec.jumps.map((j) => j.host).join(' -> ') }));
+    notes.push(note('ssh-idle-footprint'));
     return notes;
   }
 
@@ -209,8 +210,8 @@ export class RemoteContainersTarget implements Target {
     return remoteText(() => this.inner!.iterate(ctx));
   }
 
-  notes(): string[] {
-    return ['Run on the remote engine over one SSH connection (docker system dial-stdio): each engine call includes the SSH round trip.'];
+  notes(): Note[] {
+    return [note('ssh-remote-engine')];
   }
 
   async dispose(): Promise<void> {

@@ -5,11 +5,11 @@ import {
   summarizeSwarm,
   timelineIssues,
   type SwarmDoc,
-  type SwarmNote,
   type SwarmPlan,
   type SwarmProgress,
   type SwarmRound,
 } from '../../../shared/swarm';
+import { note, type Note } from '../../../shared/notes';
 import { describe, engineFacts } from '../docker/engine';
 import { engineError } from '../docker/lost';
 import { removeContainer } from '../docker/remove';
@@ -160,20 +160,20 @@ async function removeLeftovers(docker: Docker, runId: string, log: (line: string
 }
 
 /** Caveats a reader needs beside the numbers, as codes and parameters; each face words them. */
-function swarmNotes(doc: SwarmDoc, plan: SwarmPlan): SwarmNote[] {
-  const notes: SwarmNote[] = [];
+function swarmNotes(doc: SwarmDoc, plan: SwarmPlan): Note[] {
+  const notes: Note[] = [];
   const s = doc.swarm;
   if (s?.created) {
-    notes.push({ code: s.restored ? 'swarm-created-and-left' : 'swarm-not-restored', params: { initMs: round1(s.initMs), leaveMs: round1(s.leaveMs) } });
-  } else if (s) notes.push({ code: 'swarm-existing', params: { nodeId: s.nodeId ?? '' } });
-  notes.push({ code: 'network-host' });
+    notes.push(s.restored ? note('swarm-created-and-left', { initMs: round1(s.initMs), leaveMs: round1(s.leaveMs) }) : note('swarm-not-restored'));
+  } else if (s) notes.push(note('swarm-existing', { nodeId: s.nodeId ?? '' }));
+  notes.push(note('network-host'));
   const tasks = doc.rounds.flatMap((r) => [...(r.service?.create?.tasks ?? []), ...(r.service?.scale?.tasks ?? [])]);
   const missed = tasks.reduce((n, t) => n + t.missed.length, 0);
-  if (missed) notes.push({ code: 'states-missed', params: { missed, tasks: tasks.length, pollMs: plan.pollMs } });
+  if (missed) notes.push(note('states-missed', { missed, tasks: tasks.length, pollMs: plan.pollMs }));
   const odd = tasks.flatMap((t) => timelineIssues(t).map((issue) => `${t.id.slice(0, 12)}: ${issue}`));
-  if (odd.length) notes.push({ code: 'timeline-order', params: { count: odd.length, first: odd[0] } });
-  if (plan.warmup) notes.push({ code: 'warmup-rounds', params: { rounds: plan.warmup } });
-  if (doc.summary?.ratios && plan.rounds < 5) notes.push({ code: 'few-rounds', params: { rounds: plan.rounds } });
+  if (odd.length) notes.push(note('timeline-order', { count: odd.length, first: odd[0] }));
+  if (plan.warmup) notes.push(note('warmup-rounds', { rounds: plan.warmup }));
+  if (doc.summary?.ratios && plan.rounds < 5) notes.push(note('few-rounds', { rounds: plan.rounds }));
   return notes;
 }
 

@@ -8,6 +8,7 @@ import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
 import { logText } from '../workloads/readiness';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from './target';
+import { note, type Note } from '../../../shared/notes';
 
 export interface ContainerTargetOptions {
   conn: EngineConnection;
@@ -151,16 +152,10 @@ export class ContainerTarget implements Target {
     }
   }
 
-  notes(): string[] {
-    const out: string[] = [];
-    if (this.silent) {
-      out.push(`${this.model}: in ${this.silent} of ${this.iterations} iterations (warmup included) the program printed nothing, so firstOutput is the end of its output: the program's own start is not seen there.`);
-    }
-    if (this.answerFirst) {
-      out.push(
-        `${this.model}: in ${this.answerFirst} of ${this.iterations} iterations (warmup included) the engine answered the start call before the program's first output. Each phase runs from the mark before it in its own iteration, so there \`started\` counts from \`create\` and \`firstOutput\` from \`started\`; the ready line gives both moments from the request.`,
-      );
-    }
+  notes(): Note[] {
+    const out: Note[] = [];
+    if (this.silent) out.push(note('silent-program', { model: this.model, count: this.silent, iterations: this.iterations }));
+    if (this.answerFirst) out.push(note('answer-before-output', { model: this.model, count: this.answerFirst, iterations: this.iterations }));
     return out;
   }
 

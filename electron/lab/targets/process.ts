@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { findStaticBusybox } from '../images/busybox';
 import { PROBE_ARGS } from '../images/probe';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from './target';
+import { note, type Note } from '../../../shared/notes';
 
 /**
  * The floor: the probe's own program (the host's static busybox, same argv) started straight on the host,
@@ -11,7 +12,7 @@ export class ProcessTarget implements Target {
   readonly model = 'process';
   readonly phases = ['spawn', 'firstOutput', 'exit'] as const;
   private argv: string[] = [];
-  private note?: string;
+  private fallback = false;
   private readonly children = new Set<import('node:child_process').ChildProcess>();
 
   async prepare(): Promise<void> {
@@ -20,7 +21,7 @@ export class ProcessTarget implements Target {
       this.argv = [found.path, ...PROBE_ARGS];
     } else {
       this.argv = ['/bin/echo', PROBE_ARGS[1]];
-      this.note = 'No static busybox on this host: the process baseline ran /bin/echo instead of the probe image\'s program.';
+      this.fallback = true;
     }
   }
 
@@ -28,8 +29,8 @@ export class ProcessTarget implements Target {
     return {};
   }
 
-  notes(): string[] {
-    return this.note ? [this.note] : [];
+  notes(): Note[] {
+    return this.fallback ? [note('process-echo-fallback')] : [];
   }
 
   command(): string[] {

@@ -1,4 +1,5 @@
 import type { Environment, Footprint } from '../../../shared/run';
+import type { Note } from '../../../shared/notes';
 
 /** Marks of one iteration: ms since the zero point at which each phase ended, in phase order. */
 export type Marks = Record<string, number>;
@@ -32,7 +33,7 @@ export interface Target {
   iterate(ctx: IterationContext): Promise<Marks>;
   footprint?(signal: AbortSignal): Promise<Footprint | undefined>;
   /** Caveats a reader needs next to the numbers. */
-  notes?(): string[];
+  notes?(): Note[];
   dispose(): Promise<void>;
 }
 

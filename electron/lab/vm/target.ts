@@ -8,6 +8,7 @@ import { killGuest, shutdownGuest, startGuest, VM_PHASES, type GuestMeasure, typ
 import { ensureVmKit, type VmKit } from './kit';
 import { DEFAULT_MACHINE, findQemu, machineType, MACHINES, qemuVersion, virtioTransport, type Machine } from './qemu';
 import { guestTsc, type TscRate } from './tsc';
+import { note, type Note } from '../../../shared/notes';
 
 export interface QemuTargetOptions {
   runId: string;
@@ -116,20 +117,18 @@ export class QemuTarget implements Target {
     };
   }
 
-  notes(): string[] {
-    const notes: string[] = [];
+  notes(): Note[] {
+    const notes: Note[] = [];
     if (this.choice?.accel === 'tcg') {
-      notes.push('TCG: QEMU emulated the CPU (no working hardware accelerator), so these timings are emulation: a VM under KVM, HVF or WHPX boots several times faster.');
+      notes.push(note('vm-tcg'));
       const failed = this.choice.trials.find((t) => !t.ok);
-      if (failed) notes.push(`${failed.accel} was found but failed its test boot (${failed.detail.split(';')[0]}), so isolab fell back to TCG.`);
+      if (failed) notes.push(note('vm-accel-failed', { accel: failed.accel, detail: failed.detail.split(';')[0] }));
     }
     if (this.machine === 'microvm') {
-      notes.push('microvm: no PCI bus, no ACPI PM timer or HPET; the network device is on virtio-mmio and the firmware is qboot. The kernel, initramfs and serial marks are those of the q35 VM, so each phase compares side by side.');
-      if (this.tsc) {
-        notes.push(`microvm under TCG: the guest was given the host's TSC rate (tsc_early_khz=${this.tsc.khz} tsc=reliable) because it has no timer to calibrate or check it against; a q35 guest calibrates its own against its HPET during boot.`);
-      }
+      notes.push(note('vm-microvm'));
+      if (this.tsc) notes.push(note('vm-microvm-tsc', { khz: this.tsc.khz }));
     }
-    notes.push('Guest memory and QEMU RSS/PSS were read at SSH ready; the shutdown phase is from that moment to QEMU\'s exit.');
+    notes.push(note('vm-memory-at-ready'));
     return notes;
   }
 

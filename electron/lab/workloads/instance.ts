@@ -2,6 +2,7 @@ import type { Environment } from '../../../shared/run';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import type { CgroupRef } from '../footprint/proc';
 import type { Marks } from '../targets/target';
+import type { Note } from '../../../shared/notes';
 
 /** One running (or finished) instance of a workload under one isolation model. */
 export interface Instance {
@@ -45,7 +46,7 @@ export interface InstanceDriver {
   disk?(instance: Instance): Promise<Record<string, number>>;
   /** Instances still alive (for the cleanup check). */
   liveCount(): number;
-  notes?(): string[];
+  notes?(): Note[];
   dispose(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { now, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
 import type { Instance, InstanceDriver } from './instance';
+import { note, type Note } from '../../../shared/notes';
 
 /**
  * The lifecycle benchmark of any model: one iteration starts the workload, waits until it is ready, then stops
@@ -29,9 +30,9 @@ export class WorkloadTarget implements Target {
     return this.driver.environment();
   }
 
-  notes(): string[] {
+  notes(): Note[] {
     const out = this.driver.notes?.() ?? [];
-    if (this.concurrency > 1) out.push(`${this.concurrency} instances started at once per iteration; each iteration's times are its slowest instance's.`);
+    if (this.concurrency > 1) out.push(note('concurrent-instances', { count: this.concurrency }));
     return out;
   }
 

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { Comparison } from '../../../shared/compare';
 import { useFormat } from '../format';
+import { uniqueNotes } from '../../../shared/notes';
+import { useNoteWords } from '../notes';
 import { StatusBadge } from '../result/StatusBadge';
 import { DensityChart, MemoryChart, PhaseBreakdownChart, StartupChart } from './charts';
 import { ExportButtons } from './ExportButtons';
@@ -12,7 +14,8 @@ export function ComparisonView({ c }: { c: Comparison }) {
   const f = useFormat();
   const h = c.environment.host;
   const e = c.environment.engine;
-  const notes = [...new Set([...c.notes, ...c.models.flatMap((m) => [...m.notes, ...(m.footprint?.notes ?? [])])])];
+  const notes = uniqueNotes([...c.notes, ...c.models.flatMap((m) => [...m.notes, ...(m.footprint?.notes ?? [])])]);
+  const words = useNoteWords();
   return (
     <article className="compare" data-testid="comparison">
       <header className="result-head">
@@ -36,8 +39,10 @@ export function ComparisonView({ c }: { c: Comparison }) {
         <section className="card">
           <h3>{t('notes')}</h3>
           <ul className="notes">
-            {notes.map((n) => (
-              <li key={n}>{n}</li>
+            {notes.map((n, i) => (
+              <li key={i} data-code={n.code}>
+                {words(n)}
+              </li>
             ))}
           </ul>
         </section>

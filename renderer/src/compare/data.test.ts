@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison, ModelResult } from '../../../shared/compare';
+import type { Note } from '../../../shared/notes';
 import { summarize } from '../../../shared/stats';
 import { densityRows, memoryRows, MiB, phaseRows, startupRows } from './data';
 
@@ -8,7 +9,7 @@ function model(name: string, phases: Record<string, number>, extra: Partial<Mode
   return { model: name, status: 'ok', notes: [], startup: { phaseOrder: Object.keys(phases), summary, readyMs: [1, 2, 3], ready: summarize([1, 2, 3]), totalMs: [2, 3, 4] }, ...extra };
 }
 
-const base = { schema: 'isolab.comparison/1' as const, id: 'c', status: 'complete' as const, startedAt: '', environment: { host: { os: '', kernel: '', arch: '', cpus: 1, memoryBytes: 1 }, isolabVersion: '' }, plan: {}, floor: 'process', notes: [] as string[] };
+const base = { schema: 'isolab.comparison/1' as const, id: 'c', status: 'complete' as const, startedAt: '', environment: { host: { os: '', kernel: '', arch: '', cpus: 1, memoryBytes: 1 }, isolabVersion: '' }, plan: {}, floor: 'process', notes: [] as Note[] };
 
 describe('compare chart data', () => {
   it('stacks phases in the order they happen, whichever model comes first', () => {

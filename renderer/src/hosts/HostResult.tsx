@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../../../shared/run';
 import { useFormat } from '../format';
+import { useNoteWords } from '../notes';
 import { BootWaterfall } from './BootWaterfall';
 import { hostRunView } from './hostRun';
 
@@ -8,6 +9,7 @@ import { hostRunView } from './hostRun';
 export function HostResult({ run }: { run: Run }) {
   const { t } = useTranslation('hosts');
   const f = useFormat();
+  const words = useNoteWords();
   const v = hostRunView(run);
   const h = run.environment.host;
   const virt = v.virtualization;
@@ -70,8 +72,10 @@ export function HostResult({ run }: { run: Run }) {
         {v.boot?.waagentProvisionedAt && <p className="small">{t('boot.waagent', { at: f.date(v.boot.waagentProvisionedAt) })}</p>}
         {run.notes.length > 0 && (
           <ul className="notes">
-            {run.notes.map((n) => (
-              <li key={n}>{n}</li>
+            {run.notes.map((n, i) => (
+              <li key={i} data-code={n.code}>
+                {words(n)}
+              </li>
             ))}
           </ul>
         )}

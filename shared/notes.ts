@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/**
+ * Notes and warnings as data (after hyperfine's warnings): the engine records a code and its parameters, and
+ * each face puts them in words: the CLI in English with its flag names (electron/note-text.ts), the UI in the
+ * user's language (renderer/src/notes.ts, locales/<lang>/notes.json). `text` keeps the English words beside,
+ * with no flag names, for readers that predate codes and for exports (Markdown).
+ */
+
+/** Every note code with its parameters. A new note is one line here, its English words below, and en/fr keys. */
+export interface NoteParams {
+  /** A note written before notes had codes: only its English text is known. */
+  text: Record<string, never>;
+  /** Statistics (shared/stats.ts spreadWarnings). `model` names the series; `baseline` when it is the floor. */
+  'few-iterations': { model: string; baseline?: boolean; n: number };
+  'wide-spread': { model: string; baseline?: boolean; stddevMs: number; cvPct: number };
+  'cold-first': { model: string; baseline?: boolean; firstMs: number; medianMs: number };
+  /** `examples`: the first few outlier iterations ("3, 17, 40"); `count` of them in all. */
+  outliers: { model: string; baseline?: boolean; count: number; examples: string };
+  /** Drivers and targets. */
+  'process-echo-fallback': Record<string, never>;
+  'silent-program': { model: string; count: number; iterations: number };
+  'answer-before-output': { model: string; count: number; iterations: number };
+  'concurrent-instances': { count: number };
+  'ssh-proxy-jump': { hops: string };
+  'ssh-idle-footprint': Record<string, never>;
+  'ssh-remote-engine': Record<string, never>;
+  'boot-unfinished': Record<string, never>;
+  'boot-no-systemd': Record<string, never>;
+  'vm-tcg': Record<string, never>;
+  'vm-accel-failed': { accel: string; detail: string };
+  'vm-microvm': Record<string, never>;
+  'vm-microvm-tsc': { khz: number };
+  'vm-memory-at-ready': Record<string, never>;
+  /** Footprint and density (electron/lab/footprint, compare/run.ts). */
+  'host-memory-method': Record<string, never>;
+  'cgroup-unreadable': { dir: string; error: string };
+  'disk-unreadable': { error: string };
+  'no-cgroup': { model: string };
+  'vm-qemu-pss': { guestMiB?: number };
+  'vm-footprint-from-run': { model: string };
+  'startup-only': { model: string };
+  'host-memory-noise': { model: string; instances: number };
+  'footprint-failed': { model: string; error: string };
+  'density-left-behind': { model: string; count: number };
+  'density-failed': { model: string; error: string };
+  /** The comparison as a whole. */
+  'comparison-stopped': { error: string };
+  'back-to-back': Record<string, never>;
+  'not-measured': { models: string };
+  /** Swarm (electron/lab/swarm). */
+  'swarm-created-and-left': { initMs: number; leaveMs: number };
+  'swarm-not-restored': Record<string, never>;
+  'swarm-existing': { nodeId: string };
+  'network-host': Record<string, never>;
+  'states-missed': { missed: number; tasks: number; pollMs: number };
+  'timeline-order': { count: number; first: string };
+  'warmup-rounds': { rounds: number };
+  'few-rounds': { rounds: number };
+}
+export type NoteCode = keyof NoteParams;
+
+const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
+const NoteObject = z.object({
+  code: z.string(),
+  params: z.record(z.string(), ParamValue).default({}),
+  /** The English words, for old readers and exports; faces render from code and params. */
+  text: z.string().default(''),
+});
+
+/** A note as stored. Plain strings (runs saved before notes had codes) are read as code `text`. */
+export const Note = z.preprocess((v) => (typeof v === 'string' ? { code: 'text', params: {}, text: v } : v), NoteObject);
+export type Note = z.infer<typeof NoteObject>;
+
+const s = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms`);
+const series = (p: { model: string; baseline?: boolean }) => (p.baseline ? `${p.model} (baseline)` : p.model);
+
+/** English words of each code, with no flag names: each face adds its own way to act on a note. */
+const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
+  text: () => '',
+  'few-iterations': (p) => `${series(p)}: only ${p.n} timed iteration(s); the statistics are rough.`,
+  'wide-spread': (p) =>
+    `${series(p)}: the spread is wide (stddev ${s(p.stddevMs)} is ${p.cvPct}% of the mean). Other programs may be competing for the machine.`,
+  'cold-first': (p) =>
+    `${series(p)}: the first timed iteration (${s(p.firstMs)}) was much slower than the median (${s(p.medianMs)}): caches were probably cold.`,
+  outliers: (p) =>
+    `${series(p)}: ${p.count} statistical outlier(s) (e.g. iteration ${p.examples}); the median is robust to them, the mean is not.`,
+  'process-echo-fallback': () => "No static busybox on this host: the process baseline ran /bin/echo instead of the probe image's program.",
+  'silent-program': (p) =>
+    `${p.model}: in ${p.count} of ${p.iterations} iterations (warmup included) the program printed nothing, so firstOutput is the end of its output: the program's own start is not seen there.`,
+  'answer-before-output': (p) =>
+    `${p.model}: in ${p.count} of ${p.iterations} iterations (warmup included) the engine answered the start call before the program's first output. Each phase runs from the mark before it in its own iteration, so there \`started\` counts from \`create\` and \`firstOutput\` from \`started\`; the ready line gives both moments from the request.`,
+  'concurrent-instances': (p) => `${p.count} instances started at once per iteration; each iteration's times are its slowest instance's.`,
+  'ssh-proxy-jump': (p) => `Reached through ProxyJump (${p.hops}): connect times include every hop.`,
+  'ssh-idle-footprint': () => "The idle footprint was read right after connecting; isolab's own SSH session is part of it (one sshd and one shell).",
+  'ssh-remote-engine': () => 'Run on the remote engine over one SSH connection (docker system dial-stdio): each engine call includes the SSH round trip.',
+  'boot-unfinished': () => 'systemd reports that boot has not finished yet (a unit is still starting); the timeline is partial.',
+  'boot-no-systemd': () => 'No systemd boot timeline: systemd-analyze is missing or systemd is not PID 1 (a container, or another init).',
+  'vm-tcg': () => 'TCG: QEMU emulated the CPU (no working hardware accelerator), so these timings are emulation: a VM under KVM, HVF or WHPX boots several times faster.',
+  'vm-accel-failed': (p) => `${p.accel} was found but failed its test boot (${p.detail}), so isolab fell back to TCG.`,
+  'vm-microvm': () =>
+    'microvm: no PCI bus, no ACPI PM timer or HPET; the network device is on virtio-mmio and the firmware is qboot. The kernel, initramfs and serial marks are those of the q35 VM, so each phase compares side by side.',
+  'vm-microvm-tsc': (p) =>
+    `microvm under TCG: the guest was given the host's TSC rate (tsc_early_khz=${p.khz} tsc=reliable) because it has no timer to calibrate or check it against; a q35 guest calibrates its own against its HPET during boot.`,
+  'vm-memory-at-ready': () => "Guest memory and QEMU RSS/PSS were read at SSH ready; the shutdown phase is from that moment to QEMU's exit.",
+  'host-memory-method': () =>
+    "The host-side figure is the drop in the machine's MemAvailable per instance, less what unrelated programs allocated or freed meanwhile (their anonymous memory and page tables, counted in the same /proc/meminfo read); the uncorrected drop is kept in hostBytesRawRounds. Other programs' page cache and kernel memory are not taken out.",
+  'cgroup-unreadable': (p) => `could not read ${p.dir}: ${p.error}`,
+  'disk-unreadable': (p) => `disk: ${p.error}`,
+  'no-cgroup': (p) => `${p.model}: no cgroup found for its instances; only the host-side figure is available.`,
+  'vm-qemu-pss': (p) =>
+    `QEMU's PSS per booted VM (the guest's memory lives inside it)${p.guestMiB !== undefined ? `; the guest itself used ${p.guestMiB.toFixed(1)} MiB` : ''}.`,
+  'vm-footprint-from-run': (p) => `${p.model}: footprint from its own benchmark run (per booted instance); no density in a comparison.`,
+  'startup-only': (p) => `${p.model}: startup only; footprint and density are not measured for this model yet.`,
+  'host-memory-noise': (p) =>
+    `${p.model}: the host-side memory figure is below this machine's noise (other programs moved MemAvailable more than ${p.instances} idle instances did); read the cgroup and PSS columns, or hold more instances for more rounds.`,
+  'footprint-failed': (p) => `${p.model}: footprint: ${p.error}`,
+  'density-left-behind': (p) => `${p.model}: density: ${p.count} instance(s) could not be removed`,
+  'density-failed': (p) => `${p.model}: density: ${p.error}`,
+  'comparison-stopped': (p) => `the comparison stopped: ${p.error}`,
+  'back-to-back': () => "Models ran back to back, not interleaved: a change in the machine's load between models moves their ratios.",
+  'not-measured': (p) => `Not measured here: ${p.models}.`,
+  'swarm-created-and-left': (p) =>
+    `isolab created a single-node swarm for this run (init ${s(p.initMs)}) and left it (${s(p.leaveMs)}); its docker_gwbridge went with it: the engine is as found.`,
+  'swarm-not-restored': () => 'isolab created a swarm for this run and could NOT leave the engine as found (see the messages above).',
+  'swarm-existing': (p) => `The engine's own swarm was used as it was (node ${p.nodeId}); isolab's service was pinned to this node and removed.`,
+  'network-host': () => "Tasks and bare containers share the host's network stack: swarm services have no `none` network; nothing is sent.",
+  'states-missed': (p) =>
+    `${p.missed} task state(s) over ${p.tasks} task(s) went by between two polls (every ${p.pollMs} ms) and are not in their timelines; stages that need them have fewer samples.`,
+  'timeline-order': (p) => `${p.count} task timeline(s) are out of swarmkit's order (${p.first}): the engine's clock may have stepped.`,
+  'warmup-rounds': (p) =>
+    `${p.rounds} warmup round(s) ran first and are not in the figures (the first tasks on a fresh swarm also set up its ingress sandbox).`,
+  'few-rounds': (p) => `Only ${p.rounds} timed round(s): the per-round ratios' intervals are rough.`,
+};
+
+export const NOTE_CODES = Object.keys(ENGLISH) as NoteCode[];
+
+/** A note of `code`, with its English words beside for old readers. */
+export function note<C extends NoteCode>(code: C, ...params: NoteParams[C] extends Record<string, never> ? [] : [NoteParams[C]]): Note {
+  const p = (params[0] ?? {}) as NoteParams[C];
+  const clean: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(p)) if (v !== undefined) clean[k] = v as string | number | boolean;
+  return { code, params: clean, text: ENGLISH[code](p) };
+}
+
+/** A note's English words (no flag names), rebuilt from its code when the code is known, else its stored text. */
+export function englishNote(n: Note): string {
+  const words = isNoteCode(n.code) && n.code !== 'text' ? (ENGLISH[n.code] as (p: Note['params']) => string)(n.params) : '';
+  return words || n.text || n.code;
+}
+
+export function isNoteCode(code: string): code is NoteCode {
+  return Object.prototype.hasOwnProperty.call(ENGLISH, code);
+}
+
+/** Notes from several sources once each (a comparison gathers its models' notes), by code and parameters. */
+export function uniqueNotes(notes: readonly Note[]): Note[] {
+  const seen = new Set<string>();
+  return notes.filter((n) => {
+    const key = `${n.code}\u0000${JSON.stringify(n.params)}\u0000${n.code === 'text' ? n.text : ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
