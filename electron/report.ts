@@ -2,6 +2,7 @@ import type { Run, RunListItem, PhaseSummary, RunScan, SkipReason } from '../sha
 import { readyLine } from '../shared/readiness';
 import { ratioOfMedians } from '../shared/stats';
 import { cliNote } from './note-text';
+import { ms } from '../shared/units';
 
 /** A run as a terminal reader wants it, after hyperfine: median first, spread, range, warnings. */
 export function formatRun(run: Run): string {
@@ -52,10 +53,6 @@ function table(order: string[], summary: Record<string, PhaseSummary>): string[]
   return [fmtRow(head), ...body.map(fmtRow)];
 }
 
-export function ms(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  return v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
-}
 
 export function formatRunList(items: RunListItem[], someSkipped = false): string {
   if (items.length === 0) return someSkipped ? 'No readable runs.' : 'No runs yet. Start one with `isolab bench containers`.';

@@ -3,6 +3,7 @@ import type { Run } from './run';
 import { StartCallLag } from './readiness';
 import { Environment, Owner, PhaseSummary, RunStatus } from './run';
 import { note, Note } from './notes';
+import { medianOf } from './stats';
 
 /**
  * The Comparison document: every isolation model available on a host, measured with the same plan back to back
@@ -146,15 +147,9 @@ export function toComparisonListItem(c: Comparison): ComparisonListItem {
     id: c.id,
     status: c.status,
     startedAt: c.startedAt,
-    models: c.models.map((m) => ({ model: m.model, status: m.status, medianReadyMs: m.startup?.readyMs.length ? median(m.startup.readyMs) : undefined })),
+    models: c.models.map((m) => ({ model: m.model, status: m.status, medianReadyMs: medianOf(m.startup?.readyMs ?? []) })),
     label: typeof c.plan.name === 'string' ? c.plan.name : undefined,
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /**

@@ -2,13 +2,15 @@ import type { Comparison, ModelResult } from './compare';
 import { englishNote } from './notes';
 import { readyLine } from './readiness';
 import type { PhaseSummary, Run } from './run';
+import type { ExportFormat } from './api';
+import { medianOf } from './stats';
+import { ms } from './units';
 
 /**
  * Runs and comparisons as JSON, CSV and Markdown: pure functions of the document, so the CLI, the renderer
  * and tests produce byte-identical files. CSV follows RFC 4180 (quoted when needed, CRLF-free: \n lines);
  * numbers are raw (ms, bytes), never rounded, so a spreadsheet can recompute everything.
  */
-export type ExportFormat = 'json' | 'csv' | 'md';
 
 function isComparison(doc: Run | Comparison): doc is Comparison {
   return doc.schema === 'isolab.comparison/1';
@@ -58,7 +60,7 @@ function comparisonCsv(c: Comparison): string {
     const f = m.footprint;
     row({
       record: 'model', model: m.model, status: m.status,
-      median_ready_ms: med(m.startup?.readyMs), ready_ci95_low_ms: readyCi(m)?.[0], ready_ci95_high_ms: readyCi(m)?.[1],
+      median_ready_ms: medianOf(m.startup?.readyMs ?? []), ready_ci95_low_ms: readyCi(m)?.[0], ready_ci95_high_ms: readyCi(m)?.[1],
       median_total_ms: m.startup?.summary.total?.median,
       ratio_ready: m.ratios?.ready?.ratio, ratio_ready_ci95_low: m.ratios?.ready?.ci95[0], ratio_ready_ci95_high: m.ratios?.ready?.ci95[1],
       ratio_total: m.ratios?.total?.ratio, ratio_total_ci95_low: m.ratios?.total?.ci95[0], ratio_total_ci95_high: m.ratios?.total?.ci95[1],
@@ -92,7 +94,7 @@ export function comparisonMarkdown(c: Comparison): string {
   out.push('## Startup', '', '| model | status | median to ready | 95% CI | × floor (ready) | median lifecycle | × floor (lifecycle) |', '|---|---|--:|--:|--:|--:|--:|');
   for (const m of c.models) {
     const ci = readyCi(m);
-    out.push(`| ${m.model} | ${m.status}${m.error ? `: ${escapeMd(m.error)}` : ''} | ${ms(med(m.startup?.readyMs))} | ${ci ? `${ms(ci[0])}–${ms(ci[1])}` : '–'} | ${ratio(m.ratios?.ready)} | ${ms(m.startup?.summary.total?.median)} | ${ratio(m.ratios?.total)} |`);
+    out.push(`| ${m.model} | ${m.status}${m.error ? `: ${escapeMd(m.error)}` : ''} | ${ms(medianOf(m.startup?.readyMs ?? []))} | ${ci ? `${ms(ci[0])}–${ms(ci[1])}` : '–'} | ${ratio(m.ratios?.ready)} | ${ms(m.startup?.summary.total?.median)} | ${ratio(m.ratios?.total)} |`);
   }
   const withFp = c.models.filter((m) => m.footprint);
   if (withFp.length) {
@@ -134,17 +136,7 @@ function readyCi(m: ModelResult): [number, number] | undefined {
   return m.startup?.ready.ci95;
 }
 
-function med(xs: number[] | undefined): number | undefined {
-  if (!xs?.length) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
-function ms(v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  return v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
-}
 
 function bytes(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';

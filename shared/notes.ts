@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration as s } from './units';
 
 /**
  * Notes and warnings as data (after hyperfine's warnings): the engine records a code and its parameters, and
@@ -72,7 +73,6 @@ const NoteObject = z.object({
 export const Note = z.preprocess((v) => (typeof v === 'string' ? { code: 'text', params: {}, text: v } : v), NoteObject);
 export type Note = z.infer<typeof NoteObject>;
 
-const s = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms`);
 const series = (p: { model: string; baseline?: boolean }) => (p.baseline ? `${p.model} (baseline)` : p.model);
 
 /** English words of each code, with no flag names: each face adds its own way to act on a note. */

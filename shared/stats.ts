@@ -115,6 +115,11 @@ export function* ratioOfMediansSteps(a: number[], b: number[], seed = 7): Genera
   return { ratio, ci95: [quantileSorted(ratios, 0.025), quantileSorted(ratios, 0.975)] };
 }
 
+/** The median of a sample, undefined when there is none (simple-statistics' median throws on an empty one). */
+export function medianOf(xs: readonly number[]): number | undefined {
+  return xs.length ? ssMedian(xs as number[]) : undefined;
+}
+
 /** Coefficient of variation above which a spread is called wide. */
 const WIDE_SPREAD_CV = 0.25;
 

@@ -7,7 +7,8 @@ import { openLab } from './open-lab';
 import { int } from './options';
 import type { Lab } from '../lab/lab';
 import { RunNotSavedError } from '../lab/runner';
-import { formatRun, ms } from '../report';
+import { formatRun } from '../report';
+import { ms } from '../../shared/units';
 
 const port = (v: string) => {
   const n = Number(v);

@@ -7,7 +7,7 @@ import { openLab } from './open-lab';
 import { int } from './options';
 import { NotSavedError } from '../lab/json-store';
 import { runSwarm, SwarmStore } from '../lab/swarm';
-import { ms } from '../report';
+import { duration } from '../../shared/units';
 import { cliNote } from '../note-text';
 
 /**
@@ -124,7 +124,7 @@ function progressLines(): (p: SwarmProgress) => void {
   };
 }
 
-const s = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : ms(v));
+const s = duration;
 
 function row(label: string, p: PhaseSummary | undefined, clock: 'isolab' | 'engine'): string {
   if (!p || !p.n) return `  ${label.padEnd(52)} –`;

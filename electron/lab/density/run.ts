@@ -1,6 +1,7 @@
 import type { DensityPoint, DensityResult, DensityStep } from '../../../shared/compare';
 import { sleep } from '../footprint/proc';
-import { medianOf, relatedPids } from '../footprint/measure';
+import { relatedPids } from '../footprint/measure';
+import { medianOf } from '../../../shared/stats';
 import { hostReading } from '../footprint/others';
 import { CancelledError, now } from '../targets/target';
 import type { Instance, InstanceDriver } from '../workloads/instance';

@@ -5,6 +5,7 @@ import { engineDaemonPids, processCpuMs, requestSideCpuMs } from './cpu';
 import { hostReading } from './others';
 import { cgroupOf, commandName, hostBusyCpuMs, pssBytes, readCgroupMemory, sleep } from './proc';
 import { note, type Note } from '../../../shared/notes';
+import { medianOf } from '../../../shared/stats';
 
 export interface FootprintOptions {
   instances: number;
@@ -153,11 +154,4 @@ async function readDetails(driver: InstanceDriver, started: Instance[], notes: N
     disk,
     helperProcesses: [...names].sort(),
   };
-}
-
-export function medianOf(xs: number[]): number | undefined {
-  if (!xs.length) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { allPids, anonPssBytes, descendants, processName, sleep } from './proc';
+import { medianOf } from '../../../shared/stats';
 
 /**
  * The rest of the machine: programs that have nothing to do with the instances being measured (editors,
@@ -31,7 +32,7 @@ export async function hostReading(related: number[], reads = 9, gapMs = 100): Pr
   }
   // The measured processes are idle: read them before and after the meminfo reads and take the mean.
   const relatedMem = (relatedBefore + (await anonAndPageTables(pids))) / 2;
-  return { available: median(avail), corrected: median(corrected) - relatedMem };
+  return { available: medianOf(avail) ?? NaN, corrected: (medianOf(corrected) ?? NaN) - relatedMem };
 }
 
 async function relatedSet(related: number[]): Promise<number[]> {
@@ -72,10 +73,4 @@ async function meminfo(): Promise<Record<string, number>> {
     if (m) out[m[1]] = Number(m[2]) * (m[3] ? 1024 : 1);
   }
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }

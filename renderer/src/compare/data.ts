@@ -1,14 +1,9 @@
 import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
+import { medianOf } from '../../../shared/stats';
 
 /** Chart rows from a Comparison: pure, so the page stays small and this can be unit-tested. */
 
 export const MiB = 2 ** 20;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length ? (s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2) : NaN;
-}
 
 const measured = (c: Comparison): ModelResult[] => c.models.filter((m) => m.status === 'ok' && m.startup);
 
@@ -68,7 +63,7 @@ export function densityRows(c: Comparison): { rows: Record<string, number>[]; mo
       const list = ((row as Record<string, unknown>)[`__${key}`] as number[] | undefined) ?? [];
       list.push(p.latencyMs);
       (row as Record<string, unknown>)[`__${key}`] = list;
-      row[key] = median(list);
+      row[key] = medianOf(list) ?? NaN;
       byRunning.set(p.running, row);
     }
   }
