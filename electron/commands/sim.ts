@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
-import yaml from 'js-yaml';
+import { InputFileError, parseDataText } from '../../shared/input-file';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../lab/atomic-file';
@@ -17,7 +17,7 @@ import {
   type RetailPriceItem,
   describeIssues,
   pickRun,
-  PlanError,
+  ConsolidationError,
   ratePointsFromRecords,
   ResolveError,
   runBurst,
@@ -44,7 +44,7 @@ export function simCommand(): Command {
     .option('--json', 'print the plan as JSON')
     .action(async (file: string, o: { json?: boolean }) => {
       const scenario = ConsolidationScenario.safeParse(await loadScenario(file, 'consolidation'));
-      if (!scenario.success) throw new ScenarioError(file, describeIssues(scenario.error));
+      if (!scenario.success) throw new InputFileError(file, describeIssues(scenario.error).split('\n'));
       const runs = await fetchRuns(runRefs(scenario.data));
       const catalogue = await loadRefreshedCatalogue();
       const out = inFile(file, () => runConsolidation(scenario.data, runs, catalogue));
@@ -62,7 +62,7 @@ export function simCommand(): Command {
       if (o.replications !== undefined) doc.replications = wholeNumber('--replications', o.replications);
       if (o.seed !== undefined) doc.seed = o.seed;
       const scenario = BurstScenario.safeParse(doc);
-      if (!scenario.success) throw new ScenarioError(file, describeIssues(scenario.error));
+      if (!scenario.success) throw new InputFileError(file, describeIssues(scenario.error).split('\n'));
       const runs = await fetchRuns(runRefs(scenario.data));
       const out = inFile(file, () => runBurst(scenario.data, runs));
       process.stdout.write((o.json ? JSON.stringify(out, null, 2) : formatBurst(out)) + '\n');
@@ -143,20 +143,12 @@ function formatCatalogue(cat: Catalogue): string {
   ].join('\n');
 }
 
-/** A scenario file that cannot be used: the message names the file and the field. */
-class ScenarioError extends Error {
-  override name = 'ScenarioError';
-  constructor(file: string, detail: string) {
-    super(`${file}: ${detail.split('\n').join('; ')}`);
-  }
-}
-
 /** Problems the scenario's content causes (a size that fits nothing, a run that is not there) name the file. */
 function inFile<T>(file: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof PlanError || err instanceof ResolveError) throw new ScenarioError(file, err.message);
+    if (err instanceof ConsolidationError || err instanceof ResolveError) throw new InputFileError(file, err.message.split('\n'));
     throw err;
   }
 }
@@ -168,18 +160,13 @@ export async function loadScenario(file: string, kind: 'consolidation' | 'burst'
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, code === 'ENOENT' ? 'no such file; check the path' : `cannot read it: ${(err as Error).message}`);
+    throw new InputFileError(file, [code === 'ENOENT' ? 'no such file; check the path' : `cannot read it: ${(err as Error).message}`]);
   }
-  let doc: unknown;
-  try {
-    doc = yaml.load(text, { filename: file });
-  } catch (err) {
-    throw new ScenarioError(file, `not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ScenarioError(file, 'expected a mapping of fields at the top level (kind, services ... or arrivals, models ...)');
+  const doc = parseDataText(text, file);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new InputFileError(file, ['expected a mapping of fields at the top level (kind, services ... or arrivals, models ...)']);
   const obj = { ...(doc as Record<string, unknown>) };
   obj.kind ??= kind;
-  if (obj.kind !== kind) throw new ScenarioError(file, `kind: this is a ${String(obj.kind)} scenario; run \`isolab sim ${obj.kind === 'burst' ? 'burst' : 'consolidate'} ${file}\``);
+  if (obj.kind !== kind) throw new InputFileError(file, [`kind: this is a ${String(obj.kind)} scenario; run \`isolab sim ${obj.kind === 'burst' ? 'burst' : 'consolidate'} ${file}\``]);
   const arrivals = obj.arrivals as Record<string, unknown> | undefined;
   if (arrivals && arrivals.kind === 'csv' && typeof arrivals.file === 'string') {
     const csvFile = path.resolve(path.dirname(file), arrivals.file);
@@ -194,7 +181,7 @@ async function readRateCsv(file: string): Promise<{ tS: number; rate: number }[]
   try {
     return ratePointsFromRecords(parseCsv(await readFile(file, 'utf8'), { skip_empty_lines: true, trim: true, comment: '#', relax_column_count: true }));
   } catch (err) {
-    throw new ScenarioError(file, `arrivals.file: ${(err as Error).message}`);
+    throw new InputFileError(file, [`arrivals.file: ${(err as Error).message}`]);
   }
 }
 

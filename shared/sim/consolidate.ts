@@ -124,8 +124,8 @@ export interface ConsolidationPlan {
   diskType?: string;
 }
 
-export class PlanError extends Error {
-  override name = 'PlanError';
+export class ConsolidationError extends Error {
+  override name = 'ConsolidationError';
 }
 
 const EPS = 1e-9;
@@ -137,11 +137,11 @@ function byPrice(a: VmSize, b: VmSize): number {
 function sizesFor(cat: Catalogue, opts: PlanOptions, forced: string | undefined, what: string): VmSize[] {
   if (forced) {
     const s = cat.sizes.find((x) => x.name === forced);
-    if (!s) throw new PlanError(`${what}: no VM size named ${forced} in the catalogue; known sizes: ${cat.sizes.map((x) => x.name).join(', ')}`);
+    if (!s) throw new ConsolidationError(`${what}: no VM size named ${forced} in the catalogue; known sizes: ${cat.sizes.map((x) => x.name).join(', ')}`);
     return [s];
   }
   const usable = cat.sizes.filter((s) => opts.allowBurstable || !isBurstable(s)).sort(byPrice);
-  if (usable.length === 0) throw new PlanError('the catalogue has only burstable sizes; set allowBurstable: true or add sizes');
+  if (usable.length === 0) throw new ConsolidationError('the catalogue has only burstable sizes; set allowBurstable: true or add sizes');
   return usable;
 }
 
@@ -180,7 +180,7 @@ export function planVmPerReplica(services: Service[], cat: Catalogue, ov: Overhe
     const needM = s.memoryGiB + ov.vm.memoryGiB;
     const size = sizes.find((z) => z.vcpus * fill + EPS >= needV && z.memoryGiB * fill + EPS >= needM);
     if (!size) {
-      throw new PlanError(
+      throw new ConsolidationError(
         `services.${s.name}: a replica needs ${round(needV)} vCPU and ${round(needM)} GiB with its guest OS, and the VM keeps ${round(100 * opts.headroom)}% headroom; no ${opts.vmSize ? `${opts.vmSize}` : 'catalogue size'} is that large`,
       );
     }
@@ -193,7 +193,7 @@ export function planVmPerReplica(services: Service[], cat: Catalogue, ov: Overhe
 function osDisk(cat: Catalogue, gib: number) {
   if (!cat.disks) return undefined;
   const tier = diskTierFor(cat, gib);
-  if (!tier) throw new PlanError(`an OS disk of ${round(gib)} GiB is larger than every disk tier in the catalogue (largest ${Math.max(...cat.disks.tiers.map((t) => t.sizeGiB))} GiB)`);
+  if (!tier) throw new ConsolidationError(`an OS disk of ${round(gib)} GiB is larger than every disk tier in the catalogue (largest ${Math.max(...cat.disks.tiers.map((t) => t.sizeGiB))} GiB)`);
   return tier;
 }
 
@@ -379,12 +379,12 @@ function totals(
 export function planConsolidation(services: Service[], cat: Catalogue, ov: Overheads, opts: PlanOptions): ConsolidationPlan {
   const names = new Set<string>();
   for (const s of services) {
-    if (names.has(s.name)) throw new PlanError(`services: the name ${s.name} appears twice; give each service its own name`);
+    if (names.has(s.name)) throw new ConsolidationError(`services: the name ${s.name} appears twice; give each service its own name`);
     names.add(s.name);
     const mismatch = demandMismatch(s);
-    if (mismatch) throw new PlanError(`services.${s.name}: ${mismatch}`);
+    if (mismatch) throw new ConsolidationError(`services.${s.name}: ${mismatch}`);
   }
-  if (!(opts.headroom >= 0 && opts.headroom < 1)) throw new PlanError('headroom must be at least 0 and below 1 (0.25 keeps a quarter of each VM free)');
+  if (!(opts.headroom >= 0 && opts.headroom < 1)) throw new ConsolidationError('headroom must be at least 0 and below 1 (0.25 keeps a quarter of each VM free)');
 
   const demand = {
     vcpu: services.reduce((a, s) => a + s.vcpu * s.replicas, 0),
@@ -407,7 +407,7 @@ export function planConsolidation(services: Service[], cat: Catalogue, ov: Overh
     if (hosts) tried.push({ size: size.name, vmCount: hosts.length, monthlyCost: totals(asPriced(hosts), cat, demand, { vcpu: 0, memoryGiB: 0, diskGiB: 0 }, 0).monthlyCost, hosts });
   }
   if (tried.length === 0) {
-    throw new PlanError(
+    throw new ConsolidationError(
       `${opts.hostSize ? `hostSize ${opts.hostSize}` : 'no catalogue size'} can hold the largest container with its overhead under headroom ${opts.headroom}; lower the headroom or choose a larger size`,
     );
   }

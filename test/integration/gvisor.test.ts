@@ -11,7 +11,7 @@ import { CONTAINER_OWNER_ENV, endContainerLeftovers, sweepContainerLeftovers } f
 import { allPids, commandName, processArgv } from '../../electron/lab/footprint/proc';
 import { ensureProbeImage, PROBE_IMAGE } from '../../electron/lab/images/probe';
 import { containerFacts } from '../../electron/lab/isolation/container';
-import { hostFacts } from '../../electron/lab/isolation/host';
+import { hostProcessView } from '../../electron/lab/isolation/host';
 import { ownerLabels } from '../../electron/lab/labels';
 import { runscStateDir } from '../../electron/lab/oci/runsc';
 import { ContainerTarget } from '../../electron/lab/targets/container';
@@ -111,7 +111,7 @@ describe('container:runsc through the engine', () => {
     await target.dispose();
 
     const view = await containerFacts(conn, { runId, signal: never, runtime: 'runsc' });
-    const host = await hostFacts();
+    const host = await hostProcessView();
     // The Sentry answers uname with a release of its own, and its kernel log starts as gVisor's does.
     expect(view.kernel?.release).toBeDefined();
     expect(view.kernel!.release).not.toBe(host.kernel?.release);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerFacts, hostFacts, vmFacts } from '../../electron/lab/isolation';
+import { containerFacts, hostProcessView, vmFacts } from '../../electron/lab/isolation';
 import { PROBE_LIMITS } from '../../electron/lab/isolation/container';
 import { connectDocker, type EngineConnection } from '../../electron/lab/docker/engine';
 import { LABEL_RUN } from '../../electron/lab/labels';
@@ -29,7 +29,7 @@ async function labelled(runId: string) {
 
 describe('live isolation facts', () => {
   it('host: isolab\'s own namespaces, seccomp, capabilities and kernel', async () => {
-    const h = await hostFacts();
+    const h = await hostProcessView();
     expect(h.kernel?.release).toBe(os.release());
     expect(Object.keys(h.namespaces)).toEqual(expect.arrayContaining(['pid', 'mnt', 'net', 'uts', 'ipc']));
     expect(h.namespaces.pid).toMatch(/^pid:\[\d+\]$/);
@@ -37,7 +37,7 @@ describe('live isolation facts', () => {
   });
 
   it('container: the same kernel as the host, its own namespaces, seccomp filter, fewer capabilities, the limits isolab set; removed after', async () => {
-    const h = await hostFacts();
+    const h = await hostProcessView();
     const c = await containerFacts(conn, { runId: 'isotest-container', signal: never });
     expect(c.kernel?.release).toBe(h.kernel?.release);
     for (const ns of ['pid', 'mnt', 'net', 'uts', 'ipc']) expect(c.namespaces[ns], ns).not.toBe(h.namespaces[ns]);
@@ -64,7 +64,7 @@ describe('live isolation facts', () => {
   });
 
   it('vm booted: the guest answers with its own kernel and its own namespaces', async () => {
-    const h = await hostFacts();
+    const h = await hostProcessView();
     const v = await vmFacts({ root: data.dir, runId: 'isotest-vmboot', signal: never, boot: true });
     const kit = await vmFacts({ root: data.dir, runId: 'isotest-vm', signal: never, boot: false });
     expect(v.kernel?.release).toBe(kit.kernel?.release);

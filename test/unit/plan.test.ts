@@ -2,13 +2,15 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Plan, resolveWorkload } from '../../shared/plan';
-import { loadPlanFile, parsePlanText, PlanError } from '../../electron/lab/workloads/load';
+import { loadPlanFile } from '../../electron/lab/workloads/load';
+import { InputFileError } from '../../shared/input-file';
+import { parsePlanText } from '../../shared/plan-text';
 
 function issues(text: string, file = 'plan.yaml'): string[] {
   try {
     parsePlanText(text, file);
   } catch (err) {
-    if (err instanceof PlanError) return err.issues;
+    if (err instanceof InputFileError) return err.issues;
     throw err;
   }
   throw new Error('the plan was accepted');

@@ -6,7 +6,7 @@ import { cgroupPathOf, limitsFrom, statusFields, type IsolationView } from '../.
 const CGROUP_ROOT = process.env.ISOLAB_CGROUP_ROOT ?? '/sys/fs/cgroup';
 
 /** The facts of isolab's own process on the host: the same fields the probe script prints, read straight. */
-export async function hostFacts(): Promise<IsolationView> {
+export async function hostProcessView(): Promise<IsolationView> {
   const namespaces: Record<string, string> = {};
   for (const n of await readdir('/proc/self/ns').catch(() => [] as string[])) {
     const link = await readlink(`/proc/self/ns/${n}`).catch(() => undefined);

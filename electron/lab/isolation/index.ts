@@ -1,10 +1,10 @@
 import { compareFacts, type IsolationFacts, type IsolationView } from '../../../shared/learn/facts';
 import type { EngineConnection } from '../docker/engine';
 import { containerFacts } from './container';
-import { hostFacts } from './host';
+import { hostProcessView } from './host';
 import { vmFacts } from './vm';
 
-export { hostFacts, containerFacts, vmFacts };
+export { hostProcessView, containerFacts, vmFacts };
 
 export interface IsolationDeps {
   root: string;
@@ -25,7 +25,7 @@ export async function isolationFacts(req: { bootVm: boolean; runtime?: string },
     limits: {},
     error: (err as Error).message ?? String(err),
   });
-  const host = await hostFacts();
+  const host = await hostProcessView();
   // One after the other: two cores, and a VM boot under TCG would slow the container's start.
   const container = await deps
     .docker()

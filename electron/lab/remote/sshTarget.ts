@@ -3,7 +3,7 @@ import { printable, printableDeep } from '../../../shared/printable';
 import type { Environment, Footprint, HostFacts } from '../../../shared/run';
 import { CancelledError, now, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
 import { sweepContainers } from '../docker/sweep';
-import { ContainerTarget } from '../targets/container';
+import { CONTAINER_PHASES, ContainerTarget } from '../targets/container';
 import { connect, type ConnectHooks, type SshConnection } from './connect';
 import { remoteEngine } from './docker';
 import { probeAll, probeBoot, type ImdsClient } from './probes';
@@ -169,8 +169,8 @@ export function modelName(name: string): string {
  * run that says why, like any other target.
  */
 export class RemoteContainersTarget implements Target {
-  /** ContainerTarget's own phase list (its constructor only stores options; no engine is touched). */
-  readonly phases = new ContainerTarget({ conn: { docker: undefined as never, endpoint: '' }, runId: '' }).phases;
+  /** ContainerTarget's own phase list. */
+  readonly phases = CONTAINER_PHASES;
   private inner?: ContainerTarget;
   private engine?: Awaited<ReturnType<typeof remoteEngine>>;
 

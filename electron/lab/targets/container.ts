@@ -35,9 +35,12 @@ export interface ContainerTargetOptions {
  * - `exit` (wait returned) and `remove`.
  * Runs recorded before this had `start` then `firstOutput`, the latter clamped to the start call's return.
  */
+/** A container's lifecycle phases, in the order they happen (the remote target times the same ones). */
+export const CONTAINER_PHASES = ['create', 'firstOutput', 'started', 'exit', 'remove'] as const;
+
 export class ContainerTarget implements Target {
   /** The usual order; a sample's own order is the order its marks happened (see toSample). */
-  readonly phases = ['create', 'firstOutput', 'started', 'exit', 'remove'] as const;
+  readonly phases = CONTAINER_PHASES;
   model: string;
   private readonly docker: Docker;
   private readonly live = new Set<string>();

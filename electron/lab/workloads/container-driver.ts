@@ -172,7 +172,9 @@ export class ContainerDriver implements InstanceDriver {
   /** Image size, its layers shared with other images against its own, and this container's writable layer. */
   async disk(instance: Instance): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    const c = (await this.docker.getContainer(instance.id).inspect({ size: true } as never)) as unknown as { SizeRw?: number; SizeRootFs?: number };
+    // The engine's `size` query (SizeRw, SizeRootFs) is missing from dockerode's types: passed as a wider object.
+    const withSize: Docker.ContainerInspectOptions & { size: boolean } = { size: true };
+    const c: Docker.ContainerInspectInfo & { SizeRw?: number; SizeRootFs?: number } = await this.docker.getContainer(instance.id).inspect(withSize);
     if (c.SizeRw !== undefined) out.writableLayerBytes = c.SizeRw;
     if (c.SizeRootFs !== undefined) out.rootFsBytes = c.SizeRootFs;
     const img = await this.docker.getImage(this.image).inspect();

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plan } from '../../../shared/plan';
-import { parsePlanText, PlanError } from '../../../shared/plan-text';
-
-export { parsePlanText, PlanError };
+import { InputFileError } from '../../../shared/input-file';
+import { parsePlanText } from '../../../shared/plan-text';
 
 export async function loadPlanFile(file: string): Promise<Plan> {
   let text: string;
@@ -11,7 +10,7 @@ export async function loadPlanFile(file: string): Promise<Plan> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new PlanError(file, [code === 'ENOENT' ? 'no such file; give the path of a .yaml or .json plan (see examples/plans/)' : (err as Error).message]);
+    throw new InputFileError(file, [code === 'ENOENT' ? 'no such file; give the path of a .yaml or .json plan (see examples/plans/)' : (err as Error).message], 'plan');
   }
   return parsePlanText(text, path.normalize(file));
 }

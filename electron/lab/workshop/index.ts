@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IsolationFacts } from '../../../shared/learn/facts';
 import { RaceRequest, type DensityDemo, type Kernels, type RaceState, type WorkshopDemo, type WorkshopView } from '../../../shared/learn/race';
 import type { LabEvent } from '../../../shared/api';
+import type { Run } from '../../../shared/run';
 import type { EngineConnection } from '../docker/engine';
 import type { RunStore } from '../store';
 import { CancelledError } from '../targets/target';
@@ -91,7 +92,7 @@ export class Workshop {
       const items = (await this.deps.store.list()).filter((r) => r.model.startsWith('vm:') && (r.status === 'complete' || r.status === 'partial' || r.status === 'interrupted'));
       items.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
       const runs = await Promise.all(items.slice(0, 10).map((i) => this.deps.store.get(i.id).catch(() => undefined)));
-      vm = vmMemoryFromRuns(runs.filter((r) => !!r) as never);
+      vm = vmMemoryFromRuns(runs.filter((r): r is Run => r !== undefined));
     }
     const result = await densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: this.signal, vm });
     this.show({ ...this.current, density: result });

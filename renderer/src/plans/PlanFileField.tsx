@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { shellQuote } from '../../../shared/consent';
 import type { Plan } from '../../../shared/plan';
-import { parsePlanText, PlanError } from '../../../shared/plan-text';
+import { InputFileError } from '../../../shared/input-file';
+import { parsePlanText } from '../../../shared/plan-text';
 import './plans.css';
 
 /** Opens a plan file (YAML or JSON) on the user's machine and reads it with the engine's own rules. */
@@ -17,7 +18,7 @@ export function PlanFileField({ plan, onPlan, disabled }: { plan?: { name: strin
       onPlan({ name: file.name, plan: parsePlanText(await file.text(), file.name) });
     } catch (err) {
       onPlan(undefined);
-      setIssues(err instanceof PlanError ? err.issues : [(err as Error).message]);
+      setIssues(err instanceof InputFileError ? err.issues : [(err as Error).message]);
     }
   };
 

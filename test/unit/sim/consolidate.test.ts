@@ -4,7 +4,7 @@ import {
   Catalogue,
   ConsolidationScenario,
   DEFAULT_CATALOGUE,
-  PlanError,
+  ConsolidationError,
   packOnSize,
   planConsolidation,
   planVmPerReplica,
@@ -97,7 +97,7 @@ describe('containers packed onto VMs', () => {
   });
 
   it('says when a container fits no host', () => {
-    expect(() => planConsolidation([{ name: 'x', replicas: 1, vcpu: 1, memoryGiB: 100 }], DEFAULT_CATALOGUE, ov(0.5), opts())).toThrow(PlanError);
+    expect(() => planConsolidation([{ name: 'x', replicas: 1, vcpu: 1, memoryGiB: 100 }], DEFAULT_CATALOGUE, ov(0.5), opts())).toThrow(ConsolidationError);
   });
 });
 
