@@ -3,9 +3,13 @@ import { readyLine } from '../shared/readiness';
 import { ratioOfMedians } from '../shared/stats';
 import { cliNote } from './note-text';
 import { ms } from '../shared/units';
+import { printableDeep } from '../shared/printable';
 
 /** A run as a terminal reader wants it, after hyperfine: median first, spread, range, warnings. */
-export function formatRun(run: Run): string {
+export function formatRun(saved: Run): string {
+  // A remote host's words (os-release, errors, notes) may carry terminal controls; runs saved before the host
+  // probe stripped them still do.
+  const run = printableDeep(saved);
   const lines: string[] = [];
   lines.push(`${run.model}  ${run.status}  ${run.id}`);
   const eng = run.environment.engine;

@@ -42,6 +42,7 @@ export function benchHostCommand(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const off = progressLines(lab);
+      const unsaved = new Set<string>();
       try {
         const runs = await lab.hosts
           .benchHost(
@@ -61,13 +62,14 @@ export function benchHostCommand(): Command {
             if (err instanceof RunNotSavedError) {
               process.stderr.write(`isolab: ${printable(err.message)}\n`);
               process.exitCode = 1;
+              unsaved.add(err.run.id);
               return [err.run];
             }
             throw err;
           });
         off();
         if (o.json) process.stdout.write(JSON.stringify(runs.length === 1 ? runs[0] : runs, null, 2) + '\n');
-        else for (const r of runs) process.stdout.write(formatHostRun(r) + `\n\nSaved as ${r.id}. See it again with \`isolab runs show ${r.id}\`.\n\n`);
+        else for (const r of runs) process.stdout.write(`${formatHostRun(r)}\n\n${savedLine(r.id, !unsaved.has(r.id))}\n\n`);
         const bad = runs.find((r) => r.status !== 'complete');
         if (bad?.status === 'failed') {
           process.stderr.write(`isolab: ${printable(bad.error ?? '')}\n`);
@@ -157,6 +159,13 @@ const mib = (b?: number) => (b === undefined ? '–' : `${(b / 2 ** 20).toFixed(
  * The host run as a reader wants it: what the machine is, how it booted, what it holds at idle, then latency.
  * Printable only: a run saved before isolab cleaned remote text must not drive the terminal either.
  */
+/** Where the run is kept, or that it is not (the save failed: the error above says why). */
+export function savedLine(id: string, saved: boolean): string {
+  return saved
+    ? `Saved as ${id}. See it again with \`isolab runs show ${id}\`.`
+    : `Not saved (see the error above): these figures are all that is left of run ${id}; run again with --json to keep them in a file.`;
+}
+
 function formatHostRun(run: Run): string {
   return printable(hostRunLines(run));
 }
