@@ -4,6 +4,7 @@ import { ratioOfMedians } from '../shared/stats';
 import { cliNote } from './note-text';
 import { ms } from '../shared/units';
 import { printableDeep } from '../shared/printable';
+import { summaryCells } from '../shared/export';
 
 /** A run as a terminal reader wants it, after hyperfine: median first, spread, range, warnings. */
 export function formatRun(saved: Run): string {
@@ -46,15 +47,10 @@ function vmLine(vm: unknown): string | undefined {
 }
 
 function table(order: string[], summary: Record<string, PhaseSummary>): string[] {
-  const rows = [...order, 'total'].filter((p) => summary[p]);
-  const head = ['phase', 'median', '95% CI', 'mean ± σ', 'min … max', 'p95', 'outliers'];
-  const body = rows.map((p) => {
-    const s = summary[p];
-    return [p, ms(s.median), `${ms(s.ci95[0])}–${ms(s.ci95[1])}`, `${ms(s.mean)} ± ${ms(s.stddev)}`, `${ms(s.min)} … ${ms(s.max)}`, ms(s.p95), String(s.outliers.length)];
-  });
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const { head, rows } = summaryCells(order, summary);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmtRow = (r: string[]) => '  ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmtRow(head), ...body.map(fmtRow)];
+  return [fmtRow(head), ...rows.map(fmtRow)];
 }
 
 

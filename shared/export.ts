@@ -114,16 +114,25 @@ export function comparisonMarkdown(c: Comparison): string {
   return out.join('\n') + '\n';
 }
 
-function summaryTable(order: string[], summary: Record<string, PhaseSummary>): string[] {
-  const rows = [...order, 'total'].filter((p) => summary[p]);
-  return [
-    '| phase | n | median | 95% CI | mean ± σ | min | max | p95 | outliers |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((p) => {
+/**
+ * The summary table of a run's phases, once, as cells: the Markdown export and the CLI (electron/report.ts)
+ * lay the same columns out their own way (after hyperfine, whose exporters share one result table).
+ */
+export function summaryCells(order: readonly string[], summary: Record<string, PhaseSummary>): { head: string[]; rows: string[][] } {
+  const phases = [...order, 'total'].filter((p) => summary[p]);
+  return {
+    head: ['phase', 'n', 'median', '95% CI', 'mean ± σ', 'min', 'max', 'p95', 'outliers'],
+    rows: phases.map((p) => {
       const s = summary[p];
-      return `| ${p} | ${s.n} | ${ms(s.median)} | ${ms(s.ci95[0])}–${ms(s.ci95[1])} | ${ms(s.mean)} ± ${ms(s.stddev)} | ${ms(s.min)} | ${ms(s.max)} | ${ms(s.p95)} | ${s.outliers.length} |`;
+      return [p, String(s.n), ms(s.median), `${ms(s.ci95[0])}–${ms(s.ci95[1])}`, `${ms(s.mean)} ± ${ms(s.stddev)}`, ms(s.min), ms(s.max), ms(s.p95), String(s.outliers.length)];
     }),
-  ];
+  };
+}
+
+function summaryTable(order: string[], summary: Record<string, PhaseSummary>): string[] {
+  const { head, rows } = summaryCells(order, summary);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), `|---|${head.slice(1).map(() => '--:').join('|')}|`, ...rows.map(line)];
 }
 
 function environmentLine(env: Run['environment']): string {
