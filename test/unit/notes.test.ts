@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import i18next, { type TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { Comparison } from '../../shared/compare';
-import { englishNote, note, NOTE_CODES, type Note, type NoteCode, type NoteParams } from '../../shared/notes';
+import { englishNote, note, NOTE_CODES } from '../../shared/notes';
+import { everyNote } from '../helpers/notes';
 import { Run } from '../../shared/run';
 import { cliNote } from '../../electron/note-text';
 import { formatRun } from '../../electron/report';
@@ -11,52 +12,6 @@ import { noteWords } from '../../renderer/src/notes';
 
 const locale = (lng: string) => JSON.parse(readFileSync(`renderer/src/locales/${lng}/notes.json`, 'utf8')) as Record<string, string>;
 const fixture = (name: string) => JSON.parse(readFileSync(`test/fixtures/old/${name}`, 'utf8')) as unknown;
-
-/** One note of every code, with parameters that carry no words of their own (names, numbers, paths). */
-const SAMPLES: { [C in NoteCode]: NoteParams[C] } = {
-  text: {},
-  'few-iterations': { model: 'container:runc', n: 3 },
-  'wide-spread': { model: 'container:runc', baseline: true, stddevMs: 12.5, cvPct: 40 },
-  'cold-first': { model: 'vm:qemu', firstMs: 1354, medianMs: 310 },
-  outliers: { model: 'process', count: 44, examples: '3, 17, 40' },
-  'process-echo-fallback': {},
-  'silent-program': { model: 'oci:runc', count: 2, iterations: 12 },
-  'answer-before-output': { model: 'container:runc', count: 5, iterations: 12 },
-  'concurrent-instances': { count: 4 },
-  'ssh-proxy-jump': { hops: 'bastion -> vm1' },
-  'ssh-idle-footprint': {},
-  'ssh-remote-engine': {},
-  'boot-unfinished': {},
-  'boot-no-systemd': {},
-  'vm-tcg': {},
-  'vm-accel-failed': { accel: 'kvm', detail: 'exit 1' },
-  'vm-microvm': {},
-  'vm-microvm-tsc': { khz: 2_900_000 },
-  'vm-memory-at-ready': {},
-  'host-memory-method': {},
-  'cgroup-unreadable': { dir: '/sys/fs/cgroup/x', error: 'EACCES' },
-  'disk-unreadable': { error: 'EIO' },
-  'no-cgroup': { model: 'oci:runsc' },
-  'vm-qemu-pss': { guestMiB: 30.5 },
-  'vm-footprint-from-run': { model: 'vm:qemu' },
-  'startup-only': { model: 'vm:microvm' },
-  'host-memory-noise': { model: 'container:runc', instances: 20 },
-  'footprint-failed': { model: 'oci:crun', error: 'EPERM' },
-  'density-left-behind': { model: 'container:runc', count: 2 },
-  'density-failed': { model: 'container:runc', error: 'ENOSPC' },
-  'comparison-stopped': { error: 'ECONNREFUSED' },
-  'back-to-back': {},
-  'not-measured': { models: 'oci:crun, vm:qemu' },
-  'swarm-created-and-left': { initMs: 410, leaveMs: 1200 },
-  'swarm-not-restored': {},
-  'swarm-existing': { nodeId: 'x1y2z3' },
-  'network-host': {},
-  'states-missed': { missed: 8, tasks: 6, pollMs: 20 },
-  'timeline-order': { count: 1, first: 'abc123' },
-  'warmup-rounds': { rounds: 1 },
-  'few-rounds': { rounds: 3 },
-};
-const everyNote = (): Note[] => NOTE_CODES.filter((c) => c !== 'text').map((c) => (note as (c: NoteCode, p: object) => Note)(c, SAMPLES[c]));
 
 async function translator(lng: 'en' | 'fr'): Promise<TFunction> {
   const i = i18next.createInstance();
