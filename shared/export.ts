@@ -1,5 +1,5 @@
 import type { Comparison, ModelResult } from './compare';
-import { englishNote } from './notes';
+import { englishNote, type Note } from './notes';
 import { readyLine } from './readiness';
 import type { PhaseSummary, Run } from './run';
 import type { ExportFormat } from './api';
@@ -89,7 +89,8 @@ function runMarkdown(run: Run): string {
   return out.join('\n') + '\n';
 }
 
-export function comparisonMarkdown(c: Comparison): string {
+/** `words` puts a note in words: English by default; the CLI passes its own, with its flag names. */
+export function comparisonMarkdown(c: Comparison, words: (n: Note) => string = englishNote): string {
   const out: string[] = [`# Isolation models compared — ${c.status}`, '', `Comparison \`${c.id}\`, started ${c.startedAt}. Ratios are against \`${c.floor}\`, with 95% bootstrap intervals.`, '', environmentLine(c.environment), ''];
   out.push('## Startup', '', '| model | status | median to ready | 95% CI | × floor (ready) | median lifecycle | × floor (lifecycle) |', '|---|---|--:|--:|--:|--:|--:|');
   for (const m of c.models) {
@@ -110,7 +111,7 @@ export function comparisonMarkdown(c: Comparison): string {
     for (const m of withDensity) for (const s of m.density!.steps) out.push(`| ${m.model} | ${s.count} | ${ms(s.medianLatencyMs)} | ${bytes(s.memPerNewInstanceBytes)} | ${m.density!.stoppedBy} |`);
   }
   const notes = [...c.notes, ...c.models.flatMap((m) => m.notes)];
-  if (notes.length) out.push('', '## Notes', '', ...[...new Set(notes.map(englishNote))].map((n) => `- ${escapeMd(n)}`));
+  if (notes.length) out.push('', '## Notes', '', ...[...new Set(notes.map(words))].map((n) => `- ${escapeMd(n)}`));
   return out.join('\n') + '\n';
 }
 

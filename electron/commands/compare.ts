@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CompareRequest } from '../../shared/api';
 import { comparisonMarkdown } from '../../shared/export';
+import { cliNote } from '../note-text';
 import { Plan, planIssues, type PlanInput } from '../../shared/plan';
 import { openLab } from './open-lab';
 import { int } from './options';
@@ -47,7 +48,7 @@ export function compareCommand(): Command {
         });
         if (o.json) process.stdout.write(JSON.stringify(c, null, 2) + '\n');
         else {
-          process.stdout.write(comparisonMarkdown(c));
+          process.stdout.write(comparisonMarkdown(c, cliNote));
           if (!notSaved) process.stdout.write(`\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);
           else if (!notSaved.fallback) process.stdout.write(`\n${JSON.stringify(c, null, 2)}\n`);
         }

@@ -6,6 +6,7 @@ import { englishNote, note, NOTE_CODES } from '../../shared/notes';
 import { everyNote } from '../helpers/notes';
 import { Run } from '../../shared/run';
 import { cliNote } from '../../electron/note-text';
+import { comparisonMarkdown } from '../../shared/export';
 import { formatRun } from '../../electron/report';
 import { makeFormatters } from '../../renderer/src/format';
 import { noteWords } from '../../renderer/src/notes';
@@ -68,6 +69,10 @@ describe('notes', () => {
     }
     expect(cliNote(note('few-iterations', { model: 'x', n: 2 }))).toMatch(/only 2 timed iteration\(s\).*--iterations 10/);
     expect(cliNote(note('cold-first', { model: 'x', firstMs: 50, medianMs: 10 }))).toMatch(/--warmup/);
+    // The comparison the CLI prints words its notes with the flags; the exported file without.
+    const c = Comparison.parse({ ...(fixture('comparison-string-notes.json') as object), notes: [note('few-iterations', { model: 'process', n: 2 })] });
+    expect(comparisonMarkdown(c, cliNote)).toMatch(/- process: only 2 timed iteration\(s\); the statistics are rough\. Use --iterations 10 or more\./);
+    expect(comparisonMarkdown(c)).not.toMatch(/--iterations/);
   });
 
   it('reads old runs and comparisons whose notes are plain strings, and shows them as such', async () => {
