@@ -70,7 +70,7 @@ describe('notes', () => {
     expect(cliNote(note('few-iterations', { model: 'x', n: 2 }))).toMatch(/only 2 timed iteration\(s\).*--iterations 10/);
     expect(cliNote(note('cold-first', { model: 'x', firstMs: 50, medianMs: 10 }))).toMatch(/--warmup/);
     // The comparison the CLI prints words its notes with the flags; the exported file without.
-    const c = Comparison.parse({ ...(fixture('comparison-string-notes.json') as object), notes: [note('few-iterations', { model: 'process', n: 2 })] });
+    const c = Comparison.parse({ ...(fixture('comparison-string-notes.json') as object), models: [], notes: [note('few-iterations', { model: 'process', n: 2 })] });
     expect(comparisonMarkdown(c, cliNote)).toMatch(/- process: only 2 timed iteration\(s\); the statistics are rough\. Use --iterations 10 or more\./);
     expect(comparisonMarkdown(c)).not.toMatch(/--iterations/);
   });
