@@ -46,10 +46,10 @@ export function audienceEvent(event: LabEvent): LabEvent | undefined {
   return event;
 }
 
-/** `info` for the audience: the engine's status and the version, without the data directory or machine names. */
+/** `info` for the audience: the engine's status and the version, without the data directory, machine name or id. */
 export function audienceInfo(info: LabInfo): LabInfo {
   const { dataDir: _dataDir, ...rest } = info;
-  const { hostname: _hostname, ...host } = info.host;
+  const { hostname: _hostname, machineId: _machineId, ...host } = info.host;
   const docker: LabInfo['docker'] = info.docker.ok ? { ok: true, engine: { ...info.docker.engine, endpoint: undefined } } : info.docker;
   return { ...rest, host, docker, activeRuns: info.activeRuns.filter((id) => !isHostRunId(id)) };
 }

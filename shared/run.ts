@@ -57,6 +57,12 @@ export const HostFacts = z.object({
   memoryBytes: z.number(),
   virtualization: z.string().optional(),
   hostname: z.string().optional(),
+  /**
+   * The machine, stable across runs and reboots: an HMAC of its /etc/machine-id with isolab's application id
+   * (electron/lab/machine.ts), never the raw id. Absent in documents made before isolab recorded it, and on
+   * machines without a machine-id.
+   */
+  machineId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import type { HostFacts } from '../../shared/run';
+import { localMachineId } from './machine';
 
 const run = promisify(execFile);
 
@@ -17,6 +18,7 @@ export async function hostFacts(): Promise<HostFacts> {
     memoryBytes: os.totalmem(),
     virtualization: await virtualization(),
     hostname: os.hostname(),
+    machineId: await localMachineId(),
   };
 }
 

@@ -87,17 +87,18 @@ describe('the audience policy', () => {
     expect(audienceSees({ type: 'progress', runId: 'r', model: 'host:web1', iteration: 1, total: 2, warmup: false, phase: 'connect' })).toBe(false);
   });
 
-  it('gives info without the data directory, the host name or the engine endpoint', () => {
+  it('gives info without the data directory, the host name, the machine id or the engine endpoint', () => {
     const info: LabInfo = {
       version: '1',
       dataDir: '/home/alice/.local/share/isolab',
-      host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 1, hostname: 'alice-laptop' },
+      host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 1, hostname: 'alice-laptop', machineId: 'a11ce'.padEnd(32, '0') },
       docker: { ok: true, engine: { name: 'Docker', version: '27', endpoint: 'unix:///home/alice/.docker/run/docker.sock' } },
       activeRuns: [newRunId('process'), newRunId('host-alice@10.0.0.5')],
       face: 'browser',
     };
     const seen = audienceInfo(info);
     expect(JSON.stringify(seen)).not.toMatch(/alice/);
+    expect(seen.host).not.toHaveProperty('machineId');
     expect(seen).toMatchObject({ version: '1', face: 'browser', docker: { ok: true, engine: { name: 'Docker', version: '27' } } });
     expect(seen.activeRuns).toEqual([info.activeRuns[0]]);
   });

@@ -3,6 +3,7 @@ import type { HostFacts } from '../../../shared/run';
 import { parseAnalyzeTime, parseBlame, parseCloudInitBlame, parseCloudInitShow, parseCriticalChain, waterfall } from './bootParse';
 import type { ExecResult } from './connect';
 import { note, type Note } from '../../../shared/notes';
+import { machineIdOf } from '../machine';
 
 /** Runs one command on the host. The probes pass only the constants below: nothing the user typed. */
 export type Exec = (command: string) => Promise<ExecResult>;
@@ -16,7 +17,9 @@ export const FACTS_COMMAND =
   "echo @@cpus; getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || grep -c '^processor' /proc/cpuinfo; " +
   "echo @@cpumodel; grep -m1 'model name' /proc/cpuinfo 2>/dev/null; " +
   'echo @@meminfo; cat /proc/meminfo; echo @@hostname; cat /proc/sys/kernel/hostname; ' +
-  'echo @@bootid; cat /proc/sys/kernel/random/boot_id; echo @@end';
+  'echo @@bootid; cat /proc/sys/kernel/random/boot_id; ' +
+  // Read here, hashed here (machine.ts): the raw id is never stored.
+  'echo @@machineid; cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id 2>/dev/null; echo @@end';
 
 export const VIRT_COMMAND =
   'echo @@virt; systemd-detect-virt 2>/dev/null; ' +
@@ -96,6 +99,7 @@ async function probeFacts(exec: Exec): Promise<HostFacts & { bootId?: string }> 
     cpuModel: /:\s*(.*)$/.exec(s.cpumodel ?? '')?.[1]?.trim() || undefined,
     memoryBytes: mem.MemTotal ?? 0,
     hostname: s.hostname || undefined,
+    machineId: machineIdOf(s.machineid),
     bootId: s.bootid || undefined,
   };
 }

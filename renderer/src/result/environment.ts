@@ -13,6 +13,8 @@ export function environmentRows(env: Environment, t: TFunction, f: Formatters): 
   const rows: [string, string | undefined][] = [
     [t('env.host'), reached ? [h.hostname, h.os, h.arch].filter(Boolean).join(' · ') : t('env.notReached')],
     [t('env.kernel'), h.kernel],
+    // The derived id (not the raw /etc/machine-id): which runs came from the same machine.
+    [t('env.machine'), h.machineId],
     [t('env.cpu'), reached && h.cpus > 0 ? `${h.cpus} × ${h.cpuModel ?? '?'}` : undefined],
     [t('env.memory'), reached && h.memoryBytes > 0 ? f.bytes(h.memoryBytes) : undefined],
     [t('env.virtualization'), h.virtualization],
