@@ -6,6 +6,7 @@ import { Plan, Workload } from './plan';
 import { IsolationFacts, IsolationRequest } from './learn/facts';
 import { DensityDemo, Kernels, RaceId, raceEvents, RaceRequest, RaceState, WorkshopDemo, workshopEvents, WorkshopView } from './learn/race';
 import { TradeoffTable } from './learn/tradeoffs';
+import { ImportFile, ImportReport } from './import';
 
 /**
  * The Lab API: the one contract between the engine and its faces. The preload, the WebSocket bridge, the CLI
@@ -104,6 +105,8 @@ export const labMethods = {
   getComparison: { args: z.tuple([runId]), result: Comparison },
   /** A run or a comparison as JSON, CSV or Markdown text. */
   exportRun: { args: z.tuple([runId, ExportFormat]), result: z.string() },
+  /** Runs and comparisons made by another isolab, sent as files (name and bytes, never a path); never overwrites. */
+  importRuns: { args: z.tuple([z.array(ImportFile).min(1).max(100)]), result: ImportReport },
   /** Learn: the tradeoff table from the newest runs beside cited figures, and live isolation facts. */
   tradeoffs: { args: z.tuple([]), result: TradeoffTable },
   isolationFacts: { args: z.tuple([IsolationRequest]), result: IsolationFacts },

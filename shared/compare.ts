@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Run } from './run';
+import { ImportOrigin } from './import';
 import { StartCallLag } from './readiness';
 import { Environment, Owner, PhaseSummary, RunStatus } from './run';
 import { note, Note } from './notes';
@@ -130,6 +131,8 @@ export const Comparison = z.object({
   notes: z.array(Note),
   /** The isolab process running it (see Run.owner): a dead owner's `partial` comparison becomes `interrupted`. */
   owner: Owner.optional(),
+  /** Made by another isolab and imported here (see Run.imported). */
+  imported: ImportOrigin.optional(),
 });
 export type Comparison = z.infer<typeof Comparison>;
 

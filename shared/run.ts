@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Note } from './notes';
+import { ImportOrigin } from './import';
 
 /**
  * The Run document: one file per run, versioned. Every figure carries where it came from (this run on this
@@ -129,6 +130,8 @@ export const Run = z.object({
   error: z.string().optional(),
   /** Who runs it; runs saved before isolab recorded this have none and are never marked interrupted. */
   owner: Owner.optional(),
+  /** Made by another isolab and imported here (`isolab runs import`): from which file, when, from which machine. */
+  imported: ImportOrigin.optional(),
 });
 export type Run = z.infer<typeof Run>;
 

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { formatRun, formatRunList, formatSkipped } from '../report';
 import { exportCommand } from './export';
+import { importCommand } from './import';
 import { openLab } from './open-lab';
 
-/** `isolab runs list|show|export`: the runs saved in the data directory. */
+/** `isolab runs list|show|export|import`: the runs saved in the data directory. */
 export function runsCommand(): Command {
   const runs = new Command('runs').description('The runs saved in the data directory');
   runs
@@ -27,6 +28,7 @@ export function runsCommand(): Command {
     });
 
   runs.addCommand(exportCommand());
+  runs.addCommand(importCommand());
   return runs;
 
 }

@@ -26,6 +26,8 @@ import type { RaceRequest, WorkshopDemo } from '../../shared/learn/race';
 import { isolationFacts } from './isolation';
 import { tradeoffTable } from './isolation/tradeoffs';
 import { Workshop } from './workshop';
+import type { ImportFile } from '../../shared/import';
+import { importFiles } from './import/import';
 import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectRequest, SavedHost } from '../../shared/api-hosts';
 
 /**
@@ -248,6 +250,11 @@ export class Lab {
   async exportRun(id: string, format: ExportFormat): Promise<string> {
     const doc = (await this.comparisons.has(id)) ? await this.comparisons.get(id) : await this.store.get(id);
     return exportDocument(doc, format);
+  }
+
+  /** Documents made by another isolab (electron/lab/import): never overwrites one of this data directory. */
+  importRuns(files: ImportFile[]) {
+    return importFiles({ runs: this.store, comparisons: this.comparisons }, files);
   }
 
   tradeoffs() {

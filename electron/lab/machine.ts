@@ -18,7 +18,7 @@ export function machineIdOf(raw: string | undefined): string | undefined {
 }
 
 /** Where systemd and D-Bus keep the id; an image built without one (a container) has neither. */
-export const MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'] as const;
+const MACHINE_ID_FILES = ['/etc/machine-id', '/var/lib/dbus/machine-id'] as const;
 
 /** This machine's derived id, or undefined when it has no machine-id (macOS, Windows, a bare container). */
 export async function localMachineId(files: readonly string[] = MACHINE_ID_FILES): Promise<string | undefined> {

@@ -251,6 +251,7 @@ describe('isolab serve under fuzz', () => {
       densityDemo: [],
       workshopKernels: [],
       setWorkshopDemo: ['density'],
+      importRuns: [[{ name: 'fuzz.json', base64: 'e30=' }]],
     };
     const calls = Object.entries(denied).flatMap(([m, args]) => Array.from({ length: 5 }, () => [m, args] as const));
     for (const [m, args] of calls) expect(labMethods[m as LabMethodName].args.safeParse(args).success, m).toBe(true);
