@@ -10,7 +10,7 @@ const only = process.argv[2]; // "node" skips the renderer, for quick rebuilds o
 
 if (only !== 'node') await rm('dist', { recursive: true, force: true });
 
-const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', define, logLevel: 'warning' };
+const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: 'linked', define, logLevel: 'warning', jsx: 'automatic' };
 await Promise.all([
   esbuild({ ...node, entryPoints: { cli: 'electron/cli-main.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' } }),
   esbuild({ ...node, entryPoints: { main: 'electron/main.ts' }, format: 'esm', outdir: 'dist', outExtension: { '.js': '.mjs' }, external: ['electron'] }),

@@ -3,6 +3,7 @@ import { ISOLAB_VERSION } from './lab/host';
 import { benchCommand } from './commands/bench';
 import { cliErrorText } from './commands/errors';
 import { compareCommand } from './commands/compare';
+import { reportCommand } from './commands/report';
 import { runsCommand } from './commands/runs';
 import { serveCommand } from './commands/serve';
 import { simCommand } from './commands/sim';
@@ -16,6 +17,7 @@ export function buildCli(): Command {
     .addCommand(benchCommand())
     .addCommand(runsCommand())
     .addCommand(compareCommand())
+    .addCommand(reportCommand())
     .addCommand(serveCommand())
     .addCommand(simCommand());
 }

@@ -5,7 +5,7 @@
 export const LAB_METHOD_NAMES = [
   'info', 'startBench', 'cancelRun', 'listRuns', 'scanRuns', 'getRun', 'deleteRun',
   'listHosts', 'saveHost', 'removeHost', 'testHost', 'acceptHostKey', 'startHostBench', 'startFleet', 'listHostRuns', 'forgetPassphrase',
-  'startCompare', 'listComparisons', 'getComparison', 'exportRun', 'importRuns',
+  'startCompare', 'listComparisons', 'getComparison', 'exportRun', 'importRuns', 'report',
   'tradeoffs', 'isolationFacts', 'startRace', 'cancelRace', 'raceState', 'densityDemo', 'workshopKernels', 'setWorkshopDemo', 'workshopView',
 ] as const;
 

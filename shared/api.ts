@@ -88,6 +88,8 @@ export type CompareRequest = z.input<typeof CompareRequest>;
 export const CompareStarted = z.object({ comparisonId: z.string() });
 export type CompareStarted = z.infer<typeof CompareStarted>;
 export const ExportFormat = z.enum(['json', 'csv', 'md']);
+export const ReportLanguage = z.enum(['en', 'fr']);
+export type ReportLanguage = z.infer<typeof ReportLanguage>;
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
 export const labMethods = {
@@ -107,6 +109,8 @@ export const labMethods = {
   exportRun: { args: z.tuple([runId, ExportFormat]), result: z.string() },
   /** Runs and comparisons made by another isolab, sent as files (name and bytes, never a path); never overwrites. */
   importRuns: { args: z.tuple([z.array(ImportFile).min(1).max(100)]), result: ImportReport },
+  /** One self-contained HTML report (inline SVG and styles, no script, no request) of runs and comparisons. */
+  report: { args: z.tuple([z.array(runId).min(1).max(50), ReportLanguage]), result: z.string() },
   /** Learn: the tradeoff table from the newest runs beside cited figures, and live isolation facts. */
   tradeoffs: { args: z.tuple([]), result: TradeoffTable },
   isolationFacts: { args: z.tuple([IsolationRequest]), result: IsolationFacts },

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { BenchRequest, CompareRequest, type BenchPlan, type CompareStarted, type ExportFormat, type LabEvent, type LabInfo, type RunStarted } from '../../shared/api';
+import { BenchRequest, CompareRequest, type BenchPlan, type ReportLanguage, type CompareStarted, type ExportFormat, type LabEvent, type LabInfo, type RunStarted } from '../../shared/api';
 import type { Comparison, ComparisonListItem } from '../../shared/compare';
 import { exportDocument } from '../../shared/export';
 import { assertPlanTrusted, benchHostCommands, compareHostCommands } from '../../shared/consent';
@@ -28,6 +28,7 @@ import { tradeoffTable } from './isolation/tradeoffs';
 import { Workshop } from './workshop';
 import type { ImportFile } from '../../shared/import';
 import { importFiles } from './import/import';
+import { buildReport, loadReportDocs } from './report/build';
 import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectRequest, SavedHost } from '../../shared/api-hosts';
 
 /**
@@ -255,6 +256,11 @@ export class Lab {
   /** Documents made by another isolab (electron/lab/import): never overwrites one of this data directory. */
   importRuns(files: ImportFile[]) {
     return importFiles({ runs: this.store, comparisons: this.comparisons }, files);
+  }
+
+  /** One self-contained HTML report of runs and comparisons, in the reader's language (electron/lab/report). */
+  async report(ids: string[], lang: ReportLanguage): Promise<string> {
+    return buildReport(await loadReportDocs({ runs: this.store, comparisons: this.comparisons }, ids), { lang, version: ISOLAB_VERSION });
   }
 
   tradeoffs() {

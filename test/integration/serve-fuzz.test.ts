@@ -252,6 +252,7 @@ describe('isolab serve under fuzz', () => {
       workshopKernels: [],
       setWorkshopDemo: ['density'],
       importRuns: [[{ name: 'fuzz.json', base64: 'e30=' }]],
+      report: [[runId], 'en'],
     };
     const calls = Object.entries(denied).flatMap(([m, args]) => Array.from({ length: 5 }, () => [m, args] as const));
     for (const [m, args] of calls) expect(labMethods[m as LabMethodName].args.safeParse(args).success, m).toBe(true);
