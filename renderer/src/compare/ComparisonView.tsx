@@ -6,6 +6,7 @@ import { useNoteWords } from '../notes';
 import { StatusBadge } from '../result/StatusBadge';
 import { DensityChart, MemoryChart, PhaseBreakdownChart, StartupChart } from './charts';
 import { ExportButtons } from './ExportButtons';
+import { ReportButtons } from '../transfer/ReportButtons';
 import { ModelsTable } from './ModelsTable';
 import './compare.css';
 
@@ -23,6 +24,7 @@ export function ComparisonView({ c }: { c: Comparison }) {
           {typeof c.plan.name === 'string' ? c.plan.name : t('untitled')} <StatusBadge status={c.status} />
         </h2>
         <ExportButtons id={c.id} />
+        <ReportButtons ids={[c.id]} />
       </header>
       <p className="muted small mono">
         {c.id} · {f.date(c.startedAt)} · {h.os}, {h.kernel}, {h.cpus} CPU{e ? ` · ${e.name} ${e.version} ${e.storageDriver ?? ''} cgroup v${e.cgroupVersion ?? '?'}` : ''}

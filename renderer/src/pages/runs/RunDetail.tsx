@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Run } from '../../../../shared/run';
 import { useLab, useRunEvent } from '../../lab/LabContext';
 import { ResultView } from '../../result/ResultView';
+import { ReportButtons } from '../../transfer/ReportButtons';
 import { href } from '../../router';
 
 export function RunDetail({ id }: { id: string }) {
@@ -36,6 +37,7 @@ export function RunDetail({ id }: { id: string }) {
         </div>
       )}
       {!run && !error && <p className="muted">{t('loading')}</p>}
+      {run && <ReportButtons ids={[run.id]} />}
       {run && <ResultView run={run} />}
     </div>
   );

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RunScan } from '../../../../shared/run';
 import { useLab, useRunEvent } from '../../lab/LabContext';
+import type { ImportOutcome } from '../../../../shared/import';
+import { ImportButton, ImportResult } from '../../transfer/ImportButton';
 import { RunsTable } from './RunsTable';
 import { SkippedFiles } from './SkippedFiles';
 
@@ -11,6 +13,7 @@ export function RunsList() {
   const [scan, setScan] = useState<RunScan>();
   const items = scan?.runs;
   const [error, setError] = useState<string>();
+  const [imported, setImported] = useState<ImportOutcome[]>();
 
   const load = useCallback(() => {
     api.scanRuns().then(
@@ -41,15 +44,26 @@ export function RunsList() {
           <h1>{t('title')}</h1>
           <p className="muted">{t('intro')}</p>
         </div>
-        <button type="button" className="button" onClick={load}>
-          {t('refresh')}
-        </button>
+        <div className="page-head-actions">
+          {!readOnly && (
+            <ImportButton
+              onDone={(outcomes) => {
+                setImported(outcomes);
+                load();
+              }}
+            />
+          )}
+          <button type="button" className="button" onClick={load}>
+            {t('refresh')}
+          </button>
+        </div>
       </div>
       {error && (
         <div className="banner banner-danger" role="alert">
           <p className="banner-text">{error}</p>
         </div>
       )}
+      {imported && <ImportResult outcomes={imported} />}
       {scan && <SkippedFiles scan={scan} />}
       <section className="card">
         {!items ? <p className="muted">{t('loading')}</p> : items.length === 0 ? <p className="muted">{scan.skipped.length ? t('emptyReadable') : t('empty')}</p> : <RunsTable items={items} onDelete={readOnly ? undefined : remove} />}
