@@ -64,7 +64,7 @@ export function ImportResult({ outcomes }: { outcomes: ImportOutcome[] }) {
   const imported = outcomes.filter((o) => o.code === 'imported').length;
   const refused = outcomes.filter((o) => isRefusal(o.code)).length;
   return (
-    <div className={`banner ${refused ? 'banner-warn' : ''}`} role="status" data-testid="import-result">
+    <div className={`banner import-result${refused ? ' banner-warn' : ''}`} role="status" data-testid="import-result">
       <p className="banner-text">{t('summary', { imported, other: outcomes.length - imported - refused, refused })}</p>
       <ul className="import-outcomes">
         {outcomes.map((o, i) => (
