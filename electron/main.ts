@@ -1,12 +1,14 @@
 // The Electron face: a window over the Lab, locked down per Electron's security checklist. Every behaviour
 // lives in modules tested under Node (lab/, bridge.ts, app-origin.ts); this file only wires them to Electron.
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session } from 'electron';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, ipcChannel, labMethodNames } from '../shared/api';
 import { APP_CSP, APP_SCHEME, APP_URL, isTrustedUrl, resolveAppFile } from './app-origin';
 import { dispatch } from './bridge';
 import { Lab } from './lab/lab';
+import { htmlToPdf, shownDocumentId } from './report-pdf';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, 'renderer');
@@ -76,7 +78,32 @@ async function ready(): Promise<void> {
   });
   win.on('closed', off);
   win.once('ready-to-show', () => win.show());
+  Menu.setApplicationMenu(appMenu(win));
   await win.loadURL(APP_URL);
+}
+
+/**
+ * The default menu, plus File › Save report as PDF…: the comparison or run the window shows, rendered by the
+ * engine (the same HTML as Export report) and printed with Chromium's printToPDF in the main process.
+ */
+function appMenu(win: BrowserWindow): Menu {
+  const savePdf = async () => {
+    const id = shownDocumentId(win.webContents.getURL());
+    if (!id) return void dialog.showMessageBox(win, { type: 'info', message: 'Open a comparison or a run first: the report is made of the one shown.' });
+    try {
+      const html = await lab.report([id], app.getLocale().startsWith('fr') ? 'fr' : 'en');
+      const { canceled, filePath } = await dialog.showSaveDialog(win, { defaultPath: `isolab-report-${id}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+      if (canceled || !filePath) return;
+      await writeFile(filePath, await htmlToPdf(BrowserWindow, html));
+    } catch (err) {
+      dialog.showErrorBox('isolab', `The report could not be saved: ${(err as Error).message}`);
+    }
+  };
+  const template = Menu.getApplicationMenu()?.items.map((i) => ({ role: i.role, label: i.label, submenu: i.submenu })) ?? [];
+  return Menu.buildFromTemplate([
+    { label: 'File', submenu: [{ label: 'Save report as PDF…', accelerator: 'CmdOrCtrl+Shift+P', click: () => void savePdf() }, { type: 'separator' }, { role: 'quit' }] },
+    ...template.filter((i) => i.role !== 'fileMenu' && i.label !== 'File'),
+  ]);
 }
 
 app.whenReady().then(ready).catch((err) => {
