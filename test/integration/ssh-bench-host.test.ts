@@ -11,6 +11,7 @@ import { remoteEngine } from '../../electron/lab/remote/docker';
 import { HostService } from '../../electron/lab/remote/service';
 import { resolveHost } from '../../electron/lab/remote/spec';
 import { RunStore } from '../../electron/lab/store';
+import { localMachineId } from '../../electron/lab/machine';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
 // `isolab bench host` against a real OpenSSH sshd on 127.0.0.1. This machine has no DMI tables (a container),
@@ -59,6 +60,10 @@ describe('bench host over a loopback sshd', () => {
     expect(run.kind).toBe('bench:host');
     expect(run.model).toBe('host:lab-vm');
     expect(run.environment.host.kernel).toBe(os.release());
+    // The loopback host is this machine: its id, read over SSH and hashed there, is this machine's own.
+    const machineId = await localMachineId();
+    expect(run.environment.host.machineId).toBe(machineId);
+    if (machineId) expect(JSON.stringify(run)).not.toMatch(new RegExp(readFileSync('/etc/machine-id', 'utf8').trim() || '^$'));
     expect(run.environment.host.cpus).toBe(os.cpus().length);
     expect(run.environment.host.memoryBytes).toBeGreaterThan(0);
     const remote = run.environment.remote as { virtualization: { detectVirt?: string }; resolved: string; boot: { bootId?: string } };
