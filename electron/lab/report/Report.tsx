@@ -1,5 +1,6 @@
 import type { Comparison, ModelResult } from '../../../shared/compare';
 import type { PublishedFigure } from '../../../shared/learn/tradeoffs';
+import { englishNote } from '../../../shared/notes';
 import type { Environment, PhaseSummary, Run } from '../../../shared/run';
 import { ratioOfMedians } from '../../../shared/stats';
 import type { ReportFormat } from './format';
@@ -252,7 +253,7 @@ function ComparisonSection({ c, n, s, f }: Ctx & { c: Comparison; n: number }) {
           </table>
         )}
       </section>
-      <NotesBlock notes={[...c.notes, ...c.models.flatMap((m) => m.notes.map((x) => `${m.model}: ${x}`))]} n={n} {...ctx} />
+      <NotesBlock notes={[...c.notes.map(englishNote), ...c.models.flatMap((m) => m.notes.map((x) => `${m.model}: ${englishNote(x)}`))]} n={n} {...ctx} />
     </article>
   );
 }
@@ -293,7 +294,7 @@ function RunSection({ run, n, s, f }: Ctx & { run: Run; n: number }) {
         {run.baseline && <PhaseTable caption={fill(s.baseline, { model: run.baseline.model })} order={run.baseline.phaseOrder} summary={run.baseline.summary} {...ctx} />}
         {ratio && <p>{fill(s.ratioLine, { model: run.model, ratio: f.ratio(ratio.ratio), lo: f.ratio(ratio.ci95[0]), hi: f.ratio(ratio.ci95[1]) })}</p>}
       </section>
-      <NotesBlock notes={run.notes} error={run.error} n={n} {...ctx} />
+      <NotesBlock notes={run.notes.map(englishNote)} error={run.error} n={n} {...ctx} />
     </article>
   );
 }

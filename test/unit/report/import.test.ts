@@ -112,12 +112,12 @@ describe('isolab runs import', () => {
   });
 
   it('never overwrites a local document: the same one is already here, a different one with its id is not imported', async () => {
-    await stores().runs.save(doc('local-1', { notes: ['measured here'] }));
+    await stores().runs.save(doc('local-1', { notes: [{ code: 'text', params: {}, text: 'measured here' }] }));
     const before = snapshot();
     const same = path.join(work, 'same.json');
     const other = path.join(work, 'other.json');
-    writeFileSync(same, JSON.stringify(doc('local-1', { notes: ['measured here'] })));
-    writeFileSync(other, JSON.stringify(doc('local-1', { notes: ['measured elsewhere'] })));
+    writeFileSync(same, JSON.stringify(doc('local-1', { notes: [{ code: 'text', params: {}, text: 'measured here' }] })));
+    writeFileSync(other, JSON.stringify(doc('local-1', { notes: [{ code: 'text', params: {}, text: 'measured elsewhere' }] })));
     const r = await isolab('runs', 'import', same, other);
     expect(r.stdout).toMatch(/same\.json: run local-1 already here/);
     expect(r.stdout).toMatch(/other\.json: run local-1 not imported: a different document with this id is already here; the local one is kept/);
