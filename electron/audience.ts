@@ -1,5 +1,6 @@
 import { AUDIENCE_EVENTS, AUDIENCE_METHODS } from '../shared/api-channels';
 import { isLabMethod, type LabEvent, type LabInfo, type LabMethodName } from '../shared/api';
+import type { JobKind } from '../shared/jobs';
 import type { RunListItem, RunScan } from '../shared/run';
 import { BridgeError, dispatch } from './bridge';
 import type { Lab } from './lab/lab';
@@ -12,6 +13,8 @@ import type { Lab } from './lab/lab';
 
 const methods: ReadonlySet<string> = new Set(AUDIENCE_METHODS);
 const events: ReadonlySet<LabEvent['type']> = new Set<LabEvent['type']>(AUDIENCE_EVENTS);
+
+const HOST_JOB_KINDS: ReadonlySet<JobKind> = new Set<JobKind>(['host-bench', 'host-probe', 'fleet']);
 
 /** Run ids are `<stamp>-<slug>-<rand>` (store.ts newRunId); a host's runs take the slug `host-<target>`. */
 const HOST_RUN_ID = /^\d{8}T\d{9}Z-host-/;
@@ -30,6 +33,7 @@ export function audienceSees(event: LabEvent): boolean {
   if (!events.has(event.type)) return false;
   if ('runId' in event && typeof event.runId === 'string' && isHostRunId(event.runId)) return false;
   if ('model' in event && typeof event.model === 'string' && event.model.startsWith('host:')) return false;
+  if ('kind' in event && event.kind !== undefined && HOST_JOB_KINDS.has(event.kind)) return false;
   return true;
 }
 
@@ -51,7 +55,9 @@ export function audienceInfo(info: LabInfo): LabInfo {
   const { dataDir: _dataDir, ...rest } = info;
   const { hostname: _hostname, machineId: _machineId, ...host } = info.host;
   const docker: LabInfo['docker'] = info.docker.ok ? { ok: true, engine: { ...info.docker.engine, endpoint: undefined } } : info.docker;
-  return { ...rest, host, docker, activeRuns: info.activeRuns.filter((id) => !isHostRunId(id)) };
+  // Jobs on remote hosts name them (user@host in their ids and models): the presenter's alone.
+  const activeJobs = info.activeJobs.filter((j) => !HOST_JOB_KINDS.has(j.kind) && !isHostRunId(j.id) && !j.model?.startsWith('host:'));
+  return { ...rest, host, docker, activeRuns: info.activeRuns.filter((id) => !isHostRunId(id)), activeJobs };
 }
 
 const denied = (method: string) => new BridgeError(`${method} is not allowed for a read-only viewer`);

@@ -3,9 +3,9 @@
  * carry nothing it does not use). test/unit/api-channels.test.ts keeps this list equal to `labMethods`.
  */
 export const LAB_METHOD_NAMES = [
-  'info', 'startBench', 'cancelRun', 'listRuns', 'scanRuns', 'getRun', 'deleteRun',
+  'info', 'startBench', 'cancelJob', 'cancelRun', 'listRuns', 'scanRuns', 'getRun', 'deleteRun',
   'listHosts', 'saveHost', 'removeHost', 'testHost', 'acceptHostKey', 'startHostBench', 'startFleet', 'listHostRuns', 'forgetPassphrase',
-  'startCompare', 'listComparisons', 'getComparison', 'exportRun', 'importRuns', 'report',
+  'startCompare', 'listComparisons', 'getComparison', 'cancelCompare', 'deleteComparison', 'exportRun', 'importRuns', 'report',
   'tradeoffs', 'isolationFacts', 'startRace', 'cancelRace', 'raceState', 'densityDemo', 'workshopKernels', 'setWorkshopDemo', 'workshopView',
 ] as const;
 
@@ -29,5 +29,5 @@ export const AUDIENCE_METHODS = [
  * progress (SSH targets, fleet messages) and any event added later stay with the presenter unless listed here.
  */
 export const AUDIENCE_EVENTS = [
-  'run-started', 'progress', 'run-finished', 'race-started', 'race-mark', 'race-finished', 'workshop-view',
+  'run-started', 'progress', 'run-finished', 'compare-progress', 'compare-finished', 'race-started', 'race-mark', 'race-finished', 'workshop-view',
 ] as const;

@@ -7,6 +7,7 @@ import { IsolationFacts, IsolationRequest } from './learn/facts';
 import { DensityDemo, Kernels, RaceId, raceEvents, RaceRequest, RaceState, WorkshopDemo, workshopEvents, WorkshopView } from './learn/race';
 import { TradeoffTable } from './learn/tradeoffs';
 import { ImportFile, ImportReport } from './import';
+import { ActiveJob, JobKind, ProgressRole } from './jobs';
 
 /**
  * The Lab API: the one contract between the engine and its faces. The preload, the WebSocket bridge, the CLI
@@ -65,7 +66,10 @@ export const LabInfo = z.object({
   dataDir: z.string().optional(),
   host: HostFacts,
   docker: EngineStatus,
+  /** Local benchmarks under way (what the Bench page follows); every job is in activeJobs. */
   activeRuns: z.array(z.string()),
+  /** Every job under way: benchmarks, comparisons, host benches and probes, fleets, the race, the density demo. */
+  activeJobs: z.array(ActiveJob),
   /** Where the faces run: "electron" or "browser". */
   face: z.string(),
 });
@@ -95,6 +99,8 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 export const labMethods = {
   info: { args: z.tuple([]), result: LabInfo },
   startBench: { args: z.tuple([BenchRequest]), result: RunStarted },
+  /** Cancels a job of any kind by its id (info().activeJobs); cancelRun, cancelCompare and cancelRace are its older names. */
+  cancelJob: { args: z.tuple([runId]), result: z.boolean() },
   cancelRun: { args: z.tuple([runId]), result: z.boolean() },
   listRuns: { args: z.tuple([]), result: z.array(RunListItem) },
   /** The runs and the files in the runs folder that are not readable runs, with the reason for each. */
@@ -105,6 +111,9 @@ export const labMethods = {
   startCompare: { args: z.tuple([CompareRequest]), result: CompareStarted },
   listComparisons: { args: z.tuple([]), result: z.array(ComparisonListItem) },
   getComparison: { args: z.tuple([runId]), result: Comparison },
+  cancelCompare: { args: z.tuple([runId]), result: z.boolean() },
+  /** Refused (code job-running) while the comparison runs, as deleteRun is for a run. */
+  deleteComparison: { args: z.tuple([runId]), result: z.boolean() },
   /** A run or a comparison as JSON, CSV or Markdown text. */
   exportRun: { args: z.tuple([runId, ExportFormat]), result: z.string() },
   /** Runs and comparisons made by another isolab, sent as files (name and bytes, never a path); never overwrites. */
@@ -134,15 +143,32 @@ type Result<M extends LabMethodName> = z.output<(typeof labMethods)[M]['result']
 
 /** Progress and lifecycle events pushed from the engine to every face. */
 export const LabEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('run-started'), runId: z.string(), model: z.string(), total: z.number() }),
+  z.object({
+    type: z.literal('run-started'),
+    runId: z.string(),
+    model: z.string(),
+    total: z.number(),
+    /** The job the run belongs to: the run itself for a bench, the comparison for a compare's startup run. */
+    jobId: z.string().optional(),
+    kind: JobKind.optional(),
+  }),
+  /**
+   * One phase of one iteration. Faces read these fields and guess nothing from phase names or model names:
+   * `role` says whether it is the model under test or the floor beside it, `iterationDone` that this event
+   * ends that role's iteration (the engine knows when its start-to-cleanup cycle is over).
+   */
   z.object({
     type: z.literal('progress'),
     runId: z.string(),
+    jobId: z.string(),
+    kind: JobKind,
     model: z.string(),
+    role: ProgressRole,
     iteration: z.number(),
     total: z.number(),
     warmup: z.boolean(),
     phase: z.string(),
+    iterationDone: z.boolean(),
   }),
   z.object({
     type: z.literal('run-finished'),
@@ -152,6 +178,9 @@ export const LabEvent = z.discriminatedUnion('type', [
     /** The run could not be saved in the data directory: where it should have gone, why (errno), where it went. */
     notSaved: z.object({ file: z.string(), code: z.string().optional(), fallback: z.string().optional() }).optional(),
   }),
+  /** A comparison moved on: a model and its stage (startup, footprint, density); the document was saved before. */
+  z.object({ type: z.literal('compare-progress'), comparisonId: z.string(), model: z.string(), stage: z.string(), message: z.string().optional() }),
+  z.object({ type: z.literal('compare-finished'), comparisonId: z.string(), status: RunStatus }),
   ...hostEvents,
   ...raceEvents,
   ...workshopEvents,

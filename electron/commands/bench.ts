@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
-import { SingleBar } from 'cli-progress';
-import type { BenchRequest, LabEvent } from '../../shared/api';
-import type { Lab } from '../lab/lab';
+import type { BenchRequest } from '../../shared/api';
 import { RunNotSavedError } from '../lab/runner';
 import { benchRequestWithPlan } from '../lab/workloads/bench-plan';
 import { formatRun } from '../report';
 import { benchHostCommand } from './host';
 import { benchSwarmCommand } from './swarm';
 import { openLab } from './open-lab';
+import { progressBar } from './progress';
 import { int } from './options';
 
 /** `isolab bench containers|process|vm|host`: time cold starts of one isolation model on this host. */
@@ -61,7 +60,7 @@ export function benchCommand(): Command {
 /** Runs one benchmark to its end with a progress bar; Ctrl+C cancels it and cleans up. */
 async function runBenchCommand(request: BenchRequest, json: boolean): Promise<void> {
   const lab = await openLab();
-  const bar = progress(lab);
+  const bar = progressBar(lab, 'bench');
   const abort = new AbortController();
   const stop = () => {
     process.stderr.write('\ncancelling: removing what this run created...\n');
@@ -104,26 +103,4 @@ async function runBenchCommand(request: BenchRequest, json: boolean): Promise<vo
     process.off('SIGTERM', stop);
     process.off('beforeExit', stalled);
   }
-}
-
-/** A progress bar on stderr when it is a terminal; nothing otherwise, so logs stay clean. */
-function progress(lab: Lab): { stop(): void } {
-  if (!process.stderr.isTTY) return { stop() {} };
-  const bar = new SingleBar({ stream: process.stderr, format: ' {bar} {value}/{total} {model} {phase}', hideCursor: true, clearOnComplete: true }, undefined);
-  let started = false;
-  const off = lab.onEvent((e: LabEvent) => {
-    if (e.type === 'run-started') {
-      bar.start(e.total, 0, { model: e.model, phase: 'preparing' });
-      started = true;
-    } else if (e.type === 'progress' && started) {
-      bar.update(e.phase === 'remove' || e.phase === 'exit' || e.phase === 'shutdown' ? e.iteration : e.iteration - 1, { model: `${e.model}${e.warmup ? ' (warmup)' : ''}`, phase: e.phase });
-    }
-  });
-  return {
-    stop() {
-      off();
-      if (started) bar.stop();
-      started = false;
-    },
-  };
 }

@@ -4,6 +4,7 @@ import { comparisonMarkdown } from '../../shared/export';
 import { cliNote } from '../note-text';
 import { Plan, planIssues, type PlanInput } from '../../shared/plan';
 import { openLab } from './open-lab';
+import { progressBar } from './progress';
 import { int } from './options';
 import { loadPlanFile } from '../lab/workloads/load';
 import { NotSavedError } from '../lab/json-store';
@@ -38,6 +39,7 @@ export function compareCommand(): Command {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const bar = progressBar(lab, 'compare');
       try {
         const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan };
         let notSaved: NotSavedError<Comparison> | undefined;
@@ -58,6 +60,7 @@ export function compareCommand(): Command {
         } else if (c.status === 'cancelled') process.exitCode = 130;
         else if (c.status === 'failed') process.exitCode = 1;
       } finally {
+        bar.stop();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }

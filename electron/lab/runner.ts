@@ -1,4 +1,5 @@
 import type { LabEvent } from '../../shared/api';
+import type { JobKind } from '../../shared/jobs';
 import { RUN_SCHEMA, type Baseline, type PhaseSummary, type Run, type Sample } from '../../shared/run';
 import { spreadWarnings, summarize } from '../../shared/stats';
 import { hostFacts, ISOLAB_VERSION } from './host';
@@ -25,6 +26,8 @@ interface DeferredTargets {
 export interface BenchOptions {
   runId: string;
   kind: string;
+  /** The job this run belongs to, named in its progress events; the run itself, a bench, when left out. */
+  job?: { id: string; kind: JobKind };
   plan: Record<string, unknown>;
   target: Target | DeferredTargets;
   /** The floor, run interleaved with the target so both see the same machine state. */
@@ -80,7 +83,8 @@ export async function runBench(o: BenchOptions): Promise<Run> {
   };
   const baselineSamples: Sample[] = [];
   const emit = (e: LabEvent) => o.onEvent?.(e);
-  emit({ type: 'run-started', runId: run.id, model: run.model, total });
+  const job = o.job ?? { id: o.runId, kind: 'bench' as const };
+  emit({ type: 'run-started', runId: run.id, model: run.model, total, jobId: job.id, kind: job.kind });
 
   let lastSave = 0;
   const save = async (force: boolean) => {
@@ -107,15 +111,14 @@ export async function runBench(o: BenchOptions): Promise<Run> {
     await save(true);
     for (let i = 1; i <= total; i++) {
       const warmup = i <= o.warmup;
-      for (const [t, into] of [[baseline, baselineSamples], [target, run.samples]] as const) {
+      for (const [t, into, role] of [[baseline, baselineSamples, 'baseline'], [target, run.samples, 'subject']] as const) {
         if (!t) continue;
-        const marks = await t.iterate({
-          iteration: i,
-          warmup,
-          signal: o.signal,
-          onPhase: (phase) => emit({ type: 'progress', runId: run.id, model: t.model, iteration: i, total, warmup, phase }),
-        });
-        into.push(toSample(i, warmup, marks, t.phases));
+        const at = { type: 'progress', runId: run.id, jobId: job.id, kind: job.kind, model: t.model, role, iteration: i, total, warmup } as const;
+        const marks = await t.iterate({ iteration: i, warmup, signal: o.signal, onPhase: (phase) => emit({ ...at, phase, iterationDone: false }) });
+        const sample = toSample(i, warmup, marks, t.phases);
+        into.push(sample);
+        // The iteration is over when iterate() returns, whatever its last phase is called: say so once.
+        emit({ ...at, phase: Object.keys(sample.marks).at(-1) ?? '', iterationDone: true });
       }
       await save(false);
     }

@@ -233,8 +233,11 @@ describe('isolab serve under fuzz', () => {
     // Arguments the contract accepts, so that only the role refuses them; a new method must be added here.
     const denied: Record<Exclude<LabMethodName, (typeof AUDIENCE_METHODS)[number]>, unknown[]> = {
       startBench: [{ target: 'process', iterations: 1, warmup: 0 }],
+      cancelJob: [runId],
       cancelRun: [runId],
       deleteRun: [runId],
+      cancelCompare: [runId],
+      deleteComparison: [runId],
       listHosts: [],
       saveHost: [{ name: 'fuzz-added', target: 'x@127.0.0.1', port: 1 }],
       removeHost: ['fuzz-box'],

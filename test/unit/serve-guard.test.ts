@@ -84,7 +84,16 @@ describe('the audience policy', () => {
     expect(audienceSees({ type: 'run-finished', runId: newRunId('process'), status: 'complete' })).toBe(true);
     expect(audienceSees({ type: 'host-progress', host: 'alice@10.0.0.5', step: 'connect' })).toBe(false);
     expect(audienceSees({ type: 'run-finished', runId: newRunId('host-alice@10.0.0.5'), status: 'failed' })).toBe(false);
-    expect(audienceSees({ type: 'progress', runId: 'r', model: 'host:web1', iteration: 1, total: 2, warmup: false, phase: 'connect' })).toBe(false);
+    const progress = { type: 'progress', runId: 'r', jobId: 'r', kind: 'bench', model: 'process', role: 'subject', iteration: 1, total: 2, warmup: false, phase: 'spawn', iterationDone: false } as const;
+    expect(audienceSees(progress)).toBe(true);
+    expect(audienceSees({ ...progress, model: 'host:web1', kind: 'host-bench', phase: 'connect' })).toBe(false);
+    // A host's job is the presenter's, whatever its run and model are named.
+    expect(audienceSees({ ...progress, kind: 'host-bench' })).toBe(false);
+  });
+
+  it("passes a comparison's progress: the Compare page follows events", () => {
+    expect(audienceSees({ type: 'compare-progress', comparisonId: newRunId('compare'), model: 'process', stage: 'startup' })).toBe(true);
+    expect(audienceSees({ type: 'compare-finished', comparisonId: newRunId('compare'), status: 'complete' })).toBe(true);
   });
 
   it('gives info without the data directory, the host name, the machine id or the engine endpoint', () => {
@@ -94,6 +103,13 @@ describe('the audience policy', () => {
       host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 1, hostname: 'alice-laptop', machineId: 'a11ce'.padEnd(32, '0') },
       docker: { ok: true, engine: { name: 'Docker', version: '27', endpoint: 'unix:///home/alice/.docker/run/docker.sock' } },
       activeRuns: [newRunId('process'), newRunId('host-alice@10.0.0.5')],
+      activeJobs: [
+        { id: newRunId('process'), kind: 'bench', startedAt: '2026-01-01T00:00:00Z', model: 'process' },
+        { id: newRunId('host-alice@10.0.0.5'), kind: 'host-bench', startedAt: '2026-01-01T00:00:00Z', model: 'host:alice@10.0.0.5' },
+        { id: newRunId('host-probe'), kind: 'host-probe', startedAt: '2026-01-01T00:00:00Z' },
+        { id: newRunId('fleet'), kind: 'fleet', startedAt: '2026-01-01T00:00:00Z' },
+        { id: newRunId('compare'), kind: 'compare', startedAt: '2026-01-01T00:00:00Z' },
+      ],
       face: 'browser',
     };
     const seen = audienceInfo(info);
@@ -101,5 +117,6 @@ describe('the audience policy', () => {
     expect(seen.host).not.toHaveProperty('machineId');
     expect(seen).toMatchObject({ version: '1', face: 'browser', docker: { ok: true, engine: { name: 'Docker', version: '27' } } });
     expect(seen.activeRuns).toEqual([info.activeRuns[0]]);
+    expect(seen.activeJobs.map((j) => j.kind)).toEqual(['bench', 'compare']);
   });
 });

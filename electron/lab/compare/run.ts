@@ -7,7 +7,7 @@ import { ratioOfMedians, summarize } from '../../../shared/stats';
 import { runDensity } from '../density/run';
 import { measureFootprint } from '../footprint/measure';
 import { hostFacts, ISOLAB_VERSION } from '../host';
-import { runBench } from '../runner';
+import { runBench, type BenchOptions } from '../runner';
 import { newRunId, StoreError, type RunStore } from '../store';
 import { thisOwner } from '../owner';
 import { CancelledError } from '../targets/target';
@@ -23,6 +23,8 @@ export interface CompareOptions {
   runs: RunStore;
   comparisons: ComparisonStore;
   signal: AbortSignal;
+  /** The job the comparison runs as (its startup runs' progress events name it). */
+  job?: BenchOptions['job'];
   onEvent?: (e: LabEvent) => void;
   /** Where the comparison is (model, stage, message): the CLI prints it, faces poll getComparison. */
   onProgress?: (p: { comparisonId: string; model: string; stage: string; message: string }) => void;
@@ -114,6 +116,7 @@ async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string
       warmup: plan.startup.warmup,
       store: o.runs,
       signal: o.signal,
+      job: o.job,
       onEvent: o.onEvent,
     });
   } catch (err) {

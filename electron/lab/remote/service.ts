@@ -15,6 +15,7 @@ import {
 } from '../../../shared/api-hosts';
 import type { Run, RunListItem } from '../../../shared/run';
 import { runBench } from '../runner';
+import { JobManager, type JobContext } from '../jobs/manager';
 import { newRunId, type RunStore } from '../store';
 import { connect, HostKeyChangedError, HostKeyRefusedError, HostKeyUnknownError, NeedsPassphraseError, SshAuthError, SshConnectError, type ConnectHooks } from './connect';
 import { mapLimit } from './fleet';
@@ -31,6 +32,8 @@ export interface HostServiceOptions {
   /** isolab's data folder: saved hosts and remembered (encrypted) passphrases live here. */
   root: string;
   emit: (event: LabEvent) => void;
+  /** The Lab's jobs: every host bench, probe and fleet is one (a service made alone keeps its own). */
+  jobs?: JobManager;
   /** Whose ~/.ssh (config, known_hosts, keys); the user's home when left out. */
   home?: string;
   /** The OS keychain (Electron safeStorage); without it no passphrase is ever remembered. */
@@ -51,10 +54,11 @@ export interface Interaction {
 /** The remote-host side of the Lab: one method per entry of hostMethods (shared/api-hosts.ts). */
 export class HostService {
   private readonly pending = new Map<string, { fingerprint: string; key: Buffer; at: number }>();
-  private readonly active = new Map<string, AbortController>();
   private passphrases: PassphraseStore;
+  private readonly jobs: JobManager;
 
   constructor(private readonly o: HostServiceOptions) {
+    this.jobs = o.jobs ?? new JobManager();
     this.passphrases = new PassphraseStore(path.join(o.root, 'hosts', 'passphrases.json'), o.secrets);
   }
 
@@ -144,9 +148,24 @@ export class HostService {
 
   /** One connection and one exec: reachability, host key, authentication. An unknown key is kept for acceptHostKey. */
   async testHost(request: HostConnectRequest): Promise<HostTestResult> {
-    const result = await this.tryHost(request);
+    const { done } = this.jobs.start({ id: newRunId('host-probe'), kind: 'host-probe' }, (job) => this.tryHostUnlessCancelled(request, job));
+    const result = await done;
     // Error text can quote the host (a banner, a disconnect reason): shown on the page without control characters.
     return result.message === undefined ? result : { ...result, message: printable(result.message) };
+  }
+
+  /** The test, or its end at once when cancelled (the connection it opened still closes after its one exec). */
+  private async tryHostUnlessCancelled(request: HostConnectRequest, job: JobContext): Promise<HostTestResult> {
+    let onAbort = () => {};
+    const cancelled = new Promise<HostTestResult>((resolve) => {
+      onAbort = () => resolve({ status: 'error', message: 'the connection test was cancelled' });
+      job.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.tryHost(request), cancelled]);
+    } finally {
+      job.signal.removeEventListener('abort', onAbort);
+    }
   }
 
   private async tryHost(request: HostConnectRequest): Promise<HostTestResult> {
@@ -212,12 +231,6 @@ export class HostService {
     return { runId };
   }
 
-  cancel(runId: string): boolean {
-    const a = this.active.get(runId);
-    a?.abort();
-    return !!a;
-  }
-
   /**
    * The whole host benchmark: connect once (that connection is kept for probes and containers), probe, reboot
    * with consent, time fresh connections, then the container suite on the host's engine over the same
@@ -227,11 +240,13 @@ export class HostService {
     const parsed = HostBenchRequest.safeParse(request);
     if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
     const plan = parsed.data;
-    runId ??= newRunId(`host-${plan.target}`);
+    const id = runId ?? newRunId(`host-${plan.target}`);
+    return this.jobs.start({ id, kind: 'host-bench', model: `host:${modelName(plan.target)}`, signal: ia.signal }, (job) => this.benchHostJob(plan, ia, job)).done;
+  }
+
+  private async benchHostJob(plan: HostBenchPlan, ia: Interaction, job: JobContext): Promise<Run[]> {
+    const runId = job.id;
     const spec = await this.spec(plan);
-    const abort = new AbortController();
-    ia.signal?.addEventListener('abort', () => abort.abort(), { once: true });
-    this.active.set(runId, abort);
     // Progress lines quote the host (reboot attempts, the remote engine's log): one printable line each.
     const progress = (step: HostStep | 'latency' | 'containers' | 'saved', message?: string, extra: { runId?: string } = {}) =>
       this.o.emit({ type: 'host-progress', host: plan.target, step, runId: extra.runId ?? runId, fleetId: ia.fleetId, message: message === undefined ? undefined : printableLine(message) });
@@ -251,9 +266,10 @@ export class HostService {
         iterations: plan.iterations,
         warmup: 1,
         store: this.o.store,
-        signal: abort.signal,
+        signal: job.signal,
+        job: { id: runId, kind: 'host-bench' },
         onEvent: (e) => {
-          if (e.type === 'progress' && e.phase === 'connect' && e.iteration === 1) progress('latency');
+          if (e.type === 'progress' && e.phase === 'connect' && e.iteration === 1 && !e.iterationDone) progress('latency');
           this.o.emit(e);
         },
       });
@@ -261,6 +277,7 @@ export class HostService {
       const runs = [hostRun];
       if (plan.containers && hostRun.status === 'complete' && target.main) {
         const cRunId = newRunId(`host-${plan.target}-containers`);
+        job.claim(cRunId);
         progress('containers', 'container suite on the host\'s engine', { runId: cRunId });
         runs.push(
           await runBench({
@@ -277,7 +294,8 @@ export class HostService {
             iterations: plan.containerIterations,
             warmup: 2,
             store: this.o.store,
-            signal: abort.signal,
+            signal: job.signal,
+            job: { id: runId, kind: 'host-bench' },
             onEvent: (e) => this.o.emit(e),
           }),
         );
@@ -285,7 +303,6 @@ export class HostService {
       return runs;
     } finally {
       target.close();
-      this.active.delete(runId);
     }
   }
 
@@ -297,7 +314,13 @@ export class HostService {
     return { fleetId };
   }
 
+  /** One job for the fleet (cancelling it cancels every host of it), and one per host inside it. */
   async fleet(targets: string[], concurrency: number, plan: Partial<HostBenchPlan>, ia: Interaction = {}): Promise<PromiseSettledResult<Run[]>[]> {
+    const fleetId = ia.fleetId ?? newRunId('fleet');
+    return this.jobs.start({ id: fleetId, kind: 'fleet', signal: ia.signal }, (job) => this.fleetJob(targets, concurrency, plan, { ...ia, fleetId, signal: job.signal })).done;
+  }
+
+  private async fleetJob(targets: string[], concurrency: number, plan: Partial<HostBenchPlan>, ia: Interaction & { fleetId: string }): Promise<PromiseSettledResult<Run[]>[]> {
     let done = 0;
     return mapLimit(targets, concurrency, async (t) => {
       try {

@@ -4,6 +4,7 @@ import { RaceRequest, type DensityDemo, type Kernels, type RaceState, type Works
 import type { LabEvent } from '../../../shared/api';
 import type { Run } from '../../../shared/run';
 import type { EngineConnection } from '../docker/engine';
+import type { JobManager } from '../jobs/manager';
 import type { RunStore } from '../store';
 import { CancelledError } from '../targets/target';
 import { densityDemo, vmMemoryFromRuns } from './density';
@@ -12,6 +13,8 @@ import { runRace } from './race';
 export interface WorkshopDeps {
   root: string;
   store: RunStore;
+  /** The race and the density demo are jobs: listed by info(), cancelled by id, stopped at shutdown. */
+  jobs: JobManager;
   docker(): Promise<EngineConnection>;
   emit(e: LabEvent): void;
 }
@@ -21,12 +24,13 @@ export interface WorkshopDeps {
  * draws the same timeline, and the density demo. Every face receives the race events.
  */
 export class Workshop {
-  private race?: { state: RaceState; abort: AbortController; done: Promise<void> };
+  private race?: { state: RaceState; done: Promise<void> };
+  private demos = 0;
   private lastVm?: { bytes: number; source: string; raceId?: string };
   private current: WorkshopView = { demo: 'race' };
   private readonly closing = new AbortController();
   /** Aborts when the Lab shuts down: one-off probes (the live facts, their VM boot) stop and clean up. */
-  readonly signal = this.closing.signal;
+  readonly signal: AbortSignal = this.closing.signal;
 
   constructor(private readonly deps: WorkshopDeps) {}
 
@@ -34,9 +38,8 @@ export class Workshop {
     if (this.race?.state.status === 'running') throw new Error(`race ${this.race.state.raceId} is still under way; cancel it first`);
     const req = RaceRequest.parse(request);
     const raceId = `race-${new Date().toISOString().replace(/[:.]/g, '').replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
-    const abort = new AbortController();
     const state: RaceState = { raceId, status: 'running', startedAt: new Date().toISOString(), containers: req.containers, marks: [] };
-    const done = (async () => {
+    const { done } = this.deps.jobs.start({ id: raceId, kind: 'race' }, async ({ signal }) => {
       try {
         const summary = await runRace({
           raceId,
@@ -44,7 +47,7 @@ export class Workshop {
           memoryMiB: req.memoryMiB,
           root: this.deps.root,
           conn: await this.deps.docker(),
-          signal: abort.signal,
+          signal,
           onStart: () => {
             state.startedAt = new Date().toISOString();
             this.deps.emit({ type: 'race-started', raceId, containers: req.containers, startedAt: state.startedAt });
@@ -58,21 +61,19 @@ export class Workshop {
         state.summary = summary;
         if (summary.vmPssBytes) this.lastVm = { bytes: summary.vmPssBytes, source: `QEMU PSS at SSH ready in race ${raceId}`, raceId };
       } catch (err) {
-        state.status = err instanceof CancelledError || abort.signal.aborted ? 'cancelled' : 'failed';
+        state.status = err instanceof CancelledError || signal.aborted ? 'cancelled' : 'failed';
         if (state.status === 'failed') state.error = (err as Error).message;
       }
       this.deps.emit({ type: 'race-finished', raceId, status: state.status as 'complete' | 'cancelled' | 'failed', summary: state.summary, error: state.error });
-    })();
-    this.race = { state, abort, done };
+    });
+    this.race = { state, done };
     return { raceId };
   }
 
   async cancelRace(raceId: string): Promise<boolean> {
     const r = this.race;
     if (!r || r.state.raceId !== raceId || r.state.status !== 'running') return false;
-    r.abort.abort();
-    await r.done;
-    return true;
+    return this.deps.jobs.cancel(raceId, 'race');
   }
 
   /** The current or last race (a copy), for a face that joins late. */
@@ -94,7 +95,11 @@ export class Workshop {
       const runs = await Promise.all(items.slice(0, 10).map((i) => this.deps.store.get(i.id).catch(() => undefined)));
       vm = vmMemoryFromRuns(runs.filter((r): r is Run => r !== undefined));
     }
-    const result = await densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: this.signal, vm });
+    const id = `density-demo-${process.pid}-${++this.demos}`;
+    const { done } = this.deps.jobs.start({ id, kind: 'density-demo' }, ({ signal }) =>
+      densityDemo({ runId: `density-demo-${process.pid}`, conn, signal: AbortSignal.any([signal, this.signal]), vm }),
+    );
+    const result = await done;
     this.show({ ...this.current, density: result });
     return result;
   }

@@ -1,17 +1,18 @@
 import { useTranslation } from 'react-i18next';
+import { iterationsDone } from '../../../../shared/jobs';
 import type { RunTrack } from '../../lab/runTracker';
 
 /**
- * Where a run stands. The runner alternates the baseline (process) and the target within each iteration,
- * so the model under way flips back and forth; the bar counts whole iterations.
+ * Where a run stands. The runner alternates the baseline and the model under test within each iteration, so
+ * the model under way flips back and forth; the bar counts whole iterations, as the engine marks them done.
  */
 export function RunProgress({ track, onCancel, cancelling }: { track?: RunTrack; onCancel?: () => void; cancelling: boolean }) {
   const { t } = useTranslation('bench');
   const p = track?.progress;
   const total = p?.total ?? track?.total;
-  const done = p ? p.iteration - 1 : 0;
-  // The floor is always the process model; a process-only run has no baseline.
-  const baseline = p?.model === 'process' && !!track?.model && track.model !== 'process';
+  const done = p ? iterationsDone(p) : 0;
+  // The engine says which side an event is about: the model under test or the floor beside it.
+  const baseline = p?.role === 'baseline';
   return (
     <section className="card progress-card" aria-live="polite" data-testid="progress">
       <div className="progress-head">
