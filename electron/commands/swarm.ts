@@ -9,6 +9,7 @@ import { NotSavedError } from '../lab/json-store';
 import { runSwarm, SwarmStore } from '../lab/swarm';
 import { duration } from '../../shared/units';
 import { cliNote } from '../note-text';
+import { newRunId } from '../lab/store';
 
 /**
  * `isolab bench swarm`: a Docker Swarm service on the local engine (create N tasks, scale out to M, remove)
@@ -41,7 +42,9 @@ export function benchSwarmCommand(): Command {
       process.once('SIGTERM', stop);
       let notSaved: NotSavedError<SwarmDoc> | undefined;
       try {
-        const doc = await runSwarm({
+        // A job like any other: info() lists it, and the Lab's shutdown cancels it.
+        const job = lab.jobs.start({ id: newRunId('swarm'), kind: 'swarm-bench', model: 'swarm', signal: abort.signal }, ({ id, signal }) => runSwarm({
+          id,
           docker: conn.docker,
           endpoint: conn.endpoint,
           request: {
@@ -54,11 +57,12 @@ export function benchSwarmCommand(): Command {
             pollMs: o.pollMs,
             timeoutMs: o.timeout * 1000,
           },
-          signal: abort.signal,
+          signal,
           onProgress: progressLines(),
           log: (line) => process.stderr.write(`isolab: ${printable(line)}\n`),
           save: (d) => (d.status === 'partial' ? store.save(d) : store.saveOrKeep(d)),
-        }).catch((err) => {
+        }));
+        const doc = await job.done.catch((err) => {
           if (!(err instanceof NotSavedError)) throw err;
           notSaved = err as NotSavedError<SwarmDoc>;
           return notSaved.doc;
