@@ -23,10 +23,10 @@ export type ProgressRole = z.infer<typeof ProgressRole>;
 /** The code of the refusal to delete a document whose job is still under way (faces match on it). */
 export const JOB_RUNNING = 'job-running';
 
-/** True for an error (or its text, as it arrives across IPC or the WebSocket) that is this refusal. */
+/** True for an error (or its text, as it arrives across IPC, which prefixes it, or the WebSocket) that is this refusal. */
 export function isJobRunning(err: unknown): boolean {
   const message = (err as Error)?.message ?? String(err);
-  return message.startsWith(`${JOB_RUNNING}:`);
+  return message.includes(`${JOB_RUNNING}:`);
 }
 
 /** Iterations done so far, from a progress event's own fields: one counts once the model under test ended it. */

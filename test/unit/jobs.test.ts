@@ -102,8 +102,10 @@ describe('JobManager', () => {
       expect(isJobRunning(err)).toBe(true);
       // What crosses IPC or the WebSocket is the text: still recognised.
       expect(isJobRunning((err as Error).message)).toBe(true);
+      expect(isJobRunning(new Error(`Error invoking remote method 'isolab:deleteRun': Error: ${(err as Error).message}`))).toBe(true);
     }
     expect(() => jobs.assertIdle('someone-else')).not.toThrow();
+    expect(isJobRunning(new Error('ENOENT: no such run'))).toBe(false);
     await jobs.cancel('cmp-1');
     expect(() => jobs.assertIdle('cmp-1')).not.toThrow();
     expect(() => jobs.assertIdle('run-of-cmp-1')).not.toThrow();

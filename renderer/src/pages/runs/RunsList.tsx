@@ -1,3 +1,4 @@
+import { isJobRunning } from '../../../../shared/jobs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RunScan } from '../../../../shared/run';
@@ -32,7 +33,8 @@ export function RunsList() {
     try {
       await api.deleteRun(id);
     } catch (err) {
-      setError((err as Error).message);
+      // Not reloaded: the list is as it was, and the refusal stays on screen.
+      return setError(isJobRunning(err) ? t('delete.running') : (err as Error).message);
     }
     load();
   };
