@@ -6,7 +6,7 @@ import type { Lab } from '../lab/lab';
 type Progress = Extract<LabEvent, { type: 'progress' }>;
 
 /** What the bar says of the model under way: the floor beside the model under test is named as such. */
-export function progressLabel(e: Pick<Progress, 'model' | 'role' | 'warmup'>): string {
+function progressLabel(e: Pick<Progress, 'model' | 'role' | 'warmup'>): string {
   return `${e.model}${e.role === 'baseline' ? ' (baseline)' : ''}${e.warmup ? ' (warmup)' : ''}`;
 }
 
