@@ -59,6 +59,33 @@ describe('the Compare page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('follows a comparison under way from its events, without polling, through a reload, to its cancel', async () => {
+    const { comparisonId } = await bm.lab.startCompare({ plan: { name: 'live', models: ['process'], startup: { iterations: 5000, warmup: 0 }, footprint: false } });
+    try {
+      const { page, errors } = await bm.open(`${bm.served.url}#/compare/${comparisonId}`);
+      const reads: number[] = [];
+      page.on('websocket', (ws) => ws.on('framesent', (f) => String(f.payload).includes('"getComparison"') && reads.push(Date.now())));
+      await page.reload(); // the listener sees this page's socket from its first frame; a reload must recover too
+      const iteration = page.getByTestId('compare-progress-iteration');
+      await iteration.waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('compare-progress-model').textContent()).toBe('process');
+      // The iteration moves with the events while the page asks for the document no more.
+      const seen = new Set<string>();
+      await expect.poll(async () => seen.add((await iteration.textContent()) ?? '').size, { timeout: 30_000 }).toBeGreaterThan(2);
+      await page.waitForTimeout(5000); // two polling periods of the old page
+      expect(reads.length, 'getComparison reads while one model runs').toBeLessThanOrEqual(2);
+      expect([...seen].every((t) => /^\d+ of 5000/.test(t))).toBe(true);
+      await page.screenshot({ path: path.join(OUT, 'compare-live.png'), fullPage: true });
+
+      await page.getByTestId('compare-cancel').click();
+      await expect.poll(() => page.getByTestId('comparison').getByTestId('status').first().textContent(), { timeout: 60_000 }).toMatch(/cancelled/i);
+      expect(await page.getByTestId('compare-progress').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await bm.lab.cancelCompare(comparisonId);
+    }
+  });
+
   it('lists the comparison on the Compare home with each model\'s median', async () => {
     const { page, errors } = await bm.open(`${bm.served.url}#/compare`);
     const item = page.getByTestId('comparisons').locator('li', { hasText: 'every model, light' });
