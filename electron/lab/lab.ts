@@ -239,6 +239,10 @@ export class Lab {
       });
       status = c.status;
       return c;
+    } catch (err) {
+      // Measured but not saved (NotSavedError carries the document): its status, not a failure of the comparison.
+      status = (err as { doc?: Comparison }).doc?.status ?? 'failed';
+      throw err;
     } finally {
       // Faces reload the document now: it has its final status (or the comparison failed before it was saved).
       this.emit({ type: 'compare-finished', comparisonId: id, status });
