@@ -69,6 +69,12 @@ describe('the audience policy', () => {
     expect(AUDIENCE_EVENTS).not.toContain('host-progress');
   });
 
+  it('has decided for every event type of the contract: an event added later must be listed here or there', () => {
+    const presenterOnly = ['host-progress'];
+    const types = LabEvent.options.map((o) => o.shape.type.value);
+    expect([...types].sort()).toEqual([...AUDIENCE_EVENTS, ...presenterOnly].sort());
+  });
+
   it("recognises a host's runs by the id the engine gives them, and only those", () => {
     expect(isHostRunId(newRunId('host-alice@10.0.0.5'))).toBe(true);
     expect(isHostRunId(newRunId('host-web1-containers'))).toBe(true);
