@@ -29,10 +29,13 @@ export function CompareProgress({ live, done, onCancel, cancelling }: { live: Co
               {p?.role === 'baseline' && <span className="tag tag-muted tag-after">{t('live.baseline')}</span>}
             </dd>
           </div>
-          <div>
-            <dt>{t('live.stage')}</dt>
-            <dd>{stage ? t(`live.stages.${stage}`) : live.stage}</dd>
-          </div>
+          {live.stage && (
+            // Unknown after a reload until the comparison moves to its next stage.
+            <div>
+              <dt>{t('live.stage')}</dt>
+              <dd>{stage ? t(`live.stages.${stage}`) : live.stage}</dd>
+            </div>
+          )}
           {p && (
             <div>
               <dt>{t('live.iteration')}</dt>
