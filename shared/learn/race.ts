@@ -9,6 +9,10 @@ export const RaceRequest = z.object({
   containers: z.number().int().min(1).max(32).default(8),
   /** Guest memory of the VM, MiB. */
   memoryMiB: z.number().int().min(64).max(4096).default(256),
+  /** The engine runtime the containers start under (runc, runsc for gVisor …); the engine's default when left out. */
+  runtime: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'not a runtime name').optional(),
+  /** The VM's machine: q35 (the full VM) or microvm (no PCI, no firmware). */
+  machine: z.enum(['q35', 'microvm']).default('q35'),
 });
 export type RaceRequest = z.input<typeof RaceRequest>;
 
@@ -33,6 +37,9 @@ export const RaceSummary = z.object({
   /** The VM from spawn to its first SSH command. */
   vmSshMs: z.number().optional(),
   vmAccel: z.string().optional(),
+  /** What raced: the containers' runtime as the engine ran them, and the VM's machine type. */
+  containerRuntime: z.string().optional(),
+  vmMachine: z.string().optional(),
   /** QEMU's PSS at SSH ready, bytes. */
   vmPssBytes: z.number().optional(),
   hostKernel: z.string().optional(),

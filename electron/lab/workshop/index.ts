@@ -45,6 +45,8 @@ export class Workshop {
           raceId,
           containers: req.containers,
           memoryMiB: req.memoryMiB,
+          runtime: req.runtime,
+          machine: req.machine,
           root: this.deps.root,
           conn: await this.deps.docker(),
           signal,

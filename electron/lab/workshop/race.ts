@@ -8,13 +8,17 @@ import { abortable, firstChunk } from '../targets/container';
 import { CancelledError, now } from '../targets/target';
 import { detectAccelerator, ensureVmKit } from '../vm';
 import { killGuest, shutdownGuest, startGuest, type RunningGuest } from '../vm/guest';
-import { findQemu } from '../vm/qemu';
+import { findQemu, type Machine } from '../vm/qemu';
+import { guestTsc } from '../vm/tsc';
 import { stripDockerFrames } from '../workloads/readiness';
 
 export interface RaceOptions {
   raceId: string;
   containers: number;
   memoryMiB: number;
+  /** The engine runtime of the containers; the engine's default when left out. */
+  runtime?: string;
+  machine: Machine;
   root: string;
   conn: EngineConnection;
   signal: AbortSignal;
@@ -38,7 +42,10 @@ export async function runRace(o: RaceOptions): Promise<RaceSummary> {
   await ensureProbeImage(docker);
   const kit = await ensureVmKit({ root: o.root });
   const qemu = await findQemu();
-  const { accel } = await detectAccelerator({ root: o.root, kit, qemu, requested: 'auto', signal: o.signal });
+  const { accel } = await detectAccelerator({ root: o.root, kit, qemu, requested: 'auto', machine: o.machine, signal: o.signal });
+  const runtime = o.runtime ?? (await docker.info()).DefaultRuntime ?? 'runc';
+  // Under TCG the microvm needs the host's TSC rate to keep time (it has no firmware to calibrate against).
+  const tsc = await guestTsc(o.machine, accel);
   if (o.signal.aborted) throw new CancelledError();
 
   const live = new Set<string>();
@@ -63,7 +70,7 @@ export async function runRace(o: RaceOptions): Promise<RaceSummary> {
       Cmd: CONTAINER_CMD,
       Labels: ownerLabels(o.raceId),
       AttachStdout: true,
-      HostConfig: { NetworkMode: 'none' },
+      HostConfig: { NetworkMode: 'none', Runtime: runtime },
     });
     live.add(c.id);
     mark(lane, 'create');
@@ -102,6 +109,8 @@ export async function runRace(o: RaceOptions): Promise<RaceSummary> {
       qemu,
       kit,
       accel,
+      machine: o.machine,
+      tscKhz: tsc?.khz,
       memoryMiB: o.memoryMiB,
       signal: o.signal,
       timeoutMs: accel === 'tcg' ? 120_000 : 30_000,
@@ -130,6 +139,8 @@ export async function runRace(o: RaceOptions): Promise<RaceSummary> {
   return {
     ...summarizeMarks(marks, o.containers),
     vmAccel: accel,
+    containerRuntime: runtime,
+    vmMachine: o.machine,
     vmPssBytes: vmPss,
     hostKernel: os.release(),
     containerKernel,

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import '../learn/learn.css';
 import '../workshop/workshop.css';
-import type { DensityDemo as Density, Kernels, WorkshopView } from '../../../shared/learn/race';
+import type { DensityDemo as Density, Kernels, RaceRequest, WorkshopView } from '../../../shared/learn/race';
 import { useLab } from '../lab/LabContext';
 import { DensityDemo } from '../workshop/DensityDemo';
 import { RaceDemo } from '../workshop/RaceDemo';
@@ -21,11 +21,12 @@ type Demo = (typeof DEMOS)[number];
  */
 export function WorkshopPage(_: PageProps) {
   const { t } = useTranslation('workshop');
-  const { api, readOnly } = useLab();
+  const { api, readOnly, info } = useLab();
   const { race, elapsedMs } = useRace();
   const [demo, setDemo] = useState<Demo>('race');
   const [presenting, setPresenting] = useState(false);
   const [containers, setContainers] = useState(8);
+  const [lineup, setLineup] = useState<Pick<RaceRequest, 'runtime' | 'machine'>>({ machine: 'q35' });
   const [raceError, setRaceError] = useState<string>();
   const [density, setDensity] = useState<Density>();
   const [kernels, setKernels] = useState<Kernels>();
@@ -35,11 +36,11 @@ export function WorkshopPage(_: PageProps) {
   const startRace = useCallback(async () => {
     setRaceError(undefined);
     try {
-      await api.startRace({ containers });
+      await api.startRace({ containers, ...lineup });
     } catch (e) {
       setRaceError((e as Error).message);
     }
-  }, [api, containers]);
+  }, [api, containers, lineup]);
   const cancelRace = useCallback(() => {
     if (race?.status === 'running') void api.cancelRace(race.raceId);
   }, [api, race]);
@@ -147,7 +148,7 @@ export function WorkshopPage(_: PageProps) {
       {demo === 'race' && (
         <>
           {readOnly && !race && <p className="muted">{t('audience.waiting')}</p>}
-          <RaceDemo race={race} elapsedMs={elapsedMs} containers={containers} setContainers={setContainers} onStart={() => void startRace()} onCancel={cancelRace} readOnly={readOnly} large={large} error={raceError} />
+          <RaceDemo race={race} elapsedMs={elapsedMs} containers={containers} setContainers={setContainers} lineup={lineup} setLineup={setLineup} runtimes={info?.docker.ok ? (info.docker.engine.runtimes ?? []) : []} onStart={() => void startRace()} onCancel={cancelRace} readOnly={readOnly} large={large} error={raceError} />
         </>
       )}
       {demo === 'density' && <DensityDemo data={density} busy={busy === 'density'} onMeasure={() => void measure()} readOnly={readOnly} />}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { RaceState } from '../../../shared/learn/race';
+import type { RaceRequest, RaceState } from '../../../shared/learn/race';
 import { useFormat } from '../format';
 import { RaceTimeline } from './RaceTimeline';
 
@@ -9,6 +9,9 @@ export function RaceDemo({
   elapsedMs,
   containers,
   setContainers,
+  lineup,
+  setLineup,
+  runtimes,
   onStart,
   onCancel,
   readOnly,
@@ -19,6 +22,11 @@ export function RaceDemo({
   elapsedMs: number;
   containers: number;
   setContainers(n: number): void;
+  /** What races: the containers' engine runtime (runsc for gVisor) and the VM's machine type (q35 or microvm). */
+  lineup: Pick<RaceRequest, 'runtime' | 'machine'>;
+  setLineup(l: Pick<RaceRequest, 'runtime' | 'machine'>): void;
+  /** The runtimes the engine lists. */
+  runtimes: string[];
   onStart(): void;
   onCancel(): void;
   readOnly: boolean;
@@ -38,6 +46,24 @@ export function RaceDemo({
           <label className="field-inline">
             <span>{t('race.containers')}</span>
             <input type="number" min={1} max={32} value={containers} disabled={running} onChange={(e) => setContainers(Math.max(1, Math.min(32, Number(e.target.value) || 1)))} data-testid="race-count" />
+          </label>
+          <label className="field-inline">
+            <span>{t('race.runtime')}</span>
+            <select value={lineup.runtime ?? ''} disabled={running} onChange={(e) => setLineup({ ...lineup, runtime: e.target.value || undefined })} data-testid="race-runtime">
+              <option value="">{t('race.defaultRuntime')}</option>
+              {runtimes.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field-inline">
+            <span>{t('race.machine')}</span>
+            <select value={lineup.machine ?? 'q35'} disabled={running} onChange={(e) => setLineup({ ...lineup, machine: e.target.value as 'q35' | 'microvm' })} data-testid="race-machine">
+              <option value="q35">{t('race.machineName.q35')}</option>
+              <option value="microvm">{t('race.machineName.microvm')}</option>
+            </select>
           </label>
           {running ? (
             <button type="button" className="button button-danger" onClick={onCancel} data-testid="race-cancel">
@@ -64,6 +90,11 @@ export function RaceDemo({
               <span className="figure-label">{t('race.vmReady')}</span>
               <span className="figure-value v" data-testid="race-vm-ssh">{vmSsh(race) !== undefined ? f.ms(vmSsh(race)) : running ? f.ms(elapsedMs) : '–'}</span>
               {s?.vmAccel && <span className="small muted">{t('race.accel', { accel: s.vmAccel.toUpperCase() })}</span>}
+              {s?.vmMachine && s.containerRuntime && (
+                <span className="small muted" data-testid="race-lineup">
+                  {t('race.lineup', { runtime: s.containerRuntime, machine: t(`race.machineName.${s.vmMachine === 'microvm' ? 'microvm' : 'q35'}`) })}
+                </span>
+              )}
             </div>
             {race.status === 'running' && <span className="pill">{t('race.running')}</span>}
           </div>

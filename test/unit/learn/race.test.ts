@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRaceEvent, fitsIn, summarizeMarks, type RaceMark } from '../../../shared/learn/race';
+import { applyRaceEvent, fitsIn, RaceRequest, summarizeMarks, type RaceMark } from '../../../shared/learn/race';
 
 const marks: RaceMark[] = [
   { lane: 'vm', phase: 'spawn', atMs: 5 },
@@ -51,5 +51,15 @@ describe('fitsIn', () => {
     expect(fitsIn(1024, 300)).toBe(3);
     expect(fitsIn(1024, 0)).toBeUndefined();
     expect(fitsIn(1024, undefined)).toBeUndefined();
+  });
+});
+
+describe('what races', () => {
+  it('defaults to the engine\'s runtime against the full VM, takes runsc and the microVM, refuses a hostile runtime name', () => {
+    expect(RaceRequest.parse({})).toEqual({ containers: 8, memoryMiB: 256, machine: 'q35' });
+    expect(RaceRequest.parse({ runtime: 'runsc', machine: 'microvm' })).toMatchObject({ runtime: 'runsc', machine: 'microvm' });
+    expect(RaceRequest.safeParse({ runtime: '../../bin/sh' }).success).toBe(false);
+    expect(RaceRequest.safeParse({ runtime: '-v' }).success).toBe(false);
+    expect(RaceRequest.safeParse({ machine: 'pc' }).success).toBe(false);
   });
 });
