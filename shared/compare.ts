@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ComparisonAdditions, ModelResultAdditions } from './adaptive/schema';
 import type { Run } from './run';
 import { ImportOrigin } from './import';
 import { StartCallLag } from './readiness';
@@ -114,6 +115,8 @@ export const ModelResult = z.object({
   footprint: FootprintResult.optional(),
   density: DensityResult.optional(),
   notes: z.array(Note).default([]),
+  /** What the adaptive plan decided for its figures, and the other names of its runtime (issue 14; optional: older documents read). */
+  ...ModelResultAdditions,
 });
 export type ModelResult = z.infer<typeof ModelResult>;
 
@@ -133,6 +136,8 @@ export const Comparison = z.object({
   owner: Owner.optional(),
   /** Made by another isolab and imported here (see Run.imported). */
   imported: ImportOrigin.optional(),
+  /** The budget, the rules, the order, the noise and the runtime groups of an adaptive comparison (issue 14). */
+  ...ComparisonAdditions,
 });
 export type Comparison = z.infer<typeof Comparison>;
 

@@ -1,5 +1,7 @@
+import { adaptiveMarkdown, adaptiveRows } from './adaptive/export';
 import type { Comparison, ModelResult } from './compare';
 import { englishNote, type Note } from './notes';
+import { csv } from './csv';
 import { readyLine } from './readiness';
 import type { PhaseSummary, Run } from './run';
 import type { ExportFormat } from './api';
@@ -22,16 +24,6 @@ export function exportDocument(doc: Run | Comparison, format: ExportFormat): str
   return format === 'csv' ? runCsv(doc) : runMarkdown(doc);
 }
 
-export function csvField(v: unknown): string {
-  if (v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csv(rows: unknown[][]): string {
-  return rows.map((r) => r.map(csvField).join(',')).join('\n') + '\n';
-}
-
 /** One row per sample (the run's and its baseline's), one column per phase, then the total. */
 function runCsv(run: Run): string {
   const phases = [...new Set([...run.phaseOrder, ...(run.baseline?.phaseOrder ?? [])])];
@@ -52,9 +44,15 @@ const MODEL_COLUMNS = [
   'density_running', 'density_latency_ms', 'density_count', 'density_mem_per_new_instance_bytes', 'run_id', 'error',
 ] as const;
 
-/** A row per model, then a row per density point and step (record = model | density-point | density-step). */
+/**
+ * A row per model, then a row per density point and step (record = model | density-point | density-step), then
+ * what the adaptive plan decided, a row per figure and per density slope (record = adaptive-figure |
+ * adaptive-slope), in one table: the adaptive columns follow the model columns.
+ */
 function comparisonCsv(c: Comparison): string {
-  const rows: unknown[][] = [[...MODEL_COLUMNS]];
+  const [adaptiveHeader, ...adaptive] = adaptiveRows(c) as [string[], ...unknown[][]];
+  const extra = adaptiveHeader.filter((k) => !(MODEL_COLUMNS as readonly string[]).includes(k));
+  const rows: unknown[][] = [[...MODEL_COLUMNS, ...extra]];
   const row = (values: Partial<Record<(typeof MODEL_COLUMNS)[number], unknown>>) => rows.push(MODEL_COLUMNS.map((k) => values[k]));
   for (const m of c.models) {
     const f = m.footprint;
@@ -75,6 +73,8 @@ function comparisonCsv(c: Comparison): string {
     for (const p of m.density?.points ?? []) row({ record: 'density-point', model: m.model, density_running: p.running, density_latency_ms: p.latencyMs });
     for (const s of m.density?.steps ?? []) row({ record: 'density-step', model: m.model, density_count: s.count, density_latency_ms: s.medianLatencyMs, density_mem_per_new_instance_bytes: s.memPerNewInstanceBytes });
   }
+  const header = rows[0] as string[];
+  for (const a of adaptive) rows.push(header.map((k) => a[adaptiveHeader.indexOf(k)]));
   return csv(rows);
 }
 
@@ -95,7 +95,7 @@ export function comparisonMarkdown(c: Comparison, words: (n: Note) => string = e
   out.push('## Startup', '', '| model | status | median to ready | 95% CI | × floor (ready) | median lifecycle | × floor (lifecycle) |', '|---|---|--:|--:|--:|--:|--:|');
   for (const m of c.models) {
     const ci = readyCi(m);
-    out.push(`| ${m.model} | ${m.status}${m.error ? `: ${escapeMd(m.error)}` : ''} | ${ms(medianOf(m.startup?.readyMs ?? []))} | ${ci ? `${ms(ci[0])}–${ms(ci[1])}` : '–'} | ${ratio(m.ratios?.ready)} | ${ms(m.startup?.summary.total?.median)} | ${ratio(m.ratios?.total)} |`);
+    out.push(`| ${m.model}${m.aliases?.length ? ` (also ${m.aliases.join(', ')})` : ''} | ${m.status}${m.error ? `: ${escapeMd(m.error)}` : ''} | ${ms(medianOf(m.startup?.readyMs ?? []))} | ${ci ? `${ms(ci[0])}–${ms(ci[1])}` : '–'} | ${ratio(m.ratios?.ready)} | ${ms(m.startup?.summary.total?.median)} | ${ratio(m.ratios?.total)} |`);
   }
   const withFp = c.models.filter((m) => m.footprint);
   if (withFp.length) {
@@ -110,6 +110,8 @@ export function comparisonMarkdown(c: Comparison, words: (n: Note) => string = e
     out.push('', '## Density', '', '| model | running | median start latency | memory per new instance | stopped by |', '|---|--:|--:|--:|---|');
     for (const m of withDensity) for (const s of m.density!.steps) out.push(`| ${m.model} | ${s.count} | ${ms(s.medianLatencyMs)} | ${bytes(s.memPerNewInstanceBytes)} | ${m.density!.stoppedBy} |`);
   }
+  const precision = adaptiveMarkdown(c);
+  if (precision.length) out.push('', ...precision);
   const notes = [...c.notes, ...c.models.flatMap((m) => m.notes)];
   if (notes.length) out.push('', '## Notes', '', ...[...new Set(notes.map(words))].map((n) => `- ${escapeMd(n)}`));
   return out.join('\n') + '\n';

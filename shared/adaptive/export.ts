@@ -1,4 +1,4 @@
-import { csv } from '../export';
+import { csv } from '../csv';
 import type { AdaptiveFigure, ComparisonAdaptive, ModelAdaptive } from './schema';
 
 /**
@@ -20,7 +20,7 @@ export const ADAPTIVE_COLUMNS = [
 type Column = (typeof ADAPTIVE_COLUMNS)[number];
 
 /** Rows (header first): one per figure, and for density one more per slope (record = adaptive-slope). */
-function adaptiveRows(doc: AdaptiveDoc): unknown[][] {
+export function adaptiveRows(doc: AdaptiveDoc): unknown[][] {
   const rows: unknown[][] = [[...ADAPTIVE_COLUMNS]];
   const row = (v: Partial<Record<Column, unknown>>) => rows.push(ADAPTIVE_COLUMNS.map((k) => v[k]));
   for (const m of doc.models) {

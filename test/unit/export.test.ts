@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { Comparison, type ModelResult } from '../../shared/compare';
-import { csvField, exportDocument } from '../../shared/export';
+import { csvField } from '../../shared/csv';
+import { exportDocument } from '../../shared/export';
 import { Run, RUN_SCHEMA } from '../../shared/run';
 import { summarize } from '../../shared/stats';
 
