@@ -87,6 +87,12 @@ export const CompareRequest = z.object({
   vm: z.boolean().optional(),
   /** Consent to run the plan's own command straight on the host (see shared/consent.ts). */
   trustPlan: z.boolean().optional(),
+  /** A time budget ("60s", "1m30s", a preset "demo" | "standard", or "none"); the standard 90 s when left out, unless the plan fixes its counts. */
+  budget: z.string().max(40).optional(),
+  /** Which counts the user fixed (they are kept, not adapted); read from the plan as written when left out. */
+  fixedCounts: z.object({ startup: z.boolean(), footprint: z.boolean() }).optional(),
+  /** Measure every runtime name the engine lists, even those that run the same program. */
+  eachRuntime: z.boolean().optional(),
 });
 export type CompareRequest = z.input<typeof CompareRequest>;
 export const CompareStarted = z.object({ comparisonId: z.string() });
@@ -181,6 +187,15 @@ export const LabEvent = z.discriminatedUnion('type', [
   /** A comparison moved on: a model and its stage (startup, footprint, density); the document was saved before. */
   z.object({ type: z.literal('compare-progress'), comparisonId: z.string(), model: z.string(), stage: z.string(), message: z.string().optional() }),
   z.object({ type: z.literal('compare-finished'), comparisonId: z.string(), status: RunStatus }),
+  /** A comparison's figure took more samples or finished: faces re-read the document (small on purpose). */
+  z.object({
+    type: z.literal('compare-figure'),
+    comparisonId: z.string(),
+    model: z.string(),
+    figure: z.enum(['startup', 'footprint', 'density']),
+    count: z.number().int(),
+    done: z.boolean(),
+  }),
   ...hostEvents,
   ...raceEvents,
   ...workshopEvents,

@@ -80,14 +80,15 @@ export const DensityResult = z.object({
   concurrency: z.number().int(),
   points: z.array(DensityPoint),
   steps: z.array(DensityStep),
-  /** Why it stopped growing: "count", "memory", "time", "error: …" */
+  /** Why it stopped growing: "count", "memory", "time", "precision" (its slopes were known), "error: …" */
   stoppedBy: z.string(),
   /** Instances still present after cleanup: 0 unless something went wrong (then it is named in notes). */
   leftBehind: z.number().int(),
 });
 export type DensityResult = z.infer<typeof DensityResult>;
 
-const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled']);
+/** skipped: an adaptive comparison's budget ran out before the model's first start. */
+const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled', 'skipped']);
 
 export const ModelResult = z.object({
   model: z.string(),

@@ -1,188 +1,398 @@
+import { densityFigure } from '../../../shared/adaptive/density-rule';
+import { decideFootprintRounds, footprintFigure, noiseRmsBytes } from '../../../shared/adaptive/footprint-rule';
+import { medianInterval } from '../../../shared/adaptive/median-ci';
+import { runSchedule, type FigureHandle, type ScheduleResult } from '../../../shared/adaptive/scheduler';
+import type { AdaptiveFigure, BudgetPreset, ComparisonAdaptive } from '../../../shared/adaptive/schema';
+import { decideMedian, lookSchedule } from '../../../shared/adaptive/startup-rule';
+import { figurePriors, recordStartup, startupRuleFor, type FixedCounts } from '../../../shared/adaptive/wiring';
 import type { LabEvent } from '../../../shared/api';
 import { COMPARISON_SCHEMA, footprintFromVmRun, hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
 import { resolveWorkload, type Plan } from '../../../shared/plan';
 import { startCallLag } from '../../../shared/readiness';
-import type { Run } from '../../../shared/run';
 import { ratioOfMedians, summarize } from '../../../shared/stats';
-import { runDensity } from '../density/run';
-import { measureFootprint } from '../footprint/measure';
 import { hostFacts, ISOLAB_VERSION } from '../host';
-import { runBench, type BenchOptions } from '../runner';
+import { summarizeSamples } from '../runner';
 import { newRunId, StoreError, type RunStore } from '../store';
 import { thisOwner } from '../owner';
-import { CancelledError } from '../targets/target';
 import { WorkloadTarget } from '../workloads/target';
+import { densityCurves, DensitySession } from './density-figure';
+import { FootprintSession, NoiseProbe } from './footprint-figure';
 import { idleWorkload, type ModelSpec } from './models';
+import { StartupSession } from './startup-figure';
 import type { ComparisonStore } from './store';
-import { note, type Note } from '../../../shared/notes';
+
+type FigureOutcome = ScheduleResult['outcomes'][number];
 
 export interface CompareOptions {
   id: string;
   plan: Plan;
+  /** The models to run, each with the factories that build its target or instance driver. */
   models: ModelSpec[];
   runs: RunStore;
   comparisons: ComparisonStore;
   signal: AbortSignal;
-  /** The job the comparison runs as (its startup runs' progress events name it). */
-  job?: BenchOptions['job'];
   onEvent?: (e: LabEvent) => void;
   /** Where the comparison is (model, stage, message): the CLI prints it, faces poll getComparison. */
   onProgress?: (p: { comparisonId: string; model: string; stage: string; message: string }) => void;
+  /** The time budget (undefined: every figure runs to its own stop). */
+  budget?: { ms: number; preset?: BudgetPreset };
+  /** Counts the user fixed: kept, not adapted. */
+  fixed?: FixedCounts;
+  /** Other names of a model's runtime (measured once for all of them), and the groups that decided it. */
+  aliases?: Record<string, string[]>;
+  runtimeGroups?: ComparisonAdaptive['runtimeGroups'];
+  /** The last comparison on this host: the unit costs it recorded are the planner's first guesses. */
+  last?: Comparison;
 }
 
 const FLOOR = 'process';
+const ORDER = 'pilot-first' as const;
+const FOOTPRINT_RULE = { minRounds: 2, maxRounds: 6 };
+const NOISE_WINDOWS = 2;
+
+/** One model's figures while the schedule runs. */
+interface ModelRun {
+  spec: ModelSpec;
+  result: ModelResult;
+  startup: StartupSession;
+  footprint?: FootprintSession;
+  density?: DensitySession;
+}
 
 /**
- * Runs every model with the same plan, back to back, and writes one Comparison. A model that cannot run here
- * or fails gets its own status and one-line error; the comparison goes on with the next. The document is saved
- * after each model, so a crash keeps what was measured.
+ * Runs every model with the same plan and writes one Comparison. Startup, footprint and density are sampled
+ * adaptively (shared/adaptive, docs/adaptive-compare.md): each figure until its precision target or its
+ * maximum, the whole within the budget, models taking turns pilot-first (each model's pilot in order, then
+ * one more block each). A model that cannot run here or fails gets its own status and one-line error; the
+ * comparison goes on with the next. The document is saved as figures come in, so a crash keeps what was
+ * measured, and each batch is announced (compare-figure) so faces fill in as models finish.
  */
 export async function runCompare(o: CompareOptions): Promise<Comparison> {
+  const host = await hostFacts();
+  const fixed = o.fixed ?? { startup: false, footprint: false };
   const c: Comparison = {
     schema: COMPARISON_SCHEMA,
     id: o.id,
     status: 'partial',
     startedAt: new Date().toISOString(),
-    environment: { host: await hostFacts(), isolabVersion: ISOLAB_VERSION, node: process.versions.node },
+    environment: { host, isolabVersion: ISOLAB_VERSION, node: process.versions.node },
     plan: o.plan as unknown as Record<string, unknown>,
     floor: FLOOR,
     models: [],
     notes: [],
     owner: thisOwner(),
   };
-  const wanted = o.plan.models ? new Set(o.plan.models) : undefined;
+  const plan = o.plan;
+  const rule = startupRuleFor(plan, fixed);
+  const densityRule = plan.density ? { maxSteps: densitySteps(plan.density.maxInstances) } : undefined;
+  const noise = plan.footprint && !fixed.footprint ? new NoiseProbe({ settleMs: plan.footprint.settleMs, windows: NOISE_WINDOWS }) : undefined;
+  c.adaptive = {
+    version: 1,
+    order: ORDER,
+    startupRule: { minCount: rule.minCount, maxCount: rule.maxCount, target: rule.target, level: rule.level, lookGrowth: rule.lookGrowth, warmup: rule.warmup },
+    footprintRule: plan.footprint ? (fixed.footprint ? { minRounds: plan.footprint.rounds, maxRounds: plan.footprint.rounds } : FOOTPRINT_RULE) : undefined,
+    densityRule: plan.density ? { minPoints: 3, target: rule.target, level: rule.level } : undefined,
+    runtimeGroups: o.runtimeGroups,
+  };
+
+  const wanted = plan.models ? new Set(plan.models) : undefined;
   const specs = wanted ? o.models.filter((m) => wanted.has(m.model)) : o.models;
+  const unlisted: ModelResult[] = [];
   if (wanted) {
-    for (const m of wanted) if (!o.models.some((s) => s.model === m)) c.models.push({ model: m, status: 'unavailable', error: `${m} is not a model of this host; it has: ${o.models.map((s) => s.model).join(', ')}`, reason: { code: 'not-on-host', params: { model: m } }, notes: [] });
+    for (const m of wanted) if (!o.models.some((s) => s.model === m)) unlisted.push({ model: m, status: 'unavailable', error: `${m} is not a model of this host; it has: ${o.models.map((s) => s.model).join(', ')}`, reason: { code: 'not-on-host', params: { model: m } }, notes: [] });
   }
   const progress = (model: string, stage: string, message: string) => o.onProgress?.({ comparisonId: c.id, model, stage, message });
-  // Saved as it goes; a save that fails does not stop the measuring, the last one keeps it elsewhere if need be.
-  const save = () => o.comparisons.save(c).catch((err) => {
-    if (!(err instanceof StoreError)) throw err;
-  });
-  await save();
-  try {
-    for (const spec of specs) {
-      if (o.signal.aborted) throw new CancelledError();
-      const result = await runModel(spec, o, c.id, progress);
-      c.models.push(result);
-      if (result.startup?.phaseOrder.length && !c.environment.engine && result.model.startsWith('container:')) {
-        const run = await o.runs.get(result.runId!).catch(() => undefined);
-        if (run?.environment.engine) c.environment.engine = { ...run.environment.engine, runtime: undefined };
-      }
-      addRatios(c);
-      await save();
+  const workload = resolveWorkload(plan.workload);
+  const idle = idleWorkload(plan.workload);
+  const runs: ModelRun[] = [];
+  const unavailable: ModelResult[] = [];
+  for (const spec of specs) {
+    const result: ModelResult = { model: spec.model, status: 'ok', notes: [], ...(o.aliases?.[spec.model]?.length ? { aliases: o.aliases[spec.model] } : {}) };
+    if (spec.unavailable) {
+      const { code, params, text } = spec.unavailable;
+      unavailable.push({ ...result, status: 'unavailable', error: text, reason: { code, params } });
+      continue;
     }
-    c.status = c.models.some((m) => m.status === 'cancelled') ? 'cancelled' : 'complete';
-  } catch (err) {
-    c.status = err instanceof CancelledError || o.signal.aborted ? 'cancelled' : 'failed';
-    if (c.status === 'failed') c.notes.push(note('comparison-stopped', { error: (err as Error).message }));
+    const runId = newRunId(`${spec.model}-cmp`);
+    const startup = new StartupSession(
+      () => {
+        const driver = spec.driver?.(workload, runId);
+        return driver ? new WorkloadTarget(driver, plan.startup.concurrency) : spec.target!(runId);
+      },
+      { runId, model: spec.model, plan: { comparison: c.id, workload: plan.workload, ...plan.startup, model: spec.model }, host, warmup: plan.startup.warmup, maxCount: rule.maxCount, store: o.runs, onEvent: o.onEvent },
+    );
+    const m: ModelRun = { spec, result, startup };
+    if (spec.driver && plan.footprint) {
+      const fp = plan.footprint;
+      m.footprint = new FootprintSession(() => spec.driver!(idle, runId), { instances: fp.instances, settleMs: fp.settleMs, noise, onProgress: (msg) => progress(spec.model, 'footprint', msg) });
+    }
+    if (spec.driver && plan.density) {
+      const d = plan.density;
+      m.density = new DensitySession(() => spec.driver!(idle, runId), { ...d, rule: { ...densityRule!, target: rule.target, level: rule.level }, onProgress: (msg) => progress(spec.model, 'density', msg) });
+    }
+    runs.push(m);
   }
+
+  // Saved as it goes; a save that fails does not stop the measuring, the last one keeps it elsewhere if need be.
+  let lastSave = 0;
+  const save = async (force: boolean) => {
+    if (!force && performance.now() - lastSave < 500) return;
+    lastSave = performance.now();
+    c.models = [...runs.filter((m) => m.startup.timed().length || !m.startup.live).map((m) => m.result), ...unavailable, ...unlisted];
+    addRatios(c);
+    await o.comparisons.save(c).catch((err) => {
+      if (!(err instanceof StoreError)) throw err;
+    });
+  };
+  await save(true);
+
+  const t0 = performance.now();
+  const deadline = o.budget ? t0 + o.budget.ms : Infinity;
+  const handles = figureHandles(runs, { plan, rule, fixed, noise, last: o.last, deadline });
+  const byId = new Map(handles.map((h) => [h.handle.id, h]));
+  let schedule: ScheduleResult | undefined;
+  try {
+    schedule = await runSchedule({
+      figures: handles.map((h) => h.handle),
+      budgetMs: o.budget?.ms,
+      now: () => performance.now(),
+      order: ORDER,
+      signal: o.signal,
+      onBatch: async (id) => {
+        const h = byId.get(id)!;
+        const done = h.handle.state().done;
+        refresh(h.model);
+        await announce(h, done);
+        if (done && h.kind === 'startup') await closeStartup(h.model);
+        await save(done);
+      },
+    });
+  } catch (err) {
+    c.status = o.signal.aborted ? 'cancelled' : 'failed';
+    if (c.status === 'failed') c.notes.push(`the comparison stopped: ${oneLine(err)}`);
+  }
+  for (const m of runs) {
+    if (!m.startup.timed().length) m.startup.skipped(o.signal.aborted ? 'cancelled' : 'unavailable');
+    await closeStartup(m);
+    await m.footprint?.close();
+    await m.density?.close();
+    refresh(m);
+    const outcomes = new Map((schedule?.outcomes ?? []).map((x) => [x.id, x]));
+    m.result.adaptive = { figures: recordFigures(m, handles, outcomes, { rule, fixed, noise, densityRule, signal: o.signal }) };
+    if (m.result.status === 'ok' && !m.result.startup) {
+      m.result.status = o.signal.aborted ? 'cancelled' : 'skipped';
+      m.result.error ??= o.signal.aborted ? undefined : 'the time budget ran out before its first start';
+    }
+  }
+  if (o.budget) {
+    c.adaptive.budget = {
+      ms: o.budget.ms,
+      ...(o.budget.preset ? { preset: o.budget.preset } : {}),
+      marginMs: schedule?.marginMs ?? 0,
+      spentMs: performance.now() - t0,
+      exhausted: runs.some((m) => m.result.adaptive?.figures.some((f) => f.cutByBudget)) || (schedule?.exhausted ?? false),
+    };
+  }
+  if (noise?.noise) c.adaptive.noise = { ...noise.noise, rmsBytes: noiseRmsBytes(noise.noise) ?? 0 };
+  c.models = [...runs.map((m) => m.result), ...unavailable, ...unlisted];
+  addRatios(c);
+  if (c.status === 'partial') c.status = o.signal.aborted || c.models.some((m) => m.status === 'cancelled') ? 'cancelled' : 'complete';
   c.notes.push(...comparisonNotes(c));
   c.finishedAt = new Date().toISOString();
   await o.comparisons.saveOrKeep(c);
   return c;
+
+  async function closeStartup(m: ModelRun) {
+    const run = await m.startup.close(o.signal);
+    if (!run) return;
+    m.result.notes.push(...run.notes.filter((n) => !m.result.notes.includes(n)));
+    if (!c.environment.engine && m.spec.model.startsWith('container:') && run.environment.engine) c.environment.engine = { ...run.environment.engine, runtime: undefined };
+    // Models without an instance driver (the VM) bring the footprint their own benchmark measured.
+    if (!m.spec.driver && m.result.startup) {
+      m.result.footprint = footprintFromVmRun(run, m.result.startup.readyMs);
+      const note = m.result.footprint
+        ? `${m.spec.model}: footprint from its own benchmark run (per booted instance); no density in a comparison (see isolab bench vm --density).`
+        : `${m.spec.model}: startup only; footprint and density are not measured for this model yet.`;
+      if (!m.result.notes.includes(note)) m.result.notes.push(note);
+    }
+  }
+
+  async function announce(h: Handle, done: boolean) {
+    const count = h.handle.state().count;
+    o.onEvent?.({ type: 'compare-figure', comparisonId: c.id, model: h.model.spec.model, figure: h.kind, count, done });
+    const r = h.model.result;
+    if (h.kind === 'startup' && r.startup) {
+      const p = medianInterval(r.startup.readyMs, rule.level);
+      progress(h.model.spec.model, 'startup', `${count} starts, median ${p.median.toFixed(p.median < 10 ? 2 : 1)} ms${p.relativeHalfWidth !== undefined ? ` ±${(100 * p.relativeHalfWidth).toFixed(1)}%` : ''}${done ? ' (done)' : ''}`);
+    } else if (h.kind === 'footprint' && r.footprint?.memory.hostBytes !== undefined) {
+      progress(h.model.spec.model, 'footprint', `${count} round(s), ${(r.footprint.memory.hostBytes / 2 ** 20).toFixed(2)} MiB per instance on the host${done ? ' (done)' : ''}`);
+    } else progress(h.model.spec.model, h.kind, `${count} done${done ? ' (done)' : ''}`);
+  }
 }
 
-async function runModel(spec: ModelSpec, o: CompareOptions, comparisonId: string, progress: (model: string, stage: string, message: string) => void): Promise<ModelResult> {
-  const result: ModelResult = { model: spec.model, status: 'ok', notes: [] };
-  if (spec.unavailable) {
-    const { code, params, text } = spec.unavailable;
-    return { ...result, status: 'unavailable', error: text, reason: { code, params } };
-  }
-  const plan = o.plan;
-  const workload = resolveWorkload(plan.workload);
-  const runId = newRunId(`${spec.model}-cmp`);
+/** Steps of a 1, 2, 4 … curve up to maxInstances. */
+function densitySteps(maxInstances: number): number {
+  let steps = 1;
+  for (let n = 1; n < maxInstances; n *= 2) steps++;
+  return steps;
+}
 
-  // 1. Startup: the lifecycle benchmark, saved as an ordinary Run.
-  progress(spec.model, 'startup', `timing ${plan.startup.iterations} starts`);
-  const driver = spec.driver?.(workload, runId);
-  const target = driver ? new WorkloadTarget(driver, plan.startup.concurrency) : spec.target!(runId);
-  try {
-    await target.prepare(o.signal);
-  } catch (err) {
-    await target.dispose().catch(() => {});
-    if (err instanceof CancelledError) return { ...result, status: 'cancelled' };
-    return { ...result, status: 'unavailable', error: oneLine(err), reason: { code: 'prepare-failed', params: { error: oneLine(err) } } };
+/** The model's result from what its sessions hold so far. */
+function refresh(m: ModelRun): void {
+  const r = m.result;
+  const outcome = m.startup.outcome;
+  if (outcome.status !== 'ok') {
+    r.status = outcome.status;
+    if (outcome.error) r.error = outcome.error;
+    if (outcome.reason) r.reason = outcome.reason;
   }
-  let run: Run;
-  try {
-    run = await runBench({
-      runId,
-      kind: 'compare:startup',
-      plan: { comparison: comparisonId, workload: plan.workload, ...plan.startup, model: spec.model },
-      target,
-      iterations: plan.startup.iterations,
-      warmup: plan.startup.warmup,
-      store: o.runs,
-      signal: o.signal,
-      job: o.job,
-      onEvent: o.onEvent,
+  r.runId = m.startup.timed().length || m.startup.run.samples.length ? m.startup.run.id : r.runId;
+  const timed = m.startup.timed();
+  if (timed.length) {
+    const readyMs = m.startup.readyMs();
+    r.startup = {
+      phaseOrder: m.startup.run.phaseOrder,
+      summary: summarizeSamples(m.startup.run.samples, m.startup.run.phaseOrder),
+      readyMs,
+      ready: summarize(readyMs, timed.map((s) => s.iteration)),
+      totalMs: timed.map((s) => s.totalMs),
+      startCallLag: startCallLag(m.startup.run),
+    };
+  }
+  if (m.footprint) {
+    r.footprint = m.footprint.result();
+    if (r.footprint && hostBytesBelowNoise(r.footprint.memory)) {
+      const note = `${m.spec.model}: the host-side memory figure is below this machine's noise (other programs moved MemAvailable more than ${r.footprint.instances} idle instances did); read the cgroup and PSS columns, or raise footprint.instances in the plan or the budget.`;
+      if (!r.notes.includes(note)) r.notes.push(note);
+    }
+    if (m.footprint.error && !r.notes.some((n) => n.startsWith('footprint:'))) r.notes.push(`footprint: ${firstLine(m.footprint.error)}`);
+  }
+  if (m.density) {
+    r.density = m.density.result;
+    if (r.density?.leftBehind && !r.notes.some((n) => n.startsWith('density:'))) r.notes.push(`density: ${r.density.leftBehind} instance(s) could not be removed`);
+    if (m.density.error && !r.notes.some((n) => n.startsWith('density:'))) r.notes.push(`density: ${firstLine(m.density.error)}`);
+  }
+}
+
+interface Handle {
+  kind: 'startup' | 'footprint' | 'density';
+  model: ModelRun;
+  handle: FigureHandle;
+}
+
+/**
+ * The scheduler's view of every figure: all startups first (the floor first, so ratios have a denominator
+ * and the first figure is on screen within seconds), then the footprints, then the densities. A model's
+ * footprint and density wait for its startup: a model that cannot start has nothing more to measure.
+ */
+function figureHandles(
+  runs: ModelRun[],
+  x: { plan: Plan; rule: ReturnType<typeof startupRuleFor>; fixed: FixedCounts; noise?: NoiseProbe; last?: Comparison; deadline: number },
+): Handle[] {
+  const out: Handle[] = [];
+  const looks = x.fixed.startup ? undefined : lookSchedule(x.rule);
+  for (const m of runs) {
+    const priors = figurePriors(m.spec.model, x.plan, x.last);
+    out.push({
+      kind: 'startup',
+      model: m,
+      handle: {
+        id: `${m.spec.model}/startup`,
+        minCount: x.rule.minCount,
+        maxCount: x.rule.maxCount,
+        target: x.rule.target,
+        looks,
+        priorUnitMs: priors.startupUnitMs,
+        priorSetupMs: priors.startupSetupMs,
+        run: (k, signal) => m.startup.more(k, signal!),
+        state: () => {
+          const n = m.startup.timed().length;
+          if (!m.startup.live) return { count: n, done: true };
+          if (x.fixed.startup) return { count: n, done: n >= x.rule.maxCount, nextDecisionAt: x.rule.maxCount };
+          const v = decideMedian(m.startup.readyMs(), x.rule);
+          return { count: n, uncertainty: v.interval.relativeHalfWidth, done: v.stop, nextDecisionAt: v.stop ? undefined : v.nextLookAt };
+        },
+      },
     });
-  } catch (err) {
-    // The run was measured but not saved (RunNotSavedError carries it).
-    run = (err as { run?: Run }).run ?? (() => { throw err; })();
   }
-  result.runId = run.id;
-  result.notes.push(...run.notes);
-  if (run.status === 'cancelled') return { ...result, status: 'cancelled' };
-  const timed = run.samples.filter((s) => !s.warmup);
-  if (run.status === 'failed') {
-    // Failing at the very first start means this host cannot run the model; failing later is a failure.
-    const status = run.samples.length === 0 ? 'unavailable' : 'failed';
-    if (status === 'failed') return { ...result, status, error: firstLine(run.error) };
-    return { ...result, status, error: `cannot run on this host: ${firstLine(run.error)}`, reason: { code: 'first-start-failed', params: { error: firstLine(run.error) } } };
+  const startupDead = (m: ModelRun) => !m.startup.live;
+  for (const m of runs) {
+    const fp = m.footprint;
+    const cfg = x.plan.footprint;
+    if (!fp || !cfg) continue;
+    const priors = figurePriors(m.spec.model, x.plan, x.last);
+    const rules = x.fixed.footprint ? { minRounds: cfg.rounds, maxRounds: cfg.rounds, fixedRounds: cfg.rounds } : { ...FOOTPRINT_RULE, fixedRounds: cfg.rounds };
+    out.push({
+      kind: 'footprint',
+      model: m,
+      handle: {
+        id: `${m.spec.model}/footprint`,
+        minCount: rules.minRounds,
+        maxCount: rules.maxRounds,
+        // The uncertainty is the most one more round could move the median, in units of the measured noise.
+        target: 1,
+        priorUnitMs: priors.footprintUnitMs,
+        priorSetupMs: x.noise && !x.noise.noise ? NOISE_WINDOWS * (3 * cfg.settleMs + 3 * 15 * 200) : 0,
+        run: (k, signal) => fp.more(k, signal!),
+        state: () => {
+          const n = fp.rounds;
+          if (startupDead(m) || fp.error) return { count: n, done: true };
+          const v = decideFootprintRounds(fp.hostRounds(), cfg.instances, x.fixed.footprint ? undefined : x.noise?.noise, rules);
+          const p = v.precision;
+          const u = p.maxMoveBytes !== undefined && p.noiseBytes ? p.maxMoveBytes / p.noiseBytes : undefined;
+          return { count: n, uncertainty: x.fixed.footprint ? undefined : u, done: v.stop || n >= rules.maxRounds };
+        },
+      },
+    });
   }
-  const readyPhase = run.phaseOrder.includes('ready') ? 'ready' : run.phaseOrder.at(-1)!;
-  const readyMs = timed.map((s) => s.marks[readyPhase] ?? s.totalMs);
-  result.startup = {
-    phaseOrder: run.phaseOrder,
-    summary: run.summary,
-    readyMs,
-    ready: summarize(readyMs, timed.map((s) => s.iteration)),
-    totalMs: timed.map((s) => s.totalMs),
-    startCallLag: startCallLag(run),
-  };
+  for (const m of runs) {
+    const d = m.density;
+    if (!d) continue;
+    out.push({
+      kind: 'density',
+      model: m,
+      handle: {
+        // The whole curve is one unit: it grows until its slopes are known, its limits, or the budget's end.
+        id: `${m.spec.model}/density`,
+        minCount: 1,
+        maxCount: 1,
+        target: x.rule.target,
+        priorUnitMs: Math.min((x.plan.density || { timeLimitS: 60 }).timeLimitS * 1000, 30_000),
+        run: async (_k, signal) => [await d.run(signal!, x.deadline)],
+        state: () => ({ count: d.result ? 1 : 0, done: !!d.result || startupDead(m) || !!d.error }),
+      },
+    });
+  }
+  return out;
+}
 
-  // 2. Footprint and 3. density need instances held running: only for models with a driver.
-  if (!spec.driver) {
-    // Models without an instance driver (the VM) bring the footprint their own benchmark measured.
-    result.footprint = footprintFromVmRun(run, readyMs);
-    result.notes.push(note(result.footprint ? 'vm-footprint-from-run' : 'startup-only', { model: spec.model }));
-    return result;
+function recordFigures(
+  m: ModelRun,
+  handles: Handle[],
+  outcomes: Map<string, FigureOutcome>,
+  x: { rule: ReturnType<typeof startupRuleFor>; fixed: FixedCounts; noise?: NoiseProbe; densityRule?: { maxSteps: number }; signal: AbortSignal },
+): AdaptiveFigure[] {
+  const figures: AdaptiveFigure[] = [];
+  const ctx = (kind: Handle['kind']) => {
+    const h = handles.find((y) => y.model === m && y.kind === kind);
+    const out = h && outcomes.get(h.handle.id);
+    return { endedBy: out?.endedBy ?? (x.signal.aborted ? 'cancelled' : undefined), plannedCount: out?.plannedCount, unitCostMs: out?.unitCostMs, spentMs: out?.spentMs };
+  };
+  const st = m.startup.outcome;
+  const startupCtx = { ...ctx('startup'), warmup: x.rule.warmup, ...(st.status === 'failed' || st.status === 'unavailable' ? { endedBy: 'failed' as const } : st.status === 'cancelled' ? { endedBy: 'cancelled' as const } : {}) };
+  if (m.startup.run.samples.length || st.status === 'ok') figures.push(recordStartup(m.startup.readyMs(), x.rule, x.fixed.startup, startupCtx));
+  if (m.footprint && m.footprint.rounds) {
+    const cfg = m.result.footprint?.instances ?? 1;
+    const rules = x.fixed.footprint ? { fixedRounds: m.footprint.rounds, minRounds: 1, maxRounds: Math.max(1, m.footprint.rounds) } : FOOTPRINT_RULE;
+    const c = ctx('footprint');
+    figures.push(footprintFigure(m.footprint.hostRounds(), cfg, x.fixed.footprint ? undefined : x.noise?.noise, rules, { ...c, endedBy: m.footprint.error ? 'failed' : c.endedBy }));
   }
-  const idle = idleWorkload(plan.workload);
-  if (plan.footprint) {
-    progress(spec.model, 'footprint', `${plan.footprint.instances} idle instances`);
-    const fd = spec.driver(idle, runId);
-    try {
-      await fd.prepare(o.signal);
-      result.footprint = await measureFootprint(fd, { ...plan.footprint, signal: o.signal, onProgress: (m) => progress(spec.model, 'footprint', m) });
-      if (hostBytesBelowNoise(result.footprint.memory)) {
-        result.notes.push(note('host-memory-noise', { model: spec.model, instances: plan.footprint.instances }));
-      }
-    } catch (err) {
-      if (err instanceof CancelledError) return { ...result, status: 'cancelled' };
-      result.notes.push(note('footprint-failed', { model: spec.model, error: oneLine(err) }));
-    } finally {
-      await fd.dispose().catch(() => {});
-    }
+  if (m.density?.result) {
+    const r = m.density.result;
+    const c = ctx('density');
+    figures.push(densityFigure(densityCurves(r), r.steps.length, { maxSteps: x.densityRule?.maxSteps ?? r.steps.length }, { ...c, endedBy: r.stoppedBy === 'time' ? 'budget' : r.stoppedBy.startsWith('error') ? 'failed' : c.endedBy }));
   }
-  if (plan.density) {
-    progress(spec.model, 'density', `up to ${plan.density.maxInstances} instances`);
-    const dd = spec.driver(idle, runId);
-    try {
-      await dd.prepare(o.signal);
-      result.density = await runDensity(dd, { ...plan.density, signal: o.signal, onProgress: (m) => progress(spec.model, 'density', m) });
-      if (result.density.leftBehind) result.notes.push(note('density-left-behind', { model: spec.model, count: result.density.leftBehind }));
-    } catch (err) {
-      if (err instanceof CancelledError) return { ...result, status: 'cancelled' };
-      result.notes.push(note('density-failed', { model: spec.model, error: oneLine(err) }));
-    } finally {
-      await dd.dispose().catch(() => {});
-    }
-  }
-  return result;
+  return figures;
 }
 
 /** Ratios of every model against the floor: time to ready, the whole lifecycle, host-side memory. */
@@ -199,10 +409,15 @@ function addRatios(c: Comparison): void {
   }
 }
 
-function comparisonNotes(c: Comparison): Note[] {
-  const out: Note[] = [note('back-to-back')];
+function comparisonNotes(c: Comparison): string[] {
+  const out: string[] = [];
+  out.push(
+    c.adaptive?.order === 'pilot-first'
+      ? 'Models took turns pilot-first: each model\'s first block in order, then one more block each, so each model\'s samples come from at most two stretches of time. A change in the machine\'s load between stretches moves their ratios.'
+      : 'Models ran back to back, not interleaved: a change in the machine\'s load between models moves their ratios.',
+  );
   const bad = c.models.filter((m) => m.status !== 'ok');
-  if (bad.length) out.push(note('not-measured', { models: bad.map((m) => m.model).join(', ') }));
+  if (bad.length) out.push(`Not measured here: ${bad.map((m) => `${m.model} (${m.status})`).join(', ')}.`);
   return out;
 }
 

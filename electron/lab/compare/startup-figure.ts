@@ -8,7 +8,9 @@ import { StoreError, type RunStore } from '../store';
 import { CancelledError, now, type Target } from '../targets/target';
 
 /** How the model's startup ended up: measured, or why not (the compare loop turns this into the model's status). */
-export type StartupOutcome = { status: 'ok' } | { status: 'unavailable' | 'failed' | 'cancelled'; error?: string };
+export type StartupOutcome =
+  | { status: 'ok'; error?: undefined; reason?: undefined }
+  | { status: 'unavailable' | 'failed' | 'cancelled'; error?: string; reason?: { code: 'prepare-failed' | 'first-start-failed'; params: { error: string } } };
 
 /**
  * One model's startup benchmark, run in blocks as the budget scheduler asks: `more(k)` times k more cold
@@ -125,7 +127,9 @@ export class StartupSession {
     if (err instanceof CancelledError || (err as Error)?.name === 'AbortError') this.outcome = { status: 'cancelled' };
     else {
       const line = firstLine((err as Error)?.message ?? String(err));
-      this.outcome = { status, error: status === 'unavailable' && started ? `cannot run on this host: ${line}` : line };
+      // Unavailable comes with a reason code the faces word (electron/lab/models/types.ts).
+      const reason = status === 'unavailable' ? { code: started ? ('first-start-failed' as const) : ('prepare-failed' as const), params: { error: line } } : undefined;
+      this.outcome = { status, error: status === 'unavailable' && started ? `cannot run on this host: ${line}` : line, reason };
       this.run.error = (err as Error)?.message ?? String(err);
     }
   }

@@ -15,6 +15,8 @@ export interface DensityOptions {
   signal: AbortSignal;
   settleMs?: number;
   onProgress?: (message: string) => void;
+  /** Asked after each step: true ends the curve there (the adaptive rule knows its slopes; stoppedBy "precision"). */
+  enough?: (points: readonly DensityPoint[], steps: readonly DensityStep[]) => boolean;
 }
 
 /**
@@ -70,6 +72,10 @@ export async function runDensity(driver: InstanceDriver, o: DensityOptions): Pro
       prevDrop = drop;
       o.onProgress?.(`${driver.model}: ${running.length} running`);
       if (running.length >= o.maxInstances) break;
+      if (o.enough?.(points, steps)) {
+        stoppedBy = 'precision';
+        break;
+      }
       if (o.memoryBudgetMiB !== undefined && drop >= o.memoryBudgetMiB * 1024 * 1024) {
         stoppedBy = 'memory';
         break;
