@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { BudgetError } from '../../shared/adaptive/planner';
+import { chooseBudget, fixedCountsOf, type FixedCounts } from '../../shared/adaptive/wiring';
 import type { CompareRequest } from '../../shared/api';
 import { comparisonMarkdown } from '../../shared/export';
 import { cliNote } from '../note-text';
@@ -16,21 +18,25 @@ import type { Comparison } from '../../shared/compare';
  */
 export function compareCommand(): Command {
   return new Command('compare')
-    .description('Run every isolation model on this host with the same plan, back to back, and put them side by side')
+    .description('Run every isolation model on this host with the same plan and put them side by side; each figure is sampled until it is precise enough, the whole within a time budget')
     .option('--plan <file>', 'a plan file (YAML or JSON; see examples/plans/)')
     .option('--models <list>', 'comma-separated models, e.g. process,container:runc,oci:runc (default: all on this host)')
     .option('--workload <kind>', 'true | sleep | server | ready-line (default: the plan\'s, else true)')
-    .option('--iterations <n>', 'timed starts per model', int('--iterations', 1))
+    .option('--budget <time>', 'finish within this time: 60s, 1m30s, 90, or a preset (demo = 30s, standard = 90s, the default); none for no limit')
+    .option('--iterations <n>', 'a fixed count of timed starts per model (default: adaptive, until the median is within ±5%)', int('--iterations', 1))
     .option('--warmup <n>', 'untimed starts first', int('--warmup', 0))
     .option('--concurrency <k>', 'start k instances at a time', int('--concurrency', 1))
     .option('--footprint <n>', 'idle instances held for the memory figures', int('--footprint', 1))
     .option('--no-footprint', 'skip the footprint')
     .addOption(new Option('--density <max>', 'also run density up to this many instances').argParser(int('--density', 1)))
+    .option('--each-runtime', 'measure every runtime name the engine lists, even those that run the same program (runc and io.containerd.runc.v2)')
     .option('--vm', 'insist on the local VM: listed (as unavailable, with the reason) even where this host cannot boot one')
     .option('--json', 'print the Comparison document on stdout (progress stays on stderr)')
     .option('--trust-plan', "let the plan's own command run straight on this host (the process floor and OCI runtimes on a bundle run it there); read the plan first")
     .action(async (o) => {
-      const plan = await planFromOptions(o);
+      const { plan, fixedCounts } = await planFromOptions(o);
+      // A malformed budget is an error before anything starts.
+      if (o.budget !== undefined) parseBudgetOption(o.budget);
       const lab = await openLab();
       const abort = new AbortController();
       const stop = () => {
@@ -41,7 +47,7 @@ export function compareCommand(): Command {
       process.once('SIGTERM', stop);
       const bar = progressBar(lab, 'compare');
       try {
-        const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan };
+        const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan, budget: o.budget, fixedCounts, eachRuntime: !!o.eachRuntime };
         let notSaved: NotSavedError<Comparison> | undefined;
         const c = await lab.compare(request, abort.signal, (line) => process.stderr.write(`isolab: ${line}\n`)).catch((err) => {
           if (!(err instanceof NotSavedError)) throw err;
@@ -78,8 +84,17 @@ interface CompareFlags {
   density?: number;
 }
 
-/** The plan file (or defaults) with the flags laid over it, validated once more as a whole. */
-async function planFromOptions(o: CompareFlags): Promise<Plan> {
+function parseBudgetOption(text: string): void {
+  try {
+    chooseBudget(text, { startup: false, footprint: false });
+  } catch (err) {
+    if (err instanceof BudgetError) throw new Error(`--budget: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The plan file (or defaults) with the flags laid over it, validated once more as a whole; and which counts it fixes. */
+async function planFromOptions(o: CompareFlags): Promise<{ plan: Plan; fixedCounts: FixedCounts }> {
   const base: PlanInput = o.plan ? await loadPlanFile(o.plan) : {};
   const input: PlanInput = { ...base, startup: { ...base.startup } };
   if (o.models) input.models = o.models.split(',').map((m) => m.trim()).filter(Boolean);
@@ -92,5 +107,5 @@ async function planFromOptions(o: CompareFlags): Promise<Plan> {
   if (o.density !== undefined) input.density = { ...(base.density || {}), maxInstances: o.density };
   const parsed = Plan.safeParse(input);
   if (!parsed.success) throw new Error(`invalid options: ${planIssues(parsed.error).join('; ')}`);
-  return parsed.data;
+  return { plan: parsed.data, fixedCounts: fixedCountsOf(input) };
 }
