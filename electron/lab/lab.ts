@@ -221,6 +221,7 @@ export class Lab {
     assertPlanTrusted(compareHostCommands(request), request.trustPlan);
     // A malformed budget is refused here, before anything starts.
     const settings = compareSettings(raw, request);
+    const askedAt = performance.now();
     const id = newRunId('compare');
     const abort = new AbortController();
     const plan = request.plan ?? Plan.parse({});
@@ -235,6 +236,7 @@ export class Lab {
         aliases: grouped.aliases,
         runtimeGroups: grouped.runtimeGroups,
         budget: settings.budget,
+        askedAt,
         fixed: settings.fixed,
         last: await lastComparison(this.comparisons),
         runs: this.store,

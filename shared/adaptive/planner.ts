@@ -16,8 +16,8 @@ import type { BudgetPreset } from './schema';
  *    Ties go to the caller's order. A figure leaves the race at its maximum, when it is projected to stop on
  *    precision at a decision, or when its batch no longer fits; then what is left is handed out as partial
  *    batches in the same order of merit.
- * 3. Never past the budget less a margin of one unit of the costliest figure still running: an estimate that
- *    was too low costs at most one iteration over.
+ * 3. Never past the budget less a margin of one unit of the costliest figure the plan gives time to: an
+ *    estimate that was too low costs at most one iteration over.
  * The plan is a forecast; the caller re-plans after every batch with the measured costs and uncertainties.
  */
 
@@ -99,9 +99,25 @@ export function planBudget(remainingMs: number, figures: readonly FigurePlanStat
     if (ids.has(f.id)) throw new RangeError(`figure id ${f.id} appears twice`);
     ids.add(f.id);
   }
-  const live = (f: FigurePlanState) => !f.done && f.count < f.maxCount;
+  const running = figures.filter(isLive);
+  // The margin is one unit of the costliest figure the plan gives time to: a footprint round of 20 s that
+  // cannot fit a 30 s budget must not hold 20 s back from the starts that can. The smallest margin that covers
+  // every figure its own plan allocates to (each running figure's unit cost, tried from the cheapest; the
+  // costliest always covers everything).
+  const candidates = [...new Set(running.map((f) => f.unitCostMs))].sort((a, b) => a - b);
+  for (const m of candidates) {
+    const plan = planWithMargin(remainingMs, figures, m);
+    const covered = plan.allocations.every((a) => a.more === 0 || figures.find((f) => f.id === a.id)!.unitCostMs <= m);
+    if (covered) return plan;
+  }
+  return planWithMargin(remainingMs, figures, candidates.at(-1) ?? 0);
+}
+
+const isLive = (f: FigurePlanState) => !f.done && f.count < f.maxCount;
+
+function planWithMargin(remainingMs: number, figures: readonly FigurePlanState[], marginMs: number): BudgetPlan {
+  const live = isLive;
   const running = figures.filter(live);
-  const marginMs = running.reduce((a, f) => Math.max(a, f.unitCostMs), 0);
   const spendableMs = Math.max(0, remainingMs - marginMs);
   let left = spendableMs;
   const more = new Map<string, number>(figures.map((f) => [f.id, 0]));

@@ -36,6 +36,8 @@ export interface CompareOptions {
   onProgress?: (p: { comparisonId: string; model: string; stage: string; message: string }) => void;
   /** The time budget (undefined: every figure runs to its own stop). */
   budget?: { ms: number; preset?: BudgetPreset };
+  /** performance.now() when the comparison was asked for: the budget counts from there (finding the models is in it). */
+  askedAt?: number;
   /** Counts the user fixed: kept, not adapted. */
   fixed?: FixedCounts;
   /** Other names of a model's runtime (measured once for all of them), and the groups that decided it. */
@@ -146,7 +148,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   };
   await save(true);
 
-  const t0 = performance.now();
+  const t0 = o.askedAt ?? performance.now();
   const deadline = o.budget ? t0 + o.budget.ms : Infinity;
   const handles = figureHandles(runs, { plan, rule, fixed, noise, last: o.last, deadline });
   const byId = new Map(handles.map((h) => [h.handle.id, h]));
@@ -154,7 +156,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   try {
     schedule = await runSchedule({
       figures: handles.map((h) => h.handle),
-      budgetMs: o.budget?.ms,
+      budgetMs: o.budget ? Math.max(0, deadline - performance.now()) : undefined,
       now: () => performance.now(),
       order: ORDER,
       signal: o.signal,
@@ -172,7 +174,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     if (c.status === 'failed') c.notes.push(`the comparison stopped: ${oneLine(err)}`);
   }
   for (const m of runs) {
-    if (!m.startup.timed().length) m.startup.skipped(o.signal.aborted ? 'cancelled' : 'unavailable');
+    if (!m.startup.timed().length && o.signal.aborted) m.startup.skipped('cancelled');
     await closeStartup(m);
     await m.footprint?.close();
     await m.density?.close();
@@ -221,7 +223,9 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     const count = h.handle.state().count;
     o.onEvent?.({ type: 'compare-figure', comparisonId: c.id, model: h.model.spec.model, figure: h.kind, count, done });
     const r = h.model.result;
-    if (h.kind === 'startup' && r.startup) {
+    if (r.status !== 'ok') {
+      if (h.kind === 'startup') progress(h.model.spec.model, 'startup', `${r.status}${r.error ? `: ${r.error}` : ''}`);
+    } else if (h.kind === 'startup' && r.startup) {
       const p = medianInterval(r.startup.readyMs, rule.level);
       progress(h.model.spec.model, 'startup', `${count} starts, median ${p.median.toFixed(p.median < 10 ? 2 : 1)} ms${p.relativeHalfWidth !== undefined ? ` ±${(100 * p.relativeHalfWidth).toFixed(1)}%` : ''}${done ? ' (done)' : ''}`);
     } else if (h.kind === 'footprint' && r.footprint?.memory.hostBytes !== undefined) {

@@ -134,9 +134,9 @@ export class StartupSession {
     }
   }
 
-  /** Marks a model that never got its turn (the budget or a cancel came first). */
-  skipped(status: 'cancelled' | 'unavailable', error?: string): void {
-    if (this.live && !this.opened) this.outcome = { status, error };
+  /** Marks a model a cancel reached before its turn. */
+  skipped(status: 'cancelled'): void {
+    if (this.live && !this.opened) this.outcome = { status };
   }
 
   private async save(force: boolean): Promise<void> {

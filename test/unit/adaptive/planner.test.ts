@@ -67,7 +67,7 @@ describe('budget planner', () => {
     expect(p.allocations[1]).toMatchObject({ more: 4, why: 'pilot', cutByBudget: false });
   });
 
-  it('never plans past the budget less one unit of the costliest running figure (seeded random cases)', () => {
+  it('never plans past the budget less one unit of the costliest figure it gives time to (seeded random cases)', () => {
     const rand = seededRandom(99);
     for (let k = 0; k < 300; k++) {
       const figures = Array.from({ length: 1 + Math.floor(rand() * 6) }, (_, i) =>
@@ -81,14 +81,22 @@ describe('budget planner', () => {
       );
       const budget = rand() * 60_000;
       const p = planBudget(budget, figures);
-      const margin = Math.max(0, ...figures.filter((f) => !f.done && f.count < f.maxCount).map((f) => f.unitCostMs));
-      expect(p.plannedMs).toBeLessThanOrEqual(Math.max(0, budget - margin) + 1e-6);
+      const margin = Math.max(0, ...p.allocations.filter((a) => a.more > 0).map((a) => figures.find((f) => f.id === a.id)!.unitCostMs));
+      expect(p.marginMs).toBeGreaterThanOrEqual(margin);
+      expect(p.plannedMs).toBeLessThanOrEqual(Math.max(0, budget - p.marginMs) + 1e-6);
       for (const a of p.allocations) {
         const f = figures.find((x) => x.id === a.id)!;
         expect(f.count + a.more).toBeLessThanOrEqual(f.maxCount);
       }
       expect(planBudget(budget, figures)).toEqual(p); // deterministic
     }
+  });
+
+  it('holds back no margin for a costly figure that gets no time (a footprint round longer than the budget left)', () => {
+    const p = planBudget(30_000, [fig('process', { count: 0, unitCostMs: 10 }), fig('container', { count: 0, unitCostMs: 500 }), fig('footprint', { count: 0, minCount: 2, maxCount: 6, unitCostMs: 25_000, setupMs: 27_000, target: 1 })]);
+    expect(p.marginMs).toBe(500);
+    expect(p.allocations.find((a) => a.id === 'footprint')).toMatchObject({ more: 0, cutByBudget: true });
+    expect(p.allocations.find((a) => a.id === 'container')!.more).toBe(6); // its whole pilot: nothing held back for the footprint
   });
 
   it('refuses two figures with one id', () => {
