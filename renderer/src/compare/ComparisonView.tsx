@@ -8,6 +8,7 @@ import { DensityChart, MemoryChart, PhaseBreakdownChart, StartupChart } from './
 import { ExportButtons } from './ExportButtons';
 import { ReportButtons } from '../transfer/ReportButtons';
 import { ModelsTable } from './ModelsTable';
+import { PrecisionSection } from './PrecisionSection';
 import './compare.css';
 
 export function ComparisonView({ c }: { c: Comparison }) {
@@ -37,6 +38,7 @@ export function ComparisonView({ c }: { c: Comparison }) {
         <MemoryChart c={c} />
         <DensityChart c={c} />
       </div>
+      <PrecisionSection c={c} />
       {notes.length > 0 && (
         <section className="card">
           <h3>{t('notes')}</h3>

@@ -3,13 +3,15 @@ import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../../..
 import { useFormat } from '../format';
 import { href } from '../router';
 import { MiB } from './data';
+import { usePrecisionWords } from './PrecisionSection';
 
-const TONE: Record<ModelResult['status'], string> = { ok: 'ok', unavailable: 'muted', failed: 'danger', cancelled: 'warn' };
+const TONE: Record<ModelResult['status'], string> = { ok: 'ok', unavailable: 'muted', failed: 'danger', cancelled: 'warn', skipped: 'muted' };
 
 /** Every model side by side: startup with its interval, the ratio to the floor, memory, CPU, disk, or why not. */
 export function ModelsTable({ c }: { c: Comparison }) {
   const { t } = useTranslation('compare');
   const f = useFormat();
+  const reached = usePrecisionWords();
   const mib = (v: number | undefined) => (v === undefined ? '–' : `${f.num(v / MiB)}\u202fMiB`);
   return (
     <div className="table-wrap">
@@ -31,11 +33,12 @@ export function ModelsTable({ c }: { c: Comparison }) {
           {c.models.map((m) => {
             const s = m.startup;
             const fp = m.footprint;
+            const sf = m.adaptive?.figures.find((x) => x.figure === 'startup');
             return (
               <tr key={m.model} data-model={m.model}>
                 <th scope="row">
                   {m.runId ? <a className="mono" href={href('runs', m.runId)}>{m.model}</a> : <span className="mono">{m.model}</span>}
-                  <br />
+                  {m.aliases?.length ? <div className="muted small mono" data-testid="aliases">{t('aliases', { names: m.aliases.join(', ') })}</div> : <br />}
                   <span className={`badge badge-${TONE[m.status]}`}>{t(`status.${m.status}`)}</span>
                 </th>
                 {!s && (
@@ -48,6 +51,11 @@ export function ModelsTable({ c }: { c: Comparison }) {
                 <td className="num mono">
                   {s ? f.ms(s.ready.median) : '–'}
                   {s && <div className="muted small">{f.ms(s.ready.ci95[0])}–{f.ms(s.ready.ci95[1])}</div>}
+                  {sf && (
+                    <div className="muted small" data-testid="startup-precision">
+                      {t('precision.short', { n: sf.count, reached: reached(sf) })} · {t(`stopReason.${sf.stopReason}`)}
+                    </div>
+                  )}
                   {s?.startCallLag && (
                     // Ready is the workload's own line; the engine's answer to the start call is its own moment.
                     <div className="muted small" data-testid="start-call-lag" title={t('startCallTitle', { k: s.startCallLag.readyFirst, n: s.startCallLag.n })}>

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PageProps } from '.';
-import type { ComparisonListItem } from '../../../shared/compare';
+import type { Comparison, ComparisonListItem } from '../../../shared/compare';
 import { isPlanNeedsTrust, planHostCommands, type HostCommand } from '../../../shared/consent';
+import { fixedCountsOf } from '../../../shared/adaptive/wiring';
 import type { Plan, PlanInput } from '../../../shared/plan';
 import { ComparisonView } from '../compare/ComparisonView';
-import { CompareProgress } from '../compare/CompareProgress';
-import { useComparison } from '../compare/useComparison';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
 import { PlanConsent } from '../plans/PlanConsent';
@@ -15,25 +14,47 @@ import { StatusBadge } from '../result/StatusBadge';
 import { href, navigate } from '../router';
 import '../compare/compare.css';
 
-/** #/compare lists comparisons and starts one; #/compare/<id> shows one, following its events while it runs. */
+/** #/compare lists comparisons and starts one; #/compare/<id> shows one, refreshing while it runs. */
 export function ComparePage({ params }: PageProps) {
   return params[0] ? <CompareDetail id={params[0]} /> : <CompareHome />;
 }
 
 function CompareDetail({ id }: { id: string }) {
   const { t } = useTranslation('compare');
-  const { api, readOnly } = useLab();
-  // Follows the comparison's events; reads the document once on mount, so a reload recovers.
-  const { c, error, running, live } = useComparison(id);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<string>();
-  const cancel = () => {
-    setCancelling(true);
-    api.cancelCompare(id).then(
-      () => setCancelling(false),
-      (err: Error) => (setCancelling(false), setCancelError(err.message)),
-    );
-  };
+  const { api } = useLab();
+  const [c, setC] = useState<Comparison>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout>;
+    const load = () =>
+      api.getComparison(id).then(
+        (doc) => {
+          if (!live) return;
+          setC(doc);
+          setError(undefined);
+          // Saved as figures come in: poll until it has ended (the compare-figure event reloads sooner).
+          if (doc.status === 'partial') timer = setTimeout(load, 2000);
+        },
+        (err: Error) => {
+          if (!live) return;
+          setError(err.message);
+          timer = setTimeout(load, 2000); // just started: the first save may not be there yet
+        },
+      );
+    void load();
+    // Each figure that took samples or finished is announced: reload then, so the page fills in as models finish.
+    const off = api.onEvent((e) => {
+      if (e.type !== 'compare-figure' || e.comparisonId !== id || !live) return;
+      clearTimeout(timer);
+      void load();
+    });
+    return () => {
+      live = false;
+      clearTimeout(timer);
+      off();
+    };
+  }, [api, id]);
   return (
     <div className="page">
       <p>
@@ -41,8 +62,7 @@ function CompareDetail({ id }: { id: string }) {
       </p>
       {error && !c && <p className="muted">{t('waiting')}</p>}
       {!c && !error && <p className="muted">{t('loading')}</p>}
-      {(running || c?.status === 'partial') && <CompareProgress live={live} done={c?.models.length ?? 0} cancelling={cancelling} onCancel={running && !readOnly ? cancel : undefined} />}
-      {cancelError && <p className="banner banner-danger" role="alert">{cancelError}</p>}
+      {c?.status === 'partial' && <p className="banner banner-warn">{t('running', { done: c.models.length })}</p>}
       {c && <ComparisonView c={c} />}
     </div>
   );
@@ -55,7 +75,9 @@ function CompareHome() {
   const [items, setItems] = useState<ComparisonListItem[]>();
   const [error, setError] = useState<string>();
   const [workload, setWorkload] = useState<'true' | 'sleep' | 'server' | 'ready-line'>('true');
-  const [iterations, setIterations] = useState(20);
+  /** Empty: adaptive (until the median is within ±5%); a number fixes the count. */
+  const [iterations, setIterations] = useState('');
+  const [budget, setBudget] = useState('standard');
   const [footprint, setFootprint] = useState(10);
   const [density, setDensity] = useState(0);
   const [busy, setBusy] = useState(false);
@@ -71,7 +93,7 @@ function CompareHome() {
   const formPlan = (): PlanInput => ({
     name: t('form.defaultName', { workload }),
     workload: { kind: workload },
-    startup: { iterations, warmup: 2, concurrency: 1 },
+    startup: iterations ? { iterations: Math.max(1, Number(iterations)), warmup: 2, concurrency: 1 } : { warmup: 2, concurrency: 1 },
     footprint: footprint > 0 ? { instances: footprint, settleMs: 1500, rounds: 3 } : false,
     density: density > 0 ? { maxInstances: density, timeLimitS: 120, concurrency: 1 } : false,
   });
@@ -80,7 +102,9 @@ function CompareHome() {
     setBusy(true);
     setError(undefined);
     try {
-      const { comparisonId } = await api.startCompare({ plan, trustPlan });
+      // The engine gets the plan with its defaults filled in: say here which counts the user fixed.
+      const fixedCounts = planFile ? { startup: true, footprint: true } : fixedCountsOf(plan);
+      const { comparisonId } = await api.startCompare({ plan, trustPlan, budget: budget.trim() || undefined, fixedCounts });
       navigate('compare', comparisonId);
     } catch (err) {
       // The engine decides too: if it still asks, ask the user rather than show its refusal.
@@ -118,7 +142,16 @@ function CompareHome() {
           </label>
           <label className="field">
             <span>{t('form.iterations')}</span>
-            <input type="number" min={1} max={1000} value={iterations} disabled={!!planFile} onChange={(e) => setIterations(Math.max(1, Number(e.target.value)))} />
+            <input type="number" min={1} max={1000} value={iterations} placeholder={t('form.iterationsAdaptive')} disabled={!!planFile} onChange={(e) => setIterations(e.target.value)} />
+          </label>
+          <label className="field">
+            <span>{t('form.budget')}</span>
+            <input type="text" list="compare-budgets" value={budget} placeholder={t('form.budgetHint')} data-testid="compare-budget" onChange={(e) => setBudget(e.target.value)} />
+            <datalist id="compare-budgets">
+              {['demo', 'standard', '60s', '2m', 'none'].map((b) => (
+                <option key={b} value={b} />
+              ))}
+            </datalist>
           </label>
           <label className="field">
             <span>{t('form.footprint')}</span>
