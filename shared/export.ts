@@ -52,8 +52,9 @@ const MODEL_COLUMNS = [
 function comparisonCsv(c: Comparison): string {
   const [adaptiveHeader, ...adaptive] = adaptiveRows(c) as [string[], ...unknown[][]];
   const extra = adaptiveHeader.filter((k) => !(MODEL_COLUMNS as readonly string[]).includes(k));
-  const rows: unknown[][] = [[...MODEL_COLUMNS, ...extra]];
-  const row = (values: Partial<Record<(typeof MODEL_COLUMNS)[number], unknown>>) => rows.push(MODEL_COLUMNS.map((k) => values[k]));
+  const header: string[] = [...MODEL_COLUMNS, ...extra];
+  const rows: unknown[][] = [header];
+  const row = (values: Partial<Record<(typeof MODEL_COLUMNS)[number], unknown>>) => rows.push(header.map((k) => values[k as (typeof MODEL_COLUMNS)[number]]));
   for (const m of c.models) {
     const f = m.footprint;
     row({
@@ -73,7 +74,6 @@ function comparisonCsv(c: Comparison): string {
     for (const p of m.density?.points ?? []) row({ record: 'density-point', model: m.model, density_running: p.running, density_latency_ms: p.latencyMs });
     for (const s of m.density?.steps ?? []) row({ record: 'density-step', model: m.model, density_count: s.count, density_latency_ms: s.medianLatencyMs, density_mem_per_new_instance_bytes: s.memPerNewInstanceBytes });
   }
-  const header = rows[0] as string[];
   for (const a of adaptive) rows.push(header.map((k) => a[adaptiveHeader.indexOf(k)]));
   return csv(rows);
 }

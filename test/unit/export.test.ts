@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { startupFigure } from '../../shared/adaptive/startup-rule';
 import { Comparison, type ModelResult } from '../../shared/compare';
 import { csvField } from '../../shared/csv';
 import { exportDocument } from '../../shared/export';
@@ -63,6 +64,25 @@ describe('export', () => {
     const runc = rows.find((r) => r.model === 'container:runc' && r.record === 'model')!;
     expect(runc).toMatchObject({ median_ready_ms: '100', ratio_ready: '100', ratio_ready_ci95_low: '80', host_bytes_per_instance: String(3 * 1048576) });
     expect(rows.find((r) => r.model === 'container:crun')!.error).toBe('cannot run on this host: crun: cgroups, "hybrid" | mode');
+  });
+
+  it('exports what the adaptive plan decided: rows after the models in the same CSV table, and a Precision section', () => {
+    const c = comparison();
+    const runc = c.models.find((m) => m.model === 'container:runc')!;
+    runc.aliases = ['io.containerd.runc.v2'];
+    runc.adaptive = { figures: [startupFigure(runc.startup!.readyMs, { minCount: 3, maxCount: 3 }, { endedBy: 'budget', unitCostMs: 120 })] };
+    c.adaptive = { version: 1, order: 'pilot-first', startupRule: { minCount: 5, maxCount: 60, target: 0.05, level: 0.95, lookGrowth: 1.5, warmup: 2 }, budget: { ms: 30_000, preset: 'demo', marginMs: 300, spentMs: 29_000, exhausted: true } };
+    const text = exportDocument(Comparison.parse(c), 'csv');
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const fig = rows.filter((r) => r.record === 'adaptive-figure');
+    expect(fig).toHaveLength(1);
+    expect(fig[0]).toMatchObject({ model: 'container:runc', aliases: 'io.containerd.runc.v2', figure: 'startup', count: '3', unit_cost_ms: '120' });
+    expect(rows.findIndex((r) => r.record === 'adaptive-figure')).toBeGreaterThan(rows.findIndex((r) => r.record === 'model'));
+    const md = exportDocument(Comparison.parse(c), 'md');
+    expect(md).toMatch(/## Precision[\s\S]*Models ran pilot-first\. Budget 30 s \(demo\)/);
+    expect(md).toContain('container:runc (also io.containerd.runc.v2)');
+    // A comparison written before the adaptive fields exports as before: no adaptive columns' values, no section.
+    expect(exportDocument(comparison(), 'md')).not.toContain('## Precision');
   });
 
   it('exports Markdown tables with ratios and their intervals, escaping pipes', () => {
