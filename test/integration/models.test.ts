@@ -29,7 +29,13 @@ describe('compare: every model on this host with one plan', () => {
     expect(c.status).toBe('complete');
     const byModel = new Map(c.models.map((m) => [m.model, m]));
     const engineRuntimes = Object.keys((await docker.info()).Runtimes ?? {});
-    for (const rt of engineRuntimes) expect(byModel.has(`container:${rt}`)).toBe(true);
+    // Every runtime the engine lists is a model, or an alias of the model that ran the same program.
+    const named = new Set(c.models.flatMap((m) => [m.model, ...(m.aliases ?? []).map((a) => `container:${a}`)]));
+    for (const rt of engineRuntimes) expect(named.has(`container:${rt}`), rt).toBe(true);
+    if (engineRuntimes.includes('io.containerd.runc.v2')) expect(byModel.get('container:runc')!.aliases).toContain('io.containerd.runc.v2');
+    // The plan fixed its counts: kept, and recorded as such.
+    expect(byModel.get('process')!.adaptive!.figures.find((f) => f.figure === 'startup')!.stopReason).toBe('fixed-count');
+    expect(c.adaptive!.budget).toBeUndefined();
 
     const floor = byModel.get('process')!;
     expect(floor.status).toBe('ok');

@@ -384,8 +384,9 @@ function recordFigures(
   };
   const st = m.startup.outcome;
   const startupCtx = { ...ctx('startup'), warmup: x.rule.warmup, ...(st.status === 'failed' || st.status === 'unavailable' ? { endedBy: 'failed' as const } : st.status === 'cancelled' ? { endedBy: 'cancelled' as const } : {}) };
-  if (m.startup.run.samples.length || st.status === 'ok') figures.push(recordStartup(m.startup.readyMs(), x.rule, x.fixed.startup, startupCtx));
-  if (m.footprint && m.footprint.rounds) {
+  // A figure with no sample has nothing to record (its model's status and error say why).
+  if (m.startup.timed().length) figures.push(recordStartup(m.startup.readyMs(), x.rule, x.fixed.startup, startupCtx));
+  if (m.footprint && m.footprint.hostRounds().some((x) => Number.isFinite(x))) {
     const cfg = m.result.footprint?.instances ?? 1;
     const rules = x.fixed.footprint ? { fixedRounds: m.footprint.rounds, minRounds: 1, maxRounds: Math.max(1, m.footprint.rounds) } : FOOTPRINT_RULE;
     const c = ctx('footprint');
