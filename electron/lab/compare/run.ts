@@ -1,6 +1,7 @@
 import { densityFigure } from '../../../shared/adaptive/density-rule';
 import { decideFootprintRounds, footprintFigure, noiseRmsBytes } from '../../../shared/adaptive/footprint-rule';
 import { medianInterval } from '../../../shared/adaptive/median-ci';
+import { unitCostMs } from '../../../shared/adaptive/planner';
 import { runSchedule, type FigureHandle, type ScheduleResult } from '../../../shared/adaptive/scheduler';
 import type { AdaptiveFigure, BudgetPreset, ComparisonAdaptive } from '../../../shared/adaptive/schema';
 import { decideMedian, lookSchedule } from '../../../shared/adaptive/startup-rule';
@@ -15,7 +16,7 @@ import { summarizeSamples } from '../runner';
 import { newRunId, StoreError, type RunStore } from '../store';
 import { thisOwner } from '../owner';
 import { WorkloadTarget } from '../workloads/target';
-import { densityCurves, DensitySession } from './density-figure';
+import { densityCurves, DensitySession, VmDensitySession } from './density-figure';
 import { FootprintSession, NoiseProbe } from './footprint-figure';
 import { idleWorkload, type ModelSpec } from './models';
 import { StartupSession } from './startup-figure';
@@ -58,7 +59,7 @@ interface ModelRun {
   result: ModelResult;
   startup: StartupSession;
   footprint?: FootprintSession;
-  density?: DensitySession;
+  density?: DensitySession | VmDensitySession;
 }
 
 /**
@@ -131,6 +132,10 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     if (spec.driver && plan.density) {
       const d = plan.density;
       m.density = new DensitySession(() => spec.driver!(idle, runId), { ...d, rule: { ...densityRule!, target: rule.target, level: rule.level }, onProgress: (msg) => progress(spec.model, 'density', msg) });
+    }
+    // The VM brings its own curve (VMs booted side by side), so the density chart has every model.
+    if (!spec.driver && spec.density && plan.density) {
+      m.density = new VmDensitySession((x) => spec.density!({ runId, count: x.count, signal: x.signal, log: (msg) => progress(spec.model, 'density', msg) }), { maxInstances: plan.density.maxInstances });
     }
     runs.push(m);
   }
@@ -213,7 +218,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     if (!m.spec.driver && m.result.startup) {
       m.result.footprint = footprintFromVmRun(run, m.result.startup.readyMs);
       const note = m.result.footprint
-        ? `${m.spec.model}: footprint from its own benchmark run (per booted instance); no density in a comparison (see isolab bench vm --density).`
+        ? `${m.spec.model}: footprint from its own benchmark run (per booted instance).`
         : `${m.spec.model}: startup only; footprint and density are not measured for this model yet.`;
       if (!m.result.notes.includes(note)) m.result.notes.push(note);
     }
@@ -275,6 +280,7 @@ function refresh(m: ModelRun): void {
     r.density = m.density.result;
     if (r.density?.leftBehind && !r.notes.some((n) => n.startsWith('density:'))) r.notes.push(`density: ${r.density.leftBehind} instance(s) could not be removed`);
     if (m.density.error && !r.notes.some((n) => n.startsWith('density:'))) r.notes.push(`density: ${firstLine(m.density.error)}`);
+    if (m.density instanceof VmDensitySession && m.density.note && !r.notes.includes(m.density.note)) r.notes.push(m.density.note);
   }
 }
 
@@ -352,6 +358,7 @@ function figureHandles(
   for (const m of runs) {
     const d = m.density;
     if (!d) continue;
+    const priors = figurePriors(m.spec.model, x.plan, x.last);
     out.push({
       kind: 'density',
       model: m,
@@ -362,7 +369,9 @@ function figureHandles(
         maxCount: 1,
         target: x.rule.target,
         priorUnitMs: Math.min((x.plan.density || { timeLimitS: 60 }).timeLimitS * 1000, 30_000),
-        run: async (_k, signal) => [await d.run(signal!, x.deadline)],
+        run: async (_k, signal) => [
+          d instanceof VmDensitySession ? await d.run(signal!, x.deadline, unitCostMs(m.startup.readyMs()) ?? priors.startupUnitMs) : await d.run(signal!, x.deadline),
+        ],
         state: () => ({ count: d.result ? 1 : 0, done: !!d.result || startupDead(m) || !!d.error }),
       },
     });

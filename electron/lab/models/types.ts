@@ -3,6 +3,7 @@ import type { ResolvedWorkload } from '../../../shared/plan';
 import type { EngineConnection } from '../docker/engine';
 import type { BenchTargets } from '../runner';
 import type { Target } from '../targets/target';
+import type { DensityResult as VmDensityResult } from '../vm/density';
 import type { InstanceDriver } from '../workloads/instance';
 
 /** What a model can be measured for. Faces read these instead of guessing from the model's name. */
@@ -65,6 +66,8 @@ export interface ModelEntry {
   driver?(workload: ResolvedWorkload, runId: string): InstanceDriver;
   /** A model that times its own lifecycle (a VM) gives a target instead: startup figures only. */
   target?(runId: string): Target;
+  /** Such a model's own density curve (VMs booted side by side, one at a time, up to `count`), for the comparison. */
+  density?(o: { runId: string; count: number; signal: AbortSignal; log?: (line: string) => void }): Promise<VmDensityResult>;
 }
 
 /** What discovery may use: the data dir and the engine (connected on first use, may fail). */

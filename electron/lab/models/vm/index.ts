@@ -1,3 +1,4 @@
+import { vmDensity } from '../../vm/density';
 import { findKernel } from '../../vm/kernel';
 import { findQemu, machineType, type Machine } from '../../vm/qemu';
 import { QemuTarget, vmModelName } from '../../vm/target';
@@ -26,7 +27,13 @@ function vmModel(machine: Machine, benchMachines: readonly (Machine | undefined)
         const reason = (err as Error).message;
         return [{ model, unavailable: unavailable('host-cannot-run', { reason }, reason) }];
       }
-      return [{ model, target: (runId: string) => new QemuTarget({ runId, root: ctx.root, machine }) }];
+      return [
+        {
+          model,
+          target: (runId: string) => new QemuTarget({ runId, root: ctx.root, machine }),
+          density: (d) => vmDensity({ root: ctx.root, runId: d.runId, count: d.count, machine, signal: d.signal, log: d.log }),
+        },
+      ];
     },
     bench: {
       matches: (plan) => plan.target === 'vm' && benchMachines.includes(plan.machine),
