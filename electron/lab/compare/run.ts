@@ -95,7 +95,6 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     startupRule: { minCount: rule.minCount, maxCount: rule.maxCount, target: rule.target, level: rule.level, lookGrowth: rule.lookGrowth, warmup: rule.warmup },
     footprintRule: plan.footprint ? (fixed.footprint ? { minRounds: plan.footprint.rounds, maxRounds: plan.footprint.rounds } : FOOTPRINT_RULE) : undefined,
     densityRule: plan.density ? { minPoints: 3, target: rule.target, level: rule.level } : undefined,
-    runtimeGroups: o.runtimeGroups,
   };
 
   const wanted = plan.models ? new Set(plan.models) : undefined;
@@ -103,6 +102,11 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   const unlisted: ModelResult[] = [];
   if (wanted) {
     for (const m of wanted) if (!o.models.some((s) => s.model === m)) unlisted.push({ model: m, status: 'unavailable', error: `${m} is not a model of this host; it has: ${o.models.map((s) => s.model).join(', ')}`, reason: { code: 'not-on-host', params: { model: m } }, notes: [] });
+  }
+  // The groups of the runtimes this comparison measures (--models may leave some out).
+  if (o.runtimeGroups) {
+    const measured = new Set(specs.map((m) => m.model));
+    c.adaptive.runtimeGroups = { ...o.runtimeGroups, groups: o.runtimeGroups.groups.filter((g) => measured.has(`container:${g.canonical}`)) };
   }
   const progress = (model: string, stage: string, message: string) => o.onProgress?.({ comparisonId: c.id, model, stage, message });
   const workload = resolveWorkload(plan.workload);
@@ -186,6 +190,11 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     refresh(m);
     const outcomes = new Map((schedule?.outcomes ?? []).map((x) => [x.id, x]));
     m.result.adaptive = { figures: recordFigures(m, handles, outcomes, { rule, fixed, noise, densityRule, signal: o.signal }) };
+    if (m.result.status === 'ok' && m.result.startup) {
+      // Figures the budget never reached say so: an empty column must not read as "nothing to measure".
+      if (m.footprint && !m.result.footprint && !m.footprint.error) m.result.notes.push(`footprint: not measured, the time budget ran out first${o.signal.aborted ? ' (cancelled)' : ''}.`);
+      if (m.density && !m.density.result && !m.density.error) m.result.notes.push(`density: not measured, the time budget ran out first${o.signal.aborted ? ' (cancelled)' : ''}.`);
+    }
     if (m.result.status === 'ok' && !m.result.startup) {
       m.result.status = o.signal.aborted ? 'cancelled' : 'skipped';
       m.result.error ??= o.signal.aborted ? undefined : 'the time budget ran out before its first start';
