@@ -51,6 +51,18 @@ describe('the Compare page', () => {
     // The VM's row brings the memory its own benchmark measured (QEMU's PSS), not a dash.
     expect(await table.locator(`tr[data-model="${vm!.model}"] td`).nth(5).textContent()).toMatch(/MiB/);
 
+    // What the adaptive plan decided is on the page: the order the models took turns in, each figure's stop.
+    // This plan fixes its counts, so they are kept and said to be fixed.
+    await expect.poll(() => page.getByTestId('precision-order').getAttribute('data-order')).toBe('pilot-first');
+    const precision = page.getByTestId('precision-table');
+    expect(await precision.locator('tr[data-model="process"][data-figure="startup"]').getAttribute('data-stop')).toBe('fixed-count');
+    expect(await precision.locator('tr[data-model="process"][data-figure="startup"]').textContent()).toMatch(/fixed count/);
+    // Runtimes that are the same program are measured once, and shown once with every name.
+    const runc = row('container:runc')!;
+    if (runc.aliases?.length) expect(await table.locator('tr[data-model="container:runc"]').getByTestId('aliases').textContent()).toContain(runc.aliases[0]);
+    // The VM's density joins the comparison: the density chart has every model.
+    expect(vm!.density?.steps.length, vm!.notes.join('\n')).toBeGreaterThanOrEqual(1);
+
     for (const id of ['chart-startup', 'chart-phases', 'chart-memory', 'chart-density']) {
       await expect.poll(() => page.getByTestId(id).locator('svg.recharts-surface').count(), { message: id }).toBeGreaterThan(0);
     }
