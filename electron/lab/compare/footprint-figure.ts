@@ -65,7 +65,8 @@ export class FootprintSession {
     return this.results.length;
   }
 
-  async more(k: number, signal: AbortSignal): Promise<number[]> {
+  /** k more rounds; with a deadline (performance.now() time) the block ends rather than start a round that would end past it. */
+  async more(k: number, signal: AbortSignal, deadline = Infinity): Promise<number[]> {
     if (!this.driver) {
       await this.o.noise?.ensure(signal);
       this.driver = this.makeDriver();
@@ -78,6 +79,7 @@ export class FootprintSession {
     }
     const out: number[] = [];
     for (let j = 0; j < k; j++) {
+      if (j > 0 && performance.now() + Math.max(...out) > deadline) break;
       const t0 = now();
       try {
         this.results.push(await measureFootprint(this.driver, { instances: this.o.instances, settleMs: this.o.settleMs, rounds: 1, signal, onProgress: this.o.onProgress }));

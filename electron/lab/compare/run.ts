@@ -323,7 +323,7 @@ function figureHandles(
         looks,
         priorUnitMs: priors.startupUnitMs,
         priorSetupMs: priors.startupSetupMs,
-        run: (k, signal) => m.startup.more(k, signal!),
+        run: (k, signal) => m.startup.more(k, signal!, x.deadline),
         state: () => {
           const n = m.startup.timed().length;
           if (!m.startup.live) return { count: n, done: true };
@@ -352,7 +352,7 @@ function figureHandles(
         target: 1,
         priorUnitMs: priors.footprintUnitMs,
         priorSetupMs: x.noise && !x.noise.noise ? NOISE_WINDOWS * (3 * cfg.settleMs + 3 * 15 * 200) : 0,
-        run: (k, signal) => fp.more(k, signal!),
+        run: (k, signal) => fp.more(k, signal!, x.deadline),
         state: () => {
           const n = fp.rounds;
           if (startupDead(m) || fp.error) return { count: n, done: true };
