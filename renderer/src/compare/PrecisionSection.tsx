@@ -12,7 +12,8 @@ export function usePrecisionWords() {
   const kib = (b: number | undefined) => (b === undefined ? '–' : `${f.num(b / MiB, 2)}\u202fMiB`);
   return (fig: AdaptiveFigure): string => {
     const p = fig.precision;
-    if (p.method === 'order-statistic') return t('precision.reachedMedian', { pct: pct(p.relativeHalfWidth) });
+    // Below 6 samples no 95% interval of a median exists: nothing to claim.
+    if (p.method === 'order-statistic') return p.relativeHalfWidth === undefined ? '–' : t('precision.reachedMedian', { pct: pct(p.relativeHalfWidth) });
     if (p.method === 'median-max-move') return t('precision.reachedFootprint', { move: kib(p.maxMoveBytes), noise: kib(p.noiseBytes) });
     return p.slopes.map((s) => `${s.of} ${s.negligible ? t('precision.flat') : pct(s.relativeHalfWidth)}`).join(', ');
   };
