@@ -82,7 +82,9 @@ export class FootprintSession {
       if (j > 0 && performance.now() + Math.max(...out) > deadline) break;
       const t0 = now();
       try {
-        this.results.push(await measureFootprint(this.driver, { instances: this.o.instances, settleMs: this.o.settleMs, rounds: 1, signal, onProgress: this.o.onProgress }));
+        // The cgroup, PSS and disk details are read in the first round only, as a multi-round measure reads them.
+        const details = this.results.length === 0;
+        this.results.push(await measureFootprint(this.driver, { instances: this.o.instances, settleMs: this.o.settleMs, rounds: 1, signal, onProgress: this.o.onProgress, details }));
       } catch (err) {
         if (!(err instanceof CancelledError)) this.error = (err as Error)?.message ?? String(err);
         throw err;

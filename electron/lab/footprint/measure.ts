@@ -14,6 +14,8 @@ export interface FootprintOptions {
   rounds?: number;
   signal: AbortSignal;
   onProgress?: (message: string) => void;
+  /** false: only the host-side figure (the cgroup, PSS and disk details are read by an earlier call's round). */
+  details?: boolean;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function measureFootprint(driver: InstanceDriver, o: FootprintOptio
       await sleep(o.settleMs);
       const loaded = await hostReading(await relatedPids(driver, started), 15, 200);
       if (!detail) {
-        detail = await readDetails(driver, started, notes);
+        detail = o.details === false ? { memory: {}, cpu: {}, disk: {} } : await readDetails(driver, started, notes);
         firstBefore = before.available;
         firstLoaded = loaded.available;
       }
