@@ -54,7 +54,7 @@ async function compare(models: ModelSpec[], o: Partial<Parameters<typeof runComp
 describe('the adaptive compare loop', () => {
   it('stops a tight figure at its first look, runs a wide one to its maximum, records both and streams the floor first', async () => {
     const { c, events } = await compare(
-      [spec('process', 5, 0.01, 1), spec('container:runc', 50, 0.4, 2), { model: 'container:crun', unavailable: 'crun fails on hybrid cgroups' }],
+      [spec('process', 5, 0.01, 1), spec('container:runc', 50, 0.4, 2), { model: 'container:crun', unavailable: { code: 'host-cannot-run', params: { reason: 'hybrid cgroups' }, text: 'crun fails on hybrid cgroups' } }],
       { budget: { ms: 60_000, preset: 'standard' }, aliases: { 'container:runc': ['io.containerd.runc.v2'] } },
     );
     expect(Comparison.safeParse(c).error?.issues ?? []).toEqual([]);
@@ -64,7 +64,7 @@ describe('the adaptive compare loop', () => {
     expect(fig('process')).toMatchObject({ count: 6, stopReason: 'precision-reached', cutByBudget: false, warmup: 1 });
     expect(fig('container:runc')).toMatchObject({ count: 60, stopReason: 'max-count', cutByBudget: false });
     expect(c.models.find((m) => m.model === 'container:runc')!.aliases).toEqual(['io.containerd.runc.v2']);
-    expect(c.models.find((m) => m.model === 'container:crun')).toMatchObject({ status: 'unavailable', error: 'crun fails on hybrid cgroups' });
+    expect(c.models.find((m) => m.model === 'container:crun')).toMatchObject({ status: 'unavailable', error: 'crun fails on hybrid cgroups', reason: { code: 'host-cannot-run' } });
     // The floor's figure is announced before any other model's, and each figure says when it is done.
     expect(events[0]).toMatchObject({ model: 'process', figure: 'startup' });
     expect(events.filter((e) => e.done).map((e) => e.model)).toEqual(['process', 'container:runc']);
