@@ -48,6 +48,10 @@ export interface NoteParams {
   /** The comparison as a whole. */
   'comparison-stopped': { error: string };
   'back-to-back': Record<string, never>;
+  /** Adaptive comparisons (issue 14): the order models took turns in, a figure the budget never reached, the VM's curve. */
+  'pilot-first': Record<string, never>;
+  'budget-not-reached': { model: string; figure: string };
+  'vm-density': { model: string; count: number; accel: string; memoryMiB: number };
   'not-measured': { models: string };
   /** Swarm (electron/lab/swarm). */
   'swarm-created-and-left': { initMs: number; leaveMs: number };
@@ -110,7 +114,7 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'no-cgroup': (p) => `${p.model}: no cgroup found for its instances; only the host-side figure is available.`,
   'vm-qemu-pss': (p) =>
     `QEMU's PSS per booted VM (the guest's memory lives inside it)${p.guestMiB !== undefined ? `; the guest itself used ${p.guestMiB.toFixed(1)} MiB` : ''}.`,
-  'vm-footprint-from-run': (p) => `${p.model}: footprint from its own benchmark run (per booted instance); no density in a comparison.`,
+  'vm-footprint-from-run': (p) => `${p.model}: footprint from its own benchmark run (per booted instance).`,
   'startup-only': (p) => `${p.model}: startup only; footprint and density are not measured for this model yet.`,
   'host-memory-noise': (p) =>
     `${p.model}: the host-side memory figure is below this machine's noise (other programs moved MemAvailable more than ${p.instances} idle instances did); read the cgroup and PSS columns, or hold more instances for more rounds.`,
@@ -119,6 +123,10 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'density-failed': (p) => `${p.model}: density: ${p.error}`,
   'comparison-stopped': (p) => `the comparison stopped: ${p.error}`,
   'back-to-back': () => "Models ran back to back, not interleaved: a change in the machine's load between models moves their ratios.",
+  'pilot-first': () =>
+    "Models took turns pilot-first: each model's first block in order, then one more block each, so each model's samples come from at most two stretches of time. A change in the machine's load between stretches moves their ratios.",
+  'budget-not-reached': (p) => `${p.model}: ${p.figure} not measured, the time budget ran out first.`,
+  'vm-density': (p) => `${p.model}: density from ${p.count} VM(s) booted side by side (${p.accel}, ${p.memoryMiB} MiB each); memory is MemAvailable's drop, not corrected for other programs.`,
   'not-measured': (p) => `Not measured here: ${p.models}.`,
   'swarm-created-and-left': (p) =>
     `isolab created a single-node swarm for this run (init ${s(p.initMs)}) and left it (${s(p.leaveMs)}); its docker_gwbridge went with it: the engine is as found.`,

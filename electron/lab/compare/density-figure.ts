@@ -1,5 +1,6 @@
 import { decideDensity, type DensityCurves, type DensityRuleOptions } from '../../../shared/adaptive/density-rule';
 import type { DensityPoint, DensityResult, DensityStep } from '../../../shared/compare';
+import { note, type Note } from '../../../shared/notes';
 import { runDensity } from '../density/run';
 import { CancelledError } from '../targets/target';
 import type { DensityResult as VmDensityResult } from '../vm/density';
@@ -65,11 +66,11 @@ export class DensitySession {
 export class VmDensitySession {
   result?: DensityResult;
   error?: string;
-  note?: string;
+  note?: Note;
 
   constructor(
     private readonly curve: (o: { count: number; signal: AbortSignal }) => Promise<VmDensityResult>,
-    private readonly o: { maxInstances: number },
+    private readonly o: { model: string; maxInstances: number },
   ) {}
 
   async run(signal: AbortSignal, deadline: number, bootMs: number): Promise<number> {
@@ -92,7 +93,7 @@ export class VmDensitySession {
       }
       const stoppedBy = d.stoppedBecause ? `error: ${d.stoppedBecause}` : steps.length < this.o.maxInstances ? 'time' : 'count';
       this.result = { concurrency: 1, points, steps, stoppedBy, leftBehind: 0 };
-      this.note = `density: ${steps.length} VM(s) booted side by side (${d.accel}, ${d.memoryMiB} MiB each); memory is MemAvailable's drop, not corrected for other programs.`;
+      this.note = note('vm-density', { model: this.o.model, count: steps.length, accel: d.accel, memoryMiB: d.memoryMiB });
     } catch (err) {
       if (!(err instanceof CancelledError)) this.error = (err as Error)?.message ?? String(err);
       throw err;

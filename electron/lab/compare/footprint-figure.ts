@@ -1,6 +1,7 @@
 import type { MemoryNoise } from '../../../shared/adaptive/footprint-rule';
 import type { FootprintResult } from '../../../shared/compare';
-import { medianOf, measureFootprint } from '../footprint/measure';
+import { medianOf } from '../../../shared/stats';
+import { measureFootprint } from '../footprint/measure';
 import { hostReading } from '../footprint/others';
 import { sleep } from '../footprint/proc';
 import { CancelledError, now } from '../targets/target';

@@ -21,6 +21,7 @@ import { FootprintSession, NoiseProbe } from './footprint-figure';
 import { idleWorkload, type ModelSpec } from './models';
 import { StartupSession } from './startup-figure';
 import type { ComparisonStore } from './store';
+import { note, type Note } from '../../../shared/notes';
 
 type FigureOutcome = ScheduleResult['outcomes'][number];
 
@@ -139,7 +140,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     }
     // The VM brings its own curve (VMs booted side by side), so the density chart has every model.
     if (!spec.driver && spec.density && plan.density) {
-      m.density = new VmDensitySession((x) => spec.density!({ runId, count: x.count, signal: x.signal, log: (msg) => progress(spec.model, 'density', msg) }), { maxInstances: plan.density.maxInstances });
+      m.density = new VmDensitySession((x) => spec.density!({ runId, count: x.count, signal: x.signal, log: (msg) => progress(spec.model, 'density', msg) }), { model: spec.model, maxInstances: plan.density.maxInstances });
     }
     runs.push(m);
   }
@@ -180,7 +181,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     });
   } catch (err) {
     c.status = o.signal.aborted ? 'cancelled' : 'failed';
-    if (c.status === 'failed') c.notes.push(`the comparison stopped: ${oneLine(err)}`);
+    if (c.status === 'failed') c.notes.push(note('comparison-stopped', { error: oneLine(err) }));
   }
   for (const m of runs) {
     if (!m.startup.timed().length && o.signal.aborted) m.startup.skipped('cancelled');
@@ -192,8 +193,8 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     m.result.adaptive = { figures: recordFigures(m, handles, outcomes, { rule, fixed, noise, densityRule, signal: o.signal }) };
     if (m.result.status === 'ok' && m.result.startup) {
       // Figures the budget never reached say so: an empty column must not read as "nothing to measure".
-      if (m.footprint && !m.result.footprint && !m.footprint.error) m.result.notes.push(`footprint: not measured, the time budget ran out first${o.signal.aborted ? ' (cancelled)' : ''}.`);
-      if (m.density && !m.density.result && !m.density.error) m.result.notes.push(`density: not measured, the time budget ran out first${o.signal.aborted ? ' (cancelled)' : ''}.`);
+      if (!o.signal.aborted && m.footprint && !m.result.footprint && !m.footprint.error) m.result.notes.push(note('budget-not-reached', { model: m.spec.model, figure: 'footprint' }));
+      if (!o.signal.aborted && m.density && !m.density.result && !m.density.error) m.result.notes.push(note('budget-not-reached', { model: m.spec.model, figure: 'density' }));
     }
     if (m.result.status === 'ok' && !m.result.startup) {
       m.result.status = o.signal.aborted ? 'cancelled' : 'skipped';
@@ -221,15 +222,13 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   async function closeStartup(m: ModelRun) {
     const run = await m.startup.close(o.signal);
     if (!run) return;
-    m.result.notes.push(...run.notes.filter((n) => !m.result.notes.includes(n)));
+    m.result.notes.push(...run.notes.filter((n) => !hasNote(m.result.notes, n)));
     if (!c.environment.engine && m.spec.model.startsWith('container:') && run.environment.engine) c.environment.engine = { ...run.environment.engine, runtime: undefined };
     // Models without an instance driver (the VM) bring the footprint their own benchmark measured.
     if (!m.spec.driver && m.result.startup) {
       m.result.footprint = footprintFromVmRun(run, m.result.startup.readyMs);
-      const note = m.result.footprint
-        ? `${m.spec.model}: footprint from its own benchmark run (per booted instance).`
-        : `${m.spec.model}: startup only; footprint and density are not measured for this model yet.`;
-      if (!m.result.notes.includes(note)) m.result.notes.push(note);
+      const n = note(m.result.footprint ? 'vm-footprint-from-run' : 'startup-only', { model: m.spec.model });
+      if (!hasNote(m.result.notes, n)) m.result.notes.push(n);
     }
   }
 
@@ -280,16 +279,16 @@ function refresh(m: ModelRun): void {
   if (m.footprint) {
     r.footprint = m.footprint.result();
     if (r.footprint && hostBytesBelowNoise(r.footprint.memory)) {
-      const note = `${m.spec.model}: the host-side memory figure is below this machine's noise (other programs moved MemAvailable more than ${r.footprint.instances} idle instances did); read the cgroup and PSS columns, or raise footprint.instances in the plan or the budget.`;
-      if (!r.notes.includes(note)) r.notes.push(note);
+      const n = note('host-memory-noise', { model: m.spec.model, instances: r.footprint.instances });
+      if (!hasNote(r.notes, n)) r.notes.push(n);
     }
-    if (m.footprint.error && !r.notes.some((n) => n.startsWith('footprint:'))) r.notes.push(`footprint: ${firstLine(m.footprint.error)}`);
+    if (m.footprint.error && !r.notes.some((n) => n.code === 'footprint-failed')) r.notes.push(note('footprint-failed', { model: m.spec.model, error: firstLine(m.footprint.error) }));
   }
   if (m.density) {
     r.density = m.density.result;
-    if (r.density?.leftBehind && !r.notes.some((n) => n.startsWith('density:'))) r.notes.push(`density: ${r.density.leftBehind} instance(s) could not be removed`);
-    if (m.density.error && !r.notes.some((n) => n.startsWith('density:'))) r.notes.push(`density: ${firstLine(m.density.error)}`);
-    if (m.density instanceof VmDensitySession && m.density.note && !r.notes.includes(m.density.note)) r.notes.push(m.density.note);
+    if (r.density?.leftBehind && !r.notes.some((n) => n.code === 'density-left-behind')) r.notes.push(note('density-left-behind', { model: m.spec.model, count: r.density.leftBehind }));
+    if (m.density.error && !r.notes.some((n) => n.code === 'density-failed')) r.notes.push(note('density-failed', { model: m.spec.model, error: firstLine(m.density.error) }));
+    if (m.density instanceof VmDensitySession && m.density.note && !hasNote(r.notes, m.density.note)) r.notes.push(m.density.note);
   }
 }
 
@@ -432,16 +431,16 @@ function addRatios(c: Comparison): void {
   }
 }
 
-function comparisonNotes(c: Comparison): string[] {
-  const out: string[] = [];
-  out.push(
-    c.adaptive?.order === 'pilot-first'
-      ? 'Models took turns pilot-first: each model\'s first block in order, then one more block each, so each model\'s samples come from at most two stretches of time. A change in the machine\'s load between stretches moves their ratios.'
-      : 'Models ran back to back, not interleaved: a change in the machine\'s load between models moves their ratios.',
-  );
+function comparisonNotes(c: Comparison): Note[] {
+  const out: Note[] = [note(c.adaptive?.order === 'pilot-first' ? 'pilot-first' : 'back-to-back')];
   const bad = c.models.filter((m) => m.status !== 'ok');
-  if (bad.length) out.push(`Not measured here: ${bad.map((m) => `${m.model} (${m.status})`).join(', ')}.`);
+  if (bad.length) out.push(note('not-measured', { models: bad.map((m) => `${m.model} (${m.status})`).join(', ') }));
   return out;
+}
+
+/** The same note (code and words) is there already. */
+function hasNote(notes: readonly Note[], n: Note): boolean {
+  return notes.some((x) => x.code === n.code && x.text === n.text);
 }
 
 function firstLine(s: string | undefined): string {

@@ -1,4 +1,5 @@
 import type { LabEvent } from '../../../shared/api';
+import { note, type Note } from '../../../shared/notes';
 import { RUN_SCHEMA, type Run } from '../../../shared/run';
 import { spreadWarnings } from '../../../shared/stats';
 import { ISOLAB_VERSION } from '../host';
@@ -25,6 +26,8 @@ export class StartupSession {
   /** The Run is on disk (only once the target prepared: an unavailable model leaves no Run behind). */
   private recorded = false;
   private lastSave = 0;
+  /** Notes of its own (a failed footprint), kept across summaries. */
+  private readonly extraNotes: Note[] = [];
   outcome: StartupOutcome = { status: 'ok' };
 
   constructor(
@@ -159,7 +162,7 @@ export class StartupSession {
     const notes = [...(this.target?.notes?.() ?? [])];
     const first = this.timed()[0]?.totalMs;
     if (this.run.summary.total) notes.push(...spreadWarnings(this.run.model, this.run.summary.total, first));
-    this.run.notes = notes;
+    this.run.notes = [...notes, ...this.extraNotes];
   }
 
   /**
@@ -172,7 +175,7 @@ export class StartupSession {
     try {
       if (this.live && this.target?.footprint && !signal.aborted) this.run.footprint = await this.target.footprint(signal);
     } catch (err) {
-      this.run.notes.push(`footprint: ${firstLine((err as Error)?.message)}`);
+      this.extraNotes.push(note('footprint-failed', { model: this.run.model, error: firstLine((err as Error)?.message) }));
     }
     await this.target?.dispose().catch(() => {});
     this.run.status = this.outcome.status === 'ok' ? 'complete' : this.outcome.status === 'unavailable' ? 'failed' : this.outcome.status;
