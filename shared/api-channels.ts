@@ -29,5 +29,5 @@ export const AUDIENCE_METHODS = [
  * progress (SSH targets, fleet messages) and any event added later stay with the presenter unless listed here.
  */
 export const AUDIENCE_EVENTS = [
-  'run-started', 'progress', 'run-finished', 'compare-progress', 'compare-finished', 'race-started', 'race-mark', 'race-finished', 'workshop-view',
+  'run-started', 'progress', 'run-finished', 'compare-progress', 'compare-figure', 'compare-finished', 'race-started', 'race-mark', 'race-finished', 'workshop-view',
 ] as const;

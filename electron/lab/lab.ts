@@ -4,10 +4,11 @@ import type { Comparison, ComparisonListItem } from '../../shared/compare';
 import { exportDocument } from '../../shared/export';
 import { assertPlanTrusted, benchHostCommands, compareHostCommands } from '../../shared/consent';
 import { Plan } from '../../shared/plan';
-import { compareSettings, groupContainerModels, lastComparison } from './compare/prepare';
 import { benchEntry, discoverModels } from './models/registry';
 import type { ModelContext } from './models/types';
+import { compareSettings, groupContainerModels, lastComparison } from './compare/prepare';
 import { runCompare } from './compare/run';
+import { JobManager, type JobContext } from './jobs/manager';
 import { ComparisonStore } from './compare/store';
 import { sweepBundles } from './targets/runc-bundle';
 import { sweepProcesses } from './workloads/process-sweep';
@@ -40,9 +41,9 @@ export class Lab {
   readonly events = new EventEmitter();
   readonly store: RunStore;
   readonly comparisons: ComparisonStore;
-  private readonly activeCompares = new Map<string, { abort: AbortController; done: Promise<Comparison> }>();
+  /** Every job under way (electron/lab/jobs): listed by info(), cancelled by id, its documents kept from deletion. */
+  readonly jobs = new JobManager();
   private conn?: EngineConnection;
-  private readonly active = new Map<string, { abort: AbortController; done: Promise<Run> }>();
   /** Remote hosts over SSH (electron/lab/remote); the host methods below delegate to it. */
   readonly hosts: HostService;
   /** Workshop mode (electron/lab/workshop): the race and the density demo. */
@@ -53,9 +54,9 @@ export class Lab {
     readonly root = dataDir(),
   ) {
     this.store = new RunStore(`${root}/runs`);
-    this.hosts = new HostService({ store: this.store, root, emit: (e) => this.emit(e) });
+    this.hosts = new HostService({ store: this.store, root, jobs: this.jobs, emit: (e) => this.emit(e) });
     this.comparisons = new ComparisonStore(`${root}/comparisons`);
-    this.workshop = new Workshop({ root, store: this.store, docker: () => this.docker(), emit: (e) => this.emit(e) });
+    this.workshop = new Workshop({ root, store: this.store, jobs: this.jobs, docker: () => this.docker(), emit: (e) => this.emit(e) });
     this.events.setMaxListeners(100);
   }
 
@@ -108,7 +109,9 @@ export class Lab {
     } catch (err) {
       docker = { ok: false, error: (err as Error).message };
     }
-    return { version: ISOLAB_VERSION, dataDir: this.root, host: await hostFacts(), docker, activeRuns: [...this.active.keys()], face: this.face };
+    // activeRuns stays what it was (local benchmarks) for old readers; activeJobs lists every job.
+    const activeJobs = this.jobs.list();
+    return { version: ISOLAB_VERSION, dataDir: this.root, host: await hostFacts(), docker, activeRuns: activeJobs.filter((j) => j.kind === 'bench').map((j) => j.id), activeJobs, face: this.face };
   }
 
   /** Starts a benchmark in the background and returns its id at once; events report its progress. */
@@ -119,37 +122,30 @@ export class Lab {
 
   /** Runs a benchmark to its end (the CLI's way). `signal` cancels it. */
   async bench(request: BenchRequest, signal?: AbortSignal): Promise<Run> {
-    const { runId, done } = this.launch(BenchRequest.parse(request));
-    const onAbort = () => void this.cancelRun(runId);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await done;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return this.launch(BenchRequest.parse(request), signal).done;
   }
 
-  private launch(plan: BenchPlan): { runId: string; done: Promise<Run> } {
+  private launch(plan: BenchPlan, signal?: AbortSignal): { runId: string; done: Promise<Run> } {
     assertPlanTrusted(benchHostCommands(plan), plan.trustPlan);
     const entry = benchEntry(plan);
     const runId = newRunId(entry.runPrefix(plan));
-    const abort = new AbortController();
     const { trustPlan: _consent, ...stored } = plan;
     const model = entry.model(plan);
-    const done = runBench({
-      runId,
-      kind: `bench:${plan.target}`,
-      plan: stored,
-      // Made once the run is on disk: connecting to the engine may fail or hang, and the record must exist.
-      target: { model, make: () => entry.targets(plan, runId, this.modelContext()) },
-      iterations: plan.iterations,
-      warmup: plan.warmup,
-      store: this.store,
-      signal: abort.signal,
-      onEvent: (e) => this.emit(e),
-    });
-    this.active.set(runId, { abort, done });
-    done.catch(() => {}).finally(() => this.active.delete(runId));
+    const { done } = this.jobs.start({ id: runId, kind: 'bench', model, signal }, (job) =>
+      runBench({
+        runId,
+        kind: `bench:${plan.target}`,
+        job: { id: job.id, kind: 'bench' },
+        plan: stored,
+        // Made once the run is on disk: connecting to the engine may fail or hang, and the record must exist.
+        target: { model, make: () => entry.targets(plan, runId, this.modelContext()) },
+        iterations: plan.iterations,
+        warmup: plan.warmup,
+        store: this.store,
+        signal: job.signal,
+        onEvent: (e) => this.emit(e),
+      }),
+    );
     return { runId, done };
   }
 
@@ -158,21 +154,24 @@ export class Lab {
     return { root: this.root, docker: () => this.docker(), log };
   }
 
-  async cancelRun(runId: string): Promise<boolean> {
-    if (this.hosts.cancel(runId)) return true;
-    const entry = this.active.get(runId);
-    if (!entry) return false;
-    entry.abort.abort();
-    await entry.done.catch(() => undefined);
-    return true;
+  /** Cancels any job by id (a run, a host's run, a comparison, a race, a fleet ...) and waits for its cleanup. */
+  cancelJob(id: string): Promise<boolean> {
+    return this.jobs.cancel(id);
+  }
+
+  /** The old name, for a run; it cancels any job, as cancelJob does. */
+  cancelRun(runId: string): Promise<boolean> {
+    return this.jobs.cancel(runId);
+  }
+
+  cancelCompare(comparisonId: string): Promise<boolean> {
+    return this.jobs.cancel(comparisonId, 'compare');
   }
 
   /** Cancel everything under way and wait for its cleanup (on quit, SIGINT, SIGTERM). */
   async shutdown(): Promise<void> {
     await this.workshop.shutdown();
-    await Promise.all([...this.active.keys()].map((id) => this.cancelRun(id)));
-    for (const c of this.activeCompares.values()) c.abort.abort();
-    await Promise.all([...this.activeCompares.values()].map((c) => c.done.catch(() => undefined)));
+    await this.jobs.shutdown();
   }
 
   /**
@@ -198,7 +197,7 @@ export class Lab {
     return this.store.get(id);
   }
 
-  /** Starts a comparison of every model on this host in the background; poll getComparison for its progress. */
+  /** Starts a comparison of every model on this host in the background; compare-progress and compare-finished events follow it. */
   async startCompare(request: CompareRequest): Promise<CompareStarted> {
     const { id } = this.launchCompare(request, CompareRequest.parse(request));
     return { comparisonId: id };
@@ -206,49 +205,65 @@ export class Lab {
 
   /** Runs a comparison to its end (the CLI's way). */
   async compare(request: CompareRequest, signal?: AbortSignal, onProgress?: (line: string) => void): Promise<Comparison> {
-    const { id, done } = this.launchCompare(request, CompareRequest.parse(request), onProgress);
-    const onAbort = () => this.activeCompares.get(id)?.abort.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await done;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return this.launchCompare(request, CompareRequest.parse(request), onProgress, signal).done;
   }
 
   /** `raw` is the request as the face wrote it: what its plan leaves out is what may adapt. */
-  private launchCompare(raw: CompareRequest, request: ReturnType<typeof CompareRequest.parse>, onProgress?: (line: string) => void): { id: string; done: Promise<Comparison> } {
+  private launchCompare(raw: CompareRequest, request: ReturnType<typeof CompareRequest.parse>, onProgress?: (line: string) => void, signal?: AbortSignal): { id: string; done: Promise<Comparison> } {
     assertPlanTrusted(compareHostCommands(request), request.trustPlan);
     // A malformed budget is refused here, before anything starts.
-    const settings = compareSettings(raw, request);
-    const askedAt = performance.now();
+    const settings = { ...compareSettings(raw, request), askedAt: performance.now(), eachRuntime: !!request.eachRuntime };
     const id = newRunId('compare');
-    const abort = new AbortController();
     const plan = request.plan ?? Plan.parse({});
-    const done = (async () => {
+    return this.jobs.start({ id, kind: 'compare', signal }, (job) => this.compareJob(id, plan, job, settings, onProgress));
+  }
+
+  private async compareJob(
+    id: string,
+    plan: Plan,
+    job: JobContext,
+    settings: ReturnType<typeof compareSettings> & { askedAt: number; eachRuntime: boolean },
+    onProgress?: (line: string) => void,
+  ): Promise<Comparison> {
+    let status: Comparison['status'] = 'failed';
+    try {
       // Every registered model lists itself, the local VMs included (runnable or with why not), so `vm` adds nothing.
       const models = await discoverModels(this.modelContext((l) => onProgress?.(l)));
-      const grouped = await groupContainerModels(models, { docker: () => this.docker(), each: !!request.eachRuntime, log: (l) => onProgress?.(l) });
-      return runCompare({
+      const grouped = await groupContainerModels(models, { docker: () => this.docker(), each: settings.eachRuntime, log: (l) => onProgress?.(l) });
+      const c = await runCompare({
         id,
         plan,
         models: grouped.specs,
         aliases: grouped.aliases,
         runtimeGroups: grouped.runtimeGroups,
         budget: settings.budget,
-        askedAt,
+        askedAt: settings.askedAt,
         fixed: settings.fixed,
         last: await lastComparison(this.comparisons),
         runs: this.store,
         comparisons: this.comparisons,
-        signal: abort.signal,
-        onEvent: (e) => this.emit(e),
-        onProgress: (p) => onProgress?.(`${p.model}: ${p.stage}: ${p.message}`),
+        signal: job.signal,
+        job: { id, kind: 'compare' },
+        onEvent: (e) => {
+          // Each model's startup run is this job's document too: not deleted while the comparison runs.
+          if (e.type === 'run-started') job.claim(e.runId);
+          this.emit(e);
+        },
+        onProgress: (p) => {
+          this.emit({ type: 'compare-progress', comparisonId: id, model: p.model, stage: p.stage, message: p.message });
+          onProgress?.(`${p.model}: ${p.stage}: ${p.message}`);
+        },
       });
-    })();
-    this.activeCompares.set(id, { abort, done });
-    done.catch(() => {}).finally(() => this.activeCompares.delete(id));
-    return { id, done };
+      status = c.status;
+      return c;
+    } catch (err) {
+      // Measured but not saved (NotSavedError carries the document): its status, not a failure of the comparison.
+      status = (err as { doc?: Comparison }).doc?.status ?? 'failed';
+      throw err;
+    } finally {
+      // Faces reload the document now: it has its final status (or the comparison failed before it was saved).
+      this.emit({ type: 'compare-finished', comparisonId: id, status });
+    }
   }
 
   listComparisons(): Promise<ComparisonListItem[]> {
@@ -332,8 +347,15 @@ export class Lab {
     return this.hosts.forgetPassphrase(name);
   }
 
+  /** Refused (JobRunningError, code job-running) while a job under way writes the run. */
   async deleteRun(id: string): Promise<boolean> {
-    if (this.active.has(id)) throw new Error(`run ${id} is still under way; cancel it first`);
+    this.jobs.assertIdle(id);
     return this.store.delete(id);
+  }
+
+  /** Refused (JobRunningError, code job-running) while the comparison runs. */
+  async deleteComparison(id: string): Promise<boolean> {
+    this.jobs.assertIdle(id);
+    return this.comparisons.delete(id);
   }
 }

@@ -7,6 +7,7 @@ import type { AdaptiveFigure, BudgetPreset, ComparisonAdaptive } from '../../../
 import { decideMedian, lookSchedule } from '../../../shared/adaptive/startup-rule';
 import { figurePriors, recordStartup, startupRuleFor, type FixedCounts } from '../../../shared/adaptive/wiring';
 import type { LabEvent } from '../../../shared/api';
+import type { JobKind } from '../../../shared/jobs';
 import { COMPARISON_SCHEMA, footprintFromVmRun, hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
 import { resolveWorkload, type Plan } from '../../../shared/plan';
 import { startCallLag } from '../../../shared/readiness';
@@ -33,6 +34,8 @@ export interface CompareOptions {
   runs: RunStore;
   comparisons: ComparisonStore;
   signal: AbortSignal;
+  /** The job the comparison runs as (its startup runs' progress events name it). */
+  job?: { id: string; kind: JobKind };
   onEvent?: (e: LabEvent) => void;
   /** Where the comparison is (model, stage, message): the CLI prints it, faces poll getComparison. */
   onProgress?: (p: { comparisonId: string; model: string; stage: string; message: string }) => void;
@@ -127,7 +130,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
         const driver = spec.driver?.(workload, runId);
         return driver ? new WorkloadTarget(driver, plan.startup.concurrency) : spec.target!(runId);
       },
-      { runId, model: spec.model, plan: { comparison: c.id, workload: plan.workload, ...plan.startup, model: spec.model }, host, warmup: plan.startup.warmup, maxCount: rule.maxCount, store: o.runs, onEvent: o.onEvent },
+      { runId, model: spec.model, plan: { comparison: c.id, workload: plan.workload, ...plan.startup, model: spec.model }, host, warmup: plan.startup.warmup, maxCount: rule.maxCount, store: o.runs, job: o.job, onEvent: o.onEvent },
     );
     const m: ModelRun = { spec, result, startup };
     if (spec.driver && plan.footprint) {

@@ -1,4 +1,5 @@
 import type { LabEvent } from '../../../shared/api';
+import type { JobKind } from '../../../shared/jobs';
 import { note, type Note } from '../../../shared/notes';
 import { RUN_SCHEMA, type Run } from '../../../shared/run';
 import { spreadWarnings } from '../../../shared/stats';
@@ -30,6 +31,10 @@ export class StartupSession {
   private readonly extraNotes: Note[] = [];
   outcome: StartupOutcome = { status: 'ok' };
 
+  private get job(): { id: string; kind: JobKind } {
+    return this.o.job ?? { id: this.run.id, kind: 'compare' };
+  }
+
   constructor(
     private readonly makeTarget: () => Target,
     private readonly o: {
@@ -40,6 +45,8 @@ export class StartupSession {
       warmup: number;
       maxCount: number;
       store: RunStore;
+      /** The job the run belongs to, named in its events (the comparison's). */
+      job?: { id: string; kind: JobKind };
       onEvent?: (e: LabEvent) => void;
     },
   ) {
@@ -108,21 +115,24 @@ export class StartupSession {
       throw err;
     }
     this.recorded = true;
-    this.o.onEvent?.({ type: 'run-started', runId: this.run.id, model: this.run.model, total: this.o.warmup + this.o.maxCount });
+    this.o.onEvent?.({ type: 'run-started', runId: this.run.id, model: this.run.model, total: this.o.warmup + this.o.maxCount, jobId: this.job.id, kind: this.job.kind });
     for (let i = 0; i < this.o.warmup; i++) await this.iterate(true, signal);
     await this.save(true);
   }
 
   private async iterate(warmup: boolean, signal: AbortSignal): Promise<void> {
     const i = this.run.samples.length + 1;
+    const at = { type: 'progress', runId: this.run.id, jobId: this.job.id, kind: this.job.kind, model: this.run.model, role: 'subject', iteration: i, total: this.o.warmup + this.o.maxCount, warmup } as const;
     try {
       const marks = await this.target!.iterate({
         iteration: i,
         warmup,
         signal,
-        onPhase: (phase) => this.o.onEvent?.({ type: 'progress', runId: this.run.id, model: this.run.model, iteration: i, total: this.o.warmup + this.o.maxCount, warmup, phase }),
+        onPhase: (phase) => this.o.onEvent?.({ ...at, phase, iterationDone: false }),
       });
-      this.run.samples.push(toSample(i, warmup, marks, this.run.phaseOrder));
+      const sample = toSample(i, warmup, marks, this.run.phaseOrder);
+      this.run.samples.push(sample);
+      this.o.onEvent?.({ ...at, phase: Object.keys(sample.marks).at(-1) ?? '', iterationDone: true });
     } catch (err) {
       // Failing at the very first start means this host cannot run the model; failing later is a failure.
       this.fail(err, this.run.samples.length === 0 ? 'unavailable' : 'failed', true);

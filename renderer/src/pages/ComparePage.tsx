@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PageProps } from '.';
-import type { Comparison, ComparisonListItem } from '../../../shared/compare';
+import type { ComparisonListItem } from '../../../shared/compare';
 import { isPlanNeedsTrust, planHostCommands, type HostCommand } from '../../../shared/consent';
 import { fixedCountsOf } from '../../../shared/adaptive/wiring';
 import type { Plan, PlanInput } from '../../../shared/plan';
 import { ComparisonView } from '../compare/ComparisonView';
+import { CompareProgress } from '../compare/CompareProgress';
+import { useComparison } from '../compare/useComparison';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
 import { PlanConsent } from '../plans/PlanConsent';
@@ -14,47 +16,25 @@ import { StatusBadge } from '../result/StatusBadge';
 import { href, navigate } from '../router';
 import '../compare/compare.css';
 
-/** #/compare lists comparisons and starts one; #/compare/<id> shows one, refreshing while it runs. */
+/** #/compare lists comparisons and starts one; #/compare/<id> shows one, following its events while it runs. */
 export function ComparePage({ params }: PageProps) {
   return params[0] ? <CompareDetail id={params[0]} /> : <CompareHome />;
 }
 
 function CompareDetail({ id }: { id: string }) {
   const { t } = useTranslation('compare');
-  const { api } = useLab();
-  const [c, setC] = useState<Comparison>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let live = true;
-    let timer: ReturnType<typeof setTimeout>;
-    const load = () =>
-      api.getComparison(id).then(
-        (doc) => {
-          if (!live) return;
-          setC(doc);
-          setError(undefined);
-          // Saved as figures come in: poll until it has ended (the compare-figure event reloads sooner).
-          if (doc.status === 'partial') timer = setTimeout(load, 2000);
-        },
-        (err: Error) => {
-          if (!live) return;
-          setError(err.message);
-          timer = setTimeout(load, 2000); // just started: the first save may not be there yet
-        },
-      );
-    void load();
-    // Each figure that took samples or finished is announced: reload then, so the page fills in as models finish.
-    const off = api.onEvent((e) => {
-      if (e.type !== 'compare-figure' || e.comparisonId !== id || !live) return;
-      clearTimeout(timer);
-      void load();
-    });
-    return () => {
-      live = false;
-      clearTimeout(timer);
-      off();
-    };
-  }, [api, id]);
+  const { api, readOnly } = useLab();
+  // Follows the comparison's events; reads the document once on mount, so a reload recovers.
+  const { c, error, running, live } = useComparison(id);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelError, setCancelError] = useState<string>();
+  const cancel = () => {
+    setCancelling(true);
+    api.cancelCompare(id).then(
+      () => setCancelling(false),
+      (err: Error) => (setCancelling(false), setCancelError(err.message)),
+    );
+  };
   return (
     <div className="page">
       <p>
@@ -62,7 +42,8 @@ function CompareDetail({ id }: { id: string }) {
       </p>
       {error && !c && <p className="muted">{t('waiting')}</p>}
       {!c && !error && <p className="muted">{t('loading')}</p>}
-      {c?.status === 'partial' && <p className="banner banner-warn">{t('running', { done: c.models.length })}</p>}
+      {(running || c?.status === 'partial') && <CompareProgress live={live} done={c?.models.length ?? 0} cancelling={cancelling} onCancel={running && !readOnly ? cancel : undefined} />}
+      {cancelError && <p className="banner banner-danger" role="alert">{cancelError}</p>}
       {c && <ComparisonView c={c} />}
     </div>
   );
