@@ -81,7 +81,7 @@ describe('isolab bench host', () => {
     expect(r.stdout).toMatch(/host:cli-vm\s+complete/);
     expect(r.stdout).toMatch(/virtualization: /);
     expect(r.stdout).toMatch(/idle footprint: \d+ MiB memory used/);
-    expect(r.stdout).toMatch(/connect\s+[\d.]+ ms/);
+    expect(r.stdout).toMatch(/connect\s+2\s+[\d.]+ ms/);
   });
 
   it('user@host with --port and --identity, no config needed', async () => {
