@@ -5,6 +5,7 @@
 export const LAB_METHOD_NAMES = [
   'info', 'startBench', 'cancelJob', 'cancelRun', 'listRuns', 'scanRuns', 'getRun', 'deleteRun',
   'listHosts', 'saveHost', 'removeHost', 'testHost', 'acceptHostKey', 'startHostBench', 'startFleet', 'listHostRuns', 'forgetPassphrase',
+  'startSwarm', 'listSwarm', 'getSwarm',
   'startCompare', 'listComparisons', 'getComparison', 'cancelCompare', 'deleteComparison', 'exportRun', 'importRuns', 'report',
   'tradeoffs', 'isolationFacts', 'startRace', 'cancelRace', 'raceState', 'densityDemo', 'workshopKernels', 'setWorkshopDemo', 'workshopView',
 ] as const;
@@ -22,6 +23,7 @@ export const IPC_EVENT_CHANNEL = 'isolab:event';
  */
 export const AUDIENCE_METHODS = [
   'info', 'listRuns', 'scanRuns', 'getRun', 'listComparisons', 'getComparison', 'exportRun', 'tradeoffs', 'raceState', 'workshopView',
+  'listSwarm', 'getSwarm',
 ] as const satisfies readonly LabMethodChannelName[];
 
 /**
@@ -30,4 +32,5 @@ export const AUDIENCE_METHODS = [
  */
 export const AUDIENCE_EVENTS = [
   'run-started', 'progress', 'run-finished', 'compare-progress', 'compare-figure', 'compare-finished', 'race-started', 'race-mark', 'race-finished', 'workshop-view',
+  'swarm-progress', 'swarm-finished',
 ] as const;

@@ -8,6 +8,7 @@ import { DensityDemo, Kernels, RaceId, raceEvents, RaceRequest, RaceState, Works
 import { TradeoffTable } from './learn/tradeoffs';
 import { ImportFile, ImportReport } from './import';
 import { ActiveJob, JobKind, ProgressRole } from './jobs';
+import { swarmEvents, swarmMethods } from './api-swarm';
 
 /**
  * The Lab API: the one contract between the engine and its faces. The preload, the WebSocket bridge, the CLI
@@ -114,6 +115,7 @@ export const labMethods = {
   getRun: { args: z.tuple([runId]), result: Run },
   deleteRun: { args: z.tuple([runId]), result: z.boolean() },
   ...hostMethods,
+  ...swarmMethods,
   startCompare: { args: z.tuple([CompareRequest]), result: CompareStarted },
   listComparisons: { args: z.tuple([]), result: z.array(ComparisonListItem) },
   getComparison: { args: z.tuple([runId]), result: Comparison },
@@ -197,6 +199,7 @@ export const LabEvent = z.discriminatedUnion('type', [
     done: z.boolean(),
   }),
   ...hostEvents,
+  ...swarmEvents,
   ...raceEvents,
   ...workshopEvents,
 ]);

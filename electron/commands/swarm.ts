@@ -6,10 +6,10 @@ import { printable } from '../../shared/printable';
 import { openLab } from './open-lab';
 import { int } from './options';
 import { NotSavedError } from '../lab/json-store';
-import { runSwarm, SwarmStore } from '../lab/swarm';
+import { SwarmStore } from '../lab/swarm';
+import { startSwarmJob } from '../lab/swarm/job';
 import { duration } from '../../shared/units';
 import { cliNote } from '../note-text';
-import { newRunId } from '../lab/store';
 
 /**
  * `isolab bench swarm`: a Docker Swarm service on the local engine (create N tasks, scale out to M, remove)
@@ -42,11 +42,12 @@ export function benchSwarmCommand(): Command {
       process.once('SIGTERM', stop);
       let notSaved: NotSavedError<SwarmDoc> | undefined;
       try {
-        // A job like any other: info() lists it, and the Lab's shutdown cancels it.
-        const job = lab.jobs.start({ id: newRunId('swarm'), kind: 'swarm-bench', model: 'swarm', signal: abort.signal }, ({ id, signal }) => runSwarm({
-          id,
+        // A job like any other (electron/lab/swarm/job.ts, as the UI's startSwarm): info() lists it, and the Lab's shutdown cancels it.
+        const job = await startSwarmJob({
+          jobs: lab.jobs,
           docker: conn.docker,
           endpoint: conn.endpoint,
+          store,
           request: {
             replicas: o.replicas,
             scaleTo: o.scale ? o.scaleTo : undefined,
@@ -57,11 +58,10 @@ export function benchSwarmCommand(): Command {
             pollMs: o.pollMs,
             timeoutMs: o.timeout * 1000,
           },
-          signal,
+          signal: abort.signal,
           onProgress: progressLines(),
           log: (line) => process.stderr.write(`isolab: ${printable(line)}\n`),
-          save: (d) => (d.status === 'partial' ? store.save(d) : store.saveOrKeep(d)),
-        }));
+        });
         const doc = await job.done.catch((err) => {
           if (!(err instanceof NotSavedError)) throw err;
           notSaved = err as NotSavedError<SwarmDoc>;
@@ -106,9 +106,9 @@ export function consentText(endpoint: string): string {
 }
 
 /** One stderr line each time the run moves to another step (not on every poll). */
-function progressLines(): (p: SwarmProgress) => void {
+function progressLines(): (id: string, p: SwarmProgress) => void {
   let last = '';
-  return (p) => {
+  return (_id, p) => {
     const where = p.round ? `round ${p.round}/${p.rounds}${p.warmup ? ' (warmup)' : ''}: ` : '';
     const what: Record<SwarmProgress['step'], string> = {
       prepare: 'preparing (probe image, leftovers of earlier runs)',

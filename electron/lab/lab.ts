@@ -16,6 +16,10 @@ import type { Run, RunListItem, RunScan } from '../../shared/run';
 import { connectDocker, engineFacts, type EngineConnection } from './docker/engine';
 import { sweepContainers } from './docker/sweep';
 import { sweepSwarm } from './swarm/sweep';
+import { startSwarmJob, SwarmStore } from './swarm';
+import type { SwarmDoc, SwarmRequest } from '../../shared/swarm';
+import type { SwarmStarted } from '../../shared/api-swarm';
+import { NotSavedError } from './json-store';
 import { sweepContainerLeftovers } from './docker/runsc-leftovers';
 import { hostFacts, ISOLAB_VERSION } from './host';
 import { dataDir } from './paths';
@@ -41,6 +45,8 @@ export class Lab {
   readonly events = new EventEmitter();
   readonly store: RunStore;
   readonly comparisons: ComparisonStore;
+  /** Swarm bench documents (<data dir>/swarm). */
+  readonly swarm: SwarmStore;
   /** Every job under way (electron/lab/jobs): listed by info(), cancelled by id, its documents kept from deletion. */
   readonly jobs = new JobManager();
   private conn?: EngineConnection;
@@ -56,6 +62,7 @@ export class Lab {
     this.store = new RunStore(`${root}/runs`);
     this.hosts = new HostService({ store: this.store, root, jobs: this.jobs, emit: (e) => this.emit(e) });
     this.comparisons = new ComparisonStore(`${root}/comparisons`);
+    this.swarm = new SwarmStore(root);
     this.workshop = new Workshop({ root, store: this.store, jobs: this.jobs, docker: () => this.docker(), emit: (e) => this.emit(e) });
     this.events.setMaxListeners(100);
   }
@@ -264,6 +271,40 @@ export class Lab {
       // Faces reload the document now: it has its final status (or the comparison failed before it was saved).
       this.emit({ type: 'compare-finished', comparisonId: id, status });
     }
+  }
+
+  /**
+   * Starts a swarm bench (electron/lab/swarm/job.ts, as the CLI's `isolab bench swarm`); swarm-progress and
+   * swarm-finished follow it. Refused with swarm-needs-consent, before anything is created, when the engine is
+   * in no swarm and the request does not carry the user's consent (createSwarm).
+   */
+  async startSwarm(request: SwarmRequest): Promise<SwarmStarted> {
+    const conn = await this.docker();
+    const { id, done } = await startSwarmJob({
+      jobs: this.jobs,
+      docker: conn.docker,
+      endpoint: conn.endpoint,
+      store: this.swarm,
+      request,
+      onProgress: (swarmId, p) => this.emit({ type: 'swarm-progress', swarmId, ...p }),
+    });
+    done.then(
+      (doc) => this.emit({ type: 'swarm-finished', swarmId: id, status: doc.status, errorCode: doc.errorCode }),
+      (err) => {
+        // Measured but not kept on disk: its status, and that it was not saved; anything else failed the job.
+        const doc = err instanceof NotSavedError ? (err.doc as { status?: SwarmDoc['status'] }) : undefined;
+        this.emit({ type: 'swarm-finished', swarmId: id, status: doc?.status ?? 'failed', notSaved: doc ? true : undefined });
+      },
+    );
+    return { id };
+  }
+
+  listSwarm() {
+    return this.swarm.list();
+  }
+
+  getSwarm(id: string) {
+    return this.swarm.get(id);
   }
 
   listComparisons(): Promise<ComparisonListItem[]> {

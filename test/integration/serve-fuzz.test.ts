@@ -256,6 +256,8 @@ describe('isolab serve under fuzz', () => {
       setWorkshopDemo: ['density'],
       importRuns: [[{ name: 'fuzz.json', base64: 'e30=' }]],
       report: [[runId], 'en'],
+      // No consent: were the gate ever open, the engine would still refuse to create a swarm.
+      startSwarm: [{ replicas: 1, rounds: 1, createSwarm: false }],
     };
     const calls = Object.entries(denied).flatMap(([m, args]) => Array.from({ length: 5 }, () => [m, args] as const));
     for (const [m, args] of calls) expect(labMethods[m as LabMethodName].args.safeParse(args).success, m).toBe(true);
