@@ -15,8 +15,6 @@ export function BenchForm({ values, onChange, errors, info, disabled }: Props) {
   const { t } = useTranslation('bench');
   const set = <K extends keyof BenchFormValues>(k: K, v: BenchFormValues[K]) => onChange({ ...values, [k]: v });
   const engine = info?.docker.ok ? info.docker.engine : undefined;
-  const containers = values.target === 'containers';
-  const vm = values.target === 'vm';
   return (
     <fieldset className="form-grid" disabled={disabled}>
       <legend className="visually-hidden">{t('plan')}</legend>
@@ -26,8 +24,21 @@ export function BenchForm({ values, onChange, errors, info, disabled }: Props) {
           <option value="containers">{t('target.containers')}</option>
           <option value="process">{t('target.process')}</option>
           <option value="vm">{t('target.vm')}</option>
+          <option value="swarm">{t('target.swarm')}</option>
         </select>
       </label>
+      {values.target !== 'swarm' && <PlanFields values={values} set={set} errors={errors} engine={engine} />}
+    </fieldset>
+  );
+}
+
+/** The fields of a bench plan (the Swarm target has its own panel). */
+function PlanFields({ values, set, errors, engine }: { values: BenchFormValues; set: <K extends keyof BenchFormValues>(k: K, v: BenchFormValues[K]) => void; errors: Props['errors']; engine?: { defaultRuntime?: string; runtimes?: string[] } }) {
+  const { t } = useTranslation('bench');
+  const containers = values.target === 'containers';
+  const vm = values.target === 'vm';
+  return (
+    <>
       {vm && (
         <>
           <label className="field">
@@ -88,6 +99,6 @@ export function BenchForm({ values, onChange, errors, info, disabled }: Props) {
           <small className="field-hint">{t('baseline.hint')}</small>
         </span>
       </label>
-    </fieldset>
+    </>
   );
 }

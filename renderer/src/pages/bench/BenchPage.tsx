@@ -8,6 +8,7 @@ import { BenchForm } from './BenchForm';
 import { defaultBenchForm, toBenchRequest, type BenchFormValues } from './benchForm';
 import { NotSaved } from './NotSaved';
 import { RunProgress } from './RunProgress';
+import { SwarmPanel } from '../../swarm/SwarmPanel';
 
 export function BenchPage(_: PageProps) {
   const { t } = useTranslation('bench');
@@ -41,6 +42,7 @@ export function BenchPage(_: PageProps) {
   }, [api, benchRunId, finished]);
 
   const { request, errors } = toBenchRequest(values);
+  const swarm = values.target === 'swarm';
   const engineDown = !!info && !info.docker.ok;
   const blocked = connectionError ? t('blocked.connection') : !info ? t('blocked.checking') : values.target === 'containers' && engineDown ? t('blocked.engine') : undefined;
 
@@ -76,7 +78,7 @@ export function BenchPage(_: PageProps) {
           }}
         >
           <BenchForm values={values} onChange={setValues} errors={errors} info={info} disabled={running || readOnly} />
-          {!readOnly && (
+          {!readOnly && !swarm && (
             <div className="form-actions">
               <button type="submit" className="button button-primary" disabled={running || !!blocked || !request} aria-describedby={blocked ? 'run-blocked' : undefined} data-testid="run">
                 {t('run')}
@@ -91,6 +93,7 @@ export function BenchPage(_: PageProps) {
           {readOnly && <p className="muted">{t('readOnly')}</p>}
         </form>
       </section>
+      {swarm && <SwarmPanel />}
       {startError && (
         <div className="banner banner-danger" role="alert">
           <div>

@@ -2,7 +2,8 @@ import { BenchRequest } from '../../../../shared/api';
 
 /** The Bench form's fields as the inputs hold them (strings for numbers, so a field can be empty mid-edit). */
 export interface BenchFormValues {
-  target: 'containers' | 'process' | 'vm';
+  /** 'swarm' is the Swarm panel's (renderer/src/swarm): it has its own request, startSwarm. */
+  target: 'containers' | 'process' | 'vm' | 'swarm';
   image: string;
   /** VM only: guest memory in MiB, the accelerator, and consent to fetch Debian's cloud kernel. */
   memoryMiB: string;
@@ -28,10 +29,11 @@ export const defaultBenchForm: BenchFormValues = {
 
 /** The request the engine will get, or the field errors that stop it (checked with the engine's own schema). */
 export function toBenchRequest(v: BenchFormValues): { request?: BenchRequest; errors: Partial<Record<keyof BenchFormValues, string>> } {
+  if (v.target === 'swarm') return { errors: {} };
   const containers = v.target === 'containers';
   const vm = v.target === 'vm';
   const candidate: BenchRequest = {
-    target: v.target,
+    target: v.target as Exclude<BenchFormValues['target'], 'swarm'>,
     image: containers && v.image.trim() ? v.image.trim() : undefined,
     runtime: containers && v.runtime ? v.runtime : undefined,
     iterations: Number(v.iterations),
