@@ -35,7 +35,10 @@ export function SwarmPanel() {
     if (!swarmId) return;
     return api.onEvent((e) => {
       if (e.type === 'swarm-progress' && e.swarmId === swarmId) setProgress(e);
-      else if (e.type === 'swarm-finished' && e.swarmId === swarmId) setFinished(e);
+      else if (e.type === 'swarm-finished' && e.swarmId === swarmId) {
+        setSwarmId(e.swarmId); // a followed job leaves info's list now: keep showing it
+        setFinished(e);
+      }
     });
   }, [api, swarmId]);
 
