@@ -15,7 +15,8 @@ import { isolab } from '../helpers/cli';
 import { tempDataDir } from '../helpers/datadir';
 
 /**
- * The Swarm model on the real engine. This file is the only one that puts the shared engine in a swarm: it
+ * The Swarm model on the real engine. This file and test/e2e/swarm.test.ts (the UI's consent path; the suites run
+ * one after another) are the only ones that put the shared engine in a swarm: each
  * creates a single-node swarm (with the consent flag), keeps it for seconds, and leaves the engine as it found
  * it: no swarm, no service, no container, no ingress, no docker_gwbridge it did not find.
  */
