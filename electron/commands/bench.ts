@@ -5,6 +5,7 @@ import { benchRequestWithPlan } from '../lab/workloads/bench-plan';
 import { formatRun } from '../report';
 import { benchHostCommand } from './host';
 import { benchSwarmCommand } from './swarm';
+import { cancelOnSignal } from './cancel-on-signal';
 import { openLab } from './open-lab';
 import { progressBar } from './progress';
 import { int } from './options';
@@ -61,13 +62,7 @@ export function benchCommand(): Command {
 async function runBenchCommand(request: BenchRequest, json: boolean): Promise<void> {
   const lab = await openLab();
   const bar = progressBar(lab, 'bench');
-  const abort = new AbortController();
-  const stop = () => {
-    process.stderr.write('\ncancelling: removing what this run created...\n');
-    abort.abort();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const cancel = cancelOnSignal('cancelling: removing what this run created...');
   // Node exits 0 in silence when nothing is left to wake a pending promise: never let a run end that way.
   const stalled = () => {
     process.stderr.write('isolab: the run stopped waiting for an answer that can no longer come; what it measured is saved (`isolab runs list`).\n');
@@ -76,7 +71,7 @@ async function runBenchCommand(request: BenchRequest, json: boolean): Promise<vo
   process.once('beforeExit', stalled);
   try {
     let notSaved: RunNotSavedError | undefined;
-    const run = await lab.bench(request, abort.signal).catch((err) => {
+    const run = await lab.bench(request, cancel.signal).catch((err) => {
       if (!(err instanceof RunNotSavedError)) throw err;
       notSaved = err;
       return err.run;
@@ -99,8 +94,7 @@ async function runBenchCommand(request: BenchRequest, json: boolean): Promise<vo
     } else if (run.status === 'cancelled' && !notSaved) process.exitCode = 130;
   } finally {
     bar.stop();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    cancel.dispose();
     process.off('beforeExit', stalled);
   }
 }

@@ -5,6 +5,7 @@ import type { CompareRequest } from '../../shared/api';
 import { comparisonMarkdown } from '../../shared/export';
 import { cliNote } from '../note-text';
 import { Plan, planIssues, type PlanInput } from '../../shared/plan';
+import { cancelOnSignal } from './cancel-on-signal';
 import { openLab } from './open-lab';
 import { progressBar } from './progress';
 import { int } from './options';
@@ -38,18 +39,12 @@ export function compareCommand(): Command {
       // A malformed budget is an error before anything starts.
       if (o.budget !== undefined) parseBudgetOption(o.budget);
       const lab = await openLab();
-      const abort = new AbortController();
-      const stop = () => {
-        process.stderr.write('\ncancelling: removing what this comparison created...\n');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const cancel = cancelOnSignal('cancelling: removing what this comparison created...');
       const bar = progressBar(lab, 'compare');
       try {
         const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan, budget: o.budget, fixedCounts, eachRuntime: !!o.eachRuntime };
         let notSaved: NotSavedError<Comparison> | undefined;
-        const c = await lab.compare(request, abort.signal, (line) => process.stderr.write(`isolab: ${line}\n`)).catch((err) => {
+        const c = await lab.compare(request, cancel.signal, (line) => process.stderr.write(`isolab: ${line}\n`)).catch((err) => {
           if (!(err instanceof NotSavedError)) throw err;
           notSaved = err as NotSavedError<Comparison>;
           return notSaved.doc;
@@ -67,8 +62,7 @@ export function compareCommand(): Command {
         else if (c.status === 'failed') process.exitCode = 1;
       } finally {
         bar.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        cancel.dispose();
       }
     });
 }

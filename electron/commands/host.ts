@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { printable, printableLine } from '../../shared/printable';
 import type { Run } from '../../shared/run';
+import { cancelOnSignal } from './cancel-on-signal';
 import { openLab } from './open-lab';
 import { int } from './options';
 import type { Lab } from '../lab/lab';
@@ -34,13 +35,7 @@ export function benchHostCommand(): Command {
       if (targets.length > 1) return fleetCommand(targets, o);
       const target = targets[0];
       const lab = await openLab(false);
-      const abort = new AbortController();
-      const stop = () => {
-        process.stderr.write('\ncancelling...\n');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const cancel = cancelOnSignal('cancelling...');
       const off = progressLines(lab);
       const unsaved = new Set<string>();
       try {
@@ -56,7 +51,7 @@ export function benchHostCommand(): Command {
               iterations: o.iterations,
               containerIterations: o.containerIterations,
             },
-            { signal: abort.signal, confirmHostKey: process.stdin.isTTY ? askHostKey : undefined, passphrase: process.stdin.isTTY ? askPassphrase : undefined },
+            { signal: cancel.signal, confirmHostKey: process.stdin.isTTY ? askHostKey : undefined, passphrase: process.stdin.isTTY ? askPassphrase : undefined },
           )
           .catch((err) => {
             if (err instanceof RunNotSavedError) {
@@ -77,8 +72,7 @@ export function benchHostCommand(): Command {
         } else if (bad?.status === 'cancelled') process.exitCode = 130;
       } finally {
         off();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        cancel.dispose();
       }
     });
 }

@@ -3,6 +3,7 @@ import type { PhaseSummary } from '../../shared/run';
 import type { Ratio } from '../../shared/compare';
 import { SwarmNeedsConsentError, TASK_STAGES, type SwarmDoc, type SwarmProgress } from '../../shared/swarm';
 import { printable } from '../../shared/printable';
+import { cancelOnSignal } from './cancel-on-signal';
 import { openLab } from './open-lab';
 import { int } from './options';
 import { NotSavedError } from '../lab/json-store';
@@ -33,13 +34,7 @@ export function benchSwarmCommand(): Command {
       const lab = await openLab();
       const conn = await lab.docker();
       const store = new SwarmStore(lab.root);
-      const abort = new AbortController();
-      const stop = () => {
-        process.stderr.write('\ncancelling: removing what this run created...\n');
-        abort.abort();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const cancel = cancelOnSignal('cancelling: removing what this run created...');
       let notSaved: NotSavedError<SwarmDoc> | undefined;
       try {
         // A job like any other (electron/lab/swarm/job.ts, as the UI's startSwarm): info() lists it, and the Lab's shutdown cancels it.
@@ -58,7 +53,7 @@ export function benchSwarmCommand(): Command {
             pollMs: o.pollMs,
             timeoutMs: o.timeout * 1000,
           },
-          signal: abort.signal,
+          signal: cancel.signal,
           onProgress: progressLines(),
           log: (line) => process.stderr.write(`isolab: ${printable(line)}\n`),
         });
@@ -90,8 +85,7 @@ export function benchSwarmCommand(): Command {
         process.stderr.write(consentText(conn.endpoint) + '\n');
         process.exitCode = 1;
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        cancel.dispose();
       }
     });
 }
