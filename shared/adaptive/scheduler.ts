@@ -39,6 +39,8 @@ export interface ScheduleOptions {
    */
   order: ScheduleOrder;
   signal?: AbortSignal;
+  /** Called before a figure's first batch (to say what is being measured while its pilot runs). */
+  onStart?: (id: string) => void;
   /** Called after every batch (to save the document and stream the figure). */
   onBatch?: (id: string, units: number) => void | Promise<void>;
 }
@@ -65,6 +67,7 @@ export interface ScheduleResult {
 export async function runSchedule(o: ScheduleOptions): Promise<ScheduleResult> {
   const t0 = o.now();
   const durations = new Map<string, number[]>(o.figures.map((f) => [f.id, []]));
+  const started = new Set<string>();
   const outcomes = new Map<string, FigureOutcome>(o.figures.map((f) => [f.id, { id: f.id, plannedCount: 0, spentMs: 0 }]));
   const ended = new Set<string>();
   let marginMs = 0;
@@ -116,6 +119,8 @@ export async function runSchedule(o: ScheduleOptions): Promise<ScheduleResult> {
     // Until one unit of a figure was timed its cost is a guess: time one before committing a batch to it.
     const probe = durations.get(f.id)!.length === 0 ? 1 : Infinity;
     const units = Math.max(1, Math.min(o.order === 'interleaved' ? batch.units : allotted, toDecision, probe));
+    if (!started.has(f.id)) o.onStart?.(f.id);
+    started.add(f.id);
     const start = o.now();
     try {
       const ms = await f.run(units, o.signal);

@@ -165,17 +165,6 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   const deadline = o.budget ? t0 + o.budget.ms : Infinity;
   const handles = figureHandles(runs, { plan, rule, fixed, noise, last: o.last, deadline });
   const byId = new Map(handles.map((h) => [h.handle.id, h]));
-  // Say which model and figure is being measured when it starts, not only after its first batch: the Compare
-  // page and the audience show it from this event while the pilot (a VM's prepare and boots) runs.
-  for (const h of handles) {
-    const run = h.handle.run.bind(h.handle);
-    let started = false;
-    h.handle.run = (k, signal) => {
-      if (!started) progress(h.model.spec.model, h.kind, 'starting');
-      started = true;
-      return run(k, signal);
-    };
-  }
   let schedule: ScheduleResult | undefined;
   try {
     schedule = await runSchedule({
@@ -184,6 +173,12 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
       now: () => performance.now(),
       order: ORDER,
       signal: o.signal,
+      // Say which model and figure is being measured when it starts, not only after its first batch: the Compare
+      // page and the audience show it from this event while the pilot (a VM's prepare and boots) runs.
+      onStart: (id) => {
+        const h = byId.get(id)!;
+        progress(h.model.spec.model, h.kind, 'starting');
+      },
       onBatch: async (id) => {
         const h = byId.get(id)!;
         const done = h.handle.state().done;
