@@ -94,6 +94,8 @@ export const CompareRequest = z.object({
   fixedCounts: z.object({ startup: z.boolean(), footprint: z.boolean() }).optional(),
   /** Measure every runtime name the engine lists, even those that run the same program. */
   eachRuntime: z.boolean().optional(),
+  /** Run the comparison on a remote host over SSH: a saved host's name or user@host[:port], as `isolab host bench` takes. */
+  host: z.string().min(1).max(300).optional(),
 });
 export type CompareRequest = z.input<typeof CompareRequest>;
 export const CompareStarted = z.object({ comparisonId: z.string() });

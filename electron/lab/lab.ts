@@ -217,6 +217,7 @@ export class Lab {
 
   /** `raw` is the request as the face wrote it: what its plan leaves out is what may adapt. */
   private launchCompare(raw: CompareRequest, request: ReturnType<typeof CompareRequest.parse>, onProgress?: (line: string) => void, signal?: AbortSignal): { id: string; done: Promise<Comparison> } {
+    if (request.host !== undefined) throw new Error('a comparison on a remote host is not available in this version of isolab; use `isolab host bench` for that host');
     assertPlanTrusted(compareHostCommands(request), request.trustPlan);
     // A malformed budget is refused here, before anything starts.
     const settings = { ...compareSettings(raw, request), askedAt: performance.now(), eachRuntime: !!request.eachRuntime };
