@@ -57,6 +57,23 @@ describe('Hosts page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a probe under way can be cancelled: the run ends cancelled and the page says so', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    const { page, errors } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    const card = page.getByTestId('host-page-vm');
+    await card.getByTestId('test-host').click();
+    await card.getByText('Connected').waitFor();
+    // The container suite keeps the bench busy long enough to be cancelled mid-way.
+    await card.getByText('Also run the container suite').click();
+    await card.getByTestId('probe-host').click();
+    await card.getByTestId('cancel-probe').click();
+    await card.getByTestId('probe-cancelled').waitFor({ timeout: 60_000 });
+    expect(await card.getByTestId('probe-host').isDisabled()).toBe(false);
+    expect((await bm.lab.info()).activeJobs.filter((j) => j.kind === 'host-bench')).toEqual([]);
+    expect(await card.getByRole('alert').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('a changed host key is refused with a warning, and the probes stay disabled', async () => {
     writeFileSync(kh(), `${sshd.knownHostsName} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHWFYdMbNQMNz0fMMoyQdBBVo8/vNo4OqX+ZeLGVxdn2\n`);
     const { page } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');

@@ -33,6 +33,7 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
   const [step, setStep] = useState<string>();
   const [run, setRun] = useState<Run>();
   const [error, setError] = useState<string>();
+  const [cancelled, setCancelled] = useState(false);
 
   useEffect(() => {
     if (!runId) return;
@@ -42,7 +43,8 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
       if (e.type === 'run-finished' && e.runId === runId) {
         setStep(undefined);
         setBusy(false);
-        if (e.error) setError(e.error);
+        setCancelled(e.status === 'cancelled');
+        if (e.error && e.status !== 'cancelled') setError(e.error);
         api.getRun(runId).then(setRun, () => undefined);
       }
     });
@@ -97,6 +99,7 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
   const probe = async () => {
     setBusy(true);
     setError(undefined);
+    setCancelled(false);
     setRun(undefined);
     try {
       const { runId: id } = await api.startHostBench({ target: host.name, reboot, containers, passphrase: passphrase || undefined });
@@ -106,6 +109,11 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
       setError((err as Error).message);
       setBusy(false);
     }
+  };
+
+  // The host bench is a job whose id is its run id: cancelling it closes the connections and removes what it started there.
+  const cancel = () => {
+    if (runId) api.cancelJob(runId).catch((err: Error) => setError(err.message));
   };
 
   return (
@@ -167,6 +175,11 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
           <button type="button" className="button button-primary" onClick={() => void probe()} disabled={busy || test?.status !== 'ok'} title={test?.status !== 'ok' ? t('probe.testFirst') : undefined} data-testid="probe-host">
             {t('probe.button')}
           </button>
+          {busy && runId && step && (
+            <button type="button" className="button" onClick={cancel} data-testid="cancel-probe">
+              {t('probe.cancel')}
+            </button>
+          )}
           {host.source === 'saved' && (
             <button type="button" className="button button-danger button-small" onClick={onRemove} disabled={busy}>
               {t('remove')}
@@ -178,6 +191,11 @@ export function HostCard({ host, onRemove, readOnly }: { host: HostListItem; onR
       {step && busy && (
         <p className="muted" role="status" aria-live="polite">
           {t('probe.step', { step })}
+        </p>
+      )}
+      {cancelled && (
+        <p className="muted" role="status" data-testid="probe-cancelled">
+          {t('probe.cancelled')}
         </p>
       )}
       {error && (
