@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { AUDIENCE_EVENTS, AUDIENCE_METHODS } from '../shared/api-channels';
 import { isLabMethod, type LabEvent, type LabInfo, type LabMethodName } from '../shared/api';
 import type { JobKind } from '../shared/jobs';
@@ -68,7 +69,26 @@ export async function dispatchForAudience(lab: Lab, method: unknown, args: unkno
   if (!methods.has(method)) throw denied(method);
   const id = Array.isArray(args) && typeof args[0] === 'string' ? args[0] : undefined;
   if ((method === 'getRun' || method === 'exportRun') && id !== undefined && isHostRunId(id)) throw denied(`${method} of a host's run`);
-  return trim(method, await dispatch(lab, method, args));
+  let result: unknown;
+  try {
+    result = await dispatch(lab, method, args);
+  } catch (err) {
+    throw withoutPaths(err, [lab.root, os.homedir()]);
+  }
+  return trim(method, result);
+}
+
+/**
+ * An error as the audience reads it: the stores name the data directory ("no run with id X in /home/…/runs"),
+ * which the audience is never told. Each path becomes a neutral word; the error keeps its class and the rest.
+ */
+export function withoutPaths(err: unknown, paths: string[]): unknown {
+  if (!(err instanceof Error)) return err;
+  let message = err.message;
+  // Longest first: the data dir usually lies under the home directory.
+  for (const p of [...paths].filter((x) => x.length > 1).sort((a, b) => b.length - a.length)) message = message.split(p).join(p === paths[0] ? '<data directory>' : '~');
+  err.message = message;
+  return err;
 }
 
 function trim(method: LabMethodName, result: unknown): unknown {

@@ -194,6 +194,15 @@ describe('the audience role', () => {
     expect(info.host).not.toHaveProperty('hostname');
     expect(JSON.stringify(info)).not.toContain(data.dir);
     expect(((await call(wsUrl(full), 'info')).result as { dataDir: string }).dataDir).toBe(data.dir);
+    // An unknown id: the store names its folder to the presenter, never to the audience.
+    const missing = '20260101T000000000Z-process-zzzz';
+    expect((await call(wsUrl(full), 'getRun', [missing])).error).toContain(data.dir);
+    for (const method of ['getRun', 'getComparison', 'getSwarm']) {
+      const refused = await call(wsUrl(audience), method, [missing]);
+      expect(refused.ok).toBe(false);
+      expect(refused.error).not.toContain(data.dir);
+      expect(refused.error).toMatch(/^no [\w ]+ with id .* in <data directory>/);
+    }
   });
 
   it("receives the workshop's events but no host's progress or runs", async () => {
