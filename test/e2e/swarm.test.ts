@@ -85,4 +85,21 @@ describe('the Swarm panel in Chromium', () => {
     expect(readdirSync('/sys/class/net').includes(GWBRIDGE)).toBe(before.bridgeLink);
     expect(errors).toEqual([]);
   });
+
+  it('lists the earlier benches after a reload and opens one on demand', async () => {
+    const [item] = await bm.lab.listSwarm();
+    expect(item).toBeDefined();
+    const { page, errors } = await bm.open(`${bm.served.url}#/bench`);
+    await page.getByTestId('target').selectOption('swarm');
+    const history = page.getByTestId('swarm-history');
+    await history.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await history.locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('swarm-result').count()).toBe(0);
+    await page.getByTestId(`swarm-open-${item.id}`).click();
+    await history.getByTestId('swarm-result').waitFor({ state: 'visible' });
+    expect(await history.getByTestId('swarm-result').textContent()).toMatch(/Status complete/);
+    await page.screenshot({ path: path.join(OUT, 'swarm-history.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@ import { isSwarmNeedsConsent, type SwarmDoc } from '../../../shared/swarm';
 import { useLab } from '../lab/LabContext';
 import { SwarmConsent } from './SwarmConsent';
 import { SwarmProgressCard, type SwarmProgressEvent } from './SwarmProgress';
+import { SwarmHistory } from './SwarmHistory';
 import { SwarmResult } from './SwarmResult';
 import { defaultSwarmForm, toSwarmRequest, type SwarmFormValues } from './swarmForm';
 import './swarm.css';
@@ -164,6 +165,7 @@ export function SwarmPanel() {
         </div>
       )}
       {doc && doc.id === swarmId && <SwarmResult doc={doc} />}
+      <SwarmHistory refresh={finished} hide={running ? swarmId : doc?.id} />
     </>
   );
 }
