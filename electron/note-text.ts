@@ -11,6 +11,10 @@ const FLAG_ADVICE: Partial<Record<NoteCode, string>> = {
   'vm-footprint-from-run': 'See isolab bench vm --density.',
   'host-memory-noise': 'Raise footprint.instances and footprint.rounds in the plan.',
   'few-rounds': 'Use --rounds 5 or more.',
+  'root-host-correction': 'Log in to that host as root for every figure.',
+  'root-process-pss': 'Log in to that host as root for every figure.',
+  'root-helper-pss': 'Log in to that host as root for every figure.',
+  'root-cgroup': 'Log in to that host as root for every figure.',
 };
 
 export function cliNote(n: Note): string {

@@ -43,6 +43,13 @@ export interface NoteParams {
   'startup-only': { model: string };
   'host-memory-noise': { model: string; instances: number };
   'footprint-failed': { model: string; error: string };
+  /** Footprint figures the host refused without root: one code per figure (the correction for other programs, PSS, cgroup). */
+  'root-host-correction': { host: string };
+  'root-process-pss': { host: string };
+  'root-helper-pss': { host: string };
+  'root-cgroup': { host: string };
+  /** A footprint measured on another host: its request-side CPU is the engine's daemons there, without isolab's own. */
+  'footprint-remote-cpu': { host: string };
   'density-left-behind': { model: string; count: number };
   'density-failed': { model: string; error: string };
   /** The comparison as a whole. */
@@ -119,6 +126,13 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'host-memory-noise': (p) =>
     `${p.model}: the host-side memory figure is below this machine's noise (other programs moved MemAvailable more than ${p.instances} idle instances did); read the cgroup and PSS columns, or hold more instances for more rounds.`,
   'footprint-failed': (p) => `${p.model}: footprint: ${p.error}`,
+  'root-host-correction': (p) =>
+    `${p.host}: correcting for other programs' memory needs root on that host (the engine's and instances' smaps_rollup), so the host-side figure is the plain drop in MemAvailable, not corrected for other programs.`,
+  'root-process-pss': (p) => `${p.host}: the workload process's PSS needs root on that host and was not read.`,
+  'root-helper-pss': (p) => `${p.host}: the PSS of the helper processes (shim, sandbox, VMM) needs root on that host and was not read.`,
+  'root-cgroup': (p) => `${p.host}: the instances' cgroup memory needs root on that host and was not read.`,
+  'footprint-remote-cpu': (p) =>
+    `${p.host}: measured on another host over SSH: the request-side CPU of a start counts the engine's daemons there, not isolab itself (it runs on this machine).`,
   'density-left-behind': (p) => `${p.model}: density: ${p.count} instance(s) could not be removed`,
   'density-failed': (p) => `${p.model}: density: ${p.error}`,
   'comparison-stopped': (p) => `the comparison stopped: ${p.error}`,

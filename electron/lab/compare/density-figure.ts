@@ -5,6 +5,7 @@ import { runDensity } from '../density/run';
 import { CancelledError } from '../targets/target';
 import type { DensityResult as VmDensityResult } from '../vm/density';
 import { hostMemAvailable } from '../vm/procfs';
+import type { HostFs } from '../footprint/host-fs';
 import type { InstanceDriver } from '../workloads/instance';
 
 /** A density curve as the rule reads it: each start's latency against those running, the memory drop against those held. */
@@ -22,11 +23,13 @@ export function densityCurves(r: Pick<DensityResult, 'points' | 'steps'>): Densi
 export class DensitySession {
   result?: DensityResult;
   error?: string;
+  /** A caveat about the curve (its memory is the plain MemAvailable drop when the host needs root for the correction). */
+  note?: Note;
   private driver?: InstanceDriver;
 
   constructor(
     private readonly makeDriver: () => InstanceDriver,
-    private readonly o: { maxInstances: number; memoryBudgetMiB?: number; timeLimitS: number; concurrency: number; rule: Partial<DensityRuleOptions>; onProgress?: (m: string) => void },
+    private readonly o: { maxInstances: number; memoryBudgetMiB?: number; timeLimitS: number; concurrency: number; rule: Partial<DensityRuleOptions>; onProgress?: (m: string) => void; fs?: HostFs },
   ) {}
 
   /** Runs the curve; resolves with its wall time (ms). `deadline` is a performance.now() time (Infinity: none). */
@@ -43,6 +46,8 @@ export class DensitySession {
         concurrency: this.o.concurrency,
         signal,
         onProgress: this.o.onProgress,
+        fs: this.o.fs,
+        onNote: (n) => (this.note = n),
         enough: (points, steps) => decideDensity(densityCurves({ points: [...points], steps: [...steps] }), steps.length, this.o.rule).stop,
       });
     } catch (err) {

@@ -2,6 +2,7 @@ import type { MemoryNoise } from '../../../shared/adaptive/footprint-rule';
 import type { FootprintResult } from '../../../shared/compare';
 import { medianOf } from '../../../shared/stats';
 import { measureFootprint } from '../footprint/measure';
+import type { HostFs } from '../footprint/host-fs';
 import { hostReading } from '../footprint/others';
 import { sleep } from '../footprint/proc';
 import { CancelledError, now } from '../targets/target';
@@ -17,7 +18,7 @@ export class NoiseProbe {
   noise?: MemoryNoise;
   private pending?: Promise<void>;
 
-  constructor(private readonly o: { settleMs: number; windows: number }) {}
+  constructor(private readonly o: { settleMs: number; windows: number; fs?: HostFs }) {}
 
   ensure(signal: AbortSignal): Promise<void> {
     this.pending ??= this.measure(signal);
@@ -31,7 +32,9 @@ export class NoiseProbe {
       const read = async () => {
         await sleep(this.o.settleMs);
         if (signal.aborted) throw new CancelledError();
-        return (await hostReading([], 15, 200)).corrected;
+        // Read as the rounds read it: the plain figure where the correction needs root on that host.
+        const r = await hostReading([], 15, 200, this.o.fs);
+        return r.deniedPids ? r.available : r.corrected;
       };
       const before = await read();
       const middle = await read();
@@ -54,7 +57,7 @@ export class FootprintSession {
 
   constructor(
     private readonly makeDriver: () => InstanceDriver,
-    private readonly o: { instances: number; settleMs: number; noise?: NoiseProbe; onProgress?: (m: string) => void },
+    private readonly o: { instances: number; settleMs: number; noise?: NoiseProbe; onProgress?: (m: string) => void; fs?: HostFs },
   ) {}
 
   /** Per-instance host-side bytes of each round (NaN where a round had none). */
@@ -85,7 +88,7 @@ export class FootprintSession {
       try {
         // The cgroup, PSS and disk details are read in the first round only, as a multi-round measure reads them.
         const details = this.results.length === 0;
-        this.results.push(await measureFootprint(this.driver, { instances: this.o.instances, settleMs: this.o.settleMs, rounds: 1, signal, onProgress: this.o.onProgress, details }));
+        this.results.push(await measureFootprint(this.driver, { instances: this.o.instances, settleMs: this.o.settleMs, rounds: 1, signal, onProgress: this.o.onProgress, details, fs: this.o.fs }));
       } catch (err) {
         if (!(err instanceof CancelledError)) this.error = (err as Error)?.message ?? String(err);
         throw err;

@@ -297,7 +297,7 @@ function refresh(m: ModelRun): void {
     r.density = m.density.result;
     if (r.density?.leftBehind && !r.notes.some((n) => n.code === 'density-left-behind')) r.notes.push(note('density-left-behind', { model: m.spec.model, count: r.density.leftBehind }));
     if (m.density.error && !r.notes.some((n) => n.code === 'density-failed')) r.notes.push(note('density-failed', { model: m.spec.model, error: firstLine(m.density.error) }));
-    if (m.density instanceof VmDensitySession && m.density.note && !hasNote(r.notes, m.density.note)) r.notes.push(m.density.note);
+    if (m.density?.note && !hasNote(r.notes, m.density.note)) r.notes.push(m.density.note);
   }
 }
 

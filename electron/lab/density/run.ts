@@ -1,8 +1,10 @@
 import type { DensityPoint, DensityResult, DensityStep } from '../../../shared/compare';
 import { sleep } from '../footprint/proc';
-import { relatedPids } from '../footprint/measure';
+import { needsRootNote, relatedPids } from '../footprint/measure';
 import { medianOf } from '../../../shared/stats';
+import { localFs, type HostFs } from '../footprint/host-fs';
 import { hostReading } from '../footprint/others';
+import type { Note } from '../../../shared/notes';
 import { CancelledError, now } from '../targets/target';
 import type { Instance, InstanceDriver } from '../workloads/instance';
 
@@ -17,6 +19,10 @@ export interface DensityOptions {
   onProgress?: (message: string) => void;
   /** Asked after each step: true ends the curve there (the adaptive rule knows its slopes; stoppedBy "precision"). */
   enough?: (points: readonly DensityPoint[], steps: readonly DensityStep[]) => boolean;
+  /** The host whose /proc is read: this machine (default) or the driver's remote host. */
+  fs?: HostFs;
+  /** A caveat about the curve (the memory correction needs root on that host). */
+  onNote?: (n: Note) => void;
 }
 
 /**
@@ -34,7 +40,13 @@ export async function runDensity(driver: InstanceDriver, o: DensityOptions): Pro
   let stoppedBy = 'count';
   try {
     // Memory is read as footprint reads it: MemAvailable with the rest of the machine's churn taken out.
-    const base = (await hostReading([], 9, 100)).corrected;
+    const fs = o.fs ?? localFs;
+    const baseReading = await hostReading([], 9, 100, fs);
+    // Without root there the engine's daemons' memory cannot be read apart from the rest: the curve is the plain MemAvailable drop.
+    const plain = baseReading.deniedPids > 0;
+    if (plain) o.onNote?.(needsRootNote('host-correction', fs.label));
+    const figure = (r: { available: number; corrected: number }) => (plain ? r.available : r.corrected);
+    const base = figure(baseReading);
     let prevDrop = 0;
     let target = 1;
     for (;;) {
@@ -58,7 +70,7 @@ export async function runDensity(driver: InstanceDriver, o: DensityOptions): Pro
         if (failed) throw failed.reason;
       }
       await sleep(settle);
-      const drop = base - (await hostReading(await relatedPids(driver, running), 9, 100)).corrected;
+      const drop = base - figure(await hostReading(await relatedPids(driver, running), 9, 100, fs));
       const prevCount = steps.at(-1)?.count ?? 0;
       const added = running.length - prevCount;
       const stepPoints = points.slice(prevCount);

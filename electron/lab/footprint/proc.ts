@@ -1,16 +1,21 @@
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
+import { posix as path } from 'node:path';
+import { isLocal, localFs, tryRead, type HostFs, type ReadFailure } from './host-fs';
 
 /**
  * Reading memory and CPU straight from the kernel: `docker stats` costs about a second a call, these files
  * cost microseconds. Linux only; callers treat a missing file as "not measurable here", never as zero.
+ * Every reader takes the HostFs to read (this machine by default, another host's over SSH); paths are POSIX
+ * whatever isolab itself runs on, since the host read is Linux.
  */
 
 const CGROUP_ROOT = process.env.ISOLAB_CGROUP_ROOT ?? '/sys/fs/cgroup';
 
+/** The cgroup mount of the host fs reads: the override applies to this machine only. */
+const cgroupRoot = (fs: HostFs) => (isLocal(fs) ? CGROUP_ROOT : '/sys/fs/cgroup');
+
 /** Busy CPU time of the whole host in ms (user+nice+system+irq+softirq+steal from /proc/stat). */
-export async function hostBusyCpuMs(): Promise<number> {
-  const text = await readFile('/proc/stat', 'utf8');
+export async function hostBusyCpuMs(fs: HostFs = localFs): Promise<number> {
+  const text = await fs.readFile('/proc/stat');
   const f = text.split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, , , irq, softirq, steal] = f;
   const ticks = user + nice + system + irq + softirq + (steal ?? 0);
@@ -20,35 +25,41 @@ export async function hostBusyCpuMs(): Promise<number> {
 const CLK_TCK = 100;
 
 /** Proportional set size of a process in bytes (its share of every page it maps), from smaps_rollup. */
-export async function pssBytes(pid: number): Promise<number | undefined> {
-  try {
-    const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const m = /^Pss:\s+(\d+) kB/m.exec(text);
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+export async function pssBytes(pid: number, fs: HostFs = localFs): Promise<number | undefined> {
+  const r = await pssRead(pid, fs);
+  return typeof r === 'number' ? r : undefined;
 }
 
-/** Anonymous PSS (heap, stacks: what a program allocates) of a process, in bytes; falls back to Pss on old kernels. */
-export async function anonPssBytes(pid: number): Promise<number | undefined> {
-  try {
-    const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const m = /^Pss_Anon:\s+(\d+) kB/m.exec(text) ?? /^Pss:\s+(\d+) kB/m.exec(text);
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The same, or why it could not be read: 'denied' when the host refuses (another user's process read without
+ * root), 'missing' when the process is gone (or the kernel has no smaps_rollup).
+ */
+export async function pssRead(pid: number, fs: HostFs = localFs): Promise<number | ReadFailure> {
+  const r = await tryRead(fs, `/proc/${pid}/smaps_rollup`);
+  if ('failure' in r) return r.failure;
+  const m = /^Pss:\s+(\d+) kB/m.exec(r.text);
+  return m ? Number(m[1]) * 1024 : 'missing';
+}
+
+/**
+ * Anonymous PSS (heap, stacks: what a program allocates) of a process, in bytes (Pss on old kernels), or why
+ * it could not be read ('denied': root needed on that host).
+ */
+export async function anonPssRead(pid: number, fs: HostFs = localFs): Promise<number | ReadFailure> {
+  const r = await tryRead(fs, `/proc/${pid}/smaps_rollup`);
+  if ('failure' in r) return r.failure;
+  const m = /^Pss_Anon:\s+(\d+) kB/m.exec(r.text) ?? /^Pss:\s+(\d+) kB/m.exec(r.text);
+  return m ? Number(m[1]) * 1024 : 'missing';
 }
 
 /** Every process on the host (kernel threads have no smaps and are skipped). */
-export async function allPids(): Promise<number[]> {
-  return (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number);
+export async function allPids(fs: HostFs = localFs): Promise<number[]> {
+  return (await fs.readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number);
 }
 
-export async function parentPid(pid: number): Promise<number | undefined> {
+export async function parentPid(pid: number, fs: HostFs = localFs): Promise<number | undefined> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = await fs.readFile(`/proc/${pid}/stat`);
     // The command name may contain spaces and parentheses: fields start after the last ')'.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(rest[1]);
@@ -57,18 +68,18 @@ export async function parentPid(pid: number): Promise<number | undefined> {
   }
 }
 
-export async function processName(pid: number): Promise<string | undefined> {
+export async function processName(pid: number, fs: HostFs = localFs): Promise<string | undefined> {
   try {
-    return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+    return (await fs.readFile(`/proc/${pid}/comm`)).trim();
   } catch {
     return undefined;
   }
 }
 
 /** A process's argv, or undefined once it is gone (or for a kernel thread). */
-export async function processArgv(pid: number): Promise<string[] | undefined> {
+export async function processArgv(pid: number, fs: HostFs = localFs): Promise<string[] | undefined> {
   try {
-    const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    const raw = await fs.readFile(`/proc/${pid}/cmdline`);
     return raw ? raw.replace(/\0$/, '').split('\0') : undefined;
   } catch {
     return undefined;
@@ -79,17 +90,17 @@ export async function processArgv(pid: number): Promise<string[] | undefined> {
  * The name a process gives itself (its argv[0], without the folder), else its comm: programs that re-execute
  * themselves through /proc/self/exe (runsc's sandbox and gofer) have the comm "exe" and say who they are there.
  */
-export async function commandName(pid: number): Promise<string | undefined> {
-  const argv0 = (await processArgv(pid))?.[0];
-  return argv0 ? path.basename(argv0) : processName(pid);
+export async function commandName(pid: number, fs: HostFs = localFs): Promise<string | undefined> {
+  const argv0 = (await processArgv(pid, fs))?.[0];
+  return argv0 ? path.basename(argv0) : processName(pid, fs);
 }
 
 /** Every pid whose parent chain reaches `root` (root excluded). One pass over /proc. */
-export async function descendants(root: number): Promise<number[]> {
-  const pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number);
+export async function descendants(root: number, fs: HostFs = localFs): Promise<number[]> {
+  const pids = await allPids(fs);
   const parent = new Map<number, number>();
   await Promise.all(pids.map(async (p) => {
-    const pp = await parentPid(p);
+    const pp = await parentPid(p, fs);
     if (pp !== undefined) parent.set(p, pp);
   }));
   const out: number[] = [];
@@ -115,10 +126,10 @@ export interface CgroupRef {
 }
 
 /** The cgroup a process lives in, from /proc/PID/cgroup: v1 memory + cpuacct controllers, else the v2 unified path. */
-export async function cgroupOf(pid: number, root = CGROUP_ROOT): Promise<CgroupRef | undefined> {
+export async function cgroupOf(pid: number, fs: HostFs = localFs, root = cgroupRoot(fs)): Promise<CgroupRef | undefined> {
   let text: string;
   try {
-    text = await readFile(`/proc/${pid}/cgroup`, 'utf8');
+    text = await fs.readFile(`/proc/${pid}/cgroup`);
   } catch {
     return undefined;
   }
@@ -167,29 +178,29 @@ export interface CgroupMemory {
   kernel?: number;
 }
 
-export async function readCgroupMemory(ref: CgroupRef): Promise<CgroupMemory> {
-  const stat = parseKeyValues(await readFile(path.join(ref.memoryDir, 'memory.stat'), 'utf8').catch(() => ''));
+export async function readCgroupMemory(ref: CgroupRef, fs: HostFs = localFs): Promise<CgroupMemory> {
+  const stat = parseKeyValues(await fs.readFile(path.join(ref.memoryDir, 'memory.stat')).catch(() => ''));
   if (ref.version === 1) {
-    const usage = Number((await readFile(path.join(ref.memoryDir, 'memory.usage_in_bytes'), 'utf8')).trim());
-    const kmem = await readFile(path.join(ref.memoryDir, 'memory.kmem.usage_in_bytes'), 'utf8').then((t) => Number(t.trim())).catch(() => undefined);
+    const usage = Number((await fs.readFile(path.join(ref.memoryDir, 'memory.usage_in_bytes'))).trim());
+    const kmem = await fs.readFile(path.join(ref.memoryDir, 'memory.kmem.usage_in_bytes')).then((t) => Number(t.trim())).catch(() => undefined);
     return { usage, anon: stat.rss, file: stat.cache, kernel: kmem };
   }
-  const usage = Number((await readFile(path.join(ref.memoryDir, 'memory.current'), 'utf8')).trim());
+  const usage = Number((await fs.readFile(path.join(ref.memoryDir, 'memory.current'))).trim());
   return { usage, anon: stat.anon, file: stat.file, kernel: stat.kernel ?? (stat.kernel_stack !== undefined ? stat.kernel_stack + (stat.slab ?? 0) : undefined) };
 }
 
 /** CPU time the cgroup has used, in ms. */
-export async function readCgroupCpuMs(ref: CgroupRef): Promise<number | undefined> {
+export async function readCgroupCpuMs(ref: CgroupRef, fs: HostFs = localFs): Promise<number | undefined> {
   try {
     if (ref.version === 1) {
       // cpuacct may be mounted alone or co-mounted with cpu; try both.
       for (const dir of [ref.cpuDir, ref.cpuDir.replace('/cpu,cpuacct/', '/cpuacct/'), ref.cpuDir.replace('/cpuacct/', '/cpu,cpuacct/')]) {
-        const t = await readFile(path.join(dir, 'cpuacct.usage'), 'utf8').catch(() => undefined);
+        const t = await fs.readFile(path.join(dir, 'cpuacct.usage')).catch(() => undefined);
         if (t !== undefined) return Number(t.trim()) / 1e6;
       }
       return undefined;
     }
-    const stat = parseKeyValues(await readFile(path.join(ref.cpuDir, 'cpu.stat'), 'utf8'));
+    const stat = parseKeyValues(await fs.readFile(path.join(ref.cpuDir, 'cpu.stat')));
     return stat.usage_usec !== undefined ? stat.usage_usec / 1000 : undefined;
   } catch {
     return undefined;
