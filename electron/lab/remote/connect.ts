@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm, type SFTPWrapper } from 'ssh2';
 import { checkHostKey, KnownHostsError, fingerprint, hostKeyAlgorithms, hostKeyName, keyTypeOf, knownHostsPath, knownTypes, readAllKnownHosts, recordHostKey } from './knownHosts';
 // ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take them off the default export.
 const { utils } = ssh2;
@@ -144,6 +144,18 @@ export class SshConnection {
   channel(command: string): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
+    });
+  }
+
+  /** Opens an SFTP session on this connection (footprint reads /proc there); rejects when the server has no SFTP subsystem. */
+  sftp(timeoutMs = 10_000): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new SshConnectError(`${describeSpec(this.spec)}: no SFTP session within ${timeoutMs} ms`)), timeoutMs);
+      this.client.sftp((err, sftp) => {
+        clearTimeout(timer);
+        if (err) reject(new SshConnectError(`${describeSpec(this.spec)}: no SFTP subsystem: ${err.message}`));
+        else resolve(sftp);
+      });
     });
   }
 
