@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { densitySlopes, groupByMachine, lineUp, machineKeyOf, machinesView, planDifferences, planFacts } from '../../shared/machines';
+import { builtComparison } from '../helpers/machine-docs';
+
+const A = 'a'.repeat(32);
+const B = 'b'.repeat(32);
+
+const onA = (id: string, startedAt: string, runcRatio = 5) =>
+  builtComparison({
+    id,
+    startedAt,
+    machineId: A,
+    hostname: 'laptop',
+    budgetMs: 90_000,
+    models: [
+      { model: 'process', readyMs: 2, ratio: [1, 1, 1], hostBytes: 2 ** 20 },
+      { model: 'container:runc', readyMs: 2 * runcRatio, ratio: [runcRatio, runcRatio * 0.9, runcRatio * 1.1], hostBytes: 5 * 2 ** 20, latencySlopeMs: 4 },
+    ],
+  });
+
+const onB = (over: Partial<Parameters<typeof builtComparison>[0]> = {}) =>
+  builtComparison({
+    id: 'b1',
+    startedAt: '2026-11-02T10:00:00Z',
+    machineId: B,
+    hostname: 'azure-vm',
+    cpus: 4,
+    budgetMs: 90_000,
+    remote: { target: 'lab-b', azure: { vmSize: 'Standard_D4s_v5', location: 'westeurope' } },
+    models: [
+      { model: 'process', readyMs: 1, ratio: [1, 1, 1] },
+      { model: 'container:runc', readyMs: 8, ratio: [8, 7, 9], hostBytes: 6 * 2 ** 20 },
+      { model: 'vm:qemu', readyMs: 900, ratio: [900, 850, 950], hostBytes: 300 * 2 ** 20 },
+    ],
+    ...over,
+  });
+
+describe('machines as a dimension', () => {
+  it('groups two machines, this one first, and lines up each model against that machine’s own floor', () => {
+    const v = machinesView([onB(), onA('a-old', '2026-11-01T09:00:00Z', 3), onA('a-new', '2026-11-03T09:00:00Z', 5)], { currentMachineId: A });
+    expect(v.machines.map((m) => m.key)).toEqual([A, B]);
+    expect(v.machines[0]).toMatchObject({ current: true, origin: 'local', guessed: false });
+    expect(v.machines[1]).toMatchObject({ current: false, origin: 'remote', facts: { azureSize: 'Standard_D4s_v5', azureRegion: 'westeurope', remoteTarget: 'lab-b', cpus: 4 } });
+    // The newest of A's two comparisons is the one shown.
+    expect(v.picked.map((c) => c.id)).toEqual(['a-new', 'b1']);
+    const runc = v.rows.find((r) => r.model === 'container:runc')!;
+    expect(runc.cells.map((c) => c?.ratio?.ratio)).toEqual([5, 8]);
+    expect(runc.cells[1]?.ratio?.ci95).toEqual([7, 9]);
+    expect(runc.cells.map((c) => c?.memory)).toEqual([
+      { bytes: 5 * 2 ** 20, method: 'host' },
+      { bytes: 6 * 2 ** 20, method: 'host' },
+    ]);
+    expect(runc.cells[0]?.latencySlope?.slope).toBeCloseTo(4, 6);
+    // The floor comes first; the VM only B measured has no cell for A.
+    expect(v.rows.map((r) => r.model)).toEqual(['process', 'container:runc', 'vm:qemu']);
+    expect(v.rows[2].cells[0]).toBeUndefined();
+    // Same plans: nothing to say.
+    expect(v.differences).toEqual([]);
+  });
+
+  it('takes the comparison the user picks for a machine, and its newest when the pick is not that machine’s', () => {
+    const docs = [onB(), onA('a-old', '2026-11-01T09:00:00Z', 3), onA('a-new', '2026-11-03T09:00:00Z', 5)];
+    expect(machinesView(docs, { picked: { [A]: 'a-old' } }).picked.map((c) => c.id)).toEqual(['a-old', 'b1']);
+    expect(machinesView(docs, { picked: { [A]: 'b1' } }).picked.map((c) => c.id)).toEqual(['a-new', 'b1']);
+  });
+
+  it('flags plan differences as codes with both values, against the first machine', () => {
+    const a = onA('a', '2026-11-03T09:00:00Z');
+    const b = onB({ workload: 'sleep', concurrency: 4, footprintInstances: 3, isolabVersion: '0.2.0', budgetMs: 30_000 });
+    expect(planDifferences([a, b])).toEqual([
+      { code: 'workload', machine: 1, value: 'sleep', reference: 'true' },
+      { code: 'concurrency', machine: 1, value: 4, reference: 1 },
+      { code: 'footprint-instances', machine: 1, value: 3, reference: 10 },
+      { code: 'budget', machine: 1, value: 30_000, reference: 90_000 },
+      { code: 'isolab-version', machine: 1, value: '0.2.0', reference: '0.1.0' },
+    ]);
+    // A fixed count against an adaptive one (no adaptive record: the plan's 10 iterations).
+    const fixed = onB({ budgetMs: undefined });
+    expect(planFacts(fixed).fixedIterations).toBe(10);
+    expect(planDifferences([a, fixed]).map((d) => [d.code, d.value, d.reference])).toEqual([
+      ['budget', null, 90_000],
+      ['fixed-count', 10, null],
+    ]);
+  });
+
+  it('groups an old document without machineId by its host facts, and says it is a guess', () => {
+    const old1 = builtComparison({ id: 'o1', startedAt: '2025-01-01T00:00:00Z', hostname: 'old', models: [{ model: 'process', readyMs: 2 }] });
+    const old2 = builtComparison({ id: 'o2', startedAt: '2025-01-02T00:00:00Z', hostname: 'old', models: [{ model: 'process', readyMs: 2 }] });
+    const other = builtComparison({ id: 'o3', startedAt: '2025-01-02T00:00:00Z', hostname: 'other', models: [{ model: 'process', readyMs: 2 }] });
+    const machines = groupByMachine([old1, old2, other, onA('a', '2026-11-03T09:00:00Z')], A);
+    expect(machines).toHaveLength(3);
+    const old = machines.find((m) => m.facts.hostname === 'old')!;
+    expect(old.guessed).toBe(true);
+    expect(old.key.startsWith('guess:')).toBe(true);
+    expect(old.comparisons.map((c) => c.id)).toEqual(['o2', 'o1']);
+    expect(machineKeyOf(onA('a', '2026-11-03T09:00:00Z').environment.host)).toEqual({ key: A, guessed: false });
+  });
+
+  it('says where an imported comparison came from, and leaves out comparisons that measured nothing', () => {
+    const imported = onB({ imported: true, remote: undefined });
+    const empty = builtComparison({ id: 'e', startedAt: '2026-11-04T00:00:00Z', machineId: 'c'.repeat(32), models: [] });
+    const machines = groupByMachine([imported, empty]);
+    expect(machines.map((m) => [m.key, m.origin])).toEqual([[B, 'imported']]);
+  });
+
+  it('reads the density slope from a least-squares line when the adaptive figure is absent', () => {
+    const c = onA('a', '2026-11-03T09:00:00Z');
+    const s = densitySlopes(c.models[1]);
+    expect(s.latency?.slope).toBeCloseTo(4, 6);
+    expect(s.memory?.slope).toBeCloseTo(5 * 2 ** 20, 0);
+    expect(lineUp([c])[0].cells[0]?.latencySlope).toBeUndefined();
+  });
+});
