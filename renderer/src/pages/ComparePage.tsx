@@ -7,6 +7,8 @@ import { fixedCountsOf } from '../../../shared/adaptive/wiring';
 import type { Plan, PlanInput } from '../../../shared/plan';
 import { ComparisonView } from '../compare/ComparisonView';
 import { CompareProgress } from '../compare/CompareProgress';
+import { WhereField } from '../machines/WhereField';
+import { MachinesView } from '../machines/MachinesView';
 import { useComparison } from '../compare/useComparison';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
@@ -51,6 +53,7 @@ function CompareDetail({ id }: { id: string }) {
 
 function CompareHome() {
   const { t } = useTranslation('compare');
+  const tm = useTranslation('machines').t;
   const f = useFormat();
   const { api, readOnly } = useLab();
   const [items, setItems] = useState<ComparisonListItem[]>();
@@ -66,6 +69,9 @@ function CompareHome() {
   const [planFile, setPlanFile] = useState<{ name: string; plan: Plan }>();
   /** The plan waiting for the user's consent to run its own command on this host. */
   const [asking, setAsking] = useState<{ plan: PlanInput; commands: HostCommand[] }>();
+  /** Where to compare: '' for this machine, else a saved host's name. */
+  const [where, setWhere] = useState('');
+  const [view, setView] = useState<'saved' | 'machines'>('saved');
 
   useEffect(() => {
     api.listComparisons().then(setItems, (err: Error) => setError(err.message));
@@ -85,12 +91,12 @@ function CompareHome() {
     try {
       // The engine gets the plan with its defaults filled in: say here which counts the user fixed.
       const fixedCounts = planFile ? { startup: true, footprint: true } : fixedCountsOf(plan);
-      const { comparisonId } = await api.startCompare({ plan, trustPlan, budget: budget.trim() || undefined, fixedCounts });
+      const { comparisonId } = await api.startCompare({ plan, trustPlan, budget: budget.trim() || undefined, fixedCounts, host: where || undefined });
       navigate('compare', comparisonId);
     } catch (err) {
       // The engine decides too: if it still asks, ask the user rather than show its refusal.
       if (isPlanNeedsTrust(err) && !trustPlan) setAsking({ plan, commands: planHostCommands(plan) });
-      else setError((err as Error).message);
+      else setError(where ? tm('where.failed', { host: where, message: (err as Error).message }) : (err as Error).message);
     } finally {
       setBusy(false);
     }
@@ -113,6 +119,7 @@ function CompareHome() {
       {!readOnly && (
         <form className="card compare-form" onSubmit={(e) => (e.preventDefault(), start())}>
           <PlanFileField plan={planFile} onPlan={setPlanFile} disabled={busy || !!asking} />
+          <WhereField value={where} onChange={setWhere} disabled={busy || !!asking} />
           <label className="field">
             <span>{t('form.workload')}</span>
             <select value={workload} disabled={!!planFile} onChange={(e) => setWorkload(e.target.value as typeof workload)}>
@@ -159,22 +166,35 @@ function CompareHome() {
         />
       )}
       {error && <p className="banner banner-danger" role="alert">{error}</p>}
-      <section className="card">
-        <h2>{t('saved')}</h2>
-        {!items && <p className="muted">{t('loading')}</p>}
-        {items?.length === 0 && <p className="muted">{t('empty')}</p>}
-        <ul className="compare-list" data-testid="comparisons">
-          {items?.map((c) => (
-            <li key={c.id}>
-              <a href={href('compare', c.id)}>{c.label ?? c.id}</a> <StatusBadge status={c.status} />
-              <span className="muted small">{f.date(c.startedAt)}</span>
-              <span className="muted small mono">
-                {c.models.map((m) => `${m.model} ${m.status === 'ok' ? f.ms(m.medianReadyMs) : t(`status.${m.status}`)}`).join(' · ')}
-              </span>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <div className="compare-tabs" role="tablist" aria-label={t('title')}>
+        {(['saved', 'machines'] as const).map((k) => (
+          <button key={k} type="button" role="tab" id={`compare-tab-${k}`} aria-selected={view === k} aria-controls={`compare-panel-${k}`} className={`compare-tab${view === k ? ' compare-tab-active' : ''}`} onClick={() => setView(k)} data-testid={`compare-tab-${k}`}>
+            {k === 'saved' ? tm('tabSaved') : tm('tab')}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`compare-panel-${view}`} aria-labelledby={`compare-tab-${view}`}>
+        {view === 'machines' ? (
+          <MachinesView />
+        ) : (
+        <section className="card">
+          <h2>{t('saved')}</h2>
+          {!items && <p className="muted">{t('loading')}</p>}
+          {items?.length === 0 && <p className="muted">{t('empty')}</p>}
+          <ul className="compare-list" data-testid="comparisons">
+            {items?.map((c) => (
+              <li key={c.id}>
+                <a href={href('compare', c.id)}>{c.label ?? c.id}</a> <StatusBadge status={c.status} />
+                <span className="muted small">{f.date(c.startedAt)}</span>
+                <span className="muted small mono">
+                  {c.models.map((m) => `${m.model} ${m.status === 'ok' ? f.ms(m.medianReadyMs) : t(`status.${m.status}`)}`).join(' · ')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+        )}
+      </div>
     </div>
   );
 }
