@@ -4,6 +4,7 @@ export * from './consolidate';
 export * from './distributions';
 export * from './burst';
 export * from './overheads';
+export * from './machine';
 export * from './profile';
 export * from './queueing';
 export * from './resolve';

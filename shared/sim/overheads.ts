@@ -4,7 +4,7 @@ import type { Run } from '../run';
 /** Where a number came from: this user's measured run, a cited reference, an assumption isolab made where
  * nothing is published, or the scenario itself. */
 export type Provenance =
-  | { kind: 'measured'; runId: string; model: string; detail: string }
+  | { kind: 'measured'; runId: string; model: string; detail: string; comparisonId?: string }
   | { kind: 'reference'; source: string; detail: string }
   | { kind: 'assumption'; source: string; detail: string }
   | { kind: 'input'; detail: string };

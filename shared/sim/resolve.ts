@@ -3,6 +3,7 @@ import type { Run, RunListItem } from '../run';
 import { DEFAULT_CATALOGUE, type Catalogue } from './catalogue';
 import { planConsolidation, type ConsolidationPlan } from './consolidate';
 import type { DurationDist } from './distributions';
+import { overheadsFromMachine, type MachineFigures } from './machine';
 import { overheadFromRun, referenceOverheads, withGiven, type InstanceOverhead, type Overheads, type Provenance } from './overheads';
 import type { BurstScenario, ConsolidationScenario, StartupSource } from './scenario';
 
@@ -119,9 +120,9 @@ export interface PriceSource {
   diskType?: string;
 }
 
-/** Overheads: scenario figures first, then measured runs, then cited references. */
-function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run>): Overheads {
-  const ref = referenceOverheads();
+/** Overheads: scenario figures first, then measured runs, then the chosen machine's comparison, then cited references. */
+function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run>, machine?: MachineFigures): Overheads {
+  const ref = machine ? overheadsFromMachine(referenceOverheads(), machine) : referenceOverheads();
   const pick = (key: 'vm' | 'container'): InstanceOverhead => {
     const runRef = s.overheads?.measured?.[key];
     let o = ref[key];
@@ -135,9 +136,12 @@ function resolveOverheads(s: ConsolidationScenario, runs: Map<string, Run>): Ove
   return { vm: pick('vm'), container: pick('container') };
 }
 
-/** `catalogue`: prices the user refreshed; the scenario's own catalogue wins, the indicative default is last. */
-export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run> = new Map(), catalogue?: Catalogue): ConsolidationOutcome {
-  const overheads = resolveOverheads(s, runs);
+/**
+ * `catalogue`: prices the user refreshed; the scenario's own catalogue wins, the indicative default is last.
+ * `machine`: a machine's measured figures (machineFigures), in place of the references where it measured them.
+ */
+export function runConsolidation(s: ConsolidationScenario, runs: Map<string, Run> = new Map(), catalogue?: Catalogue, machine?: MachineFigures): ConsolidationOutcome {
+  const overheads = resolveOverheads(s, runs, machine);
   const cat = s.catalogue ?? catalogue ?? DEFAULT_CATALOGUE;
   const prices: PriceSource = {
     origin: s.catalogue ? 'scenario' : 'azure',
