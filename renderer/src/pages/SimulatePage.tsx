@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MachineFigures } from '../../../shared/sim';
 import { useLab } from '../lab/LabContext';
+import { MachinePicker } from '../machines/MachinePicker';
 import { BurstPanel } from '../sim/BurstPanel';
 import { ConsolidationPanel } from '../sim/ConsolidationPanel';
 import '../sim/sim.css';
@@ -14,6 +16,8 @@ export function SimulatePage({ params }: PageProps) {
   const { api } = useLab();
   const [tab, setTab] = useState<Tab>(params[0] === 'burst' ? 'burst' : 'consolidate');
   const tabs: Tab[] = ['consolidate', 'burst'];
+  /** The machine whose measured figures replace the defaults (none: the built-in and cited figures). */
+  const [machine, setMachine] = useState<MachineFigures>();
   return (
     <div className="page sim-page">
       <div className="page-head">
@@ -25,6 +29,7 @@ export function SimulatePage({ params }: PageProps) {
           <span className="badge badge-warn">{t('source.assumption')}</span> {t('legend.assumption')}
         </p>
       </div>
+      <MachinePicker onChange={setMachine} />
       <div className="sim-tabs" role="tablist" aria-label={t('title')}>
         {tabs.map((k) => (
           <button
@@ -44,7 +49,7 @@ export function SimulatePage({ params }: PageProps) {
       </div>
       <div role="tabpanel" id={`sim-panel-${tab}`} aria-labelledby={`sim-tab-${tab}`}>
         <p className="muted">{t(`about.${tab}`)}</p>
-        {tab === 'consolidate' ? <ConsolidationPanel api={api} /> : <BurstPanel api={api} />}
+        {tab === 'consolidate' ? <ConsolidationPanel api={api} machine={machine} /> : <BurstPanel api={api} machine={machine} />}
       </div>
     </div>
   );

@@ -3,23 +3,32 @@ import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LabApi } from '../../../shared/api';
 import { parse as parseCsv } from 'csv-parse/browser/esm/sync';
-import { BurstScenario, describeIssues, ratePointsFromRecords, startupReferences, type BurstFigure, type BurstOutcome, type Estimate } from '../../../shared/sim';
+import { BurstScenario, describeIssues, ratePointsFromRecords, startupReferences, type BurstFigure, type BurstOutcome, type Estimate, type MachineFigures } from '../../../shared/sim';
 import { useFormat } from '../format';
 import { useChartColors } from '../result/useChartColors';
-import { defaultBurstForm, PROFILE_KINDS, toBurstScenario, type BurstForm, type ModelRow, type ProfileKind } from './burstForm';
+import { defaultBurstForm, PROFILE_KINDS, toBurstScenario, withMachineStartups, type BurstForm, type ModelRow, type ProfileKind } from './burstForm';
 import { Slider } from './Slider';
 import { SourceBadge, SourceList } from './Sources';
 import { useBurstRun } from './useBurstRun';
 import { useCompleteRuns, useRunDocs } from './useRuns';
 
 /** The scale-out simulator: a spike against several isolation models, re-run on every change. */
-export function BurstPanel({ api }: { api: LabApi }) {
+export function BurstPanel({ api, machine }: { api: LabApi; machine?: MachineFigures }) {
   const { t } = useTranslation('sim');
   const f = useFormat();
   const [form, setForm] = useState<BurstForm>(defaultBurstForm);
   const set = <K extends keyof BurstForm>(k: K) => (v: BurstForm[K]) => setForm((prev) => ({ ...prev, [k]: v }));
   const { runs } = useCompleteRuns(api);
   const startRuns = runs.filter((r) => /^(container|vm|process|host)/.test(r.model));
+  // A picked machine's startups take the place of the published figures they stand for (and give it back after).
+  // Adjusted while rendering (not in an effect): once per machine and list of runs on file.
+  const machineKey = `${machine?.comparisonId ?? ''}|${runs.map((r) => r.id).join(',')}`;
+  const [appliedKey, setAppliedKey] = useState('|');
+  if (appliedKey !== machineKey) {
+    setAppliedKey(machineKey);
+    const onFile = new Set(runs.map((r) => r.id));
+    setForm((prev) => ({ ...prev, models: withMachineStartups(prev.models, machine, onFile) }));
+  }
   const docs = useRunDocs(
     api,
     form.models.map((m) => m.source).filter((s) => s.startsWith('run:')).map((s) => s.slice(4)),

@@ -12,6 +12,7 @@ import {
   OVERHEAD_FIELDS,
   runConsolidation,
   type ConsolidationOutcome,
+  type MachineFigures,
   type PriceSource,
   type Provenance,
 } from '../../../shared/sim';
@@ -22,7 +23,7 @@ import { SourceList } from './Sources';
 import { useCompleteRuns, useRunDocs } from './useRuns';
 
 /** The consolidation planner on the classic scenario, with the knobs that change its answer. */
-export function ConsolidationPanel({ api }: { api: LabApi }) {
+export function ConsolidationPanel({ api, machine }: { api: LabApi; machine?: MachineFigures }) {
   const { t } = useTranslation('sim');
   const f = useFormat();
   const c = useChartColors();
@@ -35,6 +36,8 @@ export function ConsolidationPanel({ api }: { api: LabApi }) {
   const { runs } = useCompleteRuns(api);
   const docs = useRunDocs(api, [vmRun, containerRun].filter(Boolean));
 
+  // The chosen machine's VM memory per instance is the slider's starting point, until the user moves it.
+  const machineGuestMem = machine?.memory.vm && machine.memory.vm.bytes / 2 ** 30;
   const input = useDeferredValue({ headroom, maxPerVm, hostSize, guestMem, vmRun, containerRun });
   const outcome = useMemo((): { ok: ConsolidationOutcome } | { error: string } => {
     const parsed = ConsolidationScenario.safeParse({
@@ -50,11 +53,11 @@ export function ConsolidationPanel({ api }: { api: LabApi }) {
     });
     if (!parsed.success) return { error: describeIssues(parsed.error) };
     try {
-      return { ok: runConsolidation(parsed.data, docs) };
+      return { ok: runConsolidation(parsed.data, docs, undefined, machine) };
     } catch (err) {
       return { error: (err as Error).message };
     }
-  }, [input, docs]);
+  }, [input, docs, machine]);
 
   const money = (x: number) => `$${f.num(x, 0)}`;
   const pct = (x: number) => `${f.num(100 * x, 0)}\u202f%`;
@@ -66,12 +69,12 @@ export function ConsolidationPanel({ api }: { api: LabApi }) {
         <Slider label={t('consolidate.maxPerVm')} value={maxPerVm} min={1} max={4} step={1} onChange={setMaxPerVm} />
         <Slider
           label={t('consolidate.guestMem')}
-          value={guestMem ?? 0.5}
+          value={guestMem ?? machineGuestMem ?? 0.5}
           min={0.1}
           max={2}
           step={0.05}
           onChange={setGuestMem}
-          format={(v) => `${f.num(v, 2)}\u202fGiB${guestMem === undefined ? ` (${t('source.assumption')})` : ''}`}
+          format={(v) => `${f.num(v, 2)}\u202fGiB${guestMem === undefined ? ` (${t(machineGuestMem === undefined ? 'source.assumption' : 'source.measured')})` : ''}`}
         />
         <label className="field">
           {t('consolidate.hostSize')}

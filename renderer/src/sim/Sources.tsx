@@ -22,7 +22,8 @@ export function SourceList({ items }: { items: { label: string; p: Provenance }[
         <li key={i}>
           <SourceBadge p={p} />
           <span className="strong">{label}</span> <span>{p.detail}</span>
-          {p.kind === 'measured' && <span className="muted small mono"> {t('source.run', { id: p.runId, model: p.model })}</span>}
+          {p.kind === 'measured' && !p.comparisonId && <span className="muted small mono"> {t('source.run', { id: p.runId, model: p.model })}</span>}
+          {p.kind === 'measured' && p.comparisonId && <span className="muted small mono"> {t('source.comparison', { id: p.comparisonId, model: p.model })}</span>}
           {(p.kind === 'reference' || p.kind === 'assumption') && <span className="muted small"> — {p.source}</span>}
         </li>
       ))}

@@ -1,10 +1,12 @@
-import { SPIKE_BURST, type BurstScenarioInput } from '../../../shared/sim';
+import { SPIKE_BURST, type BurstScenarioInput, type MachineFigures } from '../../../shared/sim';
 
 /** A model as the form edits it: its startup source is "ref:<published model>" or "run:<run id>". */
 export interface ModelRow {
   name: string;
   source: string;
   price: number;
+  /** The source it had before a machine's run replaced it, to go back to when no machine is picked. */
+  beforeMachine?: string;
 }
 
 /** The Simulate page's scale-out controls: a spike, a service, a pool, and the models to compare. */
@@ -110,4 +112,22 @@ export function toBurstScenario(f: BurstForm): BurstScenarioInput {
       pricePerInstanceHour: m.price,
     })),
   };
+}
+
+/** The published figure each measured model stands in for when a machine is picked. */
+const MEASURED_FOR: Record<string, string> = { 'container (runc via containerd)': 'container:runc', 'VM (QEMU)': 'vm:qemu' };
+
+/**
+ * The rows with a machine's startups (issue 15 §6): a row citing runc's or QEMU's published figure takes the run
+ * the machine's comparison saved for that model, when that run is on file; other rows keep their source (the
+ * cloud VM is never measured by a comparison). With no machine, rows go back to what they had.
+ */
+export function withMachineStartups(models: ModelRow[], fig: MachineFigures | undefined, runsOnFile: ReadonlySet<string>): ModelRow[] {
+  return models.map((m) => {
+    const base: ModelRow = m.beforeMachine ? { name: m.name, source: m.beforeMachine, price: m.price } : m;
+    if (!fig) return base;
+    const model = base.source.startsWith('ref:') ? MEASURED_FOR[base.source.slice(4)] : undefined;
+    const runId = fig.startups.find((s) => s.model === model)?.runId;
+    return runId && runsOnFile.has(runId) ? { ...base, source: `run:${runId}`, beforeMachine: base.source } : base;
+  });
 }
