@@ -77,4 +77,32 @@ describe('machines side by side', () => {
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('feeds the simulator a machine’s measured figures when the user picks it, and shows where they came from', async () => {
+    const { page, errors } = await bm.open(`${bm.served.url}#/simulate`);
+    const overheads = page.locator('tr[data-row="overheads"]');
+    await overheads.waitFor();
+    const before = await overheads.textContent();
+    const sources = page.locator('.sim-sources');
+    // No machine: the VM's guest memory is isolab's stated assumption.
+    expect(await sources.textContent()).not.toMatch(/comparison 2026/);
+    await expect.poll(() => page.getByTestId('sim-machine-pick').locator('option').count()).toBe(3);
+    const azure = await page.getByTestId('sim-machine-pick').locator('option', { hasText: 'Standard_D4s_v5' }).getAttribute('value');
+    await page.getByTestId('sim-machine-pick').selectOption(azure!);
+    const source = page.getByTestId('sim-machine-source');
+    await expect.poll(() => source.textContent()).toMatch(/lab-b.*20261102T090000000Z-compare-azure/);
+    expect(await source.locator('[data-figure="memory-vm"]').textContent()).toMatch(/vm:qemu, 420 MiB per instance/);
+    // The inputs changed: the plan's overheads moved, and the sources name the comparison each figure came from.
+    await expect.poll(() => overheads.textContent()).not.toBe(before);
+    expect(await sources.textContent()).toMatch(/comparison 20261102T090000000Z-compare-azure \(vm:qemu\)/);
+    expect(await sources.textContent()).toMatch(/comparison 20261102T090000000Z-compare-azure \(container:runc\)/);
+    // What a comparison does not measure stays the default, labelled as such.
+    expect(await sources.locator('li', { hasText: 'guest OS disk GiB' }).locator('[data-source]').getAttribute('data-source')).toBe('reference');
+    await page.screenshot({ path: path.join(OUT, 'machines-simulate.png'), fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
+    // Back to no machine: the defaults again.
+    await page.getByTestId('sim-machine-pick').selectOption('');
+    await expect.poll(() => overheads.textContent()).toBe(before);
+    expect(errors).toEqual([]);
+  });
 });
