@@ -105,4 +105,24 @@ describe('machines side by side', () => {
     await expect.poll(() => overheads.textContent()).toBe(before);
     expect(errors).toEqual([]);
   });
+
+  it('offers the saved hosts as Where, sends the host, and shows a refusal in words', async () => {
+    // A closed port on the loopback: whatever the engine does with it, nothing leaves this machine.
+    await bm.lab.saveHost({ name: 'lab-x', target: 'nobody@127.0.0.1', port: 1 });
+    const { page, errors } = await bm.open(`${bm.served.url}#/compare`);
+    const sent: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => String(f.payload).includes('"startCompare"') && sent.push(String(f.payload))));
+    await page.reload(); // the listener sees this page's socket from its first frame
+    const where = page.getByTestId('compare-where');
+    await expect.poll(() => where.locator('option[value="lab-x"]').count()).toBe(1);
+    expect(await where.inputValue()).toBe('');
+    await where.selectOption('lab-x');
+    await page.getByTestId('compare-start').click();
+    await expect.poll(() => sent.length).toBe(1);
+    expect(sent[0]).toContain('"host":"lab-x"');
+    // Refused (this version) or started there and followed: either way a clear page, never a crash.
+    const alert = page.getByTestId('compare-error');
+    await expect.poll(async () => ((await alert.count()) ? await alert.textContent() : page.url())).toMatch(/could not start on lab-x: .+|#\/compare\/.+/);
+    expect(errors).toEqual([]);
+  });
 });
