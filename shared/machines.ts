@@ -10,10 +10,10 @@ import type { HostFacts } from './run';
  */
 
 /** Where a machine's comparison came from: measured here, on a remote host over SSH, or imported from a file. */
-export type MachineOrigin = 'local' | 'remote' | 'imported';
+type MachineOrigin = 'local' | 'remote' | 'imported';
 
 /** What the document says of the machine, for a label: Azure's size and region when known, else its facts. */
-export interface MachineFacts {
+interface MachineFacts {
   hostname?: string;
   cpus: number;
   memoryBytes: number;
@@ -53,12 +53,12 @@ function remoteOf(c: Comparison) {
   return RemoteEnv.parse(c.environment.remote);
 }
 
-export function originOf(c: Comparison): MachineOrigin {
+function originOf(c: Comparison): MachineOrigin {
   if (c.imported) return 'imported';
   return remoteOf(c)?.target ? 'remote' : 'local';
 }
 
-export function factsOf(c: Comparison): MachineFacts {
+function factsOf(c: Comparison): MachineFacts {
   const h = c.environment.host;
   const remote = remoteOf(c);
   const azure = remote?.virtualization?.azure ?? AzureEnv.parse(c.environment.azure);
@@ -112,7 +112,7 @@ export function groupByMachine(comparisons: readonly Comparison[], currentMachin
 }
 
 /** Each machine's comparison: the one the user picked (by id) when it is that machine's, else its newest. */
-export function pickComparisons(machines: readonly Machine[], picked: Readonly<Record<string, string>> = {}): { machine: Machine; comparison: Comparison }[] {
+function pickComparisons(machines: readonly Machine[], picked: Readonly<Record<string, string>> = {}): { machine: Machine; comparison: Comparison }[] {
   return machines.map((machine) => ({ machine, comparison: machine.comparisons.find((c) => c.id === picked[machine.key]) ?? machine.comparisons[0] }));
 }
 
@@ -124,7 +124,7 @@ export interface Slope {
 }
 
 /** How the memory figure was measured, best first: the host-side drop, the VMM's PSS, the cgroup, the process's PSS. */
-export type MemoryMethod = 'host' | 'helpers' | 'cgroup' | 'process';
+type MemoryMethod = 'host' | 'helpers' | 'cgroup' | 'process';
 
 export interface MachineCell {
   status: ModelResult['status'];
@@ -232,7 +232,7 @@ export function planFacts(c: Comparison): PlanFacts {
 }
 
 export const PLAN_DIFFERENCE_CODES = ['workload', 'concurrency', 'footprint-instances', 'budget', 'fixed-count', 'isolab-version', 'floor'] as const;
-export type PlanDifferenceCode = (typeof PLAN_DIFFERENCE_CODES)[number];
+type PlanDifferenceCode = (typeof PLAN_DIFFERENCE_CODES)[number];
 
 const FIELD: Record<PlanDifferenceCode, keyof PlanFacts> = {
   workload: 'workload',

@@ -16,7 +16,7 @@ export interface MachineFigures {
   startups: { model: string; medianMs: number; runId?: string; latencySlopeMs?: number }[];
 }
 
-export interface MachineMemory {
+interface MachineMemory {
   model: string;
   bytes: number;
   method: NonNullable<ReturnType<typeof memoryPerInstance>>['method'];

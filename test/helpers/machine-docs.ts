@@ -6,7 +6,7 @@ import type { HostFacts, PhaseSummary } from '../../shared/run';
  * these only have to be valid documents with known figures. Each model: its median to ready (ms), its ratio to
  * the floor, and optionally memory per instance and a density line.
  */
-export interface BuiltModel {
+interface BuiltModel {
   model: string;
   readyMs: number;
   ratio?: [number, number, number];

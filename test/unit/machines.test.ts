@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { densitySlopes, groupByMachine, lineUp, machineKeyOf, machinesView, planDifferences, planFacts } from '../../shared/machines';
+import { densitySlopes, groupByMachine, lineUp, machineKeyOf, machinesView, PLAN_DIFFERENCE_CODES, planDifferences, planFacts } from '../../shared/machines';
 import { builtComparison } from '../helpers/machine-docs';
 
 const A = 'a'.repeat(32);
@@ -109,5 +110,14 @@ describe('machines as a dimension', () => {
     expect(s.latency?.slope).toBeCloseTo(4, 6);
     expect(s.memory?.slope).toBeCloseTo(5 * 2 ** 20, 0);
     expect(lineUp([c])[0].cells[0]?.latencySlope).toBeUndefined();
+  });
+
+  it('has words for every plan difference in en and fr, with the same placeholders', () => {
+    const words = (lng: string) => (JSON.parse(readFileSync(`renderer/src/locales/${lng}/machines.json`, 'utf8')) as { diff: Record<string, string> }).diff;
+    const holes = (s: string) => [...s.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort();
+    for (const code of PLAN_DIFFERENCE_CODES) {
+      expect(words('en')[code], code).toBeTruthy();
+      expect(holes(words('fr')[code]), code).toEqual(holes(words('en')[code]));
+    }
   });
 });

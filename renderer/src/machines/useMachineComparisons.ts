@@ -3,7 +3,7 @@ import type { Comparison } from '../../../shared/compare';
 import { useLab } from '../lab/LabContext';
 
 /** How many comparisons are read to find the machines: the newest ones; older ones stay in the saved list. */
-export const MACHINE_SCAN_LIMIT = 60;
+const MACHINE_SCAN_LIMIT = 60;
 
 export interface MachineComparisons {
   comparisons?: Comparison[];
