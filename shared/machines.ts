@@ -47,7 +47,11 @@ const RemoteEnv = z
   })
   .optional()
   .catch(undefined);
-const AzureEnv = z.object({ vmSize: z.string().optional(), location: z.string().optional() }).optional().catch(undefined);
+/** A local document with the same Virtualization facts a remote probe records (shared/api-hosts.ts), if one ever has them. */
+const LocalVirt = z
+  .object({ azure: z.object({ vmSize: z.string().optional(), location: z.string().optional() }).optional() })
+  .optional()
+  .catch(undefined);
 
 function remoteOf(c: Comparison) {
   return RemoteEnv.parse(c.environment.remote);
@@ -61,7 +65,7 @@ function originOf(c: Comparison): MachineOrigin {
 function factsOf(c: Comparison): MachineFacts {
   const h = c.environment.host;
   const remote = remoteOf(c);
-  const azure = remote?.virtualization?.azure ?? AzureEnv.parse(c.environment.azure);
+  const azure = remote?.virtualization?.azure ?? LocalVirt.parse(c.environment.virtualization)?.azure;
   return {
     hostname: h.hostname,
     cpus: h.cpus,
