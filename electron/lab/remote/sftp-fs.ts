@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SFTPWrapper } from 'ssh2';
 import { fsError, type HostFs } from '../footprint/host-fs';
 import type { SshConnection } from './connect';
@@ -6,9 +7,8 @@ import { describeSpec } from './spec';
 /** The most a /proc or cgroup file may hold: smaps_rollup and meminfo are ~1-2 KiB; more means a wrong path. */
 export const FILE_CAP = 256 * 1024;
 const CHUNK = 32 * 1024;
-/** Requests in flight at once: SFTP pipelines them; exec channels count against sshd's MaxSessions (default 10). */
+/** Requests in flight at once on the SFTP session (it pipelines them). */
 const SFTP_IN_FLIGHT = 32;
-const EXEC_IN_FLIGHT = 4;
 
 /** SFTP status codes (RFC draft-ietf-secsh-filexfer-02 §7) as the errno names the footprint readers understand. */
 const SFTP_STATUS: Record<number, string> = { 2: 'ENOENT', 3: 'EACCES', 4: 'EIO', 6: 'ECONNRESET', 7: 'ECONNRESET', 8: 'ENOTSUP' };
@@ -21,8 +21,8 @@ export interface RemoteFs extends HostFs {
 
 /**
  * Another host's /proc and cgroups through the SSH connection isolab already keeps: an SFTP session opened once
- * on it, or, when the server offers no SFTP subsystem (dropbear without sftp-server, a locked-down sshd), `head`
- * and `ls` run over exec on the same connection. Files are read whole to EOF (/proc files report size 0),
+ * on it, or, when the server offers no SFTP subsystem (dropbear without sftp-server, a locked-down sshd), one
+ * shell over exec on the same connection that answers with `head` and `ls`. Files are read whole to EOF (/proc files report size 0),
  * at most FILE_CAP bytes; errors carry ENOENT/EACCES codes as node:fs's do.
  */
 export async function sftpFs(conn: SshConnection): Promise<RemoteFs> {
@@ -94,24 +94,76 @@ function errnoOf(stderr: string): string {
   return 'EIO';
 }
 
+/**
+ * The reader loop run on the host when it has no SFTP: one shell for the whole session (an exec per file costs
+ * a session setup, about a second on a busy sshd, and a /proc scan reads hundreds). It reads an op (F: a file,
+ * D: a directory) and a path per request and answers the content, then a line with the sentinel, the exit
+ * code and the tool's error message (stdout goes straight to the channel through fd 3; only stderr is kept).
+ */
+function readerScript(sentinel: string): string {
+  return [
+    'while IFS= read -r op && IFS= read -r p; do',
+    `  { e=$(if [ "$op" = D ]; then ls -1A -- "$p"; else head -c ${FILE_CAP + 1} -- "$p"; fi 2>&1 >&3); r=$?; } 3>&1`,
+    `  printf '\\n%s %s %s\\n' '${sentinel}' "$r" "$e"`,
+    'done',
+  ].join('\n');
+}
+
 function execFs(conn: SshConnection, label: string): RemoteFs {
-  const limit = limiter(EXEC_IN_FLIGHT);
-  const run = async (command: string, path: string) => {
-    const r = await limit(() => conn.exec(`LC_ALL=C ${command}`, { timeoutMs: 15_000 }));
-    if (r.code !== 0) throw fsError(errnoOf(r.stderr), path, r.stderr.trim() || `exit ${r.code}`);
-    return r.stdout;
+  const sentinel = `isolab-${randomBytes(12).toString('hex')}`;
+  const marker = Buffer.from(`\n${sentinel} `);
+  const waiting: { path: string; resolve: (b: Buffer) => void; reject: (e: Error) => void }[] = [];
+  let buf = Buffer.alloc(0);
+  let dead: Error | undefined;
+  const fail = (e: Error) => {
+    dead ??= e;
+    for (const w of waiting.splice(0)) w.reject(fsError('ECONNRESET', w.path, dead.message));
+  };
+  const channel = conn.channel(`LC_ALL=C exec sh -c ${shellQuote(readerScript(sentinel))}`).then((ch) => {
+    ch.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      for (;;) {
+        const at = buf.indexOf(marker);
+        const eol = at < 0 ? -1 : buf.indexOf(0x0a, at + marker.length);
+        if (eol < 0) break;
+        const [rc, ...msg] = buf.subarray(at + marker.length, eol).toString('utf8').split(' ');
+        const body = buf.subarray(0, at);
+        buf = buf.subarray(eol + 1);
+        const w = waiting.shift();
+        if (!w) continue;
+        if (rc !== '0') w.reject(fsError(errnoOf(msg.join(' ')), w.path, msg.join(' ').trim() || `exit ${rc}`));
+        else w.resolve(Buffer.from(body));
+      }
+      if (buf.length > 2 * FILE_CAP + 4096) fail(new Error('the reader sent more than a file can hold'));
+    });
+    ch.stderr.on('data', () => {});
+    ch.on('close', () => fail(new Error('the reader shell ended')));
+    return ch;
+  });
+  channel.catch((e: Error) => fail(e));
+  const request = async (op: 'F' | 'D', path: string): Promise<Buffer> => {
+    // A path is one line of the protocol: a newline in it (a hostile cgroup name) cannot be asked for.
+    if (/[\n\0]/.test(path)) throw fsError('EINVAL', path, 'a newline in a path');
+    const ch = await channel;
+    if (dead) throw fsError('ECONNRESET', path, dead.message);
+    return new Promise<Buffer>((resolve, reject) => {
+      waiting.push({ path, resolve, reject });
+      ch.write(`${op}\n${path}\n`);
+    });
   };
   return {
     label,
     via: 'exec',
     readFile: async (p) => {
+      const body = await request('F', p);
       // One byte past the cap tells a file at the cap from a longer one.
-      const text = await run(`head -c ${FILE_CAP + 1} -- ${shellQuote(p)}`, p);
-      if (Buffer.byteLength(text) > FILE_CAP) throw fsError('EFBIG', p, `more than ${FILE_CAP} bytes`);
-      return text;
+      if (body.length > FILE_CAP) throw fsError('EFBIG', p, `more than ${FILE_CAP} bytes`);
+      return body.toString('utf8');
     },
-    readdir: async (p) => (await run(`ls -1A -- ${shellQuote(p)}`, p)).split('\n').filter((n) => n !== ''),
-    close: () => {},
+    readdir: async (p) => (await request('D', p)).toString('utf8').split('\n').filter((n) => n !== ''),
+    close: () => {
+      void channel.then((ch) => ch.end(), () => {});
+    },
   };
 }
 
