@@ -44,10 +44,12 @@ export async function hostReading(related: number[], reads = 9, gapMs = 100, fs:
 
 async function relatedSet(related: number[], fs: HostFs): Promise<number[]> {
   const out = new Set<number>();
-  for (const pid of await allPids(fs)) {
-    const name = await processName(pid, fs);
-    if (name && ENGINE_DAEMONS.test(name)) out.add(pid);
-  }
+  // All names asked at once: over SFTP the requests pipeline instead of paying a round trip each.
+  const pids = await allPids(fs);
+  const names = await Promise.all(pids.map((pid) => processName(pid, fs)));
+  pids.forEach((pid, i) => {
+    if (ENGINE_DAEMONS.test(names[i] ?? '')) out.add(pid);
+  });
   for (const pid of related) {
     out.add(pid);
     for (const d of await descendants(pid, fs)) out.add(d);
