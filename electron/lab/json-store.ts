@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -6,6 +7,7 @@ import type { Owner, RunStatus, SkippedFile } from '../../shared/run';
 import { TEMP_SUFFIX, tempWriterPid, writeFileAtomic } from './atomic-file';
 import { isAlive } from './labels';
 import { ownerGone } from './owner';
+import { ValidatedCache } from './validated-cache';
 
 /** Raised when a document cannot be written or read; says where and why so the user can act on it. */
 export class StoreError extends Error {
@@ -88,6 +90,8 @@ class UnreadableDoc extends StoreError {
  */
 export class JsonStore<Doc extends StoredDoc, Item extends { startedAt: string; id: string }> {
   readonly dir: string;
+  /** Documents read and validated, served again while their file is unchanged (validated-cache.ts). */
+  private readonly validated = new ValidatedCache<Doc>();
   constructor(private readonly o: JsonStoreOptions<Doc, Item>) {
     this.dir = o.dir;
   }
@@ -99,6 +103,7 @@ export class JsonStore<Doc extends StoredDoc, Item extends { startedAt: string; 
 
   async save(doc: Doc): Promise<void> {
     const file = this.file(doc.id);
+    this.validated.drop(file);
     try {
       await mkdir(this.dir, { recursive: true });
       await writeFileAtomic(file, JSON.stringify(doc, null, 2) + '\n');
@@ -151,11 +156,24 @@ export class JsonStore<Doc extends StoredDoc, Item extends { startedAt: string; 
     return doc.status === 'partial' && ownerGone(doc.owner) ? { ...doc, status: 'interrupted' } : doc;
   }
 
+  /**
+   * The file's document, validated against the schema; frozen, and shared by every reader while the file stays
+   * the one that was validated. The file is opened once, so its identity and its text are the same file's.
+   */
   private async read(id: string): Promise<Doc> {
     const file = this.file(id);
     let text: string;
+    let st: Stats;
     try {
-      text = await readFile(file, 'utf8');
+      const fh = await open(file, 'r');
+      try {
+        st = await fh.stat();
+        const known = this.validated.get(file, st);
+        if (known) return known;
+        text = await fh.readFile('utf8');
+      } finally {
+        await fh.close();
+      }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new StoreError(`no ${this.o.noun} with id ${id} in ${this.dir}`);
@@ -173,7 +191,7 @@ export class JsonStore<Doc extends StoredDoc, Item extends { startedAt: string; 
       const detail = issue ? `${issue.path.join('.') || '(top level)'}: ${issue.message}` : undefined;
       throw new UnreadableDoc(`${this.o.noun} ${id} in ${file} is not a valid ${this.o.schemaName} document: ${issue?.message}`, 'invalid-document', detail);
     }
-    return parsed.data;
+    return this.validated.set(file, st, parsed.data);
   }
 
   /** Every readable document, newest first. Files that do not parse are skipped, not fatal. */
@@ -244,8 +262,10 @@ export class JsonStore<Doc extends StoredDoc, Item extends { startedAt: string; 
   }
 
   async delete(id: string): Promise<boolean> {
+    const file = this.file(id);
+    this.validated.drop(file);
     try {
-      await rm(this.file(id));
+      await rm(file);
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -80,6 +80,31 @@ describe('RunStore', () => {
     expect(err.fallback).toBe(path.join(os.tmpdir(), 'isolab-unsaved', 'runs', 'kept-1.json'));
     expect(err.message).toContain(err.fallback);
     expect(existsSync(err.fallback)).toBe(true);
+  });
+
+  it('validates a file once and serves it again while it is unchanged, frozen so no reader can change it for the others', async () => {
+    await store.save(run('kept', '2026-01-03T00:00:00.000Z'));
+    const first = await store.get('kept');
+    expect(await store.get('kept')).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.environment.host)).toBe(true);
+    expect(() => {
+      (first as { status: string }).status = 'failed';
+    }).toThrow(TypeError);
+    // Saved again: a new file, read anew.
+    await store.save({ ...first, notes: [] });
+    expect(await store.get('kept')).not.toBe(first);
+  });
+
+  it('still refuses a file edited by hand after it was read, even one of the same size and mtime', async () => {
+    await store.save(run('edited', '2026-01-04T00:00:00.000Z'));
+    expect((await store.get('edited')).status).toBe('complete');
+    const file = path.join(store.dir, 'edited.json');
+    const before = statSync(file);
+    // Same length, same mtime put back (touch -r): only the inode's ctime says it changed.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"status": "complete"', '"status": "finished"'));
+    utimesSync(file, before.atime, before.mtime);
+    expect(statSync(file).size).toBe(before.size);
+    await expect(store.get('edited')).rejects.toThrow(/edited\.json is not a valid isolab.run\/1 document/);
   });
 
   it('deletes', async () => {
