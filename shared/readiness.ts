@@ -51,13 +51,19 @@ export type StartCallLag = z.infer<typeof StartCallLag>;
  * output was clamped to the answer: see `readyClampedToStartCall`).
  */
 export function startCallLag(run: Pick<Run, 'phaseOrder' | 'plan' | 'samples'>): StartCallLag | undefined {
+  const lags = startCallLags(run);
+  if (!lags) return undefined;
+  const summary = summarize(lags);
+  return { medianMs: summary.median, ci95: summary.ci95, n: lags.length, readyFirst: lags.filter((l) => l > 0).length };
+}
+
+/** The timed samples' (start call's answer − ready), ms, of which startCallLag is the summary; undefined when it has none. */
+export function startCallLags(run: Pick<Run, 'phaseOrder' | 'plan' | 'samples'>): number[] | undefined {
   const mark = containerReadyMark(run.phaseOrder);
   if (!mark || !run.phaseOrder.includes(START_CALL) || !readyIsOutput(run)) return undefined;
   const timed = run.samples.filter((s) => !s.warmup && has(s, mark) && has(s, START_CALL));
   if (timed.length === 0) return undefined;
-  const lags = timed.map((s) => s.marks[START_CALL] - s.marks[mark]);
-  const summary = summarize(lags);
-  return { medianMs: summary.median, ci95: summary.ci95, n: lags.length, readyFirst: lags.filter((l) => l > 0).length };
+  return timed.map((s) => s.marks[START_CALL] - s.marks[mark]);
 }
 
 /** A container run recorded before both marks were kept: its ready is the engine's answer to the start call. */

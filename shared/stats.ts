@@ -58,6 +58,72 @@ export function bootstrapCI(
 }
 
 /**
+ * The median of resamples of `values`, drawn as `values[Math.floor(rand() * n)]` n times: the same draws and the
+ * same median, to the last digit, as simple-statistics' median of that resample, without copying and selecting
+ * it. The values are ranked once; a resample is then a count per rank and its median the rank where the counts
+ * pass the middle, O(n) instead of an O(n) selection with its shuffling, and no garbage. A bootstrap of 10,000
+ * values costs its random draws and little else. Values that are not finite (which have no rank) fall back to
+ * the copy and select.
+ */
+export function medianResampler(values: readonly number[]): (rand: RandomSource) => number {
+  const n = values.length;
+  if (!values.every(Number.isFinite)) {
+    const buf = new Array<number>(n);
+    return (rand) => {
+      for (let i = 0; i < n; i++) buf[i] = values[Math.floor(rand() * n)];
+      return ssMedian(buf);
+    };
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const sorted = Float64Array.from(order, (i) => values[i]);
+  const rank = new Int32Array(n);
+  order.forEach((i, r) => (rank[i] = r));
+  const counts = new Int32Array(n);
+  // R type 7 at p = 0.5: the middle order statistic, or halfway between the two middle ones.
+  const lower = Math.floor((n - 1) / 2);
+  const upper = Math.ceil((n - 1) / 2);
+  return (rand) => {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[rank[Math.floor(rand() * n)]]++;
+    let r = 0;
+    let below = counts[0]; // resampled values up to rank r
+    while (below <= lower) below += counts[++r];
+    const a = sorted[r];
+    if (upper === lower || below > upper) return a;
+    do r++;
+    while (counts[r] === 0);
+    return a + 0.5 * (sorted[r] - a);
+  };
+}
+
+/** bootstrapCI(values, median, opts), to the last digit, at the cost of its random draws (medianResampler). */
+export function bootstrapMedianCI(values: number[], opts: { resamples?: number; seed?: number; level?: number } = {}): [number, number] {
+  const steps = bootstrapMedianSteps(values, opts);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** bootstrapMedianCI one resample at a time: it pauses (yields) after each, so a page can spread the work over frames. */
+export function* bootstrapMedianSteps(values: number[], opts: { resamples?: number; seed?: number; level?: number } = {}): Generator<void, [number, number]> {
+  const n = values.length;
+  if (n === 0) return [NaN, NaN];
+  if (n === 1) return [values[0], values[0]];
+  const resamples = opts.resamples ?? BOOTSTRAP_RESAMPLES;
+  const level = opts.level ?? 0.95;
+  const rand: RandomSource = seededRandom(opts.seed ?? 42);
+  const median = medianResampler(values);
+  const stats = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    stats[b] = median(rand);
+    yield;
+  }
+  const sorted = Array.from(stats).sort((a, b) => a - b);
+  const alpha = (1 - level) / 2;
+  return [quantileSorted(sorted, alpha), quantileSorted(sorted, 1 - alpha)];
+}
+
+/**
  * Summarise one phase. `iterations` names each value's iteration so outliers can be pointed at; it defaults
  * to 1..n.
  */
@@ -79,7 +145,7 @@ export function summarize(values: number[], iterations?: number[], seed = 42): P
     max: ssMax(values),
     stddev: n > 1 ? sampleStandardDeviation(values) : 0,
     mad: medianAbsoluteDeviation(values),
-    ci95: bootstrapCI(values, ssMedian, { seed }),
+    ci95: bootstrapMedianCI(values, { seed }),
     outliers: ids.filter((_, i) => Math.abs(z[i]) > OUTLIER_Z),
   };
 }
@@ -102,13 +168,11 @@ export function* ratioOfMediansSteps(a: number[], b: number[], seed = 7): Genera
   if (a.length < 2 || b.length < 2) return { ratio, ci95: [ratio, ratio] };
   const randA = seededRandom(seed);
   const randB = seededRandom(seed + 1);
+  const medianA = medianResampler(a);
+  const medianB = medianResampler(b);
   const ratios: number[] = [];
-  const bufA = new Array<number>(a.length);
-  const bufB = new Array<number>(b.length);
   for (let r = 0; r < BOOTSTRAP_RESAMPLES; r++) {
-    for (let i = 0; i < a.length; i++) bufA[i] = a[Math.floor(randA() * a.length)];
-    for (let i = 0; i < b.length; i++) bufB[i] = b[Math.floor(randB() * b.length)];
-    ratios.push(ssMedian(bufA) / ssMedian(bufB));
+    ratios.push(medianA(randA) / medianB(randB));
     yield;
   }
   ratios.sort((x, y) => x - y);

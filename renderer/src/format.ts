@@ -27,19 +27,25 @@ export function makeFormatters(locale: string): Formatters {
     if (!f) cache.set(d, (f = new Intl.NumberFormat(locale, { minimumFractionDigits: d, maximumFractionDigits: d })));
     return f;
   };
-  const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' });
-  const intFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const tickFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
+  // Built on first use: the first Intl object of a page loads its locale's data (a date format, its time zones).
+  const dateFmt = lazy(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium' }));
+  const intFmt = lazy(() => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }));
+  const tickFmt = lazy(() => new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }));
   const num = (v: number, digits?: number) => (Number.isFinite(v) ? nf(digits ?? digitsFor(v)).format(v) : '–');
   return {
     ms: (v) => (v === undefined || !Number.isFinite(v) ? '–' : `${num(v)}\u202fms`),
     num,
-    int: (v) => intFmt.format(v),
-    tick: (v) => tickFmt.format(v),
+    int: (v) => intFmt().format(v),
+    tick: (v) => tickFmt().format(v),
     ratio: (v) => (Number.isFinite(v) ? `${nf(v >= 10 ? 0 : 1).format(v)}×` : '–'),
     bytes: (v) => `${nf(1).format(v / 2 ** 30)}\u202fGiB`,
-    date: (iso) => (iso ? dateFmt.format(new Date(iso)) : '–'),
+    date: (iso) => (iso ? dateFmt().format(new Date(iso)) : '–'),
   };
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 /** The browser's own locale when it speaks the chosen language (en-GB, fr-CA ...), else the bare language. */
@@ -47,7 +53,15 @@ export function localeFor(language: string): string {
   return navigator.languages?.find((l) => l.toLowerCase().split('-')[0] === language) ?? language;
 }
 
+/** One set per locale for the whole page: building Intl formatters costs ~1 ms each, and dozens of components ask. */
+const byLocale = new Map<string, Formatters>();
+
 export function useFormat(): Formatters {
   const { i18n } = useTranslation();
-  return useMemo(() => makeFormatters(localeFor(i18n.language)), [i18n.language]);
+  return useMemo(() => {
+    const locale = localeFor(i18n.language);
+    let f = byLocale.get(locale);
+    if (!f) byLocale.set(locale, (f = makeFormatters(locale)));
+    return f;
+  }, [i18n.language]);
 }

@@ -4,6 +4,7 @@ import { RUN_SCHEMA, type Run } from '../../shared/run';
 import { startupFromRun } from '../../shared/sim/resolve';
 import { buildTradeoffTable } from '../../shared/learn/tradeoffs';
 import { readyView } from '../../renderer/src/result/ready';
+import { BOOTSTRAP_RESAMPLES, ratioOfMedians, summarize } from '../../shared/stats';
 
 /** A run from marks per sample (each in the order it happened), with phases as the runner computes them. */
 function run(model: string, phaseOrder: string[], marks: Record<string, number>[], plan: Record<string, unknown> = {}, baseline?: Run['baseline']): Run {
@@ -66,6 +67,19 @@ describe('ready is the workload running, the engine answer its own mark', () => 
     expect(v.floor).toMatchObject({ model: 'process', median: 2.5 });
     expect(v.floor!.ratio).toBeCloseTo(44, 6);
     expect(readyView({ ...floor, model: 'process' })).toBeUndefined();
+  });
+
+  it('gives the page its medians at once and its intervals in steps, the figures the CLI prints', () => {
+    const floor = run('process', ['spawn', 'firstOutput', 'exit'], [{ spawn: 1, firstOutput: 2, exit: 3 }, { spawn: 1, firstOutput: 2.5, exit: 3 }, { spawn: 1, firstOutput: 3, exit: 4 }]);
+    const r = { ...now, baseline: { model: 'process', phaseOrder: floor.phaseOrder, samples: floor.samples, summary: {} } };
+    const v = readyView(r)!;
+    expect(v.lag).toEqual({ medianMs: 40, n: 3, readyFirst: 2 });
+    const steps = v.intervals();
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    expect(pauses).toBe(3 * BOOTSTRAP_RESAMPLES);
+    expect(step.value).toEqual({ ci95: summarize([100, 110, 125]).ci95, floor: ratioOfMedians([100, 110, 125], [2, 2.5, 3]).ci95, lag: startCallLag(now)!.ci95 });
   });
 
   it('feeds the simulator and Learn the first output, not the engine answer', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCI, BOOTSTRAP_RESAMPLES, modifiedZScores, OUTLIER_EXAMPLES, ratioOfMedians, ratioOfMediansSteps, spreadWarnings, summarize } from '../../shared/stats';
+import { median } from 'simple-statistics';
+import { seededRandom } from '../../shared/random';
+import { bootstrapCI, bootstrapMedianCI, BOOTSTRAP_RESAMPLES, medianResampler, modifiedZScores, OUTLIER_EXAMPLES, ratioOfMedians, ratioOfMediansSteps, spreadWarnings, summarize } from '../../shared/stats';
 import type { Note } from '../../shared/notes';
 
 describe('summarize', () => {
@@ -70,6 +72,24 @@ describe('bootstrapCI', () => {
     expect(b - a).toBeGreaterThan(d - c);
     expect(c).toBeLessThanOrEqual(5);
     expect(d).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('the median bootstrap by ranks', () => {
+  const rand = seededRandom(3);
+  const samples: [string, number[]][] = [
+    ['two values', [5, 1]],
+    ['odd, with ties', Array.from({ length: 31 }, (_, i) => (i * 7) % 5)],
+    ['even, log-normal-ish', Array.from({ length: 400 }, () => Math.exp(3 * rand()))],
+    ['all equal', [2, 2, 2, 2]],
+    ['zeros and negatives', [0, -1, -0.5, 0, 3, 3, -1, 8]],
+    ['a value it cannot rank', [1, 2, NaN, 4, 5]],
+  ];
+  it.each(samples)('gives the copy-and-select interval to the last digit: %s', (_, xs) => {
+    for (const seed of [1, 42]) expect(bootstrapMedianCI(xs, { seed, resamples: 300 })).toEqual(bootstrapCI(xs, median, { seed, resamples: 300 }));
+    const resample = medianResampler(xs);
+    const [r1, r2] = [seededRandom(9), seededRandom(9)];
+    for (let i = 0; i < 50; i++) expect(resample(r1)).toEqual(median(Array.from(xs, () => xs[Math.floor(r2() * xs.length)])));
   });
 });
 
