@@ -54,7 +54,7 @@ const afterNextFrame = (page: Page) => page.evaluate(() => new Promise<void>((r)
 /** Every phase's chart is in the page with its boxes drawn. */
 function chartsDrawn(): boolean {
   const charts = [...document.querySelectorAll('figure[data-testid^="chart-"]')];
-  return charts.length === 6 && charts.every((c) => c.querySelector('svg.recharts-surface .recharts-reference-area'));
+  return charts.length === 6 && charts.every((c) => c.querySelector('svg.recharts-surface [data-box]'));
 }
 
 /** Toggles the log scale, timed in the page: the click's render and the frame after it. */
@@ -116,7 +116,7 @@ describe('charts at any sample count', () => {
     expect(elements).toBeLessThan(3000);
     const total = page.getByTestId('chart-total');
     expect(await total.locator('[data-density]').count()).toBe(2);
-    expect(await total.locator('.recharts-reference-area').count()).toBe(2);
+    expect(await total.locator('[data-box]').count()).toBe(2);
     // Outliers stay dots: the slow iterations (every 997th) are among them, but far fewer than the samples.
     const dots = await total.locator('.recharts-scatter-symbol').count();
     expect(dots).toBeGreaterThanOrEqual(10);
