@@ -71,6 +71,29 @@ describe('the adaptive compare loop', () => {
     expect(c.models.find((m) => m.model === 'container:runc')!.ratios!.ready!.ratio).toBeGreaterThan(5);
   });
 
+  it('has the document saved with a figure before it announces it, so a face that re-reads on the event sees it', async () => {
+    const comparisons = new ComparisonStore(`${data.dir}/comparisons`);
+    const seen: { model: string; count: number; onDisk?: number }[] = [];
+    const id = `cmp-saved-first-${Math.random().toString(36).slice(2)}`;
+    const reads: Promise<void>[] = [];
+    await compare([spec('process', 5, 0.01, 5), spec('container:runc', 50, 0.02, 6)], {
+      id,
+      comparisons,
+      budget: { ms: 60_000, preset: 'standard' },
+      // What a page does on the event: read the document (here, at once, before the loop goes on).
+      onEvent: (e) => {
+        if (e.type !== 'compare-figure' || e.done) return;
+        const entry: (typeof seen)[number] = { model: e.model, count: e.count };
+        seen.push(entry);
+        reads.push(comparisons.get(id).then((c) => void (entry.onDisk = c.models.find((m) => m.model === e.model)?.adaptive?.figures.find((f) => f.figure === 'startup')?.count ?? c.models.find((m) => m.model === e.model)?.startup?.readyMs.length)));
+      },
+    });
+    await Promise.all(reads);
+    // Each model's first figure is on disk when announced (a later save may have added to it since).
+    const firsts = ['process', 'container:runc'].map((m) => seen.find((x) => x.model === m)!);
+    for (const f of firsts) expect(f.onDisk, f.model).toBeGreaterThanOrEqual(f.count);
+  });
+
   it('keeps the counts a plan fixed, with no time limit, and records them as fixed', async () => {
     const { c } = await compare([spec('process', 5, 0.01, 3), spec('container:runc', 50, 0.4, 4)], {
       plan: Plan.parse({ startup: { iterations: 4, warmup: 0 }, footprint: false }),

@@ -165,6 +165,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   const deadline = o.budget ? t0 + o.budget.ms : Infinity;
   const handles = figureHandles(runs, { plan, rule, fixed, noise, last: o.last, deadline });
   const byId = new Map(handles.map((h) => [h.handle.id, h]));
+  const announced = new Set<string>();
   let schedule: ScheduleResult | undefined;
   try {
     schedule = await runSchedule({
@@ -181,11 +182,14 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
       },
       onBatch: async (id) => {
         const h = byId.get(id)!;
-        const done = h.handle.state().done;
+        const { done, count } = h.handle.state();
         refresh(h.model);
-        await announce(h, done);
         if (done && h.kind === 'startup') await closeStartup(h.model);
-        await save(done);
+        // Saved before it is announced: a face re-reads the document on the event. A figure's first batch is always
+        // saved, so the first figure of each model shows at once, not after the next save's 500 ms.
+        await save(done || !announced.has(id));
+        announced.add(id);
+        await announce(h, done, count);
       },
     });
   } catch (err) {
@@ -241,8 +245,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     }
   }
 
-  async function announce(h: Handle, done: boolean) {
-    const count = h.handle.state().count;
+  async function announce(h: Handle, done: boolean, count: number) {
     o.onEvent?.({ type: 'compare-figure', comparisonId: c.id, model: h.model.spec.model, figure: h.kind, count, done });
     const r = h.model.result;
     if (r.status !== 'ok') {
