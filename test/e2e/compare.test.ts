@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabEvent } from '../../shared/api';
 import type { Comparison } from '../../shared/compare';
 import { axeViolations, compareEveryModel, OUT, startBrowserMode, useSetupVmKernel, type BrowserMode } from './browserMode';
 
@@ -95,6 +96,55 @@ describe('the Compare page', () => {
       expect(errors).toEqual([]);
     } finally {
       await bm.lab.cancelCompare(comparisonId);
+    }
+  });
+
+  it('shows the first model\'s figure within seconds of the start, then the others one by one', async () => {
+    // Small and cheap: two models, startup only, a 12 s budget. Figures are printed; what is asserted is the order.
+    // The page is loaded first (on the Compare home) and follows the comparison's hash as soon as it has an id.
+    const page = await bm.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    // In the page, from its first script on: how many models show a median, each time that number changes.
+    await page.addInitScript(() => {
+      const w = window as unknown as { filled: { at: number; n: number }[] };
+      w.filled = [];
+      const count = () => [...document.querySelectorAll('[data-testid="models-table"] tr[data-model]')].filter((tr) => /\d\s*ms/.test(tr.querySelector('td.num')?.textContent ?? '')).length;
+      new MutationObserver(() => {
+        const n = count();
+        if (n !== (w.filled.at(-1)?.n ?? 0)) w.filled.push({ at: performance.now(), n });
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    await page.goto(`${bm.served.url}#/compare`);
+    await page.locator('#main').waitFor();
+    const events: { at: number; e: LabEvent }[] = [];
+    const off = bm.lab.onEvent((e) => events.push({ at: Date.now(), e }));
+    const t0 = Date.now();
+    const { comparisonId } = await bm.lab.startCompare({ plan: { name: 'first figure early', models: ['process', 'container:runc'], footprint: false, density: false }, budget: '12s' });
+    try {
+      await page.evaluate((id) => void (location.hash = `#/compare/${id}`), comparisonId);
+      const ours = (e: LabEvent) => 'comparisonId' in e && e.comparisonId === comparisonId;
+      await expect.poll(() => events.some(({ e }) => e.type === 'compare-finished' && ours(e)), { timeout: 90_000 }).toBe(true);
+      const at = (f: (e: LabEvent) => boolean) => events.find(({ e }) => ours(e) && f(e))?.at;
+      const firstFigure = at((e) => e.type === 'compare-figure')!;
+      const finished = at((e) => e.type === 'compare-finished')!;
+      // The page may still be re-reading the last save.
+      await expect.poll(() => page.evaluate(() => (window as unknown as { filled: { n: number }[] }).filled.at(-1)?.n)).toBe(2);
+      const { filled, origin } = await page.evaluate(() => ({ filled: (window as unknown as { filled: { at: number; n: number }[] }).filled, origin: performance.timeOrigin }));
+      const drawn = (n: number) => Math.round(origin + filled.find((f) => f.n >= n)!.at);
+      const s = (ms: number) => `${((ms - t0) / 1000).toFixed(1)} s`;
+      console.log(`first figure early: first compare-figure event ${s(firstFigure)} after the start, first model's figure drawn at ${s(drawn(1))}, the second's at ${s(drawn(2))}, comparison finished at ${s(finished)}`);
+      // The first figure is out while the comparison still runs; the page fills in one model at a time.
+      expect(firstFigure).toBeLessThan(finished);
+      expect(filled.find((f) => f.n > 0)?.n).toBe(1);
+      expect(drawn(1)).toBeLessThan(drawn(2));
+      const models = [...new Set(events.filter(({ e }) => e.type === 'compare-figure' && ours(e)).map(({ e }) => (e as Extract<LabEvent, { type: 'compare-figure' }>).model))];
+      expect(models).toEqual(['process', 'container:runc']);
+      expect(errors).toEqual([]);
+    } finally {
+      off();
+      await page.close();
+      await bm.lab.cancelCompare(comparisonId).catch(() => {});
     }
   });
 
