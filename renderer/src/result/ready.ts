@@ -24,7 +24,7 @@ export interface ReadyView {
   intervals(): Generator<void, ReadyIntervals>;
 }
 
-export interface ReadyIntervals {
+interface ReadyIntervals {
   ci95: Interval;
   floor?: Interval;
   lag?: Interval;
