@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Plan, resolveWorkload } from '../../shared/plan';
 import { loadPlanFile } from '../../electron/lab/workloads/load';
 import { InputFileError } from '../../shared/input-file';
-import { parsePlanText } from '../../shared/plan-text';
+import { parsePlanFile, parsePlanText } from '../../shared/plan-text';
 
 function issues(text: string, file = 'plan.yaml'): string[] {
   try {
@@ -91,3 +91,14 @@ describe('plan validation', () => {
     for (const f of files) await expect(loadPlanFile(path.join(dir, f))).resolves.toBeTruthy();
   });
 });
+
+describe('a plan file opened in the UI', () => {
+  it('keeps the counts it writes down and lets those it leaves out adapt, as isolab compare --plan does', () => {
+    expect(parsePlanFile('name: defaults\nworkload: { kind: "true" }\n', 'a.yaml').fixedCounts).toEqual({ startup: false, footprint: false });
+    expect(parsePlanFile('{"startup": {"warmup": 2}, "footprint": {"instances": 4}}', 'b.json').fixedCounts).toEqual({ startup: false, footprint: false });
+    expect(parsePlanFile('startup: { iterations: 20 }\nfootprint: { rounds: 2 }\n', 'c.yaml').fixedCounts).toEqual({ startup: true, footprint: true });
+    // Defaults fill the plan either way: what was written decides.
+    expect(parsePlanFile('name: defaults\n', 'd.yaml').plan).toEqual(Plan.parse({ name: 'defaults' }));
+  });
+});
+

@@ -4,7 +4,7 @@ import type { PageProps } from '.';
 import type { ComparisonListItem } from '../../../shared/compare';
 import { isPlanNeedsTrust, planHostCommands, type HostCommand } from '../../../shared/consent';
 import { fixedCountsOf } from '../../../shared/adaptive/wiring';
-import type { Plan, PlanInput } from '../../../shared/plan';
+import type { PlanInput } from '../../../shared/plan';
 import { ComparisonView } from '../compare/ComparisonView';
 import { CompareProgress } from '../compare/CompareProgress';
 import { WhereField } from '../machines/WhereField';
@@ -13,7 +13,7 @@ import { useComparison } from '../compare/useComparison';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
 import { PlanConsent } from '../plans/PlanConsent';
-import { PlanFileField } from '../plans/PlanFileField';
+import { PlanFileField, type OpenedPlan } from '../plans/PlanFileField';
 import { StatusBadge } from '../result/StatusBadge';
 import { href, navigate } from '../router';
 import '../compare/compare.css';
@@ -66,7 +66,7 @@ function CompareHome() {
   const [density, setDensity] = useState(0);
   const [busy, setBusy] = useState(false);
   /** A plan file the user opened: it decides everything, the fields below step aside. */
-  const [planFile, setPlanFile] = useState<{ name: string; plan: Plan }>();
+  const [planFile, setPlanFile] = useState<OpenedPlan>();
   /** The plan waiting for the user's consent to run its own command on this host. */
   const [asking, setAsking] = useState<{ plan: PlanInput; commands: HostCommand[] }>();
   /** Where to compare: '' for this machine, else a saved host's name. */
@@ -90,7 +90,7 @@ function CompareHome() {
     setError(undefined);
     try {
       // The engine gets the plan with its defaults filled in: say here which counts the user fixed.
-      const fixedCounts = planFile ? { startup: true, footprint: true } : fixedCountsOf(plan);
+      const fixedCounts = planFile ? planFile.fixedCounts : fixedCountsOf(plan);
       const { comparisonId } = await api.startCompare({ plan, trustPlan, budget: budget.trim() || undefined, fixedCounts, host: where || undefined });
       navigate('compare', comparisonId);
     } catch (err) {

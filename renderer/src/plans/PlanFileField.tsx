@@ -3,11 +3,19 @@ import { useTranslation } from 'react-i18next';
 import { shellQuote } from '../../../shared/consent';
 import type { Plan } from '../../../shared/plan';
 import { InputFileError } from '../../../shared/input-file';
-import { parsePlanText } from '../../../shared/plan-text';
+import { parsePlanFile } from '../../../shared/plan-text';
+import type { FixedCounts } from '../../../shared/adaptive/wiring';
 import './plans.css';
 
 /** Opens a plan file (YAML or JSON) on the user's machine and reads it with the engine's own rules. */
-export function PlanFileField({ plan, onPlan, disabled }: { plan?: { name: string; plan: Plan }; onPlan(p: { name: string; plan: Plan } | undefined): void; disabled?: boolean }) {
+/** A plan file as opened: its name, the plan, and the counts it wrote down (those left out adapt). */
+export interface OpenedPlan {
+  name: string;
+  plan: Plan;
+  fixedCounts: FixedCounts;
+}
+
+export function PlanFileField({ plan, onPlan, disabled }: { plan?: OpenedPlan; onPlan(p: OpenedPlan | undefined): void; disabled?: boolean }) {
   const { t } = useTranslation('plans');
   const [issues, setIssues] = useState<string[]>();
 
@@ -15,7 +23,7 @@ export function PlanFileField({ plan, onPlan, disabled }: { plan?: { name: strin
     setIssues(undefined);
     if (!file) return onPlan(undefined);
     try {
-      onPlan({ name: file.name, plan: parsePlanText(await file.text(), file.name) });
+      onPlan({ name: file.name, ...parsePlanFile(await file.text(), file.name) });
     } catch (err) {
       onPlan(undefined);
       setIssues(err instanceof InputFileError ? err.issues : [(err as Error).message]);
