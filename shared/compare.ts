@@ -90,6 +90,23 @@ export type DensityResult = z.infer<typeof DensityResult>;
 /** skipped: an adaptive comparison's budget ran out before the model's first start. */
 const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled', 'skipped']);
 
+/**
+ * How a model's starts were timed on a remote host. `remote-shell`: intervals read on the remote host's clock by a
+ * shell there (`shell`: its clock, `overheadMs`: its own cost, taken off). `local-through-ssh`: the same engine
+ * calls as on this machine, timed on this machine's clock; each call crosses the SSH channel once, so
+ * `sshAllowanceMs` (= roundTripMs x roundTripsToReady) is what SSH adds to time-to-ready.
+ */
+export const StartupClock = z.object({
+  clock: z.enum(['remote-shell', 'local-through-ssh']),
+  shell: z.enum(['epochrealtime', 'date']).optional(),
+  overheadMs: z.number().optional(),
+  /** Median round trip of the channel (an engine ping, or an exec) measured before the starts. */
+  roundTripMs: z.number().optional(),
+  roundTripsToReady: z.number().int().optional(),
+  sshAllowanceMs: z.number(),
+});
+export type StartupClock = z.infer<typeof StartupClock>;
+
 export const ModelResult = z.object({
   model: z.string(),
   status: ModelStatus,
@@ -111,6 +128,8 @@ export const ModelResult = z.object({
       startCallLag: StartCallLag.optional(),
     })
     .optional(),
+  /** Which clock timed its starts and what SSH adds to them (a comparison on a remote host; absent: this machine's clock, no SSH). */
+  clock: StartupClock.optional(),
   /** Against the floor: time to ready and the whole lifecycle (ready + stop), with 95% bootstrap intervals. */
   ratios: z.object({ ready: Ratio.optional(), total: Ratio.optional(), hostMemory: z.number().optional() }).optional(),
   footprint: FootprintResult.optional(),

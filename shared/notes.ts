@@ -26,6 +26,9 @@ export interface NoteParams {
   'ssh-proxy-jump': { hops: string };
   'ssh-idle-footprint': Record<string, never>;
   'ssh-remote-engine': Record<string, never>;
+  /** A comparison on a remote host (isolab compare --host). */
+  'remote-shell-clock': { clock: string; overheadMs: number };
+  'remote-startup-only': { model: string };
   'boot-unfinished': Record<string, never>;
   'boot-no-systemd': Record<string, never>;
   'vm-tcg': Record<string, never>;
@@ -105,6 +108,9 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'ssh-proxy-jump': (p) => `Reached through ProxyJump (${p.hops}): connect times include every hop.`,
   'ssh-idle-footprint': () => "The idle footprint was read right after connecting; isolab's own SSH session is part of it (one sshd and one shell).",
   'ssh-remote-engine': () => 'Run on the remote engine over one SSH connection (docker system dial-stdio): each engine call includes the SSH round trip.',
+  'remote-shell-clock': (p) =>
+    `Timed on the remote host's clock by a shell there (${p.clock === 'date' ? 'date +%s%N' : '$EPOCHREALTIME'}), one SSH exec per start, so no SSH round trip is in the figure; the shell's own cost (${s(p.overheadMs)} per pair of readings) is taken off each interval.`,
+  'remote-startup-only': (p) => `${p.model}: on a remote host only startup is measured; footprint and density need the remote /proc and cgroups, which this version does not read.`,
   'boot-unfinished': () => 'systemd reports that boot has not finished yet (a unit is still starting); the timeline is partial.',
   'boot-no-systemd': () => 'No systemd boot timeline: systemd-analyze is missing or systemd is not PID 1 (a container, or another init).',
   'vm-tcg': () => 'TCG: QEMU emulated the CPU (no working hardware accelerator), so these timings are emulation: a VM under KVM, HVF or WHPX boots several times faster.',

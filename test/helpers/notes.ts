@@ -14,6 +14,8 @@ const SAMPLES: { [C in NoteCode]: NoteParams[C] } = {
   'ssh-proxy-jump': { hops: 'bastion -> vm1' },
   'ssh-idle-footprint': {},
   'ssh-remote-engine': {},
+  'remote-shell-clock': { clock: 'epochrealtime', overheadMs: 0.004 },
+  'remote-startup-only': { model: 'container:runc' },
   'boot-unfinished': {},
   'boot-no-systemd': {},
   'vm-tcg': {},

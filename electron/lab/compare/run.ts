@@ -128,7 +128,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     const startup = new StartupSession(
       () => {
         const driver = spec.driver?.(workload, runId);
-        return driver ? new WorkloadTarget(driver, plan.startup.concurrency) : spec.target!(runId);
+        return driver ? new WorkloadTarget(driver, plan.startup.concurrency) : spec.target!(runId, workload);
       },
       { runId, model: spec.model, plan: { comparison: c.id, workload: plan.workload, ...plan.startup, model: spec.model }, host, warmup: plan.startup.warmup, maxCount: rule.maxCount, store: o.runs, job: o.job, onEvent: o.onEvent },
     );

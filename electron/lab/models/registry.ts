@@ -3,19 +3,25 @@ import { MODELS } from './index';
 import type { BenchEntry, Capabilities, ModelContext, ModelEntry, ModelRegistration } from './types';
 
 /**
- * This host's models, in registration order: each registration says what it offers here, runnable or listed
+ * This host's models (or the remote host's, with ctx.remote), in registration order: each registration says what it offers here, runnable or listed
  * with why not. A registration whose discovery throws is logged and left out; it never stops the others.
  */
 export async function discoverModels(ctx: ModelContext, registrations: readonly ModelRegistration[] = MODELS): Promise<ModelEntry[]> {
   const found = await Promise.all(
     registrations.map((r) =>
-      r.discover(ctx).catch((err: unknown) => {
+      discoverOne(r, ctx).catch((err: unknown) => {
         ctx.log?.(`discovering ${r.id} failed: ${(err as Error).message}`);
         return [] as ModelEntry[];
       }),
     ),
   );
   return found.flat();
+}
+
+/** A registration's models here, or on the remote host when the context has one. */
+function discoverOne(r: ModelRegistration, ctx: ModelContext): Promise<ModelEntry[]> {
+  if (!ctx.remote) return r.discover(ctx);
+  return r.discoverRemote ? r.discoverRemote({ ...ctx, remote: ctx.remote }) : Promise.resolve([]);
 }
 
 /** The registration that benches this plan (`isolab bench process|containers|vm`). */

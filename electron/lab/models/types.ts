@@ -1,6 +1,8 @@
 import type { BenchPlan } from '../../../shared/api';
+import type { StartupClock } from '../../../shared/compare';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import type { EngineConnection } from '../docker/engine';
+import type { SshConnection } from '../remote/connect';
 import type { BenchTargets } from '../runner';
 import type { Target } from '../targets/target';
 import type { DensityResult as VmDensityResult } from '../vm/density';
@@ -64,17 +66,34 @@ export interface ModelEntry {
   unavailable?: Unavailable;
   /** An instance driver for a workload: startup, footprint and density all build on it. */
   driver?(workload: ResolvedWorkload, runId: string): InstanceDriver;
-  /** A model that times its own lifecycle (a VM) gives a target instead: startup figures only. */
-  target?(runId: string): Target;
+  /** A model that times its own lifecycle (a VM, the floor on a remote host) gives a target instead: startup figures only. */
+  target?(runId: string, workload: ResolvedWorkload): Target;
+  /** On a remote host: which clock timed its starts and what SSH adds (read once its starts are over). */
+  clock?(workload: ResolvedWorkload): StartupClock | undefined;
   /** Such a model's own density curve (VMs booted side by side, one at a time, up to `count`), for the comparison. */
   density?(o: { runId: string; count: number; signal: AbortSignal; log?: (line: string) => void }): Promise<VmDensityResult>;
 }
 
-/** What discovery may use: the data dir and the engine (connected on first use, may fail). */
+/**
+ * The remote host a comparison runs on (`isolab compare --host`): its one SSH connection, kept for the whole
+ * comparison. Every command and engine channel goes through it.
+ */
+export interface RemoteHost {
+  /** The name the user gave (a saved host, an alias, user@host[:port]). */
+  name: string;
+  conn: SshConnection;
+}
+
+/**
+ * What discovery may use: the data dir and the engine (connected on first use, may fail). With `remote`, the
+ * models are the remote host's: `docker()` is that host's engine and each registration answers through
+ * `discoverRemote` (a family without it offers nothing there).
+ */
 export interface ModelContext {
   root: string;
   docker(): Promise<EngineConnection>;
   log?(line: string): void;
+  remote?: RemoteHost;
 }
 
 /** `isolab bench` of one model: which plans it answers, how its run is named, and its targets. */
@@ -95,6 +114,8 @@ export interface ModelRegistration {
   capabilities: Capabilities;
   /** This host's models of this registration, runnable or not; [] when it has none to list. */
   discover(ctx: ModelContext): Promise<ModelEntry[]>;
+  /** What it offers on a remote host (ctx.remote is set): runnable over the SSH connection, or listed with why not. */
+  discoverRemote?(ctx: ModelContext & { remote: RemoteHost }): Promise<ModelEntry[]>;
   bench?: BenchEntry;
 }
 

@@ -1,10 +1,27 @@
 import { resolveWorkload } from '../../../../shared/plan';
-import { engineFacts } from '../../docker/engine';
+import { medianOf } from '../../../../shared/stats';
+import { engineFacts, type EngineConnection } from '../../docker/engine';
 import { ContainerTarget } from '../../targets/container';
 import { ContainerDriver } from '../../workloads/container-driver';
 import { WorkloadTarget } from '../../workloads/target';
 import { floorTarget } from '../process';
 import { unavailable, type ModelEntry, type ModelRegistration } from '../types';
+
+/** Engine calls ContainerDriver makes from the request to ready, by readiness: create, (attach,) start, and wait for an exit. */
+const ENGINE_CALLS_TO_READY = { exit: 3, running: 2, log: 3, tcp: 2 } as const;
+const PINGS = 9;
+
+/** The median round trip of an engine ping over the connection (after one untimed ping that opens the channel). */
+async function pingRoundTrip(conn: EngineConnection): Promise<number> {
+  await conn.docker.ping();
+  const times: number[] = [];
+  for (let i = 0; i < PINGS; i++) {
+    const t0 = performance.now();
+    await conn.docker.ping();
+    times.push(performance.now() - t0);
+  }
+  return medianOf(times) ?? 0;
+}
 
 /**
  * A container on the local engine, one model per runtime the engine lists (container:runc, container:runsc …).
@@ -35,6 +52,28 @@ export const containerModel: ModelRegistration = {
       const error = (err as Error).message;
       return [{ model: 'container:*', unavailable: unavailable('no-engine', { error }, `no container engine: ${error}`) }];
     }
+  },
+  // On a remote host: the same engine calls on its engine (ctx.docker() is it, over the SSH connection), timed
+  // on this machine's clock; the channel's round trip, measured first, says what SSH adds to each start.
+  async discoverRemote(ctx) {
+    let conn: EngineConnection;
+    try {
+      conn = await ctx.docker();
+    } catch (err) {
+      const error = (err as Error).message;
+      return [{ model: 'container:*', unavailable: unavailable('no-engine', { error }, `no container engine on the remote host: ${error}`) }];
+    }
+    const facts = await engineFacts(conn);
+    const roundTripMs = await pingRoundTrip(conn);
+    const runtimes = facts.runtimes?.length ? facts.runtimes : [facts.defaultRuntime ?? 'runc'];
+    return runtimes.map((runtime): ModelEntry => ({
+      model: `container:${runtime}`,
+      driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log }),
+      clock: (w) => {
+        const trips = ENGINE_CALLS_TO_READY[w.readiness.kind];
+        return { clock: 'local-through-ssh', roundTripMs, roundTripsToReady: trips, sshAllowanceMs: roundTripMs * trips };
+      },
+    }));
   },
   bench: {
     matches: (plan) => plan.target === 'containers',

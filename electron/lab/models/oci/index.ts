@@ -15,6 +15,14 @@ function ociModel(runtime: string): ModelRegistration {
       if (why) entry.unavailable = unavailable('host-cannot-run', { reason: why }, why);
       return [entry];
     },
+    // A raw runtime on the remote host would need a bundle made there: listed when it is installed, never run yet.
+    async discoverRemote(ctx) {
+      const r = await ctx.remote.conn.exec(`command -v ${runtime}`);
+      const where = r.stdout.trim().split('\n')[0];
+      if (r.code !== 0 || !where.startsWith('/')) return [];
+      const text = `${runtime} is installed on the remote host (${where}), but isolab does not run raw OCI runtimes over SSH yet`;
+      return [{ model: `oci:${runtime}`, unavailable: unavailable('no-driver', { tool: `${runtime} (remote)`, path: where }, text) }];
+    },
   };
 }
 

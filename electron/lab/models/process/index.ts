@@ -4,6 +4,7 @@ import { ProcessTarget } from '../../targets/process';
 import type { Target } from '../../targets/target';
 import { ProcessDriver } from '../../workloads/process-driver';
 import { WorkloadTarget } from '../../workloads/target';
+import { RemoteProcessTarget } from '../../remote/process-target';
 import type { ModelRegistration } from '../types';
 
 /** The floor: the workload as a plain host process, what every other model is a ratio of. */
@@ -12,6 +13,20 @@ export const processModel: ModelRegistration = {
   family: 'process',
   capabilities: { startup: true, footprint: true, density: true, facts: true, race: true },
   discover: async () => [{ model: 'process', driver: (w) => new ProcessDriver(w) }],
+  // On a remote host: the program spawned there, timed by a shell on the host's own clock.
+  discoverRemote: async (ctx) => {
+    let target: RemoteProcessTarget | undefined;
+    return [
+      {
+        model: 'process',
+        target: (_runId, w) => (target = new RemoteProcessTarget({ conn: ctx.remote.conn, workload: w })),
+        clock: () => {
+          const t = target?.timing;
+          return t && { clock: 'remote-shell', shell: t.clock, overheadMs: t.overheadMs, roundTripMs: t.execRoundTripMs, sshAllowanceMs: 0 };
+        },
+      },
+    ];
+  },
   bench: {
     matches: (plan) => plan.target === 'process',
     model: () => 'process',

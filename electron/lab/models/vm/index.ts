@@ -35,6 +35,11 @@ function vmModel(machine: Machine, benchMachines: readonly (Machine | undefined)
         },
       ];
     },
+    // No QEMU driver over SSH yet: listed with why, never measured as if it ran.
+    discoverRemote: async () => {
+      const reason = 'isolab does not boot VMs on a remote host yet (no QEMU driver over SSH)';
+      return [{ model, unavailable: unavailable('host-cannot-run', { reason }, reason) }];
+    },
     bench: {
       matches: (plan) => plan.target === 'vm' && benchMachines.includes(plan.machine),
       model: () => model,
