@@ -6,6 +6,8 @@ import { comparisonMarkdown } from '../../shared/export';
 import { cliNote } from '../note-text';
 import { Plan, planIssues, type PlanInput } from '../../shared/plan';
 import { cancelOnSignal } from './cancel-on-signal';
+import { remoteLines } from './compare-remote';
+import { askHostKey, askPassphrase } from './host';
 import { openLab } from './open-lab';
 import { progressBar } from './progress';
 import { int } from './options';
@@ -32,6 +34,8 @@ export function compareCommand(): Command {
     .addOption(new Option('--density <max>', 'also run density up to this many instances').argParser(int('--density', 1)))
     .option('--each-runtime', 'measure every runtime name the engine lists, even those that run the same program (runc and io.containerd.runc.v2)')
     .option('--vm', 'insist on the local VM: listed (as unavailable, with the reason) even where this host cannot boot one')
+    .option('--host <target>', 'run the comparison on a remote host over SSH: a saved host\'s name, an alias of ~/.ssh/config or user@host[:port]; its process floor and its Docker engine\'s runtimes, startup timed as `isolab compare` does, with the clock of each figure said')
+    .option('--accept-new', "with --host: record the host's key in known_hosts if it is unknown (as OpenSSH's accept-new); a changed key is still refused")
     .option('--json', 'print the Comparison document on stdout (progress stays on stderr)')
     .option('--trust-plan', "let the plan's own command run straight on this host (the process floor and OCI runtimes on a bundle run it there); read the plan first")
     .action(async (o) => {
@@ -42,15 +46,19 @@ export function compareCommand(): Command {
       const cancel = cancelOnSignal('cancelling: removing what this comparison created...');
       const bar = progressBar(lab, 'compare');
       try {
-        const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan, budget: o.budget, fixedCounts, eachRuntime: !!o.eachRuntime };
+        const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan, budget: o.budget, fixedCounts, eachRuntime: !!o.eachRuntime, host: o.host };
+        const tty = process.stdin.isTTY;
+        const ia = o.host ? { acceptNew: !!o.acceptNew, confirmHostKey: tty ? askHostKey : undefined, passphrase: tty ? askPassphrase : undefined } : undefined;
         let notSaved: NotSavedError<Comparison> | undefined;
-        const c = await lab.compare(request, cancel.signal, (line) => process.stderr.write(`isolab: ${line}\n`)).catch((err) => {
+        const c = await lab.compare(request, cancel.signal, (line) => process.stderr.write(`isolab: ${line}\n`), ia).catch((err) => {
           if (!(err instanceof NotSavedError)) throw err;
           notSaved = err as NotSavedError<Comparison>;
           return notSaved.doc;
         });
         if (o.json) process.stdout.write(JSON.stringify(c, null, 2) + '\n');
         else {
+          const remote = remoteLines(c);
+          if (remote.length) process.stdout.write(`${remote.join('\n')}\n\n`);
           process.stdout.write(comparisonMarkdown(c, cliNote));
           if (!notSaved) process.stdout.write(`\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);
           else if (!notSaved.fallback) process.stdout.write(`\n${JSON.stringify(c, null, 2)}\n`);

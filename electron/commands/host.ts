@@ -113,7 +113,7 @@ function progressLines(lab: Lab): () => void {
   };
 }
 
-async function askHostKey(info: { host: string; keyType: string; fingerprint: string }): Promise<boolean> {
+export async function askHostKey(info: { host: string; keyType: string; fingerprint: string }): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const a = await rl.question(
@@ -126,7 +126,7 @@ async function askHostKey(info: { host: string; keyType: string; fingerprint: st
 }
 
 /** Reads a passphrase without echoing it. */
-async function askPassphrase(file: string): Promise<string | undefined> {
+export async function askPassphrase(file: string): Promise<string | undefined> {
   let muted = false;
   const out = new Writable({
     write(chunk, _enc, cb) {

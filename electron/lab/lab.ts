@@ -8,6 +8,8 @@ import { benchEntry, discoverModels } from './models/registry';
 import type { ModelContext } from './models/types';
 import { compareSettings, groupContainerModels, lastComparison } from './compare/prepare';
 import { runCompare } from './compare/run';
+import { RemotePlace, unreachedComparison } from './compare/remote';
+import { HostOpenError, HostService, type Interaction } from './remote/service';
 import { JobManager, type JobContext } from './jobs/manager';
 import { ComparisonStore } from './compare/store';
 import { sweepBundles } from './targets/runc-bundle';
@@ -26,7 +28,6 @@ import { dataDir } from './paths';
 import { runBench } from './runner';
 import { newRunId, RunStore } from './store';
 import { sweepVms } from './vm';
-import { HostService } from './remote/service';
 import { IsolationRequest } from '../../shared/learn/facts';
 import type { RaceRequest, WorkshopDemo } from '../../shared/learn/race';
 import { isolationFacts } from './isolation';
@@ -210,18 +211,17 @@ export class Lab {
     return { comparisonId: id };
   }
 
-  /** Runs a comparison to its end (the CLI's way). */
-  async compare(request: CompareRequest, signal?: AbortSignal, onProgress?: (line: string) => void): Promise<Comparison> {
-    return this.launchCompare(request, CompareRequest.parse(request), onProgress, signal).done;
+  /** Runs a comparison to its end (the CLI's way); `ia` answers a remote host's prompts (host key, passphrase). */
+  async compare(request: CompareRequest, signal?: AbortSignal, onProgress?: (line: string) => void, ia?: Interaction): Promise<Comparison> {
+    return this.launchCompare(request, CompareRequest.parse(request), onProgress, signal, ia).done;
   }
 
   /** `raw` is the request as the face wrote it: what its plan leaves out is what may adapt. */
-  private launchCompare(raw: CompareRequest, request: ReturnType<typeof CompareRequest.parse>, onProgress?: (line: string) => void, signal?: AbortSignal): { id: string; done: Promise<Comparison> } {
-    if (request.host !== undefined) throw new Error('a comparison on a remote host is not available in this version of isolab; use `isolab host bench` for that host');
+  private launchCompare(raw: CompareRequest, request: ReturnType<typeof CompareRequest.parse>, onProgress?: (line: string) => void, signal?: AbortSignal, ia?: Interaction): { id: string; done: Promise<Comparison> } {
     assertPlanTrusted(compareHostCommands(request), request.trustPlan);
     // A malformed budget is refused here, before anything starts.
-    const settings = { ...compareSettings(raw, request), askedAt: performance.now(), eachRuntime: !!request.eachRuntime };
-    const id = newRunId('compare');
+    const settings = { ...compareSettings(raw, request), askedAt: performance.now(), eachRuntime: !!request.eachRuntime, host: request.host, ia };
+    const id = newRunId(request.host ? `compare-${request.host}` : 'compare');
     const plan = request.plan ?? Plan.parse({});
     return this.jobs.start({ id, kind: 'compare', signal }, (job) => this.compareJob(id, plan, job, settings, onProgress));
   }
@@ -230,14 +230,30 @@ export class Lab {
     id: string,
     plan: Plan,
     job: JobContext,
-    settings: ReturnType<typeof compareSettings> & { askedAt: number; eachRuntime: boolean },
+    settings: ReturnType<typeof compareSettings> & { askedAt: number; eachRuntime: boolean; host?: string; ia?: Interaction },
     onProgress?: (line: string) => void,
   ): Promise<Comparison> {
     let status: Comparison['status'] = 'failed';
+    let remote: RemotePlace | undefined;
     try {
+      const log = (l: string) => onProgress?.(l);
+      if (settings.host !== undefined) {
+        // The remote host: one SSH connection for the whole comparison; an unreachable host is a saved, failed comparison.
+        onProgress?.(`connecting to ${settings.host}`);
+        try {
+          const opened = await this.hosts.openForCompare(settings.host, { ...settings.ia, signal: job.signal });
+          remote = new RemotePlace(settings.host, opened.conn, opened.environment, log);
+        } catch (err) {
+          if (!(err instanceof HostOpenError)) throw err;
+          const c = unreachedComparison(id, plan, err);
+          await this.comparisons.saveOrKeep(c);
+          return c;
+        }
+      }
+      const ctx: ModelContext = remote ? { root: this.root, docker: remote.docker, log, remote: remote.remote } : this.modelContext(log);
       // Every registered model lists itself, the local VMs included (runnable or with why not), so `vm` adds nothing.
-      const models = await discoverModels(this.modelContext((l) => onProgress?.(l)));
-      const grouped = await groupContainerModels(models, { docker: () => this.docker(), each: settings.eachRuntime, log: (l) => onProgress?.(l) });
+      const models = await discoverModels(ctx);
+      const grouped = await groupContainerModels(models, { docker: ctx.docker, each: settings.eachRuntime, log });
       const c = await runCompare({
         id,
         plan,
@@ -247,7 +263,9 @@ export class Lab {
         budget: settings.budget,
         askedAt: settings.askedAt,
         fixed: settings.fixed,
-        last: await lastComparison(this.comparisons),
+        // The planner's first guesses come from a comparison on the same kind of place (unit costs differ over SSH).
+        last: remote ? undefined : await lastComparison(this.comparisons),
+        place: remote?.place,
         runs: this.store,
         comparisons: this.comparisons,
         signal: job.signal,
@@ -269,6 +287,7 @@ export class Lab {
       status = (err as { doc?: Comparison }).doc?.status ?? 'failed';
       throw err;
     } finally {
+      await remote?.close();
       // Faces reload the document now: it has its final status (or the comparison failed before it was saved).
       this.emit({ type: 'compare-finished', comparisonId: id, status });
     }

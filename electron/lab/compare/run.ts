@@ -13,6 +13,7 @@ import { resolveWorkload, type Plan } from '../../../shared/plan';
 import { startCallLag } from '../../../shared/readiness';
 import { ratioOfMedians, summarize } from '../../../shared/stats';
 import { hostFacts, ISOLAB_VERSION } from '../host';
+import type { HostFacts } from '../../../shared/run';
 import { summarizeSamples } from '../runner';
 import { newRunId, StoreError, type RunStore } from '../store';
 import { thisOwner } from '../owner';
@@ -50,6 +51,17 @@ export interface CompareOptions {
   runtimeGroups?: ComparisonAdaptive['runtimeGroups'];
   /** The last comparison on this host: the unit costs it recorded are the planner's first guesses. */
   last?: Comparison;
+  /**
+   * Where the models run: this machine when left out. A remote host brings its own facts and its `remote`
+   * record (target, resolved, reached), and is measured for startup only (its footprint would need its /proc).
+   */
+  place?: ComparePlace;
+}
+
+export interface ComparePlace {
+  host: HostFacts;
+  remote?: Record<string, unknown>;
+  startupOnly?: boolean;
 }
 
 const FLOOR = 'process';
@@ -75,14 +87,14 @@ interface ModelRun {
  * measured, and each batch is announced (compare-figure) so faces fill in as models finish.
  */
 export async function runCompare(o: CompareOptions): Promise<Comparison> {
-  const host = await hostFacts();
+  const host = o.place?.host ?? (await hostFacts());
   const fixed = o.fixed ?? { startup: false, footprint: false };
   const c: Comparison = {
     schema: COMPARISON_SCHEMA,
     id: o.id,
     status: 'partial',
     startedAt: new Date().toISOString(),
-    environment: { host, isolabVersion: ISOLAB_VERSION, node: process.versions.node },
+    environment: { host, ...(o.place?.remote ? { remote: o.place.remote } : {}), isolabVersion: ISOLAB_VERSION, node: process.versions.node },
     plan: o.plan as unknown as Record<string, unknown>,
     floor: FLOOR,
     models: [],
@@ -133,6 +145,11 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
       { runId, model: spec.model, plan: { comparison: c.id, workload: plan.workload, ...plan.startup, model: spec.model }, host, warmup: plan.startup.warmup, maxCount: rule.maxCount, store: o.runs, job: o.job, onEvent: o.onEvent },
     );
     const m: ModelRun = { spec, result, startup };
+    if (o.place?.startupOnly) {
+      if (spec.driver && (plan.footprint || plan.density)) result.notes.push(note('remote-startup-only', { model: spec.model }));
+      runs.push(m);
+      continue;
+    }
     if (spec.driver && plan.footprint) {
       const fp = plan.footprint;
       m.footprint = new FootprintSession(() => spec.driver!(idle, runId), { instances: fp.instances, settleMs: fp.settleMs, noise, onProgress: (msg) => progress(spec.model, 'footprint', msg) });
@@ -235,10 +252,12 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   async function closeStartup(m: ModelRun) {
     const run = await m.startup.close(o.signal);
     if (!run) return;
+    const clock = m.spec.clock?.(workload);
+    if (clock) m.result.clock = clock;
     m.result.notes.push(...run.notes.filter((n) => !hasNote(m.result.notes, n)));
     if (!c.environment.engine && m.spec.model.startsWith('container:') && run.environment.engine) c.environment.engine = { ...run.environment.engine, runtime: undefined };
     // Models without an instance driver (the VM) bring the footprint their own benchmark measured.
-    if (!m.spec.driver && m.result.startup) {
+    if (!m.spec.driver && m.result.startup && !o.place?.startupOnly) {
       m.result.footprint = footprintFromVmRun(run, m.result.startup.readyMs);
       const n = note(m.result.footprint ? 'vm-footprint-from-run' : 'startup-only', { model: m.spec.model });
       if (!hasNote(m.result.notes, n)) m.result.notes.push(n);

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { LabEvent } from '../../../shared/api';
-import { printable, printableLine } from '../../../shared/printable';
+import { printable, printableDeep, printableLine } from '../../../shared/printable';
 import {
   AcceptHostKeyRequest,
   FleetRequest,
@@ -13,14 +13,14 @@ import {
   type HostTestResult,
   type KeychainRefusal,
 } from '../../../shared/api-hosts';
-import type { Run, RunListItem } from '../../../shared/run';
+import type { HostFacts, Run, RunListItem } from '../../../shared/run';
 import { runBench } from '../runner';
 import { JobManager, type JobContext } from '../jobs/manager';
 import { newRunId, type RunStore } from '../store';
-import { connect, HostKeyChangedError, HostKeyRefusedError, HostKeyUnknownError, NeedsPassphraseError, SshAuthError, SshConnectError, type ConnectHooks } from './connect';
+import { connect, type SshConnection, HostKeyChangedError, HostKeyRefusedError, HostKeyUnknownError, NeedsPassphraseError, SshAuthError, SshConnectError, type ConnectHooks } from './connect';
 import { mapLimit } from './fleet';
 import { fingerprint, hostKeyName, KnownHostsError, recordHostKey } from './knownHosts';
-import type { ImdsClient } from './probes';
+import { probeAll, type ImdsClient } from './probes';
 import { LockedJsonFile } from './lockedJson';
 import { KeychainRefusedError } from './keychain';
 import { PassphraseStore, type SecretBox } from './secrets';
@@ -306,6 +306,31 @@ export class HostService {
     }
   }
 
+  /**
+   * Opens the one SSH connection a comparison on a remote host keeps (`isolab compare --host`) and reads the
+   * host's facts on it: the machine id hashed, the Azure size and region when its asset tag and IMDS say Azure.
+   * Fails with a HostOpenError that says where it was going and why (unreachable, host key, authentication).
+   */
+  async openForCompare(target: string, ia: Interaction = {}): Promise<{ conn: SshConnection; environment: { host: HostFacts; remote: Record<string, unknown> } }> {
+    let resolved: string | undefined;
+    try {
+      const spec = await this.spec({ target });
+      resolved = describeSpec(spec);
+      const hooks: ConnectHooks = { home: this.home, acceptNew: ia.acceptNew, confirmHostKey: ia.confirmHostKey, passphrase: this.passphraseHook(target, undefined, ia.passphrase).hook };
+      const conn = await connect(spec, hooks);
+      try {
+        const probe = printableDeep(await probeAll((c) => conn.exec(c), { imds: this.o.imds }));
+        const remote = { target, resolved, reached: true, virtualization: probe.virtualization, connectMs: conn.connectMs };
+        return { conn, environment: { host: probe.facts, remote } };
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
+    } catch (err) {
+      throw new HostOpenError(target, resolved, printable((err as Error).message));
+    }
+  }
+
   /** Probes many hosts, at most `concurrency` at once; each host reports on its own and fails on its own. */
   async startFleet(request: FleetRequest): Promise<{ fleetId: string }> {
     const req = FleetRequest.parse(request);
@@ -340,6 +365,18 @@ export class HostService {
   /** Runs of kind bench:host, for the side-by-side view with local runs. */
   async listHostRuns(): Promise<RunListItem[]> {
     return (await this.o.store.list()).filter((r) => r.kind === 'bench:host' || r.model.startsWith('host:'));
+  }
+}
+
+/** A remote host a comparison could not open: its name, where it resolved to (when it did) and why. */
+export class HostOpenError extends Error {
+  constructor(
+    readonly target: string,
+    readonly resolved: string | undefined,
+    readonly reason: string,
+  ) {
+    super(`cannot compare on ${target}${resolved && resolved !== target ? ` (${resolved})` : ''}: ${reason}`);
+    this.name = 'HostOpenError';
   }
 }
 

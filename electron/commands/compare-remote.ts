@@ -1,0 +1,35 @@
+import type { Comparison, StartupClock } from '../../shared/compare';
+import { printableLine } from '../../shared/printable';
+import { ms } from '../../shared/units';
+
+interface RemoteRecord {
+  target?: string;
+  resolved?: string;
+  reached?: boolean;
+  virtualization?: { azure?: { vmSize?: string; location?: string; error?: string } };
+}
+
+/**
+ * What `isolab compare --host` prints above the tables: the host it measured (or that it was not reached) and,
+ * per model, which clock timed its starts and what SSH adds to them. Nothing for a comparison on this machine.
+ */
+export function remoteLines(c: Comparison): string[] {
+  const r = c.environment.remote as RemoteRecord | undefined;
+  if (!r) return [];
+  const where = `${r.target ?? '?'}${r.resolved && r.resolved !== r.target ? ` (${r.resolved})` : ''}`;
+  if (!r.reached) return [`Host: ${printableLine(where)}, not reached.`];
+  const h = c.environment.host;
+  const azure = r.virtualization?.azure;
+  const cloud = azure && !azure.error ? `; Azure ${azure.vmSize ?? '?'} in ${azure.location ?? '?'}` : '';
+  const lines = [`Host: ${printableLine(where)}: ${h.os} ${h.kernel} ${h.arch}, ${h.cpus} CPU(s), ${(h.memoryBytes / 2 ** 30).toFixed(1)} GiB${h.virtualization ? `, ${h.virtualization}` : ''}${cloud}.`];
+  for (const m of c.models) if (m.clock) lines.push(`Clock: ${m.model}: ${clockWords(m.clock)}`);
+  return lines.map(printableLine);
+}
+
+function clockWords(k: StartupClock): string {
+  if (k.clock === 'remote-shell') {
+    const how = k.shell === 'date' ? '`date +%s%N`' : '$EPOCHREALTIME';
+    return `the remote host's clock (a shell there, ${how}; its own cost ${ms(k.overheadMs ?? 0)} taken off); SSH adds nothing to the figure (an exec round trip is ${ms(k.roundTripMs ?? 0)}, outside it).`;
+  }
+  return `this machine's clock, the same engine calls as locally over the SSH channel: ${k.roundTripsToReady ?? '?'} round trips to ready × ${ms(k.roundTripMs ?? 0)} = ${ms(k.sshAllowanceMs)} added by SSH.`;
+}

@@ -1,0 +1,68 @@
+import { COMPARISON_SCHEMA, type Comparison } from '../../../shared/compare';
+import { note } from '../../../shared/notes';
+import type { Plan } from '../../../shared/plan';
+import type { EngineConnection } from '../docker/engine';
+import { sweepContainers } from '../docker/sweep';
+import { ISOLAB_VERSION } from '../host';
+import type { RemoteHost } from '../models/types';
+import { thisOwner } from '../owner';
+import type { SshConnection } from '../remote/connect';
+import { remoteEngine } from '../remote/docker';
+import type { HostOpenError } from '../remote/service';
+import type { ComparePlace } from './run';
+
+/**
+ * A comparison's remote host (`isolab compare --host`): the one SSH connection, the host's facts, and its
+ * Docker engine opened on that connection on first use (what an isolab of this machine left there is swept
+ * then). `close` ends the engine's channels and the connection, after the comparison removed what it created.
+ */
+export class RemotePlace {
+  readonly remote: RemoteHost;
+  readonly place: ComparePlace;
+  private engine?: Promise<Awaited<ReturnType<typeof remoteEngine>>>;
+
+  constructor(
+    name: string,
+    private readonly conn: SshConnection,
+    environment: { host: ComparePlace['host']; remote: Record<string, unknown> },
+    private readonly log?: (line: string) => void,
+  ) {
+    this.remote = { name, conn };
+    this.place = { host: environment.host, remote: environment.remote, startupOnly: true };
+  }
+
+  /** The remote engine (opened once; a host without one fails every call with the same clear error). */
+  docker = (): Promise<EngineConnection> => {
+    this.engine ??= remoteEngine(this.conn).then(async (e) => {
+      const swept = await sweepContainers(e.docker).catch(() => []);
+      if (swept.length) this.log?.(`removed ${swept.length} container(s) an earlier isolab left on ${this.remote.name}`);
+      return e;
+    });
+    return this.engine;
+  };
+
+  async close(): Promise<void> {
+    const e = await this.engine?.catch(() => undefined);
+    e?.agent.destroy();
+    this.conn.close();
+  }
+}
+
+/** The comparison of a host that could not be opened: saved, failed, with where it was going and why. */
+export function unreachedComparison(id: string, plan: Plan, err: HostOpenError): Comparison {
+  const at = new Date().toISOString();
+  return {
+    schema: COMPARISON_SCHEMA,
+    id,
+    status: 'failed',
+    startedAt: at,
+    finishedAt: at,
+    // Nothing is known of a host never reached: empty facts, and `remote.reached: false` says why.
+    environment: { host: { os: '', kernel: '', arch: '', cpus: 0, memoryBytes: 0 }, remote: { target: err.target, resolved: err.resolved, reached: false }, isolabVersion: ISOLAB_VERSION, node: process.versions.node },
+    plan: plan as unknown as Record<string, unknown>,
+    floor: 'process',
+    models: [],
+    notes: [note('comparison-stopped', { error: err.message })],
+    owner: thisOwner(),
+  };
+}
