@@ -4,6 +4,8 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BenchRequest } from '../../../shared/api';
+import { resolveWorkload } from '../../../shared/plan';
+import type { SshConnection } from '../../../electron/lab/remote/connect';
 import type { EngineConnection } from '../../../electron/lab/docker/engine';
 import { MODELS } from '../../../electron/lab/models';
 import { benchEntry, capabilitiesOf, discoverModels } from '../../../electron/lab/models/registry';
@@ -116,6 +118,46 @@ describe('model registry: discovery', () => {
     const found = await discoverModels(ctx(new Error('no engine'), (l) => lines.push(l)), [broken, ...MODELS.slice(0, 1)]);
     expect(found.map((e) => e.model)).toEqual(['process']);
     expect(lines).toEqual(['discovering broken failed: boom']);
+  });
+});
+
+describe('model registry: on a remote host', () => {
+  /** The remote host's shell: `command -v X` finds what `installed` names; the engine answers pings. */
+  const remoteCtx = (conn: EngineConnection | Error, installed: Record<string, string>): ModelContext => {
+    const exec = async (command: string) => {
+      const tool = /^command -v (\S+)$/.exec(command)?.[1];
+      const where = tool && installed[tool];
+      return { stdout: where ? `${where}\n` : '', stderr: '', code: where ? 0 : 1, ms: 1 };
+    };
+    return { ...ctx(conn), remote: { name: 'vm1', conn: { exec } as unknown as SshConnection } };
+  };
+  const pinging = (info: Record<string, unknown>): EngineConnection => {
+    const e = engine(info);
+    (e.docker as unknown as { ping: () => Promise<string> }).ping = async () => 'OK';
+    return e;
+  };
+
+  it("lists the host's floor, its engine's runtimes, installed raw runtimes and VMs with why not; nothing of this machine", async () => {
+    install('firecracker');
+    install('runc');
+    const found = byModel(await discoverModels(remoteCtx(pinging({ Runtimes: { runc: {}, runsc: {} } }), { runsc: '/usr/bin/runsc' })));
+    // The floor times its own starts there (a target, startup only); the containers run on the remote engine.
+    expect(found.get('process')?.target).toBeTypeOf('function');
+    expect(found.get('process')?.driver).toBeUndefined();
+    expect(found.get('container:runc')?.driver).toBeTypeOf('function');
+    expect(found.get('container:runsc')?.clock?.(resolveWorkload({ kind: 'true', timeoutMs: 30_000 }))).toMatchObject({ clock: 'local-through-ssh', roundTripsToReady: 3 });
+    // Raw runtimes: the one installed THERE is listed without a driver; this machine's runc is not the host's.
+    expect(found.get('oci:runsc')?.unavailable).toMatchObject({ code: 'no-driver', params: { path: '/usr/bin/runsc' } });
+    expect(found.has('oci:runc')).toBe(false);
+    for (const vm of ['vm:qemu', 'vm:microvm']) expect(found.get(vm)?.unavailable?.code, vm).toBe('host-cannot-run');
+    // Families that only know this machine say nothing about the remote host (this machine's Firecracker is not its).
+    for (const m of ['vm:firecracker', 'container:kata', 'swarm', 'podman', 'lxc']) expect(found.has(m), m).toBe(false);
+  });
+
+  it('a host without an engine lists the containers as unavailable with the reason, and still its floor', async () => {
+    const found = byModel(await discoverModels(remoteCtx(new Error('sh: docker: not found'), {})));
+    expect(found.get('container:*')?.unavailable).toMatchObject({ code: 'no-engine', params: { error: 'sh: docker: not found' } });
+    expect(found.get('process')?.target).toBeTypeOf('function');
   });
 });
 

@@ -1,4 +1,4 @@
-import { medianInterval } from './adaptive/median-ci';
+import { medianInterval } from '../../shared/adaptive/median-ci';
 
 /** How a startup figure measured on a remote host compares with the same model measured here. */
 export interface Agreement {
