@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEvent } from '../../shared/api';
 import { Run } from '../../shared/run';
+import { Comparison } from '../../shared/compare';
+import { Lab } from '../../electron/lab/lab';
 import { parseKnownHosts } from '../../electron/lab/remote/knownHosts';
 import { HostService } from '../../electron/lab/remote/service';
 import { RunStore } from '../../electron/lab/store';
@@ -89,6 +91,33 @@ describe('bench host against the QEMU guest (dropbear)', () => {
     expect(recorded).toHaveLength(1);
     expect(recorded[0].key.toString('base64')).toBe(kit.hostKeyPublic.split(/\s+/)[1]);
     console.log(`QEMU guest (TCG, dropbear): connect median ${run.summary.connect.median.toFixed(1)} ms, exec median ${run.summary.exec.median.toFixed(1)} ms`);
+  });
+
+  it('compare --host on a host without Docker: the containers say why, the floor and the facts are still measured', async () => {
+    // The Lab's host service reads the user's ~/.ssh: the test's home for the time of this comparison.
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const lab = new Lab('cli', data.dir);
+      const c = await lab.compare({ plan: { footprint: false, startup: { iterations: 5, warmup: 1 } }, host: 'qemu-guest' }, undefined, undefined, { acceptNew: true });
+      expect(Comparison.safeParse(c).error?.issues ?? []).toEqual([]);
+      expect(c.status, JSON.stringify(c.notes)).toBe('complete');
+      expect(c.environment.host.kernel).toBe(kit.kernelVersion);
+      expect(c.environment.remote).toMatchObject({ target: 'qemu-guest', reached: true, virtualization: { sysVendor: 'QEMU' } });
+      const by = new Map(c.models.map((m) => [m.model, m]));
+      expect(by.get('container:*')).toMatchObject({ status: 'unavailable', reason: { code: 'no-engine' } });
+      expect(by.get('container:*')?.error).toMatch(/docker system dial-stdio/);
+      for (const vm of ['vm:qemu', 'vm:microvm']) expect(by.get(vm)?.reason?.code, vm).toBe('host-cannot-run');
+      const floor = by.get('process')!;
+      expect(floor.status, floor.error).toBe('ok');
+      expect(floor.startup!.readyMs).toHaveLength(5);
+      // Timed by the guest's own shell (busybox ash) on the guest's clock: nothing of SSH in the figure.
+      expect(floor.clock).toMatchObject({ clock: 'remote-shell', sshAllowanceMs: 0 });
+      expect(floor.notes.map((n) => n.code)).toContain('remote-shell-clock');
+      console.log(`QEMU guest floor (remote clock, ${floor.clock!.shell}, overhead ${floor.clock!.overheadMs!.toFixed(2)} ms): median ${floor.startup!.ready.median.toFixed(2)} ms`);
+    } finally {
+      process.env.HOME = savedHome;
+    }
   });
 
   it('reboot-to-SSH: the boot id changes and the time runs to the first exec on the new boot', async () => {

@@ -22,6 +22,8 @@ export interface ShellTiming {
 
 const CLOCK_EXPR: Record<ShellClock, string> = { epochrealtime: '$EPOCHREALTIME', date: '$(date +%s%N)' };
 const OVERHEAD_SAMPLES = 7;
+/** The remote busybox: on PATH, else where minimal systems keep it (an SSH session's PATH can be short). */
+const FIND_BUSYBOX = 'for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox /sbin/busybox /usr/local/bin/busybox; do [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; exit 0; }; done; exit 1';
 
 /** A word the shell takes literally (single quotes, with a quote inside closed, escaped and reopened). */
 export function shellQuote(s: string): string {
@@ -82,9 +84,11 @@ export class RemoteProcessTarget implements Target {
     if (w.readiness.kind !== 'exit' && w.readiness.kind !== 'running') {
       throw new Error(`the process floor on a remote host times workloads ready at their exit or once running; this one is ready by ${w.readiness.kind}`);
     }
-    const found = await this.o.conn.exec('command -v busybox');
+    const found = await this.o.conn.exec(FIND_BUSYBOX);
     const path = found.stdout.trim().split('\n')[0];
-    if (found.code !== 0 || !path.startsWith('/')) throw new Error('no busybox on the remote host for the process floor (install busybox there, e.g. `apt-get install busybox-static`)');
+    if (found.code !== 0 || !path.startsWith('/')) {
+      throw new Error(`no busybox on the remote host for the process floor (install busybox there, e.g. \`apt-get install busybox-static\`)${found.stderr.trim() ? `: ${found.stderr.trim().slice(0, 200)}` : ''}`);
+    }
     this.busybox = path;
     throwIfAborted(signal);
     const probe = await this.o.conn.exec('echo "${EPOCHREALTIME:-none}"; date +%s%N');
