@@ -101,8 +101,9 @@ export class RemoteProcessTarget implements Target {
       const r = await this.o.conn.exec(`t0=${t}; t1=${t}; echo "isolab-t $t0 $t1 0"`);
       gaps.push(parseTiming(r.stdout, clock, 0).marks.ready);
     }
-    const rtt = await this.o.conn.exec('true');
-    this.timing = { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: rtt.ms };
+    const trips: number[] = [];
+    for (let i = 0; i < 3; i++) trips.push((await this.o.conn.exec('true')).ms);
+    this.timing = { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: medianOf(trips) ?? 0 };
   }
 
   async environment() {
