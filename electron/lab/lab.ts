@@ -242,7 +242,7 @@ export class Lab {
         onProgress?.(`connecting to ${settings.host}`);
         try {
           const opened = await this.hosts.openForCompare(settings.host, { ...settings.ia, signal: job.signal });
-          remote = new RemotePlace(settings.host, opened.conn, opened.environment, log);
+          remote = await RemotePlace.open(settings.host, opened.conn, opened.environment, log);
         } catch (err) {
           if (!(err instanceof HostOpenError)) throw err;
           const c = unreachedComparison(id, plan, err);

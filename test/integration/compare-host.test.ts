@@ -30,8 +30,8 @@ afterAll(async () => {
 });
 
 const MODELS = ['process', 'container:runc'];
-/** Fixed counts, no footprint: the startup figures are what this test compares (and it stays short). */
-const request = (host?: string): CompareRequest => ({ plan: { models: MODELS, footprint: false, startup: { iterations: 15, warmup: 2 } }, host });
+/** Fixed counts (a short test): 15 starts a model, one footprint round of two idle instances. */
+const request = (host?: string): CompareRequest => ({ plan: { models: MODELS, footprint: { instances: 2, settleMs: 500, rounds: 1 }, startup: { iterations: 15, warmup: 2 } }, host });
 
 function ready(c: Comparison, model: string): ModelResult {
   const m = c.models.find((x) => x.model === model);
@@ -65,6 +65,11 @@ describe('compare on a remote host (loopback sshd)', () => {
     const runc = ready(remote, 'container:runc');
     expect(runc.clock).toMatchObject({ clock: 'local-through-ssh', roundTripsToReady: 3 });
     expect(runc.clock!.sshAllowanceMs).toBeGreaterThan(0);
+
+    // Footprint read from the host's own /proc and cgroups over the connection (this sshd has no SFTP: head/ls over exec).
+    expect(remote.environment.remote).toMatchObject({ procVia: 'exec' });
+    expect(runc.footprint?.memory.cgroupBytes, JSON.stringify(runc.notes)).toBeGreaterThan(0);
+    expect(ready(local, 'container:runc').footprint?.memory.cgroupBytes).toBeGreaterThan(0);
 
     const verdicts = MODELS.map((model) => {
       const l = ready(local, model).startup!.readyMs;

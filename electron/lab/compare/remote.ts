@@ -8,6 +8,7 @@ import type { RemoteHost } from '../models/types';
 import { thisOwner } from '../owner';
 import type { SshConnection } from '../remote/connect';
 import { remoteEngine } from '../remote/docker';
+import { sftpFs, type RemoteFs } from '../remote/sftp-fs';
 import type { HostOpenError } from '../remote/service';
 import type { ComparePlace } from './run';
 
@@ -21,14 +22,25 @@ export class RemotePlace {
   readonly place: ComparePlace;
   private engine?: Promise<Awaited<ReturnType<typeof remoteEngine>>>;
 
-  constructor(
+  private constructor(
     name: string,
     private readonly conn: SshConnection,
     environment: { host: ComparePlace['host']; remote: Record<string, unknown> },
+    private readonly fs: RemoteFs,
     private readonly log?: (line: string) => void,
   ) {
-    this.remote = { name, conn };
-    this.place = { host: environment.host, remote: environment.remote, startupOnly: true };
+    this.remote = { name, conn, fs };
+    // Footprint and density read the host's own /proc and cgroups through `fs` (SFTP, else head/ls over exec).
+    this.place = { host: environment.host, remote: { ...environment.remote, procVia: fs.via }, fs };
+  }
+
+  static async open(name: string, conn: SshConnection, environment: { host: ComparePlace['host']; remote: Record<string, unknown> }, log?: (line: string) => void): Promise<RemotePlace> {
+    try {
+      return new RemotePlace(name, conn, environment, await sftpFs(conn), log);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
   }
 
   /** The remote engine (opened once; a host without one fails every call with the same clear error). */
@@ -44,6 +56,7 @@ export class RemotePlace {
   async close(): Promise<void> {
     const e = await this.engine?.catch(() => undefined);
     e?.agent.destroy();
+    this.fs.close();
     this.conn.close();
   }
 }

@@ -14,6 +14,7 @@ import { startCallLag } from '../../../shared/readiness';
 import { ratioOfMedians, summarize } from '../../../shared/stats';
 import { hostFacts, ISOLAB_VERSION } from '../host';
 import type { HostFacts } from '../../../shared/run';
+import type { HostFs } from '../footprint/host-fs';
 import { summarizeSamples } from '../runner';
 import { newRunId, StoreError, type RunStore } from '../store';
 import { thisOwner } from '../owner';
@@ -61,6 +62,9 @@ export interface CompareOptions {
 export interface ComparePlace {
   host: HostFacts;
   remote?: Record<string, unknown>;
+  /** The place's /proc and cgroups (a remote host's over SSH): footprint and density read there. */
+  fs?: HostFs;
+  /** No footprint or density (a remote host whose /proc cannot be read): each model with a driver says so. */
   startupOnly?: boolean;
 }
 
@@ -104,7 +108,7 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
   const plan = o.plan;
   const rule = startupRuleFor(plan, fixed);
   const densityRule = plan.density ? { maxSteps: densitySteps(plan.density.maxInstances) } : undefined;
-  const noise = plan.footprint && !fixed.footprint ? new NoiseProbe({ settleMs: plan.footprint.settleMs, windows: NOISE_WINDOWS }) : undefined;
+  const noise = plan.footprint && !fixed.footprint ? new NoiseProbe({ settleMs: plan.footprint.settleMs, windows: NOISE_WINDOWS, fs: o.place?.fs }) : undefined;
   c.adaptive = {
     version: 1,
     order: ORDER,
@@ -152,11 +156,11 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     }
     if (spec.driver && plan.footprint) {
       const fp = plan.footprint;
-      m.footprint = new FootprintSession(() => spec.driver!(idle, runId), { instances: fp.instances, settleMs: fp.settleMs, noise, onProgress: (msg) => progress(spec.model, 'footprint', msg) });
+      m.footprint = new FootprintSession(() => spec.driver!(idle, runId), { instances: fp.instances, settleMs: fp.settleMs, noise, fs: o.place?.fs, onProgress: (msg) => progress(spec.model, 'footprint', msg) });
     }
     if (spec.driver && plan.density) {
       const d = plan.density;
-      m.density = new DensitySession(() => spec.driver!(idle, runId), { ...d, rule: { ...densityRule!, target: rule.target, level: rule.level }, onProgress: (msg) => progress(spec.model, 'density', msg) });
+      m.density = new DensitySession(() => spec.driver!(idle, runId), { ...d, rule: { ...densityRule!, target: rule.target, level: rule.level }, fs: o.place?.fs, onProgress: (msg) => progress(spec.model, 'density', msg) });
     }
     // The VM brings its own curve (VMs booted side by side), so the density chart has every model.
     if (!spec.driver && spec.density && plan.density) {

@@ -3,6 +3,7 @@ import type { StartupClock } from '../../../shared/compare';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import type { EngineConnection } from '../docker/engine';
 import type { SshConnection } from '../remote/connect';
+import type { HostFs } from '../footprint/host-fs';
 import type { BenchTargets } from '../runner';
 import type { Target } from '../targets/target';
 import type { DensityResult as VmDensityResult } from '../vm/density';
@@ -82,6 +83,8 @@ export interface RemoteHost {
   /** The name the user gave (a saved host, an alias, user@host[:port]). */
   name: string;
   conn: SshConnection;
+  /** The host's /proc and cgroups over the same connection (SFTP, else exec), for footprint and density. */
+  fs?: HostFs;
 }
 
 /**

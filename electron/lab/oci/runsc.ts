@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { HostFs } from '../footprint/host-fs';
 import { allPids, processArgv } from '../footprint/proc';
 
 /**
@@ -34,8 +35,8 @@ export function ociGlobalArgs(runtime: string, root: string, network?: 'none' | 
 }
 
 /** True when the pid is a gVisor sandbox (the Sentry). */
-export async function isSandbox(pid: number): Promise<boolean> {
-  return (await processArgv(pid))?.[0] === SANDBOX;
+export async function isSandbox(pid: number, fs?: HostFs): Promise<boolean> {
+  return (await processArgv(pid, fs))?.[0] === SANDBOX;
 }
 
 /** The value of `--flag value` or `--flag=value` (one or two dashes) in an argv. */

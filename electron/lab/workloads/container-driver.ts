@@ -5,6 +5,7 @@ import { isSandbox, withRuntimeHint } from '../oci/runsc';
 import type { ResolvedWorkload } from '../../../shared/plan';
 import { describe, engineFacts, type EngineConnection } from '../docker/engine';
 import { engineError, EngineLostError } from '../docker/lost';
+import type { HostFs } from '../footprint/host-fs';
 import { cgroupOf, descendants, parentPid, readCgroupCpuMs } from '../footprint/proc';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
@@ -22,6 +23,8 @@ export interface ContainerDriverOptions {
   isolation?: 'process' | 'hyperv';
   workload: ResolvedWorkload;
   log?: (line: string) => void;
+  /** Where the engine's host keeps /proc and cgroups: this machine by default, a remote host's over SSH. */
+  fs?: HostFs;
 }
 
 /**
@@ -135,8 +138,8 @@ export class ContainerDriver implements InstanceDriver {
         const info = await container.inspect();
         if (info.State?.Pid) {
           inst.pid = info.State.Pid;
-          inst.cgroup = await cgroupOf(inst.pid);
-          if (inst.cgroup) inst.cgroupCpuMs = await readCgroupCpuMs(inst.cgroup);
+          inst.cgroup = await cgroupOf(inst.pid, this.opts.fs);
+          if (inst.cgroup) inst.cgroupCpuMs = await readCgroupCpuMs(inst.cgroup, this.opts.fs);
         }
       }
       return inst;
@@ -162,11 +165,12 @@ export class ContainerDriver implements InstanceDriver {
    */
   async helperPids(instance: Instance): Promise<number[]> {
     if (!instance.pid) return [];
-    const shim = await parentPid(instance.pid);
+    const fs = this.opts.fs;
+    const shim = await parentPid(instance.pid, fs);
     if (!shim || shim <= 1) return [];
-    const workload = (await isSandbox(instance.pid)) ? [] : [instance.pid];
-    const inside = new Set<number>([...workload, ...(await descendants(instance.pid))]);
-    return [shim, ...(await descendants(shim)).filter((p) => !inside.has(p))];
+    const workload = (await isSandbox(instance.pid, fs)) ? [] : [instance.pid];
+    const inside = new Set<number>([...workload, ...(await descendants(instance.pid, fs))]);
+    return [shim, ...(await descendants(shim, fs)).filter((p) => !inside.has(p))];
   }
 
   /** Image size, its layers shared with other images against its own, and this container's writable layer. */

@@ -68,7 +68,7 @@ export const containerModel: ModelRegistration = {
     const runtimes = facts.runtimes?.length ? facts.runtimes : [facts.defaultRuntime ?? 'runc'];
     return runtimes.map((runtime): ModelEntry => ({
       model: `container:${runtime}`,
-      driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log }),
+      driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log, fs: ctx.remote.fs }),
       clock: (w) => {
         const trips = ENGINE_CALLS_TO_READY[w.readiness.kind];
         return { clock: 'local-through-ssh', roundTripMs, roundTripsToReady: trips, sshAllowanceMs: roundTripMs * trips };
