@@ -17,7 +17,8 @@ let sshd: SshdFixture;
 const env = { home: process.env.HOME, agent: process.env.SSH_AUTH_SOCK };
 
 beforeAll(async () => {
-  sshd = await startSshd({ alias: 'lab-vm' });
+  // With SFTP, as most sshd are: the footprint readers read the remote /proc over one SFTP session.
+  sshd = await startSshd({ alias: 'lab-vm', extraConfig: ['Subsystem sftp internal-sftp'] });
   writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
   process.env.HOME = sshd.home;
   delete process.env.SSH_AUTH_SOCK;
@@ -30,8 +31,8 @@ afterAll(async () => {
 });
 
 const MODELS = ['process', 'container:runc'];
-/** Fixed counts (a short test): 15 starts a model, one footprint round of two idle instances. */
-const request = (host?: string): CompareRequest => ({ plan: { models: MODELS, footprint: { instances: 2, settleMs: 500, rounds: 1 }, startup: { iterations: 15, warmup: 2 } }, host });
+/** Fixed counts (a short test): 10 starts a model, one footprint round of two idle instances. */
+const request = (host?: string): CompareRequest => ({ plan: { models: MODELS, footprint: { instances: 2, settleMs: 500, rounds: 1 }, startup: { iterations: 10, warmup: 1 } }, host });
 
 function ready(c: Comparison, model: string): ModelResult {
   const m = c.models.find((x) => x.model === model);
@@ -42,9 +43,11 @@ function ready(c: Comparison, model: string): ModelResult {
 describe('compare on a remote host (loopback sshd)', () => {
   it('gives the same models as a local compare, timed on the remote clock or with the SSH allowance stated, and medians that agree', async () => {
     const lab = new Lab('cli', data.dir);
-    const local = await lab.compare(request());
+    const t0 = Date.now();
+    const say = (l: string) => process.env.ISOLAB_TEST_TRACE && console.error(`${((Date.now() - t0) / 1000).toFixed(1)}s ${l}`);
+    const local = await lab.compare(request(), undefined, say);
     const lines: string[] = [];
-    const remote = await lab.compare(request('lab-vm'), undefined, (l) => lines.push(l));
+    const remote = await lab.compare(request('lab-vm'), undefined, (l) => (lines.push(l), say(l)));
     expect(Comparison.safeParse(remote).error?.issues ?? []).toEqual([]);
     expect(remote.status, JSON.stringify(remote.notes)).toBe('complete');
     expect(remote.id).toMatch(/compare-lab-vm/);
@@ -66,8 +69,8 @@ describe('compare on a remote host (loopback sshd)', () => {
     expect(runc.clock).toMatchObject({ clock: 'local-through-ssh', roundTripsToReady: 3 });
     expect(runc.clock!.sshAllowanceMs).toBeGreaterThan(0);
 
-    // Footprint read from the host's own /proc and cgroups over the connection (this sshd has no SFTP: head/ls over exec).
-    expect(remote.environment.remote).toMatchObject({ procVia: 'exec' });
+    // Footprint read from the host's own /proc and cgroups over the connection.
+    expect(remote.environment.remote).toMatchObject({ procVia: 'sftp' });
     expect(runc.footprint?.memory.cgroupBytes, JSON.stringify(runc.notes)).toBeGreaterThan(0);
     expect(ready(local, 'container:runc').footprint?.memory.cgroupBytes).toBeGreaterThan(0);
 
@@ -83,7 +86,7 @@ describe('compare on a remote host (loopback sshd)', () => {
     const [process_, container] = verdicts;
     expect(container.verdict, JSON.stringify(container)).not.toBe('differ');
     if (process_.verdict !== 'inconclusive') expect(process_.remote[0], JSON.stringify(process_)).toBeLessThanOrEqual(process_.local[1]);
-  }, 240_000);
+  }, 420_000);
 
   it('an unreachable host gives a saved, failed comparison that says why', async () => {
     const lab = new Lab('cli', data.dir);
