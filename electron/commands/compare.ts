@@ -5,6 +5,7 @@ import type { CompareRequest } from '../../shared/api';
 import { comparisonMarkdown } from '../../shared/export';
 import { cliNote } from '../note-text';
 import { Plan, planIssues, type PlanInput } from '../../shared/plan';
+import { printableLine } from '../../shared/printable';
 import { cancelOnSignal } from './cancel-on-signal';
 import { remoteLines } from './compare-remote';
 import { askHostKey, askPassphrase } from './host';
@@ -34,7 +35,7 @@ export function compareCommand(): Command {
     .addOption(new Option('--density <max>', 'also run density up to this many instances').argParser(int('--density', 1)))
     .option('--each-runtime', 'measure every runtime name the engine lists, even those that run the same program (runc and io.containerd.runc.v2)')
     .option('--vm', 'insist on the local VM: listed (as unavailable, with the reason) even where this host cannot boot one')
-    .option('--host <target>', 'run the comparison on a remote host over SSH: a saved host\'s name, an alias of ~/.ssh/config or user@host[:port]; its process floor and its Docker engine\'s runtimes, startup timed as `isolab compare` does, with the clock of each figure said')
+    .option('--host <target>', 'run the comparison on a remote host over SSH (repeat it for several hosts: they run in parallel, one comparison per host, never two at once on one machine): a saved host\'s name, an alias of ~/.ssh/config or user@host[:port]; its process floor and its Docker engine\'s runtimes, startup timed as `isolab compare` does, with the clock of each figure said', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--accept-new', "with --host: record the host's key in known_hosts if it is unknown (as OpenSSH's accept-new); a changed key is still refused")
     .option('--json', 'print the Comparison document on stdout (progress stays on stderr)')
     .option('--trust-plan', "let the plan's own command run straight on this host (the process floor and OCI runtimes on a bundle run it there); read the plan first")
@@ -43,33 +44,54 @@ export function compareCommand(): Command {
       // A malformed budget is an error before anything starts.
       if (o.budget !== undefined) parseBudgetOption(o.budget);
       const lab = await openLab();
+      const hosts: string[] = [...new Set<string>(o.host)];
       const cancel = cancelOnSignal('cancelling: removing what this comparison created...');
-      const bar = progressBar(lab, 'compare');
+      // One bar for one comparison; a fleet's comparisons report line by line, each naming its host.
+      const bar = hosts.length > 1 ? undefined : progressBar(lab, 'compare');
       try {
-        const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan, budget: o.budget, fixedCounts, eachRuntime: !!o.eachRuntime, host: o.host };
         const tty = process.stdin.isTTY;
-        const ia = o.host ? { acceptNew: !!o.acceptNew, confirmHostKey: tty ? askHostKey : undefined, passphrase: tty ? askPassphrase : undefined } : undefined;
-        let notSaved: NotSavedError<Comparison> | undefined;
-        const c = await lab.compare(request, cancel.signal, (line) => process.stderr.write(`isolab: ${line}\n`), ia).catch((err) => {
-          if (!(err instanceof NotSavedError)) throw err;
-          notSaved = err as NotSavedError<Comparison>;
-          return notSaved.doc;
-        });
-        if (o.json) process.stdout.write(JSON.stringify(c, null, 2) + '\n');
-        else {
-          const remote = remoteLines(c);
-          if (remote.length) process.stdout.write(`${remote.join('\n')}\n\n`);
-          process.stdout.write(comparisonMarkdown(c, cliNote));
-          if (!notSaved) process.stdout.write(`\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);
-          else if (!notSaved.fallback) process.stdout.write(`\n${JSON.stringify(c, null, 2)}\n`);
+        const ia = hosts.length ? { acceptNew: !!o.acceptNew, confirmHostKey: tty ? askHostKey : undefined, passphrase: tty ? askPassphrase : undefined } : undefined;
+        const one = async (host: string | undefined): Promise<{ c: Comparison; notSaved?: NotSavedError<Comparison> }> => {
+          const request: CompareRequest = { plan, vm: o.vm, trustPlan: !!o.trustPlan, budget: o.budget, fixedCounts, eachRuntime: !!o.eachRuntime, host };
+          const prefix = hosts.length > 1 ? `isolab: [${host}] ` : 'isolab: ';
+          try {
+            return { c: await lab.compare(request, cancel.signal, (line) => process.stderr.write(`${prefix}${line}\n`), ia) };
+          } catch (err) {
+            if (!(err instanceof NotSavedError)) throw err;
+            return { c: (err as NotSavedError<Comparison>).doc, notSaved: err as NotSavedError<Comparison> };
+          }
+        };
+        const outcomes = hosts.length > 1 ? await Promise.allSettled(hosts.map((h) => one(h))) : [{ status: 'fulfilled' as const, value: await one(hosts[0]) }];
+        const codes: number[] = [];
+        const docs: Comparison[] = [];
+        for (const [i, r] of outcomes.entries()) {
+          if (r.status === 'rejected') {
+            process.stderr.write(`isolab: [${hosts[i]}] ${(r.reason as Error).message}\n`);
+            codes.push(1);
+            continue;
+          }
+          const { c, notSaved } = r.value;
+          docs.push(c);
+          if (!o.json) {
+            const remote = remoteLines(c);
+            if (remote.length) process.stdout.write(`${remote.join('\n')}\n\n`);
+            process.stdout.write(comparisonMarkdown(c, cliNote));
+            if (!notSaved) process.stdout.write(`\nSaved as ${c.id}. Export it with \`isolab runs export ${c.id} --format md|csv|json\`.\n`);
+            else if (!notSaved.fallback) process.stdout.write(`\n${JSON.stringify(c, null, 2)}\n`);
+            if (hosts.length > 1 && i < outcomes.length - 1) process.stdout.write('\n');
+          }
+          if (notSaved) {
+            process.stderr.write(`isolab: ${notSaved.message}${notSaved.fallback || o.json ? '' : ' The comparison is printed above as JSON: keep it.'}\n`);
+            codes.push(1);
+          } else codes.push(c.status === 'cancelled' ? 130 : c.status === 'failed' ? 1 : 0);
         }
-        if (notSaved) {
-          process.stderr.write(`isolab: ${notSaved.message}${notSaved.fallback || o.json ? '' : ' The comparison is printed above as JSON: keep it.'}\n`);
-          process.exitCode = 1;
-        } else if (c.status === 'cancelled') process.exitCode = 130;
-        else if (c.status === 'failed') process.exitCode = 1;
+        // --json: one document for one comparison, an array of them for a fleet.
+        if (o.json) process.stdout.write(JSON.stringify(hosts.length > 1 ? docs : docs[0], null, 2) + '\n');
+        if (hosts.length > 1 && !o.json) process.stdout.write(`\n${fleetSummary(hosts, outcomes)}`);
+        const code = codes.includes(130) ? 130 : codes.some((x) => x !== 0) ? 1 : 0;
+        if (code) process.exitCode = code;
       } finally {
-        bar.stop();
+        bar?.stop();
         cancel.dispose();
       }
     });
@@ -110,4 +132,12 @@ async function planFromOptions(o: CompareFlags): Promise<{ plan: Plan; fixedCoun
   const parsed = Plan.safeParse(input);
   if (!parsed.success) throw new Error(`invalid options: ${planIssues(parsed.error).join('; ')}`);
   return { plan: parsed.data, fixedCounts: fixedCountsOf(input) };
+}
+
+/** The fleet's last lines: each host, its comparison's status and id (or why it has none). */
+function fleetSummary(hosts: string[], outcomes: PromiseSettledResult<{ c: Comparison }>[]): string {
+  const rows = outcomes.map((r, i) =>
+    r.status === 'fulfilled' ? `| ${printableLine(hosts[i])} | ${r.value.c.status} | ${r.value.c.id} |` : `| ${printableLine(hosts[i])} | error | ${printableLine((r.reason as Error).message).slice(0, 200)} |`,
+  );
+  return ['## Fleet', '', '| Host | Status | Comparison |', '|---|---|---|', ...rows, ''].join('\n');
 }

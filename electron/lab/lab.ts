@@ -10,6 +10,7 @@ import { compareSettings, groupContainerModels, lastComparison } from './compare
 import { runCompare } from './compare/run';
 import { RemotePlace, unreachedComparison } from './compare/remote';
 import { HostOpenError, HostService, type Interaction } from './remote/service';
+import { HostLocks } from './remote/host-lock';
 import { JobManager, type JobContext } from './jobs/manager';
 import { ComparisonStore } from './compare/store';
 import { sweepBundles } from './targets/runc-bundle';
@@ -53,6 +54,8 @@ export class Lab {
   private conn?: EngineConnection;
   /** Remote hosts over SSH (electron/lab/remote); the host methods below delegate to it. */
   readonly hosts: HostService;
+  /** One comparison at a time per remote machine, in this process and across isolab processes. */
+  private readonly hostLocks: HostLocks;
   /** Workshop mode (electron/lab/workshop): the race and the density demo. */
   readonly workshop: Workshop;
 
@@ -61,6 +64,7 @@ export class Lab {
     readonly root = dataDir(),
   ) {
     this.store = new RunStore(`${root}/runs`);
+    this.hostLocks = new HostLocks(`${root}/locks`);
     this.hosts = new HostService({ store: this.store, root, jobs: this.jobs, emit: (e) => this.emit(e) });
     this.comparisons = new ComparisonStore(`${root}/comparisons`);
     this.swarm = new SwarmStore(root);
@@ -235,6 +239,8 @@ export class Lab {
   ): Promise<Comparison> {
     let status: Comparison['status'] = 'failed';
     let remote: RemotePlace | undefined;
+    let releaseHost: (() => Promise<void>) | undefined;
+    let askedAt = settings.askedAt;
     try {
       const log = (l: string) => onProgress?.(l);
       if (settings.host !== undefined) {
@@ -242,6 +248,16 @@ export class Lab {
         onProgress?.(`connecting to ${settings.host}`);
         try {
           const opened = await this.hosts.openForCompare(settings.host, { ...settings.ia, signal: job.signal });
+          // One comparison at a time on a machine (two names of it included): wait for the one under way there.
+          const key = opened.environment.host.machineId ?? String(opened.environment.remote.resolved ?? settings.host);
+          try {
+            releaseHost = await this.hostLocks.acquire(key, { signal: job.signal, onWait: () => onProgress?.(`waiting: another comparison is running on ${settings.host}`) });
+          } catch (err) {
+            opened.conn.close();
+            throw err;
+          }
+          // The budget counts from when the host was free, not from the wait.
+          askedAt = performance.now();
           remote = await RemotePlace.open(settings.host, opened.conn, opened.environment, log);
         } catch (err) {
           if (!(err instanceof HostOpenError)) throw err;
@@ -261,7 +277,7 @@ export class Lab {
         aliases: grouped.aliases,
         runtimeGroups: grouped.runtimeGroups,
         budget: settings.budget,
-        askedAt: settings.askedAt,
+        askedAt,
         fixed: settings.fixed,
         // The planner's first guesses come from a comparison on the same kind of place (unit costs differ over SSH).
         last: remote ? undefined : await lastComparison(this.comparisons),
@@ -288,6 +304,7 @@ export class Lab {
       throw err;
     } finally {
       await remote?.close();
+      await releaseHost?.();
       // Faces reload the document now: it has its final status (or the comparison failed before it was saved).
       this.emit({ type: 'compare-finished', comparisonId: id, status });
     }

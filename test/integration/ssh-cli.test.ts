@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../electron/cli';
+import { Comparison } from '../../shared/compare';
 import { Run } from '../../shared/run';
 import { startSshd, type SshdFixture } from '../fixtures/sshd';
 
@@ -153,6 +154,34 @@ describe('isolab bench host', () => {
       process.env.HOME = home;
       await evil.stop();
       rmSync(bin, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('isolab compare --host, several hosts', () => {
+  it('runs the hosts in parallel, one machine never twice at once (two names of one sshd wait for each other), and an unreachable host fails alone', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    // A second name of the same machine: the fleet must not measure it twice at the same time.
+    const config = path.join(sshd.home, '.ssh', 'config');
+    const original = readFileSync(config, 'utf8');
+    writeFileSync(config, `${original}\n${original.replace(/^Host cli-vm$/m, 'Host cli-vm-again')}`);
+    try {
+      const r = await isolab('compare', '--host', 'cli-vm', '--host', 'cli-vm-again', '--host', `${sshd.user}@127.0.0.1:1`, '--models', 'process', '--iterations', '3', '--no-footprint', '--json');
+      expect(r.code, r.stderr).toBe(1);
+      const docs = (JSON.parse(r.stdout) as unknown[]).map((d) => Comparison.parse(d));
+      expect(docs.map((d) => (d.environment.remote as { target?: string }).target)).toEqual(['cli-vm', 'cli-vm-again', `${sshd.user}@127.0.0.1:1`]);
+      const [a, b, dead] = docs;
+      expect([a.status, b.status, dead.status]).toEqual(['complete', 'complete', 'failed']);
+      expect((dead.environment.remote as { reached?: boolean }).reached).toBe(false);
+      // One machine (the same hashed id): the two windows of measuring do not overlap.
+      expect(a.environment.host.machineId).toBe(b.environment.host.machineId);
+      const window = (c: Comparison) => [Date.parse(c.startedAt), Date.parse(c.finishedAt!)] as const;
+      const [first, second] = [window(a), window(b)].sort((x, y) => x[0] - y[0]);
+      expect(second[0]).toBeGreaterThanOrEqual(first[1]);
+      expect(r.stderr).toMatch(/\[cli-vm(-again)?\] waiting: another comparison is running on cli-vm/);
+      expect(JSON.stringify(dead.notes)).toMatch(/refused/i);
+    } finally {
+      writeFileSync(config, original);
     }
   });
 });
