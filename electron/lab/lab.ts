@@ -8,9 +8,10 @@ import { benchEntry, discoverModels } from './models/registry';
 import type { ModelContext } from './models/types';
 import { compareSettings, groupContainerModels, lastComparison } from './compare/prepare';
 import { runCompare } from './compare/run';
-import { RemotePlace, unreachedComparison } from './compare/remote';
+import { cancelledWhileWaiting, RemotePlace, unreachedComparison } from './compare/remote';
 import { HostOpenError, HostService, type Interaction } from './remote/service';
 import { HostLocks } from './remote/host-lock';
+import { CancelledError } from './targets/target';
 import { JobManager, type JobContext } from './jobs/manager';
 import { ComparisonStore } from './compare/store';
 import { sweepBundles } from './targets/runc-bundle';
@@ -254,7 +255,12 @@ export class Lab {
             releaseHost = await this.hostLocks.acquire(key, { signal: job.signal, onWait: () => onProgress?.(`waiting: another comparison is running on ${settings.host}`) });
           } catch (err) {
             opened.conn.close();
-            throw err;
+            if (!(err instanceof CancelledError)) throw err;
+            // Cancelled before its turn: nothing was measured, the document says so.
+            const c = cancelledWhileWaiting(id, plan, opened.environment);
+            await this.comparisons.saveOrKeep(c);
+            status = c.status;
+            return c;
           }
           // The budget counts from when the host was free, not from the wait.
           askedAt = performance.now();

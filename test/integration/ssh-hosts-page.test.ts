@@ -110,6 +110,29 @@ describe('Hosts page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('compare all: one comparison per host, started at once; an unreachable one fails alone, the others can be cancelled', async () => {
+    writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
+    const { page, errors } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    await page.getByTestId('host-dead').waitFor();
+    await page.getByTestId('compare-all').click();
+    const list = page.getByTestId('compare-all-list');
+    await list.locator('li', { hasText: 'dead' }).getByText('failed').waitFor({ timeout: 60_000 });
+    await list.locator('li', { hasText: 'page-vm' }).getByText(/comparing|complete/).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('compare-all').isDisabled()).toBe(true);
+    // Every comparison has its document: a link per host; then the running ones are cancelled (no 90 s budget here).
+    expect(await list.getByRole('link').count()).toBe(await list.locator('li').count());
+    for (const j of (await bm.lab.info()).activeJobs.filter((x) => x.kind === 'compare')) await bm.lab.cancelJob(j.id);
+    await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="compare-all-list"] .badge')].some((b) => /comparing|starting/.test(b.textContent ?? '')), undefined, { timeout: 60_000 });
+    expect(await page.getByTestId('compare-all').isDisabled()).toBe(false);
+    // page-vm and loop2 are one machine: one was measuring, the other waiting; both end cancelled, not failed.
+    for (const h of ['page-vm', 'loop2']) expect(await list.locator('li', { hasText: h }).locator('.badge').textContent()).toMatch(/cancelled|complete/);
+    const ids = await list.getByRole('link').evaluateAll((as) => as.map((a) => decodeURIComponent(a.getAttribute('href')!.split('/').pop()!)));
+    for (const id of ids) expect((await bm.lab.getComparison(id)).id).toBe(id);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(OUT, 'hosts-compare-all.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
   it('an encrypted key: the page says why the passphrase cannot be remembered (no keychain here; basic_text is not encryption)', async () => {
     writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
     await bm.lab.saveHost({ name: 'enc', target: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: sshd.encryptedIdentity });

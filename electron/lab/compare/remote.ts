@@ -79,3 +79,21 @@ export function unreachedComparison(id: string, plan: Plan, err: HostOpenError):
     owner: thisOwner(),
   };
 }
+
+/** A comparison cancelled while it waited for its host (another comparison was measuring that machine): saved as such. */
+export function cancelledWhileWaiting(id: string, plan: Plan, environment: { host: Comparison['environment']['host']; remote: Record<string, unknown> }): Comparison {
+  const at = new Date().toISOString();
+  return {
+    schema: COMPARISON_SCHEMA,
+    id,
+    status: 'cancelled',
+    startedAt: at,
+    finishedAt: at,
+    environment: { ...environment, isolabVersion: ISOLAB_VERSION, node: process.versions.node },
+    plan: plan as unknown as Record<string, unknown>,
+    floor: 'process',
+    models: [],
+    notes: [],
+    owner: thisOwner(),
+  };
+}

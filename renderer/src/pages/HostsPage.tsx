@@ -8,6 +8,7 @@ import { AddHostForm } from '../hosts/AddHostForm';
 import { compareGroups, isRemote } from '../hosts/compareGroups';
 import { HostCard } from '../hosts/HostCard';
 import { useLab } from '../lab/LabContext';
+import { href } from '../router';
 import type { PageProps } from '.';
 
 /** Remote hosts over SSH: the ones in ~/.ssh/config and the ones added here; test, probe, compare. */
@@ -20,6 +21,8 @@ export function HostsPage(_: PageProps) {
   const [error, setError] = useState<string>();
   const [fleetId, setFleetId] = useState<string>();
   const [fleet, setFleet] = useState<Record<string, string>>({});
+  // Compare all: each host's comparison id and where it is (running, or its final status).
+  const [compares, setCompares] = useState<Record<string, { id?: string; status: string; error?: string }>>({});
 
   const refresh = useCallback(() => {
     api.listHosts().then(setHosts, (err: Error) => setError(err.message));
@@ -43,6 +46,31 @@ export function HostsPage(_: PageProps) {
     } catch (err) {
       setError((err as Error).message);
     }
+  };
+
+  useEffect(
+    () =>
+      api.onEvent((e) => {
+        if (e.type !== 'compare-finished') return;
+        setCompares((cur) => {
+          const host = Object.keys(cur).find((h) => cur[h].id === e.comparisonId);
+          return host ? { ...cur, [host]: { ...cur[host], status: e.status } } : cur;
+        });
+      }),
+    [api],
+  );
+  // One comparison per host, all started at once: the engine runs them in parallel and never two on one machine.
+  const compareAll = async () => {
+    if (!hosts?.length) return;
+    setCompares(Object.fromEntries(hosts.map((h) => [h.name, { status: 'starting' }])));
+    await Promise.all(
+      hosts.map((h) =>
+        api.startCompare({ host: h.name }).then(
+          ({ comparisonId }) => setCompares((cur) => ({ ...cur, [h.name]: { id: comparisonId, status: cur[h.name]?.status === 'starting' ? 'running' : cur[h.name].status } })),
+          (err: Error) => setCompares((cur) => ({ ...cur, [h.name]: { status: 'failed', error: err.message } })),
+        ),
+      ),
+    );
   };
 
   // Host runs beside local runs, like with like: one table per kind of figure (SSH latency, container lifecycle).
@@ -72,11 +100,17 @@ export function HostsPage(_: PageProps) {
         <section className="card">
           <div className="section-head">
             <h2>{t('fleet.title')}</h2>
-            <button type="button" className="button" onClick={() => void probeAll()} data-testid="probe-all">
-              {t('fleet.button', { n: hosts.length })}
-            </button>
+            <div className="form-actions">
+              <button type="button" className="button" onClick={() => void probeAll()} data-testid="probe-all">
+                {t('fleet.button', { n: hosts.length })}
+              </button>
+              <button type="button" className="button" onClick={() => void compareAll()} data-testid="compare-all" disabled={Object.values(compares).some((c) => c.status === 'starting' || c.status === 'running')}>
+                {t('fleet.compareButton', { n: hosts.length })}
+              </button>
+            </div>
           </div>
           <p className="muted small">{t('fleet.intro')}</p>
+          <p className="muted small">{t('fleet.compareIntro')}</p>
           {Object.keys(fleet).length > 0 && (
             <ul className="hosts-fleet" aria-live="polite">
               {Object.entries(fleet).map(([h, st]) => (
@@ -84,6 +118,18 @@ export function HostsPage(_: PageProps) {
                   <span className="mono">{h}</span>{' '}
                   <span className={`badge ${st === 'saved' ? 'badge-ok' : st.startsWith('failed') ? 'badge-danger' : 'badge-muted'}`}>{st.startsWith('failed') ? t('fleet.failed') : t(`fleet.step.${st}`, { defaultValue: st })}</span>{' '}
                   {st.startsWith('failed') && <span className="small">{st.slice(8)}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          {Object.keys(compares).length > 0 && (
+            <ul className="hosts-fleet" aria-live="polite" data-testid="compare-all-list">
+              {Object.entries(compares).map(([h, c]) => (
+                <li key={h}>
+                  <span className="mono">{h}</span>{' '}
+                  <span className={`badge ${c.status === 'complete' ? 'badge-ok' : c.status === 'failed' ? 'badge-danger' : 'badge-muted'}`}>{t(`fleet.compare.${c.status}`, { defaultValue: c.status })}</span>{' '}
+                  {c.id && <a href={href('compare', c.id)}>{t('fleet.compare.open')}</a>}
+                  {c.error && <span className="small">{c.error}</span>}
                 </li>
               ))}
             </ul>
