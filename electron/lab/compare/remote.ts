@@ -63,37 +63,30 @@ export class RemotePlace {
 
 /** The comparison of a host that could not be opened: saved, failed, with where it was going and why. */
 export function unreachedComparison(id: string, plan: Plan, err: HostOpenError): Comparison {
-  const at = new Date().toISOString();
-  return {
-    schema: COMPARISON_SCHEMA,
-    id,
-    status: 'failed',
-    startedAt: at,
-    finishedAt: at,
-    // Nothing is known of a host never reached: empty facts, and `remote.reached: false` says why.
-    environment: { host: { os: '', kernel: '', arch: '', cpus: 0, memoryBytes: 0 }, remote: { target: err.target, resolved: err.resolved, reached: false }, isolabVersion: ISOLAB_VERSION, node: process.versions.node },
-    plan: plan as unknown as Record<string, unknown>,
-    floor: 'process',
-    models: [],
-    notes: [note('comparison-stopped', { error: err.message })],
-    owner: thisOwner(),
-  };
+  // Nothing is known of a host never reached: empty facts, and `remote.reached: false` says why.
+  const host = { os: '', kernel: '', arch: '', cpus: 0, memoryBytes: 0 };
+  return emptyComparison(id, plan, 'failed', { host, remote: { target: err.target, resolved: err.resolved, reached: false } }, [note('comparison-stopped', { error: err.message })]);
 }
 
 /** A comparison cancelled while it waited for its host (another comparison was measuring that machine): saved as such. */
-export function cancelledWhileWaiting(id: string, plan: Plan, environment: { host: Comparison['environment']['host']; remote: Record<string, unknown> }): Comparison {
+export function cancelledWhileWaiting(id: string, plan: Plan, environment: Pick<Comparison['environment'], 'host' | 'remote'>): Comparison {
+  return emptyComparison(id, plan, 'cancelled', environment, []);
+}
+
+/** A comparison that ended before it measured anything: its place, its plan, its status and why. */
+function emptyComparison(id: string, plan: Plan, status: Comparison['status'], environment: Pick<Comparison['environment'], 'host' | 'remote'>, notes: Comparison['notes']): Comparison {
   const at = new Date().toISOString();
   return {
     schema: COMPARISON_SCHEMA,
     id,
-    status: 'cancelled',
+    status,
     startedAt: at,
     finishedAt: at,
     environment: { ...environment, isolabVersion: ISOLAB_VERSION, node: process.versions.node },
     plan: plan as unknown as Record<string, unknown>,
     floor: 'process',
     models: [],
-    notes: [],
+    notes,
     owner: thisOwner(),
   };
 }

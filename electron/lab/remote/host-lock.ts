@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { abortable } from '../targets/container';
 import { CancelledError } from '../targets/target';
 
 /**
@@ -30,7 +31,7 @@ export class HostLocks {
     try {
       if (before) {
         o.onWait?.();
-        await raceAbort(before, o.signal);
+        await abortable(before, o.signal);
       }
       const releaseFile = await this.fileLock(key, o, !before);
       return async () => {
@@ -61,24 +62,6 @@ export class HostLocks {
       }
     }
   }
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new CancelledError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>

@@ -166,9 +166,9 @@ function CompareHome() {
         />
       )}
       {error && <p className="banner banner-danger" role="alert" data-testid="compare-error">{error}</p>}
-      <div className="compare-tabs" role="tablist" aria-label={t('title')}>
+      <div className="tabs compare-tabs" role="tablist" aria-label={t('title')}>
         {(['saved', 'machines'] as const).map((k) => (
-          <button key={k} type="button" role="tab" id={`compare-tab-${k}`} aria-selected={view === k} aria-controls={`compare-panel-${k}`} className={`compare-tab${view === k ? ' compare-tab-active' : ''}`} onClick={() => setView(k)} data-testid={`compare-tab-${k}`}>
+          <button key={k} type="button" role="tab" id={`compare-tab-${k}`} aria-selected={view === k} aria-controls={`compare-panel-${k}`} className={`tab${view === k ? ' tab-active' : ''}`} onClick={() => setView(k)} data-testid={`compare-tab-${k}`}>
             {k === 'saved' ? tm('tabSaved') : tm('tab')}
           </button>
         ))}

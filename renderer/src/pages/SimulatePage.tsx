@@ -30,7 +30,7 @@ export function SimulatePage({ params }: PageProps) {
         </p>
       </div>
       <MachinePicker onChange={setMachine} />
-      <div className="sim-tabs" role="tablist" aria-label={t('title')}>
+      <div className="tabs" role="tablist" aria-label={t('title')}>
         {tabs.map((k) => (
           <button
             key={k}
@@ -39,7 +39,7 @@ export function SimulatePage({ params }: PageProps) {
             id={`sim-tab-${k}`}
             aria-selected={tab === k}
             aria-controls={`sim-panel-${k}`}
-            className={`sim-tab${tab === k ? ' sim-tab-active' : ''}`}
+            className={`tab${tab === k ? ' tab-active' : ''}`}
             onClick={() => setTab(k)}
             data-testid={`tab-${k}`}
           >
