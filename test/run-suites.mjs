@@ -26,7 +26,11 @@ for (const project of projects) {
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   // A suite that failed to load counts as a failure even when no test inside it ran.
-  if (res.status !== 0 && r.numFailedTests === 0) crashed.push(project);
+  // So does an unhandled error (vitest exits 1 with every test passed): say so, it is easy to miss in the log.
+  if (res.status !== 0 && r.numFailedTests === 0) {
+    console.log(`vitest ${project} exited ${res.status} with no failed test: look for "Unhandled Errors" above`);
+    crashed.push(project);
+  }
 }
 if (crashed.length) console.log(`suites that did not complete: ${crashed.join(', ')}`);
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -138,6 +138,8 @@ function execFs(conn: SshConnection, label: string): RemoteFs {
     });
     ch.stderr.on('data', () => {});
     ch.on('close', () => fail(new Error('the reader shell ended')));
+    // A write racing the shell's end (EPIPE) fails what waits, never the process.
+    ch.on('error', (e: Error) => fail(e));
     return ch;
   });
   channel.catch((e: Error) => fail(e));

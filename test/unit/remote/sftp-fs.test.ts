@@ -20,6 +20,8 @@ const noSftp = {
       write: (s: string) => child.stdin.write(s),
       end: () => child.stdin.end(),
     });
+    // A write after the shell died fails with EPIPE; an SSH channel reports it as its own 'error'.
+    child.stdin.on('error', (e) => ch.emit('error', e));
     child.stdout.on('data', (d: Buffer) => ch.emit('data', d));
     child.on('close', () => ch.emit('close'));
     return ch;
