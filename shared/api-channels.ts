@@ -4,7 +4,7 @@
  */
 export const LAB_METHOD_NAMES = [
   'info', 'startBench', 'cancelJob', 'cancelRun', 'listRuns', 'scanRuns', 'getRun', 'deleteRun',
-  'listHosts', 'saveHost', 'removeHost', 'testHost', 'acceptHostKey', 'startHostBench', 'startFleet', 'listHostRuns', 'forgetPassphrase',
+  'listHosts', 'saveHost', 'removeHost', 'testHost', 'acceptHostKey', 'startHostBench', 'startFleet', 'listHostRuns', 'forgetPassphrase', 'listFleets', 'saveFleet', 'removeFleet',
   'startSwarm', 'listSwarm', 'getSwarm',
   'startCompare', 'listComparisons', 'getComparison', 'cancelCompare', 'deleteComparison', 'exportRun', 'importRuns', 'report',
   'tradeoffs', 'isolationFacts', 'startRace', 'cancelRace', 'raceState', 'densityDemo', 'workshopKernels', 'setWorkshopDemo', 'workshopView',

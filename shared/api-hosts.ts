@@ -164,6 +164,21 @@ export type HostProbe = z.infer<typeof HostProbe>;
 
 const hostName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'not a host name');
 
+/**
+ * A fleet saved on the Hosts page: a name for a set of hosts (saved hosts or ~/.ssh/config aliases, by name) that
+ * are compared together (`isolab compare --fleet NAME`, "Compare fleet"). Members are names, not copies: a
+ * host's address changes in one place.
+ */
+export const SavedFleet = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a fleet name is 1-64 letters, digits, . _ -'),
+  hosts: z
+    .array(hostName)
+    .min(1, 'a fleet holds at least one host')
+    .max(500)
+    .refine((h) => new Set(h).size === h.length, 'a host is listed twice in the fleet'),
+});
+export type SavedFleet = z.infer<typeof SavedFleet>;
+
 export const hostMethods = {
   listHosts: { args: z.tuple([]), result: z.array(HostListItem) },
   saveHost: { args: z.tuple([SavedHost]), result: HostListItem },
@@ -175,6 +190,9 @@ export const hostMethods = {
   /** Host runs beside local ones, for the side-by-side view. */
   listHostRuns: { args: z.tuple([]), result: z.array(RunListItem) },
   forgetPassphrase: { args: z.tuple([hostName]), result: z.boolean() },
+  listFleets: { args: z.tuple([]), result: z.array(SavedFleet) },
+  saveFleet: { args: z.tuple([SavedFleet]), result: SavedFleet },
+  removeFleet: { args: z.tuple([hostName]), result: z.boolean() },
 } as const;
 
 /** Events of remote work, merged into LabEvent. */

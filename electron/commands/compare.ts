@@ -36,6 +36,7 @@ export function compareCommand(): Command {
     .option('--each-runtime', 'measure every runtime name the engine lists, even those that run the same program (runc and io.containerd.runc.v2)')
     .option('--vm', 'insist on the local VM: listed (as unavailable, with the reason) even where this host cannot boot one')
     .option('--host <target>', 'run the comparison on a remote host over SSH (repeat it for several hosts: they run in parallel, one comparison per host, never two at once on one machine): a saved host\'s name, an alias of ~/.ssh/config or user@host[:port]; its process floor and its Docker engine\'s runtimes, startup timed as `isolab compare` does, with the clock of each figure said', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--fleet <name>', 'run the comparison on every host of a fleet saved on the Hosts page, as with one --host per member (repeatable; combines with --host)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--accept-new', "with --host: record the host's key in known_hosts if it is unknown (as OpenSSH's accept-new); a changed key is still refused")
     .option('--json', 'print the Comparison document on stdout (progress stays on stderr)')
     .option('--trust-plan', "let the plan's own command run straight on this host (the process floor and OCI runtimes on a bundle run it there); read the plan first")
@@ -44,7 +45,10 @@ export function compareCommand(): Command {
       // A malformed budget is an error before anything starts.
       if (o.budget !== undefined) parseBudgetOption(o.budget);
       const lab = await openLab();
-      const hosts: string[] = [...new Set<string>(o.host)];
+      // A fleet is its members' names, each then reached as a --host; an unknown fleet stops here, before anything runs.
+      const members: string[] = [];
+      for (const name of o.fleet as string[]) members.push(...(await lab.hosts.fleetHosts(name)));
+      const hosts: string[] = [...new Set<string>([...o.host, ...members])];
       const cancel = cancelOnSignal('cancelling: removing what this comparison created...');
       // One bar for one comparison; a fleet's comparisons report line by line, each naming its host.
       const bar = hosts.length > 1 ? undefined : progressBar(lab, 'compare');

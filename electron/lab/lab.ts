@@ -38,7 +38,7 @@ import { Workshop } from './workshop';
 import type { ImportFile } from '../../shared/import';
 import { importFiles } from './import/import';
 import { buildReport, loadReportDocs } from './report/build';
-import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectRequest, SavedHost } from '../../shared/api-hosts';
+import type { AcceptHostKeyRequest, FleetRequest, HostBenchRequest, HostConnectRequest, SavedFleet, SavedHost } from '../../shared/api-hosts';
 
 /**
  * The engine behind every face. The Electron main process, the CLI and browser mode each hold one Lab and
@@ -411,6 +411,15 @@ export class Lab {
   }
   removeHost(name: string) {
     return this.hosts.removeHost(name);
+  }
+  listFleets() {
+    return this.hosts.listFleets();
+  }
+  saveFleet(fleet: SavedFleet) {
+    return this.hosts.saveFleet(fleet);
+  }
+  removeFleet(name: string) {
+    return this.hosts.removeFleet(name);
   }
   testHost(req: HostConnectRequest) {
     return this.hosts.testHost(req);

@@ -133,6 +133,30 @@ describe('Hosts page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a fleet: saved from the page with the hosts ticked, listed after a reload, compared member by member only', async () => {
+    const { page, errors } = await bm.open(bm.served.url.replace(/#.*$/, '') + '#/hosts');
+    await page.getByTestId('fleets').waitFor();
+    // No host ticked: refused on the page, nothing saved.
+    await page.getByTestId('fleet-name').fill('edge');
+    await page.getByTestId('fleet-save').click();
+    await page.getByTestId('fleets').getByRole('alert').getByText(/at least one host/).waitFor();
+    expect(await bm.lab.listFleets()).toEqual([]);
+    await page.getByTestId('fleet-member-dead').check();
+    await page.getByTestId('fleet-save').click();
+    await page.getByTestId('fleet-edge').waitFor();
+    expect(await bm.lab.listFleets()).toEqual([{ name: 'edge', hosts: ['dead'] }]);
+    await page.reload();
+    await page.getByTestId('compare-fleet-edge').click();
+    const list = page.getByTestId('compare-all-list');
+    await list.locator('li', { hasText: 'dead' }).getByText('failed').waitFor({ timeout: 60_000 });
+    // Only the fleet's member was compared.
+    expect(await list.locator('li').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(OUT, 'hosts-fleets.png'), fullPage: true });
+    await bm.lab.removeFleet('edge');
+    expect(errors).toEqual([]);
+  });
+
   it('an encrypted key: the page says why the passphrase cannot be remembered (no keychain here; basic_text is not encryption)', async () => {
     writeFileSync(kh(), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
     await bm.lab.saveHost({ name: 'enc', target: `${sshd.user}@127.0.0.1:${sshd.port}`, identityFile: sshd.encryptedIdentity });

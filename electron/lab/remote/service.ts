@@ -7,6 +7,7 @@ import {
   FleetRequest,
   HostBenchRequest,
   HostConnectRequest,
+  SavedFleet,
   SavedHost,
   type HostBenchPlan,
   type HostListItem,
@@ -105,7 +106,54 @@ export class HostService {
       return removed ? rest : undefined;
     });
     if (removed) await this.passphrases.forget(name);
+    // A removed host leaves its fleets (an alias still in ~/.ssh/config is still a host: it stays).
+    if (removed && !(await this.listHosts()).some((h) => h.name === name)) {
+      await this.fleetsDoc.update((all) => (all.some((f) => f.hosts.includes(name)) ? all.map((f) => ({ ...f, hosts: f.hosts.filter((h) => h !== name) })).filter((f) => f.hosts.length > 0) : undefined));
+    }
     return removed;
+  }
+
+  private get fleetsDoc(): LockedJsonFile<SavedFleet[]> {
+    return new LockedJsonFile({ file: path.join(this.o.root, 'hosts', 'fleets.json'), schema: SavedFleet.array(), empty: () => [], what: 'the saved fleets file' });
+  }
+
+  listFleets(): Promise<SavedFleet[]> {
+    return this.fleetsDoc.read();
+  }
+
+  /** A fleet names hosts the Hosts page lists (saved, or aliases of ~/.ssh/config): never a name nobody knows. */
+  async saveFleet(fleet: SavedFleet): Promise<SavedFleet> {
+    const f = SavedFleet.parse(fleet);
+    const known = new Set((await this.listHosts()).map((h) => h.name));
+    const unknown = f.hosts.filter((h) => !known.has(h));
+    if (unknown.length) throw new Error(`the fleet ${f.name} names ${unknown.join(', ')}, which is neither a saved host nor an alias of ~/.ssh/config: add ${unknown.length > 1 ? 'them' : 'it'} on the Hosts page first`);
+    await this.fleetsDoc.update((all) => [...all.filter((x) => x.name !== f.name), f]);
+    return f;
+  }
+
+  async removeFleet(name: string): Promise<boolean> {
+    let removed = false;
+    await this.fleetsDoc.update((all) => {
+      const rest = all.filter((f) => f.name !== name);
+      removed = rest.length < all.length;
+      return removed ? rest : undefined;
+    });
+    return removed;
+  }
+
+  /**
+   * The hosts of a saved fleet, for `isolab compare --fleet` and the Hosts page: refused when there is no such
+   * fleet, or when a member has gone from the hosts since (the message says which), so nothing is looked up
+   * under a name nobody gave an address.
+   */
+  async fleetHosts(name: string): Promise<string[]> {
+    const fleets = await this.listFleets();
+    const f = fleets.find((x) => x.name === name);
+    if (!f) throw new Error(fleets.length ? `no fleet named ${name}: the saved fleets are ${fleets.map((x) => x.name).join(', ')}` : `no fleet named ${name}: no fleet is saved yet (save one on the Hosts page)`);
+    const known = new Set((await this.listHosts()).map((h) => h.name));
+    const gone = f.hosts.filter((h) => !known.has(h));
+    if (gone.length) throw new Error(`the fleet ${name} names ${gone.join(', ')}, which is no longer a saved host nor an alias of ~/.ssh/config: save ${gone.length > 1 ? 'them' : 'it'} again, or edit the fleet`);
+    return f.hosts;
   }
 
   forgetPassphrase(name: string): Promise<boolean> {

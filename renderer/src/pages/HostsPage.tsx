@@ -6,6 +6,7 @@ import type { RunListItem } from '../../../shared/run';
 import { useFormat } from '../format';
 import { AddHostForm } from '../hosts/AddHostForm';
 import { compareGroups, isRemote } from '../hosts/compareGroups';
+import { FleetsSection } from '../hosts/FleetsSection';
 import { HostCard } from '../hosts/HostCard';
 import { useLab } from '../lab/LabContext';
 import { href } from '../router';
@@ -60,18 +61,19 @@ export function HostsPage(_: PageProps) {
     [api],
   );
   // One comparison per host, all started at once: the engine runs them in parallel and never two on one machine.
-  const compareAll = async () => {
-    if (!hosts?.length) return;
-    setCompares(Object.fromEntries(hosts.map((h) => [h.name, { status: 'starting' }])));
+  const compareHosts = async (names: string[]) => {
+    if (!names.length) return;
+    setCompares(Object.fromEntries(names.map((h) => [h, { status: 'starting' }])));
     await Promise.all(
-      hosts.map((h) =>
-        api.startCompare({ host: h.name }).then(
-          ({ comparisonId }) => setCompares((cur) => ({ ...cur, [h.name]: { id: comparisonId, status: cur[h.name]?.status === 'starting' ? 'running' : cur[h.name].status } })),
-          (err: Error) => setCompares((cur) => ({ ...cur, [h.name]: { status: 'failed', error: err.message } })),
+      names.map((h) =>
+        api.startCompare({ host: h }).then(
+          ({ comparisonId }) => setCompares((cur) => ({ ...cur, [h]: { id: comparisonId, status: cur[h]?.status === 'starting' ? 'running' : cur[h].status } })),
+          (err: Error) => setCompares((cur) => ({ ...cur, [h]: { status: 'failed', error: err.message } })),
         ),
       ),
     );
   };
+  const comparing = Object.values(compares).some((c) => c.status === 'starting' || c.status === 'running');
 
   // Host runs beside local runs, like with like: one table per kind of figure (SSH latency, container lifecycle).
   const groups = compareGroups(runs);
@@ -104,7 +106,7 @@ export function HostsPage(_: PageProps) {
               <button type="button" className="button" onClick={() => void probeAll()} data-testid="probe-all">
                 {t('fleet.button', { n: hosts.length })}
               </button>
-              <button type="button" className="button" onClick={() => void compareAll()} data-testid="compare-all" disabled={Object.values(compares).some((c) => c.status === 'starting' || c.status === 'running')}>
+              <button type="button" className="button" onClick={() => void compareHosts(hosts.map((h) => h.name))} data-testid="compare-all" disabled={comparing}>
                 {t('fleet.compareButton', { n: hosts.length })}
               </button>
             </div>
@@ -136,6 +138,7 @@ export function HostsPage(_: PageProps) {
           )}
         </section>
       )}
+      {!readOnly && !!hosts && hosts.length > 1 && <FleetsSection hosts={hosts} busy={comparing} onCompare={(names) => void compareHosts(names)} />}
       {hosts?.map((h) => (
         <HostCard
           key={h.name}
