@@ -73,6 +73,11 @@ describe('compare on a remote host (loopback sshd)', () => {
     expect(remote.environment.remote).toMatchObject({ procVia: 'sftp' });
     expect(runc.footprint?.memory.cgroupBytes, JSON.stringify(runc.notes)).toBeGreaterThan(0);
     expect(ready(local, 'container:runc').footprint?.memory.cgroupBytes).toBeGreaterThan(0);
+    // The floor's instances left running there, each read from the remote /proc: the same busybox as here.
+    const pss = (c: Comparison) => ready(c, 'process').footprint?.memory.processPssBytes ?? 0;
+    expect(pss(remote), JSON.stringify(floor.notes)).toBeGreaterThan(0);
+    expect(pss(remote) / pss(local)).toBeGreaterThan(0.5);
+    expect(pss(remote) / pss(local)).toBeLessThan(2);
 
     // The load of a shared machine drifts between runs made one after another: a local compare after the remote one
     // says whether it did. If the two local runs themselves differ, nothing can be decided (said, not failed).

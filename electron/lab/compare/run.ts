@@ -143,8 +143,10 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     const runId = newRunId(`${spec.model}-cmp`);
     const startup = new StartupSession(
       () => {
-        const driver = spec.driver?.(workload, runId);
-        return driver ? new WorkloadTarget(driver, plan.startup.concurrency) : spec.target!(runId, workload);
+        // A model that gives a target times its own starts with it (the remote floor, on the remote clock); its
+        // driver, if any, is for footprint and density.
+        if (spec.target) return spec.target(runId, workload);
+        return new WorkloadTarget(spec.driver!(workload, runId), plan.startup.concurrency);
       },
       { runId, model: spec.model, plan: { comparison: c.id, workload: plan.workload, ...plan.startup, model: spec.model }, host, warmup: plan.startup.warmup, maxCount: rule.maxCount, store: o.runs, job: o.job, onEvent: o.onEvent },
     );

@@ -67,7 +67,10 @@ export interface ModelEntry {
   unavailable?: Unavailable;
   /** An instance driver for a workload: startup, footprint and density all build on it. */
   driver?(workload: ResolvedWorkload, runId: string): InstanceDriver;
-  /** A model that times its own lifecycle (a VM, the floor on a remote host) gives a target instead: startup figures only. */
+  /**
+   * A model that times its own lifecycle (a VM, the floor on a remote host) gives a target: its startup figures come
+   * from it. With a driver beside it (the remote floor), footprint and density come from the driver.
+   */
   target?(runId: string, workload: ResolvedWorkload): Target;
   /** On a remote host: which clock timed its starts and what SSH adds (read once its starts are over). */
   clock?(workload: ResolvedWorkload): StartupClock | undefined;

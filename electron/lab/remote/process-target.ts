@@ -65,10 +65,40 @@ export function parseTiming(stdout: string, clock: ShellClock, overheadMs: numbe
   return { marks: { ready, reap }, rc: Number(rc) };
 }
 
+/** The remote host's busybox, or an error that says how to install one. */
+export async function remoteBusybox(conn: SshConnection): Promise<string> {
+  const found = await conn.exec(FIND_BUSYBOX);
+  const path = found.stdout.trim().split('\n')[0];
+  if (found.code !== 0 || !path.startsWith('/')) {
+    throw new Error(`no busybox on the remote host for the process floor (install busybox there, e.g. \`apt-get install busybox-static\`)${found.stderr.trim() ? `: ${found.stderr.trim().slice(0, 200)}` : ''}`);
+  }
+  return path;
+}
+
+/** Which clock the remote shell reads, what a reading costs (back-to-back readings) and an exec round trip. */
+export async function remoteShellTiming(conn: SshConnection): Promise<ShellTiming> {
+  const probe = await conn.exec('echo "${EPOCHREALTIME:-none}"; date +%s%N');
+  const [epoch, date] = probe.stdout.trim().split('\n');
+  const clock: ShellClock = /^\d+[.,]\d+$/.test(epoch ?? '') ? 'epochrealtime' : 'date';
+  if (clock === 'date' && !/^\d{10,}$/.test(date ?? '')) throw new Error(`the remote host's date cannot give nanoseconds (it printed "${(date ?? '').slice(0, 40)}")`);
+  const t = CLOCK_EXPR[clock];
+  const gaps: number[] = [];
+  for (let i = 0; i < OVERHEAD_SAMPLES; i++) {
+    const r = await conn.exec(`t0=${t}; t1=${t}; echo "isolab-t $t0 $t1 0"`);
+    gaps.push(parseTiming(r.stdout, clock, 0).marks.ready);
+  }
+  const trips: number[] = [];
+  for (let i = 0; i < 3; i++) trips.push((await conn.exec('true')).ms);
+  return { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: medianOf(trips) ?? 0 };
+}
+
+/** The shell expression that reads the remote clock. */
+export const clockExpr = (clock: ShellClock): string => CLOCK_EXPR[clock];
+
 /**
  * The floor on a remote host: the workload's program run there by the host's busybox, timed by a small shell
- * on the remote clock (one exec per start on the kept SSH connection). Startup figures only: its footprint would
- * need the remote /proc.
+ * on the remote clock (one exec per start on the kept SSH connection). Its footprint and density come from
+ * `RemoteProcessDriver` (instances left running there, read through the remote /proc).
  */
 export class RemoteProcessTarget implements Target {
   readonly model = 'process';
@@ -84,26 +114,9 @@ export class RemoteProcessTarget implements Target {
     if (w.readiness.kind !== 'exit' && w.readiness.kind !== 'running') {
       throw new Error(`the process floor on a remote host times workloads ready at their exit or once running; this one is ready by ${w.readiness.kind}`);
     }
-    const found = await this.o.conn.exec(FIND_BUSYBOX);
-    const path = found.stdout.trim().split('\n')[0];
-    if (found.code !== 0 || !path.startsWith('/')) {
-      throw new Error(`no busybox on the remote host for the process floor (install busybox there, e.g. \`apt-get install busybox-static\`)${found.stderr.trim() ? `: ${found.stderr.trim().slice(0, 200)}` : ''}`);
-    }
-    this.busybox = path;
+    this.busybox = await remoteBusybox(this.o.conn);
     throwIfAborted(signal);
-    const probe = await this.o.conn.exec('echo "${EPOCHREALTIME:-none}"; date +%s%N');
-    const [epoch, date] = probe.stdout.trim().split('\n');
-    const clock: ShellClock = /^\d+[.,]\d+$/.test(epoch ?? '') ? 'epochrealtime' : 'date';
-    if (clock === 'date' && !/^\d{10,}$/.test(date ?? '')) throw new Error(`the remote host's date cannot give nanoseconds (it printed "${(date ?? '').slice(0, 40)}")`);
-    const t = CLOCK_EXPR[clock];
-    const gaps: number[] = [];
-    for (let i = 0; i < OVERHEAD_SAMPLES; i++) {
-      const r = await this.o.conn.exec(`t0=${t}; t1=${t}; echo "isolab-t $t0 $t1 0"`);
-      gaps.push(parseTiming(r.stdout, clock, 0).marks.ready);
-    }
-    const trips: number[] = [];
-    for (let i = 0; i < 3; i++) trips.push((await this.o.conn.exec('true')).ms);
-    this.timing = { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: medianOf(trips) ?? 0 };
+    this.timing = await remoteShellTiming(this.o.conn);
   }
 
   async environment() {

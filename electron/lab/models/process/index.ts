@@ -4,6 +4,7 @@ import { ProcessTarget } from '../../targets/process';
 import type { Target } from '../../targets/target';
 import { ProcessDriver } from '../../workloads/process-driver';
 import { WorkloadTarget } from '../../workloads/target';
+import { RemoteProcessDriver } from '../../remote/process-driver';
 import { RemoteProcessTarget } from '../../remote/process-target';
 import type { ModelRegistration } from '../types';
 
@@ -13,13 +14,15 @@ export const processModel: ModelRegistration = {
   family: 'process',
   capabilities: { startup: true, footprint: true, density: true, facts: true, race: true },
   discover: async () => [{ model: 'process', driver: (w) => new ProcessDriver(w) }],
-  // On a remote host: the program spawned there, timed by a shell on the host's own clock.
+  // On a remote host: the program spawned there, its starts timed by a shell on the host's own clock.
   discoverRemote: async (ctx) => {
     let target: RemoteProcessTarget | undefined;
     return [
       {
         model: 'process',
         target: (_runId, w) => (target = new RemoteProcessTarget({ conn: ctx.remote.conn, workload: w })),
+        // Footprint and density: instances left running there, read through the remote /proc.
+        driver: (w) => new RemoteProcessDriver({ conn: ctx.remote.conn, workload: w }),
         clock: () => {
           const t = target?.timing;
           return t && { clock: 'remote-shell', shell: t.clock, overheadMs: t.overheadMs, roundTripMs: t.execRoundTripMs, sshAllowanceMs: 0 };
