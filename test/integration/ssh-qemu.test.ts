@@ -99,7 +99,7 @@ describe('bench host against the QEMU guest (dropbear)', () => {
     process.env.HOME = home;
     try {
       const lab = new Lab('cli', data.dir);
-      const c = await lab.compare({ plan: { footprint: false, startup: { iterations: 5, warmup: 1 } }, host: 'qemu-guest' }, undefined, undefined, { acceptNew: true });
+      const c = await lab.compare({ plan: { footprint: { instances: 2, settleMs: 300, rounds: 1 }, startup: { iterations: 5, warmup: 1 } }, host: 'qemu-guest' }, undefined, undefined, { acceptNew: true });
       expect(Comparison.safeParse(c).error?.issues ?? []).toEqual([]);
       expect(c.status, JSON.stringify(c.notes)).toBe('complete');
       expect(c.environment.host.kernel).toBe(kit.kernelVersion);
@@ -114,6 +114,9 @@ describe('bench host against the QEMU guest (dropbear)', () => {
       // Timed by the guest's own shell (busybox ash) on the guest's clock: nothing of SSH in the figure.
       expect(floor.clock).toMatchObject({ clock: 'remote-shell', sshAllowanceMs: 0 });
       expect(floor.notes.map((n) => n.code)).toContain('remote-shell-clock');
+      // Its idle instances left running in the guest and read from the guest's /proc (no SFTP there: head/ls over exec).
+      expect(c.environment.remote).toMatchObject({ procVia: 'exec' });
+      expect(floor.footprint?.memory.processPssBytes, JSON.stringify(floor.notes)).toBeGreaterThan(0);
       console.log(`QEMU guest floor (remote clock, ${floor.clock!.shell}, overhead ${floor.clock!.overheadMs!.toFixed(2)} ms): median ${floor.startup!.ready.median.toFixed(2)} ms`);
     } finally {
       process.env.HOME = savedHome;
