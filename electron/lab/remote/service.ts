@@ -99,12 +99,7 @@ export class HostService {
   }
 
   async removeHost(name: string): Promise<boolean> {
-    let removed = false;
-    await this.hostsDoc.update((all) => {
-      const rest = all.filter((s) => s.name !== name);
-      removed = rest.length < all.length;
-      return removed ? rest : undefined;
-    });
+    const removed = await removeNamed(this.hostsDoc, name);
     if (removed) await this.passphrases.forget(name);
     // A removed host leaves its fleets (an alias still in ~/.ssh/config is still a host: it stays).
     if (removed && !(await this.listHosts()).some((h) => h.name === name)) {
@@ -131,14 +126,8 @@ export class HostService {
     return f;
   }
 
-  async removeFleet(name: string): Promise<boolean> {
-    let removed = false;
-    await this.fleetsDoc.update((all) => {
-      const rest = all.filter((f) => f.name !== name);
-      removed = rest.length < all.length;
-      return removed ? rest : undefined;
-    });
-    return removed;
+  removeFleet(name: string): Promise<boolean> {
+    return removeNamed(this.fleetsDoc, name);
   }
 
   /**
@@ -432,4 +421,15 @@ export class HostOpenError extends Error {
 function storedPlan(plan: HostBenchPlan, spec: HostSpec): Record<string, unknown> {
   const { passphrase: _p, rememberPassphrase: _r, ...rest } = plan;
   return { ...rest, resolved: describeSpec(spec), jumps: spec.jumps.map((j) => describeSpec(j)) };
+}
+
+/** Takes the entry of that name out of a locked list file; false when there was none (the file is left as it was). */
+async function removeNamed<T extends { name: string }>(doc: LockedJsonFile<T[]>, name: string): Promise<boolean> {
+  let removed = false;
+  await doc.update((all) => {
+    const rest = all.filter((x) => x.name !== name);
+    removed = rest.length < all.length;
+    return removed ? rest : undefined;
+  });
+  return removed;
 }
