@@ -141,9 +141,10 @@ describe('model registry: on a remote host', () => {
     install('firecracker');
     install('runc');
     const found = byModel(await discoverModels(remoteCtx(pinging({ Runtimes: { runc: {}, runsc: {} } }), { runsc: '/usr/bin/runsc' })));
-    // The floor times its own starts there (a target, startup only); the containers run on the remote engine.
+    // The floor times its own starts there (a target), its footprint and density from a driver there; the
+    // containers run on the remote engine.
     expect(found.get('process')?.target).toBeTypeOf('function');
-    expect(found.get('process')?.driver).toBeUndefined();
+    expect(found.get('process')?.driver).toBeTypeOf('function');
     expect(found.get('container:runc')?.driver).toBeTypeOf('function');
     expect(found.get('container:runsc')?.clock?.(resolveWorkload({ kind: 'true', timeoutMs: 30_000 }))).toMatchObject({ clock: 'local-through-ssh', roundTripsToReady: 3 });
     // Raw runtimes: the one installed THERE is listed without a driver; this machine's runc is not the host's.
