@@ -104,7 +104,7 @@ export function stopScript(pid: number): string {
  * Ends the floor instances an isolab of THIS machine left on the remote host and no longer runs (its marker names
  * this hostname and a pid that is not alive here). Processes of another owner, or unmarked, are never touched.
  */
-export async function sweepRemoteProcesses(conn: SshConnection): Promise<number[]> {
+async function sweepRemoteProcesses(conn: SshConnection): Promise<number[]> {
   const list = await conn.exec(
     `for d in /proc/[0-9]*; do e=$(tr '\\0' '\\n' < "$d/environ" 2>/dev/null) || continue; case "$e" in *${PROCESS_MARKER}=true*) echo "\${d#/proc/} $(printf '%s\\n' "$e" | grep '^${PROCESS_OWNER}=' | cut -d= -f2) $(printf '%s\\n' "$e" | grep '^${PROCESS_OWNER_HOST}=' | cut -d= -f2-)";; esac; done`,
   );
