@@ -47,8 +47,8 @@ describe('isolab in Chromium through browser mode', () => {
 
     // The total's chart: an svg with 3 container dots, 3 floor dots and a warmup marker for each.
     const total = page.getByTestId('chart-total');
-    expect(await total.locator('svg.recharts-surface').count()).toBe(1);
-    expect(await total.locator('.recharts-scatter-symbol').count()).toBe(8);
+    expect(await total.locator('svg.chart-svg').count()).toBe(1);
+    expect(await total.locator('.chart-dot').count()).toBe(8);
     expect(await total.locator('[role=img]').getAttribute('aria-label')).toMatch(/median [\d.,]+\sms/);
     expect(await page.locator('[data-testid^=chart-]').count()).toBe(6);
     // Time to ready is the program's first output, with the engine's answer to the start call after (or before) it.
@@ -68,7 +68,7 @@ describe('isolab in Chromium through browser mode', () => {
 
     // Linear scale draws the same samples.
     await page.getByTestId('log-toggle').uncheck();
-    expect(await total.locator('.recharts-scatter-symbol').count()).toBe(8);
+    expect(await total.locator('.chart-dot').count()).toBe(8);
     await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'charts-linear.png') });
 
     // The run is listed; French formats its numbers and dates for France.

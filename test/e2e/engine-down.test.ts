@@ -56,7 +56,7 @@ describe('isolab with the container engine down', () => {
     expect(await page.getByTestId('status').first().textContent()).toBe('complete');
     expect(await page.getByTestId('summary-table').locator('tbody th').allTextContents()).toEqual(['spawn', 'firstOutput', 'exit', 'total']);
     expect(await page.getByTestId('baseline-table').count()).toBe(0);
-    expect(await page.getByTestId('chart-total').locator('.recharts-scatter-symbol').count()).toBe(7); // 5 timed + 2 warmup
+    expect(await page.getByTestId('chart-total').locator('.chart-dot').count()).toBe(7); // 5 timed + 2 warmup
     await page.getByTestId('theme-toggle').click();
     await page.getByTestId('language').selectOption('fr');
     await page.screenshot({ path: path.join(OUT, 'process-dark-fr.png'), fullPage: true });

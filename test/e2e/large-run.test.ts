@@ -65,7 +65,7 @@ const afterNextFrame = (page: Page) => page.evaluate(() => new Promise<void>((r)
 /** Every phase's chart is in the page with its boxes drawn. */
 function chartsDrawn(): boolean {
   const charts = [...document.querySelectorAll('figure[data-testid^="chart-"]')];
-  return charts.length === 6 && charts.every((c) => c.querySelector('svg.recharts-surface [data-box]'));
+  return charts.length === 6 && charts.every((c) => c.querySelector('svg [data-box]'));
 }
 
 /** Toggles the log scale, timed in the page: the click's render and the frame after it. */
@@ -96,9 +96,20 @@ describe('charts at any sample count', () => {
     console.log(`${SMALL}-sample run drawn in ${ms} ms; ratio's interval ${ci} ms later; log toggle ${toggles.join(' ms, ')} ms; SVG elements ${elements}`);
     const total = page.getByTestId('chart-total');
     // Container and floor, timed and warmup: one mark each.
-    expect(await total.locator('.recharts-scatter-symbol').count()).toBe(2 * (SMALL + WARMUP));
+    expect(await total.locator('.chart-dot').count()).toBe(2 * (SMALL + WARMUP));
     expect(await total.locator('[data-density]').count()).toBe(0);
     expect(await page.getByTestId('distribution-legend').textContent()).toMatch(/every timed iteration/i);
+    // A dot under the pointer names its sample; so do the arrow keys once the chart has the focus.
+    const tooltip = total.getByTestId('chart-tooltip');
+    await total.locator('circle.chart-dot').first().hover();
+    await expect.poll(() => tooltip.textContent()).toMatch(/^container:runc[\d.,]+\sms\s*iteration \d+$/);
+    await page.mouse.move(0, 0);
+    await expect.poll(() => tooltip.count()).toBe(0);
+    await total.locator('[role=img]').focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => tooltip.textContent()).toMatch(/^container:runc[\d.,]+\sms\s*iteration \d+ \(warmup\)$/);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => tooltip.count()).toBe(0);
     await page.getByTestId('result').locator('.chart-grid').screenshot({ path: path.join(OUT, 'small-run-charts.png') });
     expect(await axeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -113,7 +124,7 @@ describe('charts at any sample count', () => {
     const ci = await timeInterval(page);
 
     // The x axis' ticks are the ones in ms (the y axis names the rows).
-    const firstTick = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="chart-total"] .recharts-cartesian-axis-tick-value')].map((e) => e.textContent).find((s) => s?.endsWith(' ms')));
+    const firstTick = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="chart-total"] .chart-tick')].map((e) => e.textContent).find((s) => s?.endsWith(' ms')));
     const logTick = await firstTick();
     const toLinear = await toggleScale(page);
     expect(await firstTick()).toBe('0 ms');
@@ -129,7 +140,7 @@ describe('charts at any sample count', () => {
     expect(await total.locator('[data-density]').count()).toBe(2);
     expect(await total.locator('[data-box]').count()).toBe(2);
     // Outliers stay dots: the slow iterations (every 997th) are among them, but far fewer than the samples.
-    const dots = await total.locator('.recharts-scatter-symbol').count();
+    const dots = await total.locator('.chart-dot').count();
     expect(dots).toBeGreaterThanOrEqual(10);
     expect(dots).toBeLessThan(1000);
     expect(await total.locator('[role=img]').getAttribute('aria-label')).toMatch(/10,000 samples\. [\d,]+ of them beyond the whiskers/);

@@ -1,6 +1,8 @@
+import { quantileSorted } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../shared/random';
 import type { Sample } from '../../../shared/run';
-import { boxRow, DOT_LIMIT, isDense, jitter, linearAxis, logAxis, outliers } from './distribution';
+import { boxRow, DOT_LIMIT, quantile7, isDense, jitter, linearAxis, logAxis, outliers } from './distribution';
 
 const sample = (iteration: number, ms: number, warmup = false): Sample => ({ iteration, warmup, phases: { a: ms }, marks: { a: ms }, totalMs: ms });
 
@@ -14,6 +16,23 @@ describe('boxRow', () => {
     expect([row.q1, row.median, row.q3]).toEqual([3, 5, 7]);
     expect(row.whiskerLo).toBe(1);
     expect(row.whiskerHi).toBe(8);
+  });
+
+  it('agrees with simple-statistics on the sorted values, ties, zeros and an odd count included', () => {
+    const rand = seededRandom(11);
+    for (const n of [1, 2, 3, 4, 7, 1000, 1001]) {
+      const ms = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : Math.round(rand() * 40) / 4));
+      const row = boxRow('k', 'K', ms.map((v, i) => sample(i, v)), 'a')!;
+      const sorted = [...ms].sort((a, b) => a - b);
+      expect([row.q1, row.median, row.q3], `n=${n}`).toEqual([0.25, 0.5, 0.75].map((p) => quantileSorted(sorted, p)));
+      const iqr = row.q3 - row.q1;
+      const inside = sorted.filter((v) => v >= row.q1 - 1.5 * iqr && v <= row.q3 + 1.5 * iqr);
+      expect([row.whiskerLo, row.whiskerHi, row.min, row.max]).toEqual([inside[0], inside[inside.length - 1], sorted[0], sorted[n - 1]]);
+      // The samples keep their order and iterations: the dots and the tooltip name the right iteration.
+      expect(row.values).toEqual(ms);
+      expect(row.iterations).toEqual(ms.map((_, i) => i));
+    }
+    expect(quantile7(Float64Array.from([1, 2, 3, 4]), 0.25)).toBe(quantileSorted([1, 2, 3, 4], 0.25));
   });
 
   it('returns undefined when there is no timed sample of the phase', () => {
