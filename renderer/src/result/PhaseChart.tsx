@@ -75,7 +75,11 @@ export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) 
       }),
     [rows, log, floor, phase],
   );
-  const pinned = useMemo(() => (log ? rows.reduce((n, r) => n + r.values.filter((v) => v < floor).length + r.warmup.filter((v) => v < floor).length, 0) : 0), [rows, log, floor]);
+  const pinned = useMemo(() => {
+    let n = 0;
+    if (log) for (const r of rows) for (const list of [r.values, r.warmup]) for (const v of list) if (v < floor) n++;
+    return n;
+  }, [rows, log, floor]);
 
   const height = 56 + rows.length * 52;
   const axis = log ? axes.log : axes.lin;
