@@ -1,18 +1,19 @@
-import { useLayoutEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 
 /** Work done per slice before the page gets the main thread back: about half a frame. */
 const SLICE_MS = 8;
 
 /**
  * The result of a computation that pauses (a generator that yields between steps), computed without freezing
- * the page: a slice before the first paint, so small inputs show their result at once, then a slice per
- * macrotask until done. Undefined until then, and when there is nothing to compute (`start` undefined). The caller
- * memoises `start` (useMemo): a new one drops the old computation and starts anew.
+ * the page: the first slice once the page has painted (a frame, then a message: after that frame's paint), then
+ * a slice per macrotask until done. A slice stops between steps, so a step's setup (a sort of 10,000 values) can
+ * overrun it: before the first paint, that held up a large run's charts. Undefined until done, and when there is
+ * nothing to compute (`start` undefined). The caller memoises `start` (useMemo): a new one drops the old
+ * computation and starts anew.
  */
 export function useSteps<T>(start: (() => Generator<unknown, T>) | undefined): T | undefined {
   const [result, setResult] = useState<{ start: () => Generator<unknown, T>; value: T }>();
-  // Layout effect: a slice that finishes is rendered before the browser paints, so nothing flickers.
-  useLayoutEffect(() => {
+  useEffect(() => {
     if (!start) return;
     const steps = start();
     let stopped = false;
@@ -26,9 +27,10 @@ export function useSteps<T>(start: (() => Generator<unknown, T>) | undefined): T
       else channel.port2.postMessage(null);
     };
     channel.port1.onmessage = slice;
-    slice();
+    const frame = requestAnimationFrame(() => channel.port2.postMessage(null));
     return () => {
       stopped = true;
+      cancelAnimationFrame(frame);
       channel.port1.close();
     };
   }, [start]);
