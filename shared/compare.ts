@@ -90,20 +90,46 @@ export type DensityResult = z.infer<typeof DensityResult>;
 /** skipped: an adaptive comparison's budget ran out before the model's first start. */
 const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled', 'skipped']);
 
+/** Which clock timed one phase of a container start on a remote host, and the SSH round trips still inside it. */
+export const PhaseClock = z.object({
+  clock: z.enum(['remote-engine', 'local-through-ssh']),
+  /** Absent when the count is not fixed (isolab's own reads of the instance over SSH are inside the phase). */
+  sshRoundTrips: z.number().int().optional(),
+});
+export type PhaseClock = z.infer<typeof PhaseClock>;
+
 /**
  * How a model's starts were timed on a remote host. `remote-shell`: intervals read on the remote host's clock by a
- * shell there (`shell`: its clock, `overheadMs`: its own cost, taken off). `local-through-ssh`: the same engine
- * calls as on this machine, timed on this machine's clock; each call crosses the SSH channel once, so
- * `sshAllowanceMs` (= roundTripMs x roundTripsToReady) is what SSH adds to time-to-ready.
+ * shell there (`shell`: its clock, `overheadMs`: its own cost, taken off). `remote-engine`: a container's phases
+ * from its engine's event stream (`timeNano`, the remote engine's clock), from the container's `create` event to
+ * the event ending each phase, added to the create call as this machine saw it; `phases` says which clock timed
+ * each phase (one no engine event ends stays local), `engineEvents` how many samples had their events.
+ * `local-through-ssh`: the same engine calls as on this machine, timed on this machine's clock; each call crosses
+ * the SSH channel once. In every case `sshAllowanceMs` (= roundTripMs x roundTripsToReady) is what SSH adds to
+ * time-to-ready.
  */
 export const StartupClock = z.object({
-  clock: z.enum(['remote-shell', 'local-through-ssh']),
+  clock: z.enum(['remote-shell', 'local-through-ssh', 'remote-engine']),
   shell: z.enum(['epochrealtime', 'date']).optional(),
   overheadMs: z.number().optional(),
   /** Median round trip of the channel (an engine ping, or an exec) measured before the starts. */
   roundTripMs: z.number().optional(),
   roundTripsToReady: z.number().int().optional(),
   sshAllowanceMs: z.number(),
+  /** remote-engine: the clock of each phase (create, started, ready, remove). */
+  phases: z.record(z.string(), PhaseClock).optional(),
+  /**
+   * The engine events behind the figures: timed samples, those that kept this machine's clock because an event
+   * had not come within `waitBoundMs` of the container's removal (and which events were missing, how often).
+   */
+  engineEvents: z
+    .object({
+      samples: z.number().int(),
+      localFallback: z.number().int(),
+      waitBoundMs: z.number(),
+      missing: z.record(z.string(), z.number().int()).optional(),
+    })
+    .optional(),
 });
 export type StartupClock = z.infer<typeof StartupClock>;
 

@@ -31,5 +31,18 @@ function clockWords(k: StartupClock): string {
     const how = k.shell === 'date' ? '`date +%s%N`' : '$EPOCHREALTIME';
     return `the remote host's clock (a shell there, ${how}; its own cost ${ms(k.overheadMs ?? 0)} taken off); SSH adds nothing to the figure (an exec round trip is ${ms(k.roundTripMs ?? 0)}, outside it).`;
   }
-  return `this machine's clock, the same engine calls as locally over the SSH channel: ${k.roundTripsToReady ?? '?'} round trips to ready × ${ms(k.roundTripMs ?? 0)} = ${ms(k.sshAllowanceMs)} added by SSH.`;
+  if (k.clock === 'remote-engine') {
+    const byClock = (c: 'remote-engine' | 'local-through-ssh') => Object.entries(k.phases ?? {}).filter(([, p]) => p.clock === c).map(([n]) => n);
+    const engine = byClock('remote-engine');
+    const local = byClock('local-through-ssh');
+    const e = k.engineEvents;
+    const fallback = e?.localFallback ? ` ${e.localFallback} of ${e.samples} starts kept this machine's clock (their events had not come within ${ms(e.waitBoundMs)}).` : '';
+    return (
+      `the remote engine's clock (its event stream's timeNano) for ${engine.join(', ') || 'no phase'}` +
+      `${local.length ? `; this machine's clock through SSH for ${local.join(', ')} (no engine event ends ${local.length > 1 ? 'them' : 'it'})` : ''}: ` +
+      `${k.roundTripsToReady ?? '?'} round trip${k.roundTripsToReady === 1 ? '' : 's'} to ready${k.phases?.ready?.clock === 'remote-engine' ? ' (the create call)' : ''} × ${ms(k.roundTripMs ?? 0)} = ${ms(k.sshAllowanceMs)} added by SSH.${fallback}`
+    );
+  }
+  const why = k.engineEvents ? " (the engine's events did not come for any start)" : '';
+  return `this machine's clock${why}, the same engine calls as locally over the SSH channel: ${k.roundTripsToReady ?? '?'} round trips to ready × ${ms(k.roundTripMs ?? 0)} = ${ms(k.sshAllowanceMs)} added by SSH.`;
 }

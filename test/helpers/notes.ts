@@ -15,6 +15,7 @@ const SAMPLES: { [C in NoteCode]: NoteParams[C] } = {
   'ssh-idle-footprint': {},
   'ssh-remote-engine': {},
   'remote-shell-clock': { clock: 'epochrealtime', overheadMs: 0.004 },
+  'remote-engine-clock': { samples: 20, localFallback: 1 },
   'remote-startup-only': { model: 'container:runc' },
   'boot-unfinished': {},
   'boot-no-systemd': {},

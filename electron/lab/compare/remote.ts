@@ -7,7 +7,8 @@ import { ISOLAB_VERSION } from '../host';
 import type { RemoteHost } from '../models/types';
 import { thisOwner } from '../owner';
 import type { SshConnection } from '../remote/connect';
-import { remoteEngine } from '../remote/docker';
+import { remoteEngine, remoteEngineEvents } from '../remote/docker';
+import type { EngineEventLog } from '../remote/engine-events';
 import { sftpFs, type RemoteFs } from '../remote/sftp-fs';
 import type { HostOpenError } from '../remote/service';
 import type { ComparePlace } from './run';
@@ -21,6 +22,7 @@ export class RemotePlace {
   readonly remote: RemoteHost;
   readonly place: ComparePlace;
   private engine?: Promise<Awaited<ReturnType<typeof remoteEngine>>>;
+  private events?: Promise<EngineEventLog>;
 
   private constructor(
     name: string,
@@ -29,7 +31,7 @@ export class RemotePlace {
     private readonly fs: RemoteFs,
     private readonly log?: (line: string) => void,
   ) {
-    this.remote = { name, conn, fs };
+    this.remote = { name, conn, fs, engineEvents: this.engineEvents };
     // Footprint and density read the host's own /proc and cgroups through `fs` (SFTP, else head/ls over exec).
     this.place = { host: environment.host, remote: { ...environment.remote, procVia: fs.via }, fs };
   }
@@ -53,7 +55,14 @@ export class RemotePlace {
     return this.engine;
   };
 
+  /** The engine's event stream, opened once after the engine (so a host without one fails with the engine's error). */
+  engineEvents = (): Promise<EngineEventLog> => {
+    this.events ??= this.docker().then(() => remoteEngineEvents(this.conn));
+    return this.events;
+  };
+
   async close(): Promise<void> {
+    (await this.events?.catch(() => undefined))?.close();
     const e = await this.engine?.catch(() => undefined);
     e?.agent.destroy();
     this.fs.close();

@@ -1,3 +1,4 @@
+import type { EngineEventLog } from '../remote/engine-events';
 import type { BenchPlan } from '../../../shared/api';
 import type { StartupClock } from '../../../shared/compare';
 import type { ResolvedWorkload } from '../../../shared/plan';
@@ -88,6 +89,8 @@ export interface RemoteHost {
   conn: SshConnection;
   /** The host's /proc and cgroups over the same connection (SFTP, else exec), for footprint and density. */
   fs?: HostFs;
+  /** Its engine's event stream (opened once, on its own channel): container phases on the engine's clock. */
+  engineEvents?(): Promise<EngineEventLog>;
 }
 
 /**

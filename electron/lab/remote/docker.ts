@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { EngineConnection } from '../docker/engine';
 import { guardAgent } from '../docker/lost';
 import type { SshConnection } from './connect';
+import { EngineEventLog } from './engine-events';
 import { describeSpec } from './spec';
 
 /** The docker CLI's own way to reach its engine over SSH: stdio bridged to the engine's socket. */
@@ -16,7 +17,7 @@ const DIAL_STDIO_COMMAND = 'docker system dial-stdio';
  * call (attach), and opening a channel costs a session and a docker CLI start on the host (~100 ms), so one
  * spare channel is kept open ahead: an engine call then pays the engine's time, not the transport's setup.
  */
-function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent & { lastStderr(): string | undefined } {
+function dialStdioAgent(conn: SshConnection, maxSockets = 4, keepSpare = true): http.Agent & { lastStderr(): string | undefined } {
   const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets }) as http.Agent & { lastStderr(): string | undefined };
   let spare: Promise<Duplex> | undefined;
   let closed = false;
@@ -45,7 +46,7 @@ function dialStdioAgent(conn: SshConnection, maxSockets = 4): http.Agent & { las
       .then(
         (s) => {
           // The next request's channel opens while this one is in use.
-          if (!closed) {
+          if (!closed && keepSpare) {
             spare = open();
             spare.catch(() => (spare = undefined));
           }
@@ -76,6 +77,21 @@ function asSocket(stream: Duplex): Duplex {
   s.unref = noop;
   s.destroySoon = () => s.destroy();
   return s;
+}
+
+/**
+ * The engine's event stream on a channel of its own (one, no spare): held open for the whole comparison, it must
+ * not take one of the engine calls' channels. `close` ends the stream and its channel.
+ */
+export async function remoteEngineEvents(conn: SshConnection): Promise<EngineEventLog> {
+  const agent = guardAgent(dialStdioAgent(conn, 1, false));
+  const docker = new Docker({ protocol: 'http', host: 'docker.invalid', port: 80, agent } as Docker.DockerOptions);
+  try {
+    return await EngineEventLog.open(docker, () => agent.destroy());
+  } catch (err) {
+    agent.destroy();
+    throw err;
+  }
 }
 
 /** An EngineConnection to the host's Docker engine, through the host's SSH connection: ContainerTarget runs on it unchanged. */

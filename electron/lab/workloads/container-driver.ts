@@ -6,6 +6,8 @@ import type { ResolvedWorkload } from '../../../shared/plan';
 import { describe, engineFacts, type EngineConnection } from '../docker/engine';
 import { engineError, EngineLostError } from '../docker/lost';
 import type { HostFs } from '../footprint/host-fs';
+import type { EngineClock } from '../remote/engine-clock';
+import type { Marks } from '../targets/target';
 import { cgroupOf, descendants, parentPid, readCgroupCpuMs } from '../footprint/proc';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
 import { ownerLabels } from '../labels';
@@ -25,6 +27,8 @@ export interface ContainerDriverOptions {
   log?: (line: string) => void;
   /** Where the engine's host keeps /proc and cgroups: this machine by default, a remote host's over SSH. */
   fs?: HostFs;
+  /** A remote engine: its start phases are put on its own clock from its events once each sample is over. */
+  engineClock?: EngineClock;
 }
 
 /**
@@ -40,9 +44,12 @@ export class ContainerDriver implements InstanceDriver {
   readonly workload: ResolvedWorkload;
   private readonly docker: Docker;
   private readonly live = new Set<string>();
+  readonly settleMarks?: (instance: Instance, local: Marks, warmup: boolean) => Promise<Marks>;
 
   constructor(private readonly opts: ContainerDriverOptions) {
     this.docker = opts.conn.docker;
+    const clock = opts.engineClock;
+    if (clock) this.settleMarks = (instance, local, warmup) => clock.settle(instance.id, local, this.workload.readiness.kind, warmup);
     this.workload = opts.workload;
     this.model = opts.isolation ? `container:${opts.isolation}` : `container:${opts.runtime}`;
   }
@@ -156,6 +163,10 @@ export class ContainerDriver implements InstanceDriver {
   async stop(instance: Instance): Promise<void> {
     await this.docker.getContainer(instance.id).remove({ force: true, v: true });
     this.live.delete(instance.id);
+  }
+
+  notes() {
+    return this.opts.engineClock?.notes() ?? [];
   }
 
   /**

@@ -44,6 +44,11 @@ export interface InstanceDriver {
   helperPids?(instance: Instance): Promise<number[]>;
   /** Disk the model uses: image size, shared and unique layers, the writable layer. */
   disk?(instance: Instance): Promise<Record<string, number>>;
+  /**
+   * The sample's marks on another clock than this machine's (a remote engine's events), once the instance is gone:
+   * `local` holds its marks as measured here, the stop phase's included. Waiting for them is outside every interval.
+   */
+  settleMarks?(instance: Instance, local: Marks, warmup: boolean): Promise<Marks>;
   /** Instances still alive (for the cleanup check). */
   liveCount(): number;
   notes?(): Note[];

@@ -1,6 +1,7 @@
 import { resolveWorkload } from '../../../../shared/plan';
 import { medianOf } from '../../../../shared/stats';
 import { engineFacts, type EngineConnection } from '../../docker/engine';
+import { EngineClock } from '../../remote/engine-clock';
 import { ContainerTarget } from '../../targets/container';
 import { ContainerDriver } from '../../workloads/container-driver';
 import { WorkloadTarget } from '../../workloads/target';
@@ -53,8 +54,9 @@ export const containerModel: ModelRegistration = {
       return [{ model: 'container:*', unavailable: unavailable('no-engine', { error }, `no container engine: ${error}`) }];
     }
   },
-  // On a remote host: the same engine calls on its engine (ctx.docker() is it, over the SSH connection), timed
-  // on this machine's clock; the channel's round trip, measured first, says what SSH adds to each start.
+  // On a remote host: the same engine calls on its engine (ctx.docker() is it, over the SSH connection), each
+  // start's phases then put on the engine's own clock from its event stream (EngineClock); the channel's round
+  // trip, measured first, says what SSH still adds (the create call's). Without the stream: this machine's clock.
   async discoverRemote(ctx) {
     let conn: EngineConnection;
     try {
@@ -65,15 +67,23 @@ export const containerModel: ModelRegistration = {
     }
     const facts = await engineFacts(conn);
     const roundTripMs = await pingRoundTrip(conn);
+    const events = await ctx.remote.engineEvents?.().catch((err: Error) => {
+      ctx.log?.(`the engine's event stream on ${ctx.remote.name} could not be opened (${err.message}): containers are timed on this machine's clock`);
+      return undefined;
+    });
     const runtimes = facts.runtimes?.length ? facts.runtimes : [facts.defaultRuntime ?? 'runc'];
-    return runtimes.map((runtime): ModelEntry => ({
-      model: `container:${runtime}`,
-      driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log, fs: ctx.remote.fs }),
-      clock: (w) => {
-        const trips = ENGINE_CALLS_TO_READY[w.readiness.kind];
-        return { clock: 'local-through-ssh', roundTripMs, roundTripsToReady: trips, sshAllowanceMs: roundTripMs * trips };
-      },
-    }));
+    return runtimes.map((runtime): ModelEntry => {
+      const engineClock = events && new EngineClock(events);
+      return {
+        model: `container:${runtime}`,
+        driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log, fs: ctx.remote.fs, engineClock }),
+        clock: (w) => {
+          const trips = ENGINE_CALLS_TO_READY[w.readiness.kind];
+          if (engineClock) return engineClock.startupClock(w.readiness.kind, roundTripMs, trips);
+          return { clock: 'local-through-ssh', roundTripMs, roundTripsToReady: trips, sshAllowanceMs: roundTripMs * trips };
+        },
+      };
+    });
   },
   bench: {
     matches: (plan) => plan.target === 'containers',

@@ -1,0 +1,88 @@
+import type { Marks } from '../targets/target';
+
+/**
+ * One container event of the engine, as its event stream gives it: the action and the engine's own clock, in ns
+ * since the epoch (a bigint: as a double it would round to 256 ns).
+ */
+export interface EngineEvent {
+  action: string;
+  timeNano: bigint;
+}
+
+export type ReadinessKind = 'exit' | 'running' | 'log' | 'tcp';
+
+/**
+ * How one phase of a container start is timed on a remote host. `remote-engine`: from the container's `create`
+ * event to the engine event that ends the phase, both on the remote engine's clock, added to the create call as
+ * this machine saw it; `sshRoundTrips` are the SSH round trips still inside it (the create call's, and for the
+ * removal the turnaround from the exit to the remove request). `local-through-ssh`: no engine event marks the
+ * phase's end (the request's arrival, a log line, a TCP accept), so it is this machine's clock, SSH included.
+ */
+export interface PhaseClock {
+  clock: 'remote-engine' | 'local-through-ssh';
+  /** The SSH round trips inside the figure; absent when it is not a fixed count (isolab's own reads over SSH are in it). */
+  sshRoundTrips?: number;
+}
+
+/**
+ * The engine event that ends each phase, by readiness; null: no engine event marks it, the local mark stays.
+ * - create: the request's arrival has no engine instant (`create` is emitted once the container exists): local;
+ * - started: the engine's `start`, emitted as the start call completes, before its answer crosses SSH;
+ * - ready: `exit` readiness is the workload's exit, the engine's `die`; `running` is the start call's completion,
+ *   `start`; a log line or a TCP accept are seen by isolab only, so they stay local;
+ * - remove: `destroy`, emitted as the container is gone. With `exit` readiness nothing else crosses SSH between
+ *   the exit and the remove request (one turnaround); with the others isolab inspects the instance and reads its
+ *   cgroup over SSH first, so the count is not fixed and is left out.
+ */
+const PHASE_EVENT: Record<ReadinessKind, Record<string, string | null>> = {
+  exit: { create: null, started: 'start', ready: 'die', remove: 'destroy' },
+  running: { create: null, started: 'start', ready: 'start', remove: 'destroy' },
+  log: { create: null, started: 'start', ready: null, remove: 'destroy' },
+  tcp: { create: null, started: 'start', ready: null, remove: 'destroy' },
+};
+
+/** The clock of each phase of a container start on a remote engine, by readiness (what the document records). */
+export function phaseClocks(readiness: ReadinessKind): Record<string, PhaseClock> {
+  const out: Record<string, PhaseClock> = {};
+  for (const [phase, event] of Object.entries(PHASE_EVENT[readiness])) {
+    if (!event) out[phase] = { clock: 'local-through-ssh' };
+    else if (phase === 'remove') out[phase] = readiness === 'exit' ? { clock: 'remote-engine', sshRoundTrips: 2 } : { clock: 'remote-engine' };
+    else out[phase] = { clock: 'remote-engine', sshRoundTrips: 1 };
+  }
+  // The create call crosses SSH once, there and back.
+  out.create.sshRoundTrips = 1;
+  return out;
+}
+
+/** The engine events a sample needs for its phases to be put on the engine's clock. */
+export function neededEvents(readiness: ReadinessKind): string[] {
+  const events = Object.values(PHASE_EVENT[readiness]).filter((e): e is string => e !== null);
+  return ['create', ...new Set(events)];
+}
+
+export interface EngineMarks {
+  marks: Marks;
+  /** The events that did not arrive in time: the sample kept its local marks (all of them, one clock per sample). */
+  missing: string[];
+}
+
+/**
+ * A sample's marks with every phase an engine event ends put on the engine's clock: the local create mark (the
+ * request until the engine's answer, as this machine saw it) plus, for each later phase, the time from the
+ * container's `create` event to the phase's event, both read on the remote engine's clock. Only differences of
+ * engine instants are used, so how far that clock is from this machine's (skew) does not matter. When an event
+ * the phases need is missing (the engine's events are asynchronous, and waited for only so long) the sample
+ * keeps its local marks, and `missing` says which.
+ */
+export function engineMarks(local: Marks, events: readonly EngineEvent[], readiness: ReadinessKind): EngineMarks {
+  const first = (action: string) => events.find((e) => e.action === action)?.timeNano;
+  const missing = neededEvents(readiness).filter((a) => first(a) === undefined);
+  if (missing.length || local.create === undefined) return { marks: { ...local }, missing: local.create === undefined ? ['create', ...missing] : missing };
+  const created = first('create')!;
+  const marks: Marks = { ...local };
+  for (const [phase, event] of Object.entries(PHASE_EVENT[readiness])) {
+    if (!event || local[phase] === undefined) continue;
+    marks[phase] = local.create + Number(first(event)! - created) / 1e6;
+  }
+  return { marks, missing: [] };
+}

@@ -1,0 +1,132 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { StartupClock } from '../../../shared/compare';
+import { EngineClock } from '../../../electron/lab/remote/engine-clock';
+import { EngineEventLog } from '../../../electron/lab/remote/engine-events';
+import { engineMarks, neededEvents, phaseClocks, type EngineEvent } from '../../../electron/lab/remote/engine-phases';
+
+const ms = 1_000_000n;
+/** Engine instants (ns) of one `true` container on the remote clock: created at T, started 40 ms later, exited 70, gone 95. */
+const T = 1_764_550_000_000_000_123n;
+const events = (t0 = T): EngineEvent[] => [
+  { action: 'create', timeNano: t0 },
+  { action: 'start', timeNano: t0 + 40n * ms },
+  { action: 'die', timeNano: t0 + 70n * ms },
+  { action: 'destroy', timeNano: t0 + 95n * ms },
+];
+/** The same start as this machine saw it through SSH (13 ms round trips): create 20, started 66, ready 109, removed 150. */
+const local = { create: 20, started: 66, ready: 109, remove: 150 };
+
+describe('container phases on the remote engine clock', () => {
+  it('puts each phase an engine event ends on the engine clock, from the create event, after the local create call', () => {
+    const r = engineMarks(local, events(), 'exit');
+    expect(r.missing).toEqual([]);
+    expect(r.marks.create).toBe(20);
+    expect(r.marks.started).toBeCloseTo(60, 6);
+    expect(r.marks.ready).toBeCloseTo(90, 6);
+    expect(r.marks.remove).toBeCloseTo(115, 6);
+  });
+
+  it('does not depend on how far the remote clock is from this one (only differences of engine instants are used)', () => {
+    const skewed = events(T - 3_600_000n * ms + 123_457n);
+    expect(engineMarks(local, skewed, 'exit').marks).toEqual(engineMarks(local, events(), 'exit').marks);
+    const ahead = events(T + 86_400_000n * ms);
+    const a = engineMarks(local, ahead, 'exit').marks;
+    for (const p of ['started', 'ready', 'remove']) expect(a[p]).toBeCloseTo(engineMarks(local, events(), 'exit').marks[p], 3);
+  });
+
+  it('by readiness: running is ready at the engine start; a log line or a TCP accept stays on the local clock', () => {
+    const running = engineMarks({ create: 20, started: 66, ready: 66, remove: 150 }, events().filter((e) => e.action !== 'die'), 'running');
+    expect(running.missing).toEqual([]);
+    expect(running.marks.ready).toBeCloseTo(60, 6);
+    const log = engineMarks({ create: 20, ready: 55, started: 66, remove: 150 }, events(), 'log');
+    expect(log.marks.ready).toBe(55);
+    expect(log.marks.started).toBeCloseTo(60, 6);
+    expect(neededEvents('exit')).toEqual(['create', 'start', 'die', 'destroy']);
+    expect(neededEvents('tcp')).toEqual(['create', 'start', 'destroy']);
+  });
+
+  it('a sample whose event is missing keeps all its local marks (one clock per sample) and says which', () => {
+    const late = engineMarks(local, events().filter((e) => e.action !== 'die'), 'exit');
+    expect(late.marks).toEqual(local);
+    expect(late.missing).toEqual(['die']);
+    expect(engineMarks(local, [], 'exit').missing).toEqual(['create', 'start', 'die', 'destroy']);
+    // A duplicated event (the stream replays nothing, but be safe): the first instant counts.
+    expect(engineMarks(local, [...events(), { action: 'die', timeNano: T + 900n * ms }], 'exit').marks.ready).toBeCloseTo(90, 6);
+  });
+
+  it('says per phase which clock timed it and the SSH round trips left in it', () => {
+    expect(phaseClocks('exit')).toEqual({
+      create: { clock: 'local-through-ssh', sshRoundTrips: 1 },
+      started: { clock: 'remote-engine', sshRoundTrips: 1 },
+      ready: { clock: 'remote-engine', sshRoundTrips: 1 },
+      remove: { clock: 'remote-engine', sshRoundTrips: 2 },
+    });
+    expect(phaseClocks('log').ready).toEqual({ clock: 'local-through-ssh' });
+    expect(phaseClocks('running').remove).toEqual({ clock: 'remote-engine' });
+  });
+});
+
+/** A fake engine whose event stream the test writes to, as the engine would (one JSON object per line). */
+function fakeEvents() {
+  const stream = new PassThrough();
+  const docker = { getEvents: async () => stream } as unknown as Docker;
+  // As the engine writes it: timeNano a JSON integer past 2^53.
+  const emit = (id: string, e: EngineEvent) => stream.write(`{"Type":"container","Action":"${e.action}","Actor":{"ID":"${id}"},"time":1,"timeNano":${e.timeNano}}\n`);
+  return { stream, docker, emit };
+}
+
+describe('the engine event log and clock', () => {
+  it('waits for a sample’s events within its bound, and a late one makes the sample fall back, counted and said', async () => {
+    const f = fakeEvents();
+    const log = await EngineEventLog.open(f.docker);
+    const clock = new EngineClock(log, 50);
+    for (const e of events()) f.emit('a', e);
+    // Split across chunks, as a channel may deliver it.
+    const line = `{"Type":"container","Action":"create","Actor":{"ID":"b"},"timeNano":${T}}\n`;
+    f.stream.write(line.slice(0, 17));
+    f.stream.write(line.slice(17));
+    const got = await clock.settle('a', local, 'exit', false);
+    expect(got.ready).toBeCloseTo(90, 6);
+    // 'b' never gets its start, die or destroy: it waits out the bound, then keeps its local marks.
+    const t0 = performance.now();
+    const b = await clock.settle('b', local, 'exit', false);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(b).toEqual(local);
+    const c = clock.startupClock('exit', 13, 3);
+    expect(StartupClock.parse(c)).toEqual(c);
+    expect(c).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 1, sshAllowanceMs: 13, engineEvents: { samples: 2, localFallback: 1, waitBoundMs: 50, missing: { start: 1, die: 1, destroy: 1 } } });
+    expect(clock.notes()[0]).toMatchObject({ code: 'remote-engine-clock', params: { samples: 2, localFallback: 1 } });
+    log.close();
+  });
+
+  it('an event that comes while a sample waits ends the wait at once', async () => {
+    const f = fakeEvents();
+    const clock = new EngineClock(await EngineEventLog.open(f.docker), 5_000);
+    const [first, ...rest] = events();
+    f.emit('a', first);
+    setTimeout(() => rest.forEach((e) => f.emit('a', e)), 20);
+    const t0 = performance.now();
+    expect((await clock.settle('a', local, 'exit', true)).ready).toBeCloseTo(90, 6);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(clock.notes()).toEqual([]);
+  });
+
+  it('when the stream ends no sample waits, and with every sample on the local clock the document says so', async () => {
+    const f = fakeEvents();
+    const log = await EngineEventLog.open(f.docker);
+    const clock = new EngineClock(log, 5_000);
+    f.stream.end();
+    await new Promise((r) => setImmediate(r));
+    expect(log.error).toBeDefined();
+    const t0 = performance.now();
+    expect(await clock.settle('a', local, 'exit', false)).toEqual(local);
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(clock.startupClock('exit', 13, 3)).toMatchObject({ clock: 'local-through-ssh', roundTripsToReady: 3, sshAllowanceMs: 39, engineEvents: { samples: 1, localFallback: 1 } });
+  });
+
+  it('older documents (no phases, no engine events) still read', () => {
+    expect(StartupClock.parse({ clock: 'local-through-ssh', roundTripMs: 13.1, roundTripsToReady: 3, sshAllowanceMs: 39.3 }).clock).toBe('local-through-ssh');
+  });
+});
