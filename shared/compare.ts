@@ -128,6 +128,8 @@ export const StartupClock = z.object({
       localFallback: z.number().int(),
       waitBoundMs: z.number(),
       missing: z.record(z.string(), z.number().int()).optional(),
+      /** The median time to ready of the same timed samples as this machine saw it, SSH included: what the engine clock took out. */
+      throughSshReadyMedianMs: z.number().optional(),
     })
     .optional(),
 });

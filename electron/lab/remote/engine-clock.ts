@@ -1,5 +1,6 @@
 import type { StartupClock } from '../../../shared/compare';
 import { note, type Note } from '../../../shared/notes';
+import { medianOf } from '../../../shared/stats';
 import type { Marks } from '../targets/target';
 import type { EngineEventLog } from './engine-events';
 import { engineMarks, neededEvents, phaseClocks, type ReadinessKind } from './engine-phases';
@@ -16,6 +17,7 @@ export class EngineClock {
   private samples = 0;
   private fellBack = 0;
   private readonly missing: Record<string, number> = {};
+  private readonly throughSsh: number[] = [];
 
   constructor(
     private readonly log: EngineEventLog,
@@ -28,6 +30,7 @@ export class EngineClock {
     const r = engineMarks(local, events, readiness);
     if (!warmup) {
       this.samples++;
+      if (local.ready !== undefined) this.throughSsh.push(local.ready);
       if (r.missing.length) this.fellBack++;
       for (const a of r.missing) this.missing[a] = (this.missing[a] ?? 0) + 1;
     }
@@ -40,7 +43,14 @@ export class EngineClock {
    * fell back (the event stream was lost) the figures are this machine's, through SSH, as before.
    */
   startupClock(readiness: ReadinessKind, roundTripMs: number, throughSshTrips: number): StartupClock {
-    const events = { samples: this.samples, localFallback: this.fellBack, waitBoundMs: this.boundMs, ...(Object.keys(this.missing).length ? { missing: { ...this.missing } } : {}) };
+    const median = medianOf(this.throughSsh);
+    const events = {
+      samples: this.samples,
+      localFallback: this.fellBack,
+      waitBoundMs: this.boundMs,
+      ...(Object.keys(this.missing).length ? { missing: { ...this.missing } } : {}),
+      ...(median !== undefined ? { throughSshReadyMedianMs: median } : {}),
+    };
     if (this.samples > 0 && this.fellBack === this.samples) {
       return { clock: 'local-through-ssh', roundTripMs, roundTripsToReady: throughSshTrips, sshAllowanceMs: roundTripMs * throughSshTrips, engineEvents: events };
     }

@@ -2,6 +2,9 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { StartupClock } from '../../../shared/compare';
+import { resolveWorkload } from '../../../shared/plan';
+import type { InstanceDriver } from '../../../electron/lab/workloads/instance';
+import { WorkloadTarget } from '../../../electron/lab/workloads/target';
 import { EngineClock } from '../../../electron/lab/remote/engine-clock';
 import { EngineEventLog } from '../../../electron/lab/remote/engine-events';
 import { engineMarks, neededEvents, phaseClocks, type EngineEvent } from '../../../electron/lab/remote/engine-phases';
@@ -96,7 +99,7 @@ describe('the engine event log and clock', () => {
     expect(b).toEqual(local);
     const c = clock.startupClock('exit', 13, 3);
     expect(StartupClock.parse(c)).toEqual(c);
-    expect(c).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 1, sshAllowanceMs: 13, engineEvents: { samples: 2, localFallback: 1, waitBoundMs: 50, missing: { start: 1, die: 1, destroy: 1 } } });
+    expect(c).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 1, sshAllowanceMs: 13, engineEvents: { samples: 2, localFallback: 1, waitBoundMs: 50, missing: { start: 1, die: 1, destroy: 1 }, throughSshReadyMedianMs: 109 } });
     expect(clock.notes()[0]).toMatchObject({ code: 'remote-engine-clock', params: { samples: 2, localFallback: 1 } });
     log.close();
   });
@@ -128,5 +131,34 @@ describe('the engine event log and clock', () => {
 
   it('older documents (no phases, no engine events) still read', () => {
     expect(StartupClock.parse({ clock: 'local-through-ssh', roundTripMs: 13.1, roundTripsToReady: 3, sshAllowanceMs: 39.3 }).clock).toBe('local-through-ssh');
+  });
+});
+
+describe('WorkloadTarget with a driver on another clock', () => {
+  it('asks for the settled marks once the instance is stopped, with its local marks, and records those', async () => {
+    const order: string[] = [];
+    const driver: InstanceDriver = {
+      model: 'container:runc',
+      phases: ['create', 'started', 'ready'],
+      stopPhase: 'remove',
+      workload: resolveWorkload({}),
+      prepare: async () => {},
+      environment: async () => ({}),
+      start: async () => (order.push('start'), { id: 'c1', marks: { create: 20, started: 66, ready: 109 } }),
+      stop: async () => void order.push('stop'),
+      settleMarks: async (_i, local, warmup) => {
+        order.push(`settle ${warmup}`);
+        expect(Object.keys(local)).toEqual(['create', 'started', 'ready', 'remove']);
+        expect(local.remove).toBeGreaterThanOrEqual(0);
+        return { create: 20, started: 60, ready: 90, remove: 115 };
+      },
+      liveCount: () => 0,
+      dispose: async () => {},
+    };
+    const t = new WorkloadTarget(driver);
+    const marks = await t.iterate({ iteration: 1, warmup: false, signal: new AbortController().signal, onPhase: () => {} });
+    expect(order).toEqual(['start', 'stop', 'settle false']);
+    expect(marks.ready).toBeCloseTo(90, 0);
+    expect(marks.remove).toBeCloseTo(115, 0);
   });
 });
