@@ -141,7 +141,7 @@ describe('WorkloadTarget with a driver on another clock', () => {
       model: 'container:runc',
       phases: ['create', 'started', 'ready'],
       stopPhase: 'remove',
-      workload: resolveWorkload({}),
+      workload: resolveWorkload({ kind: 'true', timeoutMs: 10_000 }),
       prepare: async () => {},
       environment: async () => ({}),
       start: async () => (order.push('start'), { id: 'c1', marks: { create: 20, started: 66, ready: 109 } }),
