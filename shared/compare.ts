@@ -91,7 +91,7 @@ export type DensityResult = z.infer<typeof DensityResult>;
 const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled', 'skipped']);
 
 /** Which clock timed one phase of a container start on a remote host, and the SSH round trips still inside it. */
-export const PhaseClock = z.object({
+const PhaseClock = z.object({
   clock: z.enum(['remote-engine', 'local-through-ssh']),
   /** Absent when the count is not fixed (isolab's own reads of the instance over SSH are inside the phase). */
   sshRoundTrips: z.number().int().optional(),

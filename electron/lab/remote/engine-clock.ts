@@ -6,7 +6,7 @@ import type { EngineEventLog } from './engine-events';
 import { engineMarks, neededEvents, phaseClocks, type ReadinessKind } from './engine-phases';
 
 /** How long a sample waits for its engine events once its container is gone (they usually came long before). */
-export const EVENT_WAIT_MS = 1500;
+const EVENT_WAIT_MS = 1500;
 
 /**
  * One model's starts timed on a remote engine's clock: each timed sample's marks are put on the engine's events

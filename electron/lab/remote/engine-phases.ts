@@ -1,3 +1,4 @@
+import type { PhaseClock } from '../../../shared/compare';
 import type { Marks } from '../targets/target';
 
 /**
@@ -11,18 +12,13 @@ export interface EngineEvent {
 
 export type ReadinessKind = 'exit' | 'running' | 'log' | 'tcp';
 
-/**
- * How one phase of a container start is timed on a remote host. `remote-engine`: from the container's `create`
- * event to the engine event that ends the phase, both on the remote engine's clock, added to the create call as
- * this machine saw it; `sshRoundTrips` are the SSH round trips still inside it (the create call's, and for the
- * removal the turnaround from the exit to the remove request). `local-through-ssh`: no engine event marks the
- * phase's end (the request's arrival, a log line, a TCP accept), so it is this machine's clock, SSH included.
+/*
+ * How each phase of a container start is timed on a remote host (`PhaseClock`): `remote-engine`, from the
+ * container's `create` event to the engine event that ends the phase, both on the remote engine's clock, added to
+ * the create call as this machine saw it (`sshRoundTrips`: the create call's, and for the removal the turnaround
+ * from the exit to the remove request); `local-through-ssh` when no engine event marks the phase's end (the
+ * request's arrival, a log line, a TCP accept).
  */
-export interface PhaseClock {
-  clock: 'remote-engine' | 'local-through-ssh';
-  /** The SSH round trips inside the figure; absent when it is not a fixed count (isolab's own reads over SSH are in it). */
-  sshRoundTrips?: number;
-}
 
 /**
  * The engine event that ends each phase, by readiness; null: no engine event marks it, the local mark stays.
