@@ -76,6 +76,8 @@ describe('compare on a remote host (loopback sshd)', () => {
     // Events come asynchronously, but within the bound on an idle loopback; a starved machine may lose one or two.
     expect(k.engineEvents!.localFallback, JSON.stringify(k.engineEvents)).toBeLessThanOrEqual(2);
     expect(runc.notes.map((n) => n.code)).toContain('remote-engine-clock');
+    // The same starts as this machine saw them (start and wait calls through SSH) read later than on the engine clock.
+    expect(k.engineEvents!.throughSshReadyMedianMs).toBeGreaterThan(medianInterval(runc.startup!.readyMs).median);
 
     // Footprint read from the host's own /proc and cgroups over the connection.
     expect(remote.environment.remote).toMatchObject({ procVia: 'sftp' });
