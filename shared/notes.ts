@@ -112,7 +112,7 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'remote-shell-clock': (p) =>
     `Timed on the remote host's clock by a shell there (${p.clock === 'date' ? 'date +%s%N' : '$EPOCHREALTIME'}), one SSH exec per start, so no SSH round trip is in the figure; the shell's own cost (${s(p.overheadMs)} per pair of readings) is taken off each interval.`,
   'remote-engine-clock': (p) =>
-    `Timed on the remote engine's clock: each phase an engine event ends (the start, the workload's exit, the removal) runs from the container's create event to that event, both read from the engine's event stream (timeNano), so only the create call's SSH round trip is inside the figure.${p.localFallback ? ` ${p.localFallback} of ${p.samples} starts kept this machine's clock, SSH included: their events had not come in time.` : ''}`,
+    `Timed on the remote engine's clock: each phase the engine marks (the start, the workload's exit or its ready line in the engine's log, the removal) runs from the container's create event to that event, both read from the engine's event stream (timeNano), so only the create call's SSH round trip is inside the figure.${p.localFallback ? ` ${p.localFallback} of ${p.samples} starts kept this machine's clock, SSH included: their events had not come in time.` : ''}`,
   'remote-startup-only': (p) => `${p.model}: on a remote host only startup is measured; footprint and density need the remote /proc and cgroups, which this version does not read.`,
   'boot-unfinished': () => 'systemd reports that boot has not finished yet (a unit is still starting); the timeline is partial.',
   'boot-no-systemd': () => 'No systemd boot timeline: systemd-analyze is missing or systemd is not PID 1 (a container, or another init).',

@@ -3,7 +3,7 @@ import { note, type Note } from '../../../shared/notes';
 import { medianOf } from '../../../shared/stats';
 import type { Marks } from '../targets/target';
 import type { EngineEventLog } from './engine-events';
-import { engineMarks, neededEvents, phaseClocks, type ReadinessKind } from './engine-phases';
+import { engineMarks, phaseClocks, READY_LINE, streamEvents, type ReadinessKind } from './engine-phases';
 
 /** How long a sample waits for its engine events once its container is gone (they usually came long before). */
 const EVENT_WAIT_MS = 1500;
@@ -25,8 +25,9 @@ export class EngineClock {
   ) {}
 
   /** The sample's marks on the engine's clock where its events allow, else its local ones (counted unless warmup). */
-  async settle(containerId: string, local: Marks, readiness: ReadinessKind, warmup: boolean): Promise<Marks> {
-    const events = await this.log.wait(containerId, neededEvents(readiness), this.boundMs);
+  async settle(containerId: string, local: Marks, readiness: ReadinessKind, warmup: boolean, readyLine?: bigint): Promise<Marks> {
+    const events = await this.log.wait(containerId, streamEvents(readiness), this.boundMs);
+    if (readyLine !== undefined) events.push({ action: READY_LINE, timeNano: readyLine });
     const r = engineMarks(local, events, readiness);
     if (!warmup) {
       this.samples++;

@@ -21,19 +21,25 @@ export type ReadinessKind = 'exit' | 'running' | 'log' | 'tcp';
  */
 
 /**
- * The engine event that ends each phase, by readiness; null: no engine event marks it, the local mark stays.
+ * The instant the engine's log received the workload's ready line (`docker logs --timestamps`): not an event of the
+ * stream, read from the logs once the workload is ready, on the same engine clock.
+ */
+export const READY_LINE = 'ready-line';
+
+/**
+ * The engine event that ends each phase, by readiness; null: no engine instant marks it, the local mark stays.
  * - create: the request's arrival has no engine instant (`create` is emitted once the container exists): local;
  * - started: the engine's `start`, emitted as the start call completes, before its answer crosses SSH;
  * - ready: `exit` readiness is the workload's exit, the engine's `die`; `running` is the start call's completion,
- *   `start`; a log line or a TCP accept are seen by isolab only, so they stay local;
+ *   `start`; a log line is the engine log's receive time of that line; a TCP accept is seen by isolab only: local;
  * - remove: `destroy`, emitted as the container is gone. With `exit` readiness nothing else crosses SSH between
  *   the exit and the remove request (one turnaround); with the others isolab inspects the instance and reads its
- *   cgroup over SSH first, so the count is not fixed and is left out.
+ *   cgroup (and its logs) over SSH first, so the count is not fixed and is left out.
  */
 const PHASE_EVENT: Record<ReadinessKind, Record<string, string | null>> = {
   exit: { create: null, started: 'start', ready: 'die', remove: 'destroy' },
   running: { create: null, started: 'start', ready: 'start', remove: 'destroy' },
-  log: { create: null, started: 'start', ready: null, remove: 'destroy' },
+  log: { create: null, started: 'start', ready: READY_LINE, remove: 'destroy' },
   tcp: { create: null, started: 'start', ready: null, remove: 'destroy' },
 };
 
@@ -50,7 +56,7 @@ export function phaseClocks(readiness: ReadinessKind): Record<string, PhaseClock
   return out;
 }
 
-/** The engine events a sample needs for its phases to be put on the engine's clock. */
+/** The engine instants a sample needs for its phases to be put on the engine's clock (the stream's, and the ready line). */
 export function neededEvents(readiness: ReadinessKind): string[] {
   const events = Object.values(PHASE_EVENT[readiness]).filter((e): e is string => e !== null);
   return ['create', ...new Set(events)];
@@ -81,4 +87,25 @@ export function engineMarks(local: Marks, events: readonly EngineEvent[], readin
     marks[phase] = local.create + Number(first(event)! - created) / 1e6;
   }
   return { marks, missing: [] };
+}
+
+/** The stream's events among them (the ready line comes from the logs). */
+export function streamEvents(readiness: ReadinessKind): string[] {
+  return neededEvents(readiness).filter((a) => a !== READY_LINE);
+}
+
+/**
+ * The engine's receive instant (ns since the epoch) of the first line matching `pattern` in logs read with
+ * timestamps ("2026-12-01T01:42:08.883591713Z text"); undefined when no line matches.
+ */
+export function readyLineInstant(logs: string, pattern: string): bigint | undefined {
+  const re = new RegExp(pattern);
+  for (const line of logs.split('\n')) {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d) (.*)$/.exec(line.replace(/\r$/, ''));
+    if (!m || !re.test(m[4])) continue;
+    const seconds = Date.parse(`${m[1]}${m[3]}`);
+    if (Number.isNaN(seconds)) continue;
+    return BigInt(seconds) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@ import { describe, engineFacts, type EngineConnection } from '../docker/engine';
 import { engineError, EngineLostError } from '../docker/lost';
 import type { HostFs } from '../footprint/host-fs';
 import type { EngineClock } from '../remote/engine-clock';
+import { readyLineInstant } from '../remote/engine-phases';
 import type { Marks } from '../targets/target';
 import { cgroupOf, descendants, parentPid, readCgroupCpuMs } from '../footprint/proc';
 import { ensureProbeImage, PROBE_IMAGE } from '../images/probe';
@@ -15,7 +16,7 @@ import { abortable } from '../targets/container';
 import { CancelledError, now, throwIfAborted } from '../targets/target';
 import type { Instance, InstanceDriver } from './instance';
 import { needsPort, withPort } from './instance';
-import { freePort, lineMatcher, waitForTcp } from './readiness';
+import { freePort, lineMatcher, logText, waitForTcp } from './readiness';
 
 export interface ContainerDriverOptions {
   conn: EngineConnection;
@@ -45,11 +46,19 @@ export class ContainerDriver implements InstanceDriver {
   private readonly docker: Docker;
   private readonly live = new Set<string>();
   readonly settleMarks?: (instance: Instance, local: Marks, warmup: boolean) => Promise<Marks>;
+  /** On a remote engine, log readiness: the engine's receive instant of each instance's ready line (ns). */
+  private readonly readyLines = new Map<string, bigint>();
 
   constructor(private readonly opts: ContainerDriverOptions) {
     this.docker = opts.conn.docker;
     const clock = opts.engineClock;
-    if (clock) this.settleMarks = (instance, local, warmup) => clock.settle(instance.id, local, this.workload.readiness.kind, warmup);
+    if (clock) {
+      this.settleMarks = (instance, local, warmup) => {
+        const line = this.readyLines.get(instance.id);
+        this.readyLines.delete(instance.id);
+        return clock.settle(instance.id, local, this.workload.readiness.kind, warmup, line);
+      };
+    }
     this.workload = opts.workload;
     this.model = opts.isolation ? `container:${opts.isolation}` : `container:${opts.runtime}`;
   }
@@ -140,6 +149,12 @@ export class ContainerDriver implements InstanceDriver {
       };
       await abortable(withDeadline(ready(), deadline, `the workload was not ready within ${w.timeoutMs} ms`), signal);
       marks.ready ??= now() - t0;
+      if (this.opts.engineClock && w.readiness.kind === 'log') {
+        // The engine's own time of the ready line, for the engine clock (read after ready: outside the figure).
+        const logs = await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false }).catch(() => undefined);
+        const at = logs === undefined ? undefined : readyLineInstant(logText(logs), w.readiness.pattern);
+        if (at !== undefined) this.readyLines.set(container.id, at);
+      }
       const inst: Instance = { id: container.id, marks };
       if (w.readiness.kind !== 'exit') {
         const info = await container.inspect();
@@ -213,6 +228,7 @@ export class ContainerDriver implements InstanceDriver {
   }
 
   async dispose(): Promise<void> {
+    this.readyLines.clear();
     await Promise.all([...this.live].map((id) => this.removeQuietly(id)));
   }
 }

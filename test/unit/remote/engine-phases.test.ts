@@ -7,7 +7,7 @@ import type { InstanceDriver } from '../../../electron/lab/workloads/instance';
 import { WorkloadTarget } from '../../../electron/lab/workloads/target';
 import { EngineClock } from '../../../electron/lab/remote/engine-clock';
 import { EngineEventLog } from '../../../electron/lab/remote/engine-events';
-import { engineMarks, neededEvents, phaseClocks, type EngineEvent } from '../../../electron/lab/remote/engine-phases';
+import { engineMarks, neededEvents, phaseClocks, readyLineInstant, streamEvents, type EngineEvent } from '../../../electron/lab/remote/engine-phases';
 
 const ms = 1_000_000n;
 /** Engine instants (ns) of one `true` container on the remote clock: created at T, started 40 ms later, exited 70, gone 95. */
@@ -39,15 +39,31 @@ describe('container phases on the remote engine clock', () => {
     for (const p of ['started', 'ready', 'remove']) expect(a[p]).toBeCloseTo(engineMarks(local, events(), 'exit').marks[p], 3);
   });
 
-  it('by readiness: running is ready at the engine start; a log line or a TCP accept stays on the local clock', () => {
+  it('by readiness: running is ready at the engine start, a log line when the engine logged it; a TCP accept stays local', () => {
     const running = engineMarks({ create: 20, started: 66, ready: 66, remove: 150 }, events().filter((e) => e.action !== 'die'), 'running');
     expect(running.missing).toEqual([]);
     expect(running.marks.ready).toBeCloseTo(60, 6);
-    const log = engineMarks({ create: 20, ready: 55, started: 66, remove: 150 }, events(), 'log');
-    expect(log.marks.ready).toBe(55);
+    const line = { action: 'ready-line', timeNano: T + 38n * ms };
+    const log = engineMarks({ create: 20, ready: 55, started: 66, remove: 150 }, [...events(), line], 'log');
+    // The line came before the engine's start event: the marks keep the order things happened in.
+    expect(log.marks.ready).toBeCloseTo(58, 6);
     expect(log.marks.started).toBeCloseTo(60, 6);
+    expect(engineMarks({ create: 20, ready: 55, started: 66, remove: 150 }, events(), 'log')).toMatchObject({ missing: ['ready-line'], marks: { ready: 55 } });
+    const tcp = engineMarks({ create: 20, started: 66, ready: 70, remove: 150 }, events(), 'tcp');
+    expect(tcp.marks.ready).toBe(70);
+    expect(tcp.marks.started).toBeCloseTo(60, 6);
     expect(neededEvents('exit')).toEqual(['create', 'start', 'die', 'destroy']);
+    expect(neededEvents('log')).toEqual(['create', 'start', 'ready-line', 'destroy']);
+    expect(streamEvents('log')).toEqual(['create', 'start', 'destroy']);
     expect(neededEvents('tcp')).toEqual(['create', 'start', 'destroy']);
+  });
+
+  it("reads the engine's receive time of the ready line from timestamped logs, to the nanosecond", () => {
+    const logs = '2026-12-01T01:42:08.883591713Z booting\n2026-12-01T01:42:08.9Z isolab-ready\n2026-12-01T01:42:09.000000001Z isolab-ready\n';
+    expect(readyLineInstant(logs, '^isolab-ready$')).toBe(BigInt(Date.parse('2026-12-01T01:42:08Z')) * 1_000_000n + 900_000_000n);
+    expect(readyLineInstant('2026-12-01T02:42:08.000000005+01:00 up\r\n', '^up$')).toBe(BigInt(Date.parse('2026-12-01T01:42:08Z')) * 1_000_000n + 5n);
+    expect(readyLineInstant(logs, '^never$')).toBeUndefined();
+    expect(readyLineInstant('isolab-ready\n', '^isolab-ready$')).toBeUndefined();
   });
 
   it('a sample whose event is missing keeps all its local marks (one clock per sample) and says which', () => {
@@ -66,7 +82,8 @@ describe('container phases on the remote engine clock', () => {
       ready: { clock: 'remote-engine', sshRoundTrips: 1 },
       remove: { clock: 'remote-engine', sshRoundTrips: 2 },
     });
-    expect(phaseClocks('log').ready).toEqual({ clock: 'local-through-ssh' });
+    expect(phaseClocks('log').ready).toEqual({ clock: 'remote-engine', sshRoundTrips: 1 });
+    expect(phaseClocks('tcp').ready).toEqual({ clock: 'local-through-ssh' });
     expect(phaseClocks('running').remove).toEqual({ clock: 'remote-engine' });
   });
 });
@@ -114,6 +131,17 @@ describe('the engine event log and clock', () => {
     expect((await clock.settle('a', local, 'exit', true)).ready).toBeCloseTo(90, 6);
     expect(performance.now() - t0).toBeLessThan(2_000);
     expect(clock.notes()).toEqual([]);
+  });
+
+  it('log readiness: waits only for the stream\'s events and takes the ready line the driver read from the logs', async () => {
+    const f = fakeEvents();
+    const clock = new EngineClock(await EngineEventLog.open(f.docker), 5_000);
+    for (const e of events().filter((x) => x.action !== 'die')) f.emit('a', e);
+    const t0 = performance.now();
+    const marks = await clock.settle('a', { create: 20, ready: 55, started: 66, remove: 150 }, 'log', false, T + 38n * ms);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(marks.ready).toBeCloseTo(58, 6);
+    expect(clock.startupClock('log', 13, 3)).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 1, sshAllowanceMs: 13, phases: { ready: { clock: 'remote-engine' } } });
   });
 
   it('when the stream ends no sample waits, and with every sample on the local clock the document says so', async () => {
