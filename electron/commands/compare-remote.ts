@@ -40,7 +40,7 @@ function clockWords(k: StartupClock): string {
     return (
       `the remote engine's clock (its event stream's timeNano) for ${engine.join(', ') || 'no phase'}` +
       `${local.length ? `; this machine's clock through SSH for ${local.join(', ')} (no engine event ends ${local.length > 1 ? 'them' : 'it'})` : ''}: ` +
-      `${k.roundTripsToReady ?? '?'} round trip${k.roundTripsToReady === 1 ? '' : 's'} to ready${k.phases?.ready?.clock === 'remote-engine' ? ' (the create call)' : ''} × ${ms(k.roundTripMs ?? 0)} = ${ms(k.sshAllowanceMs)} added by SSH.${fallback}`
+      `${k.roundTripsToReady ?? '?'} round trip${k.roundTripsToReady === 1 ? '' : 's'} to ready${k.phases?.ready?.clock === 'remote-engine' ? ' (the create call and the turnaround to the next call; no engine event marks a request\'s arrival)' : ''} × ${ms(k.roundTripMs ?? 0)} = ${ms(k.sshAllowanceMs)} added by SSH.${fallback}`
     );
   }
   const why = k.engineEvents ? " (the engine's events did not come for any start)" : '';

@@ -14,10 +14,13 @@ export type ReadinessKind = 'exit' | 'running' | 'log' | 'tcp';
 
 /*
  * How each phase of a container start is timed on a remote host (`PhaseClock`): `remote-engine`, from the
- * container's `create` event to the engine event that ends the phase, both on the remote engine's clock, added to
- * the create call as this machine saw it (`sshRoundTrips`: the create call's, and for the removal the turnaround
- * from the exit to the remove request); `local-through-ssh` when no engine event marks the phase's end (the
- * request's arrival, a log line, a TCP accept).
+ * container's `create` event to the engine instant that ends the phase, both on the remote engine's clock, added
+ * to the create call as this machine saw it; `local-through-ssh` when no engine instant marks the phase's end (the
+ * request's arrival, a TCP accept). `sshRoundTrips` counts what SSH still puts inside (with d the one-way delay):
+ * the create call (2d), and between the `create` event and the next call's arrival, the create answer's way back
+ * and the next request's way there (2d, the turnaround): no engine instant marks a request's arrival, so the
+ * engine clock takes out the round trips of the calls after the last one the phase waits for (the start call's
+ * answer, the wait call), not the turnarounds before it.
  */
 
 /**
@@ -30,11 +33,10 @@ export const READY_LINE = 'ready-line';
  * The engine event that ends each phase, by readiness; null: no engine instant marks it, the local mark stays.
  * - create: the request's arrival has no engine instant (`create` is emitted once the container exists): local;
  * - started: the engine's `start`, emitted as the start call completes, before its answer crosses SSH;
- * - ready: `exit` readiness is the workload's exit, the engine's `die`; `running` is the start call's completion,
- *   `start`; a log line is the engine log's receive time of that line; a TCP accept is seen by isolab only: local;
- * - remove: `destroy`, emitted as the container is gone. With `exit` readiness nothing else crosses SSH between
- *   the exit and the remove request (one turnaround); with the others isolab inspects the instance and reads its
- *   cgroup (and its logs) over SSH first, so the count is not fixed and is left out.
+ * - ready: `exit` readiness is the workload's exit, the engine's `die` (the wait call's round trip is out);
+ *   `running` is the start call's completion, `start`; a log line is the engine log's receive time of that line
+ *   (read with `docker logs --timestamps`); a TCP accept is seen by isolab only: local;
+ * - remove: `destroy`, emitted as the container is gone.
  */
 const PHASE_EVENT: Record<ReadinessKind, Record<string, string | null>> = {
   exit: { create: null, started: 'start', ready: 'die', remove: 'destroy' },
@@ -43,16 +45,26 @@ const PHASE_EVENT: Record<ReadinessKind, Record<string, string | null>> = {
   tcp: { create: null, started: 'start', ready: null, remove: 'destroy' },
 };
 
+/**
+ * Round trips SSH still puts inside each engine-clock phase, by readiness: the create call, and one turnaround per
+ * call the engine waited for before the phase's instant (the start call; with log readiness the attach call
+ * first). Removal: not a fixed count (whether the workload exited before the wait call came, isolab's reads of
+ * the instance over SSH before it removes it), left out.
+ */
+const SSH_ROUND_TRIPS: Record<ReadinessKind, Record<string, number | undefined>> = {
+  exit: { create: 1, started: 2, ready: 2 },
+  running: { create: 1, started: 2, ready: 2 },
+  log: { create: 1, started: 3, ready: 3 },
+  tcp: { create: 1, started: 2 },
+};
+
 /** The clock of each phase of a container start on a remote engine, by readiness (what the document records). */
 export function phaseClocks(readiness: ReadinessKind): Record<string, PhaseClock> {
   const out: Record<string, PhaseClock> = {};
   for (const [phase, event] of Object.entries(PHASE_EVENT[readiness])) {
-    if (!event) out[phase] = { clock: 'local-through-ssh' };
-    else if (phase === 'remove') out[phase] = readiness === 'exit' ? { clock: 'remote-engine', sshRoundTrips: 2 } : { clock: 'remote-engine' };
-    else out[phase] = { clock: 'remote-engine', sshRoundTrips: 1 };
+    const trips = SSH_ROUND_TRIPS[readiness][phase];
+    out[phase] = { clock: event ? 'remote-engine' : 'local-through-ssh', ...(trips !== undefined ? { sshRoundTrips: trips } : {}) };
   }
-  // The create call crosses SSH once, there and back.
-  out.create.sshRoundTrips = 1;
   return out;
 }
 

@@ -32,22 +32,22 @@ describe('isolab compare --host: the host and clock lines', () => {
   it('words the remote engine clock per phase: which phases are on it, what SSH still adds, and the samples that fell back', () => {
     const phases = {
       create: { clock: 'local-through-ssh', sshRoundTrips: 1 },
-      started: { clock: 'remote-engine', sshRoundTrips: 1 },
-      ready: { clock: 'remote-engine', sshRoundTrips: 1 },
-      remove: { clock: 'remote-engine', sshRoundTrips: 2 },
+      started: { clock: 'remote-engine', sshRoundTrips: 2 },
+      ready: { clock: 'remote-engine', sshRoundTrips: 2 },
+      remove: { clock: 'remote-engine' },
     };
     const c = {
       ...base,
       environment: { host, isolabVersion: '0', remote: { target: 'vm1', reached: true } },
       models: [
-        { model: 'container:runc', status: 'ok', notes: [], clock: { clock: 'remote-engine', roundTripMs: 13, roundTripsToReady: 1, sshAllowanceMs: 13, phases, engineEvents: { samples: 20, localFallback: 0, waitBoundMs: 1500 } } },
-        { model: 'container:runsc', status: 'ok', notes: [], clock: { clock: 'remote-engine', roundTripMs: 13, roundTripsToReady: 1, sshAllowanceMs: 13, phases, engineEvents: { samples: 20, localFallback: 2, waitBoundMs: 1500 } } },
+        { model: 'container:runc', status: 'ok', notes: [], clock: { clock: 'remote-engine', roundTripMs: 13, roundTripsToReady: 2, sshAllowanceMs: 26, phases, engineEvents: { samples: 20, localFallback: 0, waitBoundMs: 1500 } } },
+        { model: 'container:runsc', status: 'ok', notes: [], clock: { clock: 'remote-engine', roundTripMs: 13, roundTripsToReady: 2, sshAllowanceMs: 26, phases, engineEvents: { samples: 20, localFallback: 2, waitBoundMs: 1500 } } },
         { model: 'container:crun', status: 'ok', notes: [], clock: { clock: 'local-through-ssh', roundTripMs: 13, roundTripsToReady: 3, sshAllowanceMs: 39, engineEvents: { samples: 20, localFallback: 20, waitBoundMs: 1500 } } },
       ],
     } as unknown as Comparison;
     const [, runc, runsc, crun] = remoteLines(c);
     expect(runc).toBe(
-      "Clock: container:runc: the remote engine's clock (its event stream's timeNano) for started, ready, remove; this machine's clock through SSH for create (no engine event ends it): 1 round trip to ready (the create call) × 13.0 ms = 13.0 ms added by SSH.",
+      "Clock: container:runc: the remote engine's clock (its event stream's timeNano) for started, ready, remove; this machine's clock through SSH for create (no engine event ends it): 2 round trips to ready (the create call and the turnaround to the next call; no engine event marks a request's arrival) × 13.0 ms = 26.0 ms added by SSH.",
     );
     expect(runsc).toMatch(/ 2 of 20 starts kept this machine's clock \(their events had not come within 1500 ms\)\.$/);
     expect(crun).toMatch(/^Clock: container:crun: this machine's clock \(the engine's events did not come for any start\).* 3 round trips to ready × 13\.0 ms = 39\.0 ms added by SSH\.$/);

@@ -76,13 +76,14 @@ describe('container phases on the remote engine clock', () => {
   });
 
   it('says per phase which clock timed it and the SSH round trips left in it', () => {
+    // Exit readiness: the create call and the turnaround to the start call stay in; the wait call's round trip is out.
     expect(phaseClocks('exit')).toEqual({
       create: { clock: 'local-through-ssh', sshRoundTrips: 1 },
-      started: { clock: 'remote-engine', sshRoundTrips: 1 },
-      ready: { clock: 'remote-engine', sshRoundTrips: 1 },
-      remove: { clock: 'remote-engine', sshRoundTrips: 2 },
+      started: { clock: 'remote-engine', sshRoundTrips: 2 },
+      ready: { clock: 'remote-engine', sshRoundTrips: 2 },
+      remove: { clock: 'remote-engine' },
     });
-    expect(phaseClocks('log').ready).toEqual({ clock: 'remote-engine', sshRoundTrips: 1 });
+    expect(phaseClocks('log').ready).toEqual({ clock: 'remote-engine', sshRoundTrips: 3 });
     expect(phaseClocks('tcp').ready).toEqual({ clock: 'local-through-ssh' });
     expect(phaseClocks('running').remove).toEqual({ clock: 'remote-engine' });
   });
@@ -116,7 +117,7 @@ describe('the engine event log and clock', () => {
     expect(b).toEqual(local);
     const c = clock.startupClock('exit', 13, 3);
     expect(StartupClock.parse(c)).toEqual(c);
-    expect(c).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 1, sshAllowanceMs: 13, engineEvents: { samples: 2, localFallback: 1, waitBoundMs: 50, missing: { start: 1, die: 1, destroy: 1 }, throughSshReadyMedianMs: 109 } });
+    expect(c).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 2, sshAllowanceMs: 26, engineEvents: { samples: 2, localFallback: 1, waitBoundMs: 50, missing: { start: 1, die: 1, destroy: 1 }, throughSshReadyMedianMs: 109 } });
     expect(clock.notes()[0]).toMatchObject({ code: 'remote-engine-clock', params: { samples: 2, localFallback: 1 } });
     log.close();
   });
@@ -141,7 +142,7 @@ describe('the engine event log and clock', () => {
     const marks = await clock.settle('a', { create: 20, ready: 55, started: 66, remove: 150 }, 'log', false, T + 38n * ms);
     expect(performance.now() - t0).toBeLessThan(2_000);
     expect(marks.ready).toBeCloseTo(58, 6);
-    expect(clock.startupClock('log', 13, 3)).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 1, sshAllowanceMs: 13, phases: { ready: { clock: 'remote-engine' } } });
+    expect(clock.startupClock('log', 13, 3)).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 3, sshAllowanceMs: 39, phases: { ready: { clock: 'remote-engine' } } });
   });
 
   it('when the stream ends no sample waits, and with every sample on the local clock the document says so', async () => {
