@@ -30,6 +30,8 @@ export interface NoteParams {
   'remote-shell-clock': { clock: string; overheadMs: number };
   'remote-engine-clock': { samples: number; localFallback: number };
   'remote-startup-only': { model: string };
+  /** A raw OCI runtime run on the remote host: where its bundle was and how isolab was root there (`sudo -n`, or `ssh root`: logged in as root). */
+  'remote-oci-bundle': { model: string; dir: string; via: string };
   'boot-unfinished': Record<string, never>;
   'boot-no-systemd': Record<string, never>;
   'vm-tcg': Record<string, never>;
@@ -114,6 +116,8 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'remote-engine-clock': (p) =>
     `Timed on the remote engine's clock: each phase the engine marks (the start, the workload's exit or its ready line in the engine's log, the removal) runs from the container's create event to that event, both read from the engine's event stream (timeNano): the round trips of the calls after the last one the engine waited for are out of the figure; the create call and the turnaround to the next call stay in (see the clock's round trips to ready).${p.localFallback ? ` ${p.localFallback} of ${p.samples} starts kept this machine's clock, SSH included: their events had not come in time.` : ''}`,
   'remote-startup-only': (p) => `${p.model}: on a remote host only startup is measured; footprint and density need the remote /proc and cgroups, which this version does not read.`,
+  'remote-oci-bundle': (p) =>
+    `${p.model}: run straight on a bundle in ${p.dir} on the remote host, as root (${p.via === 'sudo -n' ? 'through sudo -n' : 'logged in as root'}); its containers and the bundle are removed after the model.`,
   'boot-unfinished': () => 'systemd reports that boot has not finished yet (a unit is still starting); the timeline is partial.',
   'boot-no-systemd': () => 'No systemd boot timeline: systemd-analyze is missing or systemd is not PID 1 (a container, or another init).',
   'vm-tcg': () => 'TCG: QEMU emulated the CPU (no working hardware accelerator), so these timings are emulation: a VM under KVM, HVF or WHPX boots several times faster.',

@@ -44,6 +44,8 @@ export const UNAVAILABLE_CODES = [
   'no-driver',
   /** No container engine answered (params: error). */
   'no-engine',
+  /** It needs root on the (remote) host, and the user is not root there and sudo asks for a password (params: tool, user). */
+  'needs-root',
   /** The host cannot run it as isolab would (not Linux, not root, no machine type, no kernel …) (params: reason). */
   'host-cannot-run',
   /** The engine is in no swarm and isolab may not create one without consent (params: command). */

@@ -10,13 +10,12 @@ import { withDeadline } from '../workloads/container-driver';
 import type { Instance, InstanceDriver } from '../workloads/instance';
 import { needsPort, withPort } from '../workloads/instance';
 import { freePort, lineMatcher, onAbort, waitForTcp } from '../workloads/readiness';
+import { APPLETS, OCI_ID_PREFIX, ROOTFS_DIRS, ociConfig, ociContainerId } from '../oci/config';
 import { gvisorProcessesOf, isGvisor, ociGlobalArgs, runscStateDir } from '../oci/runsc';
 import { now, throwIfAborted } from './target';
 
 const exec = promisify(execFile);
 
-/** Applets linked in the bundle's rootfs, as in the probe image. */
-const APPLETS = ['sh', 'echo', 'true', 'sleep', 'cat', 'ls', 'nc', 'httpd', 'uname', 'id', 'ps', 'free', 'dd', 'head', 'grep', 'wc'];
 const OWNER_FILE = 'isolab-owner.json';
 
 export const bundlesDir = (root: string) => path.join(root, 'bundles');
@@ -86,7 +85,7 @@ export class RuncBundleDriver implements InstanceDriver {
     await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_RUN]: this.opts.runId, runtime: this.opts.runtime }) + '\n');
     await copyFile(bb.path, path.join(rootfs, 'bin', 'busybox'));
     for (const a of APPLETS) await symlink('busybox', path.join(rootfs, 'bin', a));
-    for (const d of ['proc', 'dev', 'sys', 'tmp']) await mkdir(path.join(rootfs, d), { recursive: true });
+    for (const d of ROOTFS_DIRS) await mkdir(path.join(rootfs, d), { recursive: true });
     if (isGvisor(this.opts.runtime)) await mkdir(runscStateDir(this.opts.root), { recursive: true });
     this.dir = dir;
   }
@@ -104,22 +103,7 @@ export class RuncBundleDriver implements InstanceDriver {
   private async writeConfig(id: string, args: string[]): Promise<string> {
     const bundle = path.join(this.dir, id);
     await mkdir(bundle, { recursive: true });
-    const namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, ...(this.workload.network === 'host' ? [] : [{ type: 'network' }])];
-    const config = {
-      ociVersion: '1.0.2',
-      process: { terminal: false, user: { uid: 0, gid: 0 }, args, env: ['PATH=/bin'], cwd: '/', noNewPrivileges: true,
-        capabilities: { bounding: CAPS, effective: CAPS, permitted: CAPS } },
-      root: { path: path.join(this.dir, 'rootfs'), readonly: true },
-      hostname: 'isolab',
-      mounts: [
-        { destination: '/proc', type: 'proc', source: 'proc' },
-        { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
-        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
-        { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-      ],
-      annotations: { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: String(process.pid), [LABEL_RUN]: this.opts.runId },
-      linux: { namespaces, cgroupsPath: `/isolab/${id}`, maskedPaths: ['/proc/kcore', '/proc/keys', '/proc/timer_list'], readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger'] },
-    };
+    const config = ociConfig({ rootfs: path.join(this.dir, 'rootfs'), id, args, network: this.workload.network, runId: this.opts.runId, ownerPid: process.pid });
     await writeFile(path.join(bundle, 'config.json'), JSON.stringify(config, null, 2));
     return bundle;
   }
@@ -127,7 +111,7 @@ export class RuncBundleDriver implements InstanceDriver {
   async start(signal: AbortSignal): Promise<Instance> {
     throwIfAborted(signal);
     const w = this.workload;
-    const id = `isolab-${process.pid}-${++this.seq}-${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    const id = ociContainerId(++this.seq);
     const port = needsPort(w) ? await freePort() : undefined;
     const bundle = await this.writeConfig(id, withPort(w.command, port));
     const pidFile = path.join(bundle, 'pid');
@@ -232,8 +216,6 @@ export class RuncBundleDriver implements InstanceDriver {
   }
 }
 
-const CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
-
 /** Removes bundles (and their runtime containers) left by an isolab process that is gone. */
 export async function sweepBundles(root: string): Promise<string[]> {
   const dir = bundlesDir(root);
@@ -255,7 +237,7 @@ export async function sweepBundles(root: string): Promise<string[]> {
     if (owner[LABEL_MANAGED] !== 'true' || isAlive(Number(owner[LABEL_OWNER_PID]))) continue;
     const runtime = String(owner.runtime ?? 'runc');
     for (const id of await readdir(bundle).catch(() => [] as string[])) {
-      if (id.startsWith('isolab-')) await exec(runtime, [...ociGlobalArgs(runtime, root), 'delete', '--force', id]).catch(() => {});
+      if (id.startsWith(OCI_ID_PREFIX)) await exec(runtime, [...ociGlobalArgs(runtime, root), 'delete', '--force', id]).catch(() => {});
     }
     await rm(bundle, { recursive: true, force: true });
     swept.push(name);

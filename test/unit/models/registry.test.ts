@@ -123,8 +123,10 @@ describe('model registry: discovery', () => {
 
 describe('model registry: on a remote host', () => {
   /** The remote host's shell: `command -v X` finds what `installed` names; the engine answers pings. */
-  const remoteCtx = (conn: EngineConnection | Error, installed: Record<string, string>): ModelContext => {
+  const remoteCtx = (conn: EngineConnection | Error, installed: Record<string, string>, root = 'root'): ModelContext => {
     const exec = async (command: string) => {
+      // The raw runtimes' access probe: who we are there, and whether sudo asks no password.
+      if (command.includes('isolab-root')) return { stdout: `isolab-root ${root}\nisolab-shell /bin/bash\nisolab-arch x86_64\n`, stderr: '', code: 0, ms: 1 };
       const tool = /^command -v (\S+)$/.exec(command)?.[1];
       const where = tool && installed[tool];
       return { stdout: where ? `${where}\n` : '', stderr: '', code: where ? 0 : 1, ms: 1 };
@@ -147,12 +149,20 @@ describe('model registry: on a remote host', () => {
     expect(found.get('process')?.driver).toBeTypeOf('function');
     expect(found.get('container:runc')?.driver).toBeTypeOf('function');
     expect(found.get('container:runsc')?.clock?.(resolveWorkload({ kind: 'true', timeoutMs: 30_000 }))).toMatchObject({ clock: 'local-through-ssh', roundTripsToReady: 3 });
-    // Raw runtimes: the one installed THERE is listed without a driver; this machine's runc is not the host's.
-    expect(found.get('oci:runsc')?.unavailable).toMatchObject({ code: 'no-driver', params: { path: '/usr/bin/runsc' } });
+    // Raw runtimes: the one installed THERE times its own starts on the remote clock; this machine's runc is not the host's.
+    expect(found.get('oci:runsc')?.unavailable).toBeUndefined();
+    expect(found.get('oci:runsc')?.target).toBeTypeOf('function');
     expect(found.has('oci:runc')).toBe(false);
     for (const vm of ['vm:qemu', 'vm:microvm']) expect(found.get(vm)?.unavailable?.code, vm).toBe('host-cannot-run');
     // Families that only know this machine say nothing about the remote host (this machine's Firecracker is not its).
     for (const m of ['vm:firecracker', 'container:kata', 'swarm', 'podman', 'lxc']) expect(found.has(m), m).toBe(false);
+  });
+
+  it('a raw runtime there needs root: a user who is not root and whose sudo asks a password gets needs-root, never a number', async () => {
+    const found = byModel(await discoverModels(remoteCtx(new Error('no engine'), { runc: '/usr/sbin/runc' }, 'none alice')));
+    expect(found.get('oci:runc')?.unavailable).toMatchObject({ code: 'needs-root', params: { tool: 'runc', user: 'alice' } });
+    expect(found.get('oci:runc')?.target).toBeUndefined();
+    expect(found.get('oci:runc')?.unavailable?.text).toMatch(/sudo/);
   });
 
   it('a host without an engine lists the containers as unavailable with the reason, and still its floor', async () => {

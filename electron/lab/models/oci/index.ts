@@ -1,4 +1,5 @@
 import { RuncBundleDriver, rawRuntimeUnavailable } from '../../targets/runc-bundle';
+import { RemoteOciTarget, remoteRootAccess, sweepRemoteOci } from '../../remote/oci-target';
 import { unavailable, type ModelEntry, type ModelRegistration } from '../types';
 
 /** A raw OCI runtime on a bundle (`runc run`), with no engine, containerd or shim in the way. */
@@ -15,13 +16,30 @@ function ociModel(runtime: string): ModelRegistration {
       if (why) entry.unavailable = unavailable('host-cannot-run', { reason: why }, why);
       return [entry];
     },
-    // A raw runtime on the remote host would need a bundle made there: listed when it is installed, never run yet.
+    // On a remote host: a bundle made there and each start timed by a shell on its clock, as root (or sudo -n).
     async discoverRemote(ctx) {
-      const r = await ctx.remote.conn.exec(`command -v ${runtime}`);
+      const { conn } = ctx.remote;
+      const r = await conn.exec(`command -v ${runtime}`);
       const where = r.stdout.trim().split('\n')[0];
       if (r.code !== 0 || !where.startsWith('/')) return [];
-      const text = `${runtime} is installed on the remote host (${where}), but isolab does not run raw OCI runtimes over SSH yet`;
-      return [{ model: `oci:${runtime}`, unavailable: unavailable('no-driver', { tool: `${runtime} (remote)`, path: where }, text) }];
+      const model = `oci:${runtime}`;
+      const access = await remoteRootAccess(conn);
+      if (access.how === 'none') {
+        const text = `running ${runtime} straight on a bundle needs root on the remote host, and ${access.user} is not root there and sudo asks for a password: connect as root, or let ${access.user} run sudo without a password (NOPASSWD)`;
+        return [{ model, unavailable: unavailable('needs-root', { tool: runtime, user: access.user }, text) }];
+      }
+      await sweepRemoteOci(conn, access, ctx.log);
+      let target: RemoteOciTarget | undefined;
+      return [
+        {
+          model,
+          target: (runId, w) => (target = new RemoteOciTarget({ conn, name: runtime, runtime: where, access, runId, workload: w })),
+          clock: () => {
+            const t = target?.timing;
+            return t && { clock: 'remote-shell', shell: t.clock, overheadMs: t.overheadMs, roundTripMs: t.execRoundTripMs, sshAllowanceMs: 0 };
+          },
+        },
+      ];
     },
   };
 }

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import type { Marks } from '../targets/target';
+import { APPLETS, OCI_ID_PREFIX, ROOTFS_DIRS } from '../oci/config';
+import { clockMs, shellQuote, type ShellClock } from './process-target';
+
+/**
+ * The shell text isolab runs on a remote host to drive a raw OCI runtime there (pure: built and parsed here,
+ * run by electron/lab/remote/oci-target.ts). Every path and word that reaches a shell is single-quoted.
+ */
+
+/** Where the bundles live on the remote host: `${TMPDIR:-/tmp}/isolab-oci-XXXXXXXX`, made by mktemp as the SSH user. */
+export const REMOTE_DIR_PREFIX = 'isolab-oci-';
+export const OWNER_FILE = 'isolab-owner.json';
+const CLOCK_EXPR: Record<ShellClock, string> = { epochrealtime: '$EPOCHREALTIME', date: '$(date +%s%N)' };
+
+/** How isolab may run the runtime as root there: logged in as root, `sudo -n` (no password), or not at all. */
+export type RootAccess = { how: 'root' | 'sudo'; shell: string; arch: string } | { how: 'none'; user: string; shell: string; arch: string };
+
+/** One exec that says who we are there, whether sudo asks no password, which shell has $EPOCHREALTIME, and the machine. */
+export const ACCESS_PROBE = [
+  'if [ "$(id -u)" = 0 ]; then echo "isolab-root root"; elif sudo -n true </dev/null >/dev/null 2>&1; then echo "isolab-root sudo"; else echo "isolab-root none $(id -un)"; fi',
+  'echo "isolab-shell $(command -v bash 2>/dev/null || echo /bin/sh)"',
+  'echo "isolab-arch $(uname -m)"',
+].join('; ');
+
+export function parseAccess(stdout: string): RootAccess {
+  const field = (key: string) => stdout.split('\n').find((l) => l.startsWith(`isolab-${key} `))?.slice(key.length + 8).trim() ?? '';
+  const [how, user] = field('root').split(/\s+/);
+  const shell = /^\/[\w./+-]+$/.test(field('shell')) ? field('shell') : '/bin/sh';
+  const arch = field('arch');
+  if (how === 'root' || how === 'sudo') return { how, shell, arch };
+  return { how: 'none', user: user || '?', shell, arch };
+}
+
+/** A script run by the chosen shell, as root when `sudo`: the clock readings are inside it, sudo's own start is not. */
+export function asRoot(access: RootAccess, script: string): string {
+  return `${access.how === 'sudo' ? 'sudo -n ' : ''}${shellQuote(access.shell)} -c ${shellQuote(script)}`;
+}
+
+/** Node's arch names against `uname -m`: a binary of this machine runs there only when they match. */
+export function sameArch(unameM: string, nodeArch: string = process.arch): boolean {
+  const names: Record<string, string[]> = { x64: ['x86_64', 'amd64'], arm64: ['aarch64', 'arm64'], arm: ['armv7l', 'armv6l', 'armhf'], ia32: ['i386', 'i686'], ppc64: ['ppc64le', 'ppc64'], s390x: ['s390x'], riscv64: ['riscv64'] };
+  return (names[nodeArch] ?? [nodeArch]).includes(unameM);
+}
+
+/** The runtime's flags before its command: runsc's own state dir in the bundle dir and its network, as locally. */
+export function remoteGlobalArgs(runtime: string, dir: string, network: 'none' | 'host'): string[] {
+  return path.posix.basename(runtime) === 'runsc' ? ['--root', `${dir}/runsc`, `--network=${network}`] : [];
+}
+
+/** Makes the bundle dir (mode 755, so root reads it) and prints its path. Run as the SSH user. */
+export const MAKE_DIR = `d=$(mktemp -d "\${TMPDIR:-/tmp}/${REMOTE_DIR_PREFIX}XXXXXXXX") && chmod 755 "$d" && echo "isolab-dir $d"`;
+
+export function parseDir(stdout: string): string {
+  const dir = stdout.split('\n').find((l) => l.startsWith('isolab-dir '))?.slice(11).trim() ?? '';
+  if (!isBundleDir(dir)) throw new Error(`mktemp on the remote host gave no bundle directory: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
+  return dir;
+}
+
+/** An absolute path whose last part is isolab's mktemp name: the only directories isolab removes there. */
+export function isBundleDir(dir: string): boolean {
+  return dir.startsWith('/') && !/[\n\0]/.test(dir) && new RegExp(`/${REMOTE_DIR_PREFIX}[A-Za-z0-9]{6,}$`).test(dir);
+}
+
+/** The rootfs around a busybox (the one uploaded into the dir, or the host's own): applet links, mount points, runsc's state dir, the owner file. */
+export function rootfsScript(dir: string, owner: Record<string, unknown>, busybox: string): string {
+  const q = shellQuote;
+  const bin = `${dir}/rootfs/bin`;
+  return [
+    `mkdir -p ${q(bin)} ${ROOTFS_DIRS.map((d) => q(`${dir}/rootfs/${d}`)).join(' ')} ${q(`${dir}/runsc`)}`,
+    `cp ${q(busybox)} ${q(`${bin}/busybox`)}`,
+    `chmod 755 ${q(`${bin}/busybox`)}`,
+    `for a in ${APPLETS.join(' ')}; do ln -sf busybox ${q(bin)}/"$a"; done`,
+    `printf '%s\\n' ${q(JSON.stringify(owner))} > ${q(`${dir}/${OWNER_FILE}`)}`,
+  ].join(' && ');
+}
+
+export interface StartScript {
+  runtime: string;
+  dir: string;
+  id: string;
+  config: Record<string, unknown>;
+  readiness: 'exit' | 'running';
+  network: 'none' | 'host';
+  clock: ShellClock;
+}
+
+/**
+ * One timed start, all in one exec on the remote clock: its bundle (config.json) written first, outside the
+ * interval; then `run` as the local driver does (in the foreground for an `exit` workload: `create` once the shell
+ * forked the runtime, `ready` when it exited; `--detach` for a `running` one: `create` and `ready` once the runtime
+ * returned), then `delete --force` and the bundle's removal (the stop phase `delete`). The container is always
+ * removed inside the exec, so a start leaves nothing behind. Output: `isolab-oci RC T0 T1 T2 T3`.
+ */
+export function startScript(o: StartScript): string {
+  const q = shellQuote;
+  const t = CLOCK_EXPR[o.clock];
+  const b = `${o.dir}/${o.id}`;
+  const rt = [o.runtime, ...remoteGlobalArgs(o.runtime, o.dir, o.network)].map(q).join(' ');
+  const io = `</dev/null >/dev/null 2>${q(`${b}/err`)}`;
+  const run =
+    o.readiness === 'exit'
+      ? `t0=${t}; ${rt} run --bundle ${q(b)} ${q(o.id)} ${io} & p=$!; t1=${t}; wait $p; rc=$?; t2=${t}`
+      : `t0=${t}; ${rt} run --detach --pid-file ${q(`${b}/pid`)} --bundle ${q(b)} ${q(o.id)} ${io}; rc=$?; t1=${t}; t2=${t}`;
+  return [
+    `mkdir ${q(b)} && printf '%s' ${q(JSON.stringify(o.config))} > ${q(`${b}/config.json`)} || { echo "isolab-oci-setup-failed"; exit 1; }`,
+    run,
+    `if [ "$rc" != 0 ]; then head -c 600 ${q(`${b}/err`)} >&2; fi`,
+    `${rt} delete --force ${q(o.id)} >/dev/null 2>&1; rm -rf ${q(b)}; t3=${t}`,
+    'echo "isolab-oci $rc $t0 $t1 $t2 $t3"',
+  ].join('\n');
+}
+
+/** The marks of one start (create, ready, delete from its request), each less the shell's cost of its readings. */
+export function parseStart(stdout: string, clock: ShellClock, overheadMs: number): { marks: Marks; rc: number } {
+  const line = stdout.split('\n').find((l) => l.startsWith('isolab-oci '));
+  if (!line) {
+    if (stdout.includes('isolab-oci-setup-failed')) throw new Error('could not write the bundle of a start on the remote host (is its temp dir full or gone?)');
+    throw new Error(`the remote timing shell printed no timing line: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
+  }
+  const [, rc, ...readings] = line.trim().split(/\s+/);
+  if (readings.length !== 4) throw new Error(`the remote timing shell printed a broken line: ${line.slice(0, 200)}`);
+  const [t0, ...t] = readings.map((r) => clockMs(r, clock));
+  const marks: Marks = {};
+  let last = 0;
+  ['create', 'ready', 'delete'].forEach((phase, i) => {
+    // The i-th reading after t0 carries i+1 readings' cost; never before the mark that came first.
+    last = marks[phase] = Math.max(last, t[i] - t0 - (i + 1) * overheadMs);
+  });
+  return { marks, rc: Number(rc) };
+}
+
+/** Removes given containers and the whole bundle dir (as root): after the model, and for an aborted run's leftovers. */
+export function removeScript(runtime: string, dir: string, ids: 'all' | string[]): string {
+  const q = shellQuote;
+  const rt = [runtime, ...remoteGlobalArgs(runtime, dir, 'none').slice(0, 2)].map(q).join(' ');
+  const del =
+    ids === 'all'
+      ? `for i in ${q(dir)}/${OCI_ID_PREFIX}*; do [ -d "$i" ] && ${rt} delete --force "$(basename "$i")" >/dev/null 2>&1; done`
+      : ids.map((id) => `${rt} delete --force ${q(id)} >/dev/null 2>&1`).join('; ');
+  return `${del || 'true'}; rm -rf ${q(dir)}`;
+}
+
+/** Lists isolab's bundle dirs under the SSH user's tmp that this user owns, each with its owner file. */
+export const LIST_LEFTOVERS = `for d in "\${TMPDIR:-/tmp}"/${REMOTE_DIR_PREFIX}*; do [ -d "$d" ] && [ -O "$d" ] && [ -f "$d/${OWNER_FILE}" ] || continue; printf 'isolab-left %s ' "$d"; head -c 2000 "$d/${OWNER_FILE}" | tr -d '\\n'; echo; done; true`;
+
+export function parseLeftovers(stdout: string): { dir: string; owner: Record<string, unknown> }[] {
+  const out: { dir: string; owner: Record<string, unknown> }[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^isolab-left (\S+) (\{.*\})$/.exec(line.trim());
+    if (!m || !isBundleDir(m[1])) continue;
+    try {
+      const owner = JSON.parse(m[2]) as unknown;
+      if (owner && typeof owner === 'object' && !Array.isArray(owner)) out.push({ dir: m[1], owner: owner as Record<string, unknown> });
+    } catch {
+      /* not an owner file isolab wrote: leave the dir */
+    }
+  }
+  return out;
+}

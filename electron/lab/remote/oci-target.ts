@@ -1,0 +1,197 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { medianOf } from '../../../shared/stats';
+import type { ResolvedWorkload } from '../../../shared/plan';
+import { note, type Note } from '../../../shared/notes';
+import { BUSYBOX_HELP, findStaticBusybox } from '../images/busybox';
+import { isOrphaned, LABEL_MANAGED, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_RUN } from '../labels';
+import { ociConfig, ociContainerId } from '../oci/config';
+import { CancelledError, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
+import type { SshConnection } from './connect';
+import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from './process-target';
+import { ACCESS_PROBE, asRoot, LIST_LEFTOVERS, MAKE_DIR, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
+
+/** The remote busybox (on PATH, or where minimal systems keep it), used when this machine's is of another architecture. */
+const FIND_BUSYBOX = 'for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox /sbin/busybox /usr/local/bin/busybox; do [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; exit 0; }; done; exit 1';
+const OVERHEAD_SAMPLES = 7;
+
+type Conn = Pick<SshConnection, 'exec' | 'channel'>;
+
+const accessByConn = new WeakMap<object, Promise<RootAccess>>();
+const sweepByConn = new WeakMap<object, Promise<string[]>>();
+
+/** Whether isolab may run a runtime as root on this host (asked once per connection). */
+export function remoteRootAccess(conn: Conn): Promise<RootAccess> {
+  let p = accessByConn.get(conn);
+  if (!p) accessByConn.set(conn, (p = conn.exec(ACCESS_PROBE).then((r) => parseAccess(r.stdout))));
+  return p;
+}
+
+/**
+ * Removes what an aborted isolab of this machine left on the remote host (once per connection, before the first
+ * oci model there): bundle dirs under the SSH user's tmp with isolab's owner file, made by an isolab process of
+ * this machine that has ended, and the containers in them (ids with isolab's prefix). Nothing else is touched.
+ */
+export function sweepRemoteOci(conn: Conn, access: RootAccess, log?: (line: string) => void): Promise<string[]> {
+  let p = sweepByConn.get(conn);
+  if (!p) {
+    p = (async () => {
+      if (access.how === 'none') return []; // without root it could not have started a container there
+      const listed = parseLeftovers((await conn.exec(LIST_LEFTOVERS)).stdout);
+      const swept: string[] = [];
+      for (const { dir, owner } of listed) {
+        const labels = Object.fromEntries(Object.entries(owner).map(([k, v]) => [k, String(v)]));
+        const runtime = labels.runtime ?? '';
+        if (!isOrphaned(labels) || !/^\/[\w./+-]+$/.test(runtime)) continue;
+        const r = await conn.exec(asRoot(access, removeScript(runtime, dir, 'all')));
+        if (r.code === 0) swept.push(dir);
+      }
+      if (swept.length) log?.(`removed ${swept.length} OCI bundle dir(s) an earlier isolab left on the remote host`);
+      return swept;
+    })().catch(() => []);
+    sweepByConn.set(conn, p);
+  }
+  return p;
+}
+
+export interface RemoteOciOptions {
+  conn: Conn;
+  /** runc, crun or runsc: the model's name. */
+  name: string;
+  /** Its absolute path on the remote host. */
+  runtime: string;
+  access: RootAccess & { how: 'root' | 'sudo' };
+  runId: string;
+  workload: ResolvedWorkload;
+}
+
+/**
+ * A raw OCI runtime on the remote host (oci:RUNTIME there): a bundle made in a mktemp dir under the SSH user's
+ * tmp (this machine's static busybox uploaded over the connection, or the host's own when the architectures
+ * differ), each start timed by a shell on the remote clock as the floor is, run as root (logged in as root, or
+ * `sudo -n`). Startup only: the same phases as the local driver (create, ready, delete).
+ */
+export class RemoteOciTarget implements Target {
+  readonly model: string;
+  readonly phases = ['create', 'ready', 'delete'] as const;
+  timing?: ShellTiming;
+  /** The bundle dir on the remote host, once made. */
+  dir?: string;
+  private removed = false;
+  private seq = 0;
+  private version = '';
+  /** Starts whose exec did not report their cleanup (a timeout, a dropped channel): removed on dispose. */
+  private readonly unsettled = new Set<string>();
+
+  constructor(private readonly o: RemoteOciOptions) {
+    this.model = `oci:${o.name}`;
+  }
+
+  private root(script: string, timeoutMs?: number) {
+    return this.o.conn.exec(asRoot(this.o.access, script), { timeoutMs });
+  }
+
+  async prepare(signal: AbortSignal): Promise<void> {
+    if (this.dir) return;
+    const w = this.o.workload;
+    if (w.image) throw new Error(`${this.model} runs the probe's busybox rootfs only; leave workload.image out`);
+    if (w.readiness.kind !== 'exit' && w.readiness.kind !== 'running') {
+      throw new Error(`${this.model} on a remote host times workloads ready at their exit or once running; this one is ready by ${w.readiness.kind}`);
+    }
+    const { conn } = this.o;
+    // The busybox: this machine's static one when the host runs the same architecture, else the host's own.
+    let source: { local: string } | { remote: string };
+    const local = sameArch(this.o.access.arch) ? (await findStaticBusybox()).path : undefined;
+    if (local) source = { local };
+    else {
+      const found = await conn.exec(FIND_BUSYBOX);
+      const where = found.stdout.trim().split('\n')[0];
+      if (found.code !== 0 || !where.startsWith('/')) throw new Error(`no busybox for the bundle's rootfs on the remote host (${this.o.access.arch}) nor a static one here of that architecture. ${BUSYBOX_HELP}`);
+      source = { remote: where };
+    }
+    throwIfAborted(signal);
+    const made = await conn.exec(MAKE_DIR);
+    const dir = parseDir(made.stdout + (made.code ? made.stderr : ''));
+    this.dir = dir;
+    const busybox = 'local' in source ? `${dir}/busybox.upload` : source.remote;
+    if ('local' in source) await upload(conn, source.local, busybox);
+    const owner = { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_OWNER_HOST]: os.hostname(), [LABEL_RUN]: this.o.runId, runtime: this.o.runtime };
+    const fs = await conn.exec(rootfsScript(dir, owner, busybox));
+    if (fs.code !== 0) throw new Error(`could not make the bundle's rootfs in ${dir} on the remote host: ${fs.stderr.trim().slice(0, 300)}`);
+    throwIfAborted(signal);
+    this.timing = await measureClock(this.o.conn, this.o.access);
+    this.version = (await this.root(`${shellQuote(this.o.runtime)} --version`)).stdout.split('\n')[0]?.trim() ?? '';
+  }
+
+  async environment() {
+    return { ociRuntime: { name: this.o.name, version: this.version } };
+  }
+
+  async iterate(ctx: IterationContext): Promise<Marks> {
+    throwIfAborted(ctx.signal);
+    const w = this.o.workload;
+    const id = ociContainerId(++this.seq);
+    const clock = this.timing!.clock;
+    const config = ociConfig({ rootfs: `${this.dir}/rootfs`, id, args: w.command, network: w.network, runId: this.o.runId, ownerPid: process.pid });
+    const script = startScript({ runtime: this.o.runtime, dir: this.dir!, id, config, readiness: w.readiness.kind as 'exit' | 'running', network: w.network, clock });
+    this.unsettled.add(id);
+    // Not raced with the abort: the start ends (and removes its container) inside its exec, so a cancel waits for it.
+    const r = await this.root(script, w.timeoutMs + 15_000);
+    const { marks, rc } = parseStart(r.stdout, clock, this.timing!.overheadMs);
+    this.unsettled.delete(id);
+    if (rc !== 0) throw new Error(`${this.o.name} run failed (${rc}) on the remote host: ${r.stderr.trim().split('\n').slice(-2).join(' ') || 'no message'}`);
+    ctx.onPhase('create');
+    ctx.onPhase('ready');
+    ctx.onPhase('delete');
+    if (ctx.signal.aborted) throw new CancelledError();
+    return marks;
+  }
+
+  notes(): Note[] {
+    const t = this.timing;
+    if (!t || !this.dir) return [];
+    return [note('remote-shell-clock', { clock: t.clock, overheadMs: Math.round(t.overheadMs * 1000) / 1000 }), note('remote-oci-bundle', { model: this.model, dir: this.dir, via: this.o.access.how === 'sudo' ? 'sudo -n' : 'ssh root' })];
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.dir || this.removed) return;
+    const ids = [...this.unsettled];
+    const r = await this.root(removeScript(this.o.runtime, this.dir, ids)).catch(() => undefined);
+    // Left for the next comparison's sweep when the connection is gone.
+    if (r?.code === 0) this.removed = true;
+    this.unsettled.clear();
+  }
+}
+
+/** Which clock the (root) shell reads and what a pair of readings costs there, as the floor measures it. */
+async function measureClock(conn: Conn, access: RootAccess): Promise<ShellTiming> {
+  const probe = await conn.exec(asRoot(access, 'echo "${EPOCHREALTIME:-none}"; date +%s%N'));
+  const [epoch, date] = probe.stdout.trim().split('\n');
+  const clock: ShellClock = /^\d+[.,]\d+$/.test(epoch ?? '') ? 'epochrealtime' : 'date';
+  if (clock === 'date' && !/^\d{10,}$/.test(date ?? '')) throw new Error(`the remote host's date cannot give nanoseconds (it printed "${(date ?? '').slice(0, 40)}")`);
+  const t = clock === 'epochrealtime' ? '$EPOCHREALTIME' : '$(date +%s%N)';
+  const gaps: number[] = [];
+  for (let i = 0; i < OVERHEAD_SAMPLES; i++) {
+    const r = await conn.exec(asRoot(access, `t0=${t}; t1=${t}; echo "isolab-t $t0 $t1 0"`));
+    gaps.push(parseTiming(r.stdout, clock, 0).marks.ready);
+  }
+  const trips: number[] = [];
+  for (let i = 0; i < 3; i++) trips.push((await conn.exec('true')).ms);
+  return { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: medianOf(trips) ?? 0 };
+}
+
+/** Writes a local file to the remote host through `cat` on an exec channel (works with or without an SFTP subsystem). */
+async function upload(conn: Conn, file: string, to: string): Promise<void> {
+  const data = await readFile(file);
+  const ch = await conn.channel(`cat > ${shellQuote(to)}`);
+  await new Promise<void>((resolve, reject) => {
+    let code: number | null = null;
+    let stderr = '';
+    ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    ch.on('exit', (c: number | null) => (code = c));
+    ch.on('error', reject);
+    ch.on('close', () => (code === 0 ? resolve() : reject(new Error(`could not upload ${path.basename(file)} to ${to} on the remote host: ${stderr.trim().slice(0, 200) || `exit ${code}`}`))));
+    ch.end(data);
+  });
+}
