@@ -48,8 +48,13 @@ export function remoteGlobalArgs(runtime: string, dir: string, network: 'none' |
   return path.posix.basename(runtime) === 'runsc' ? ['--root', `${dir}/runsc`, `--network=${network}`] : [];
 }
 
-/** Makes the bundle dir (mode 755, so root reads it) and prints its path. Run as the SSH user. */
-export const MAKE_DIR = `d=$(mktemp -d "\${TMPDIR:-/tmp}/${REMOTE_DIR_PREFIX}XXXXXXXX") && chmod 755 "$d" && echo "isolab-dir $d"`;
+/**
+ * Makes the bundle dir (mode 755, so root reads it) with its owner file first, so a run that stops at any later
+ * step leaves a dir the sweep recognises, and prints its path. Run as the SSH user.
+ */
+export function makeDirScript(owner: Record<string, unknown>): string {
+  return `d=$(mktemp -d "\${TMPDIR:-/tmp}/${REMOTE_DIR_PREFIX}XXXXXXXX") && chmod 755 "$d" && printf '%s\\n' ${shellQuote(JSON.stringify(owner))} > "$d/${OWNER_FILE}" && echo "isolab-dir $d"`;
+}
 
 export function parseDir(stdout: string): string {
   const dir = stdout.split('\n').find((l) => l.startsWith('isolab-dir '))?.slice(11).trim() ?? '';
@@ -62,8 +67,8 @@ export function isBundleDir(dir: string): boolean {
   return dir.startsWith('/') && !/[\n\0]/.test(dir) && new RegExp(`/${REMOTE_DIR_PREFIX}[A-Za-z0-9]{6,}$`).test(dir);
 }
 
-/** The rootfs around a busybox (the one uploaded into the dir, or the host's own): applet links, mount points, runsc's state dir, the owner file. */
-export function rootfsScript(dir: string, owner: Record<string, unknown>, busybox: string): string {
+/** The rootfs around a busybox (the one uploaded into the dir, or the host's own): applet links, mount points, runsc's state dir. */
+export function rootfsScript(dir: string, busybox: string): string {
   const q = shellQuote;
   const bin = `${dir}/rootfs/bin`;
   return [
@@ -71,7 +76,6 @@ export function rootfsScript(dir: string, owner: Record<string, unknown>, busybo
     `cp ${q(busybox)} ${q(`${bin}/busybox`)}`,
     `chmod 755 ${q(`${bin}/busybox`)}`,
     `for a in ${APPLETS.join(' ')}; do ln -sf busybox ${q(bin)}/"$a"; done`,
-    `printf '%s\\n' ${q(JSON.stringify(owner))} > ${q(`${dir}/${OWNER_FILE}`)}`,
   ].join(' && ');
 }
 

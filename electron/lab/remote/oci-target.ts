@@ -10,7 +10,7 @@ import { ociConfig, ociContainerId } from '../oci/config';
 import { CancelledError, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
 import type { SshConnection } from './connect';
 import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from './process-target';
-import { ACCESS_PROBE, asRoot, LIST_LEFTOVERS, MAKE_DIR, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
+import { ACCESS_PROBE, asRoot, LIST_LEFTOVERS, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
 
 /** The remote busybox (on PATH, or where minimal systems keep it), used when this machine's is of another architecture. */
 const FIND_BUSYBOX = 'for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox /sbin/busybox /usr/local/bin/busybox; do [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; exit 0; }; done; exit 1';
@@ -111,17 +111,18 @@ export class RemoteOciTarget implements Target {
       source = { remote: where };
     }
     throwIfAborted(signal);
-    const made = await conn.exec(MAKE_DIR);
+    const owner = { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_OWNER_HOST]: os.hostname(), [LABEL_RUN]: this.o.runId, runtime: this.o.runtime };
+    const made = await conn.exec(makeDirScript(owner));
     const dir = parseDir(made.stdout + (made.code ? made.stderr : ''));
     this.dir = dir;
     const busybox = 'local' in source ? `${dir}/busybox.upload` : source.remote;
     if ('local' in source) await upload(conn, source.local, busybox);
-    const owner = { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_OWNER_HOST]: os.hostname(), [LABEL_RUN]: this.o.runId, runtime: this.o.runtime };
-    const fs = await conn.exec(rootfsScript(dir, owner, busybox));
+    const fs = await conn.exec(rootfsScript(dir, busybox));
     if (fs.code !== 0) throw new Error(`could not make the bundle's rootfs in ${dir} on the remote host: ${fs.stderr.trim().slice(0, 300)}`);
     throwIfAborted(signal);
-    this.timing = await measureClock(this.o.conn, this.o.access);
-    this.version = (await this.root(`${shellQuote(this.o.runtime)} --version`)).stdout.split('\n')[0]?.trim() ?? '';
+    const measured = await measureClock(this.o.conn, this.o.access, `${shellQuote(this.o.runtime)} --version`);
+    this.timing = measured.timing;
+    this.version = measured.extra.split('\n')[0]?.trim() ?? '';
   }
 
   async environment() {
@@ -164,21 +165,22 @@ export class RemoteOciTarget implements Target {
   }
 }
 
-/** Which clock the (root) shell reads and what a pair of readings costs there, as the floor measures it. */
-async function measureClock(conn: Conn, access: RootAccess): Promise<ShellTiming> {
-  const probe = await conn.exec(asRoot(access, 'echo "${EPOCHREALTIME:-none}"; date +%s%N'));
-  const [epoch, date] = probe.stdout.trim().split('\n');
+/**
+ * Which clock the (root) shell reads and what a pair of readings costs there, as the floor measures it, in as few
+ * execs as can be (a session costs seconds on a busy sshd): the probe (with `extra`'s output), the pairs, 3 round trips.
+ */
+async function measureClock(conn: Conn, access: RootAccess, extra: string): Promise<{ timing: ShellTiming; extra: string }> {
+  const probe = await conn.exec(asRoot(access, `echo "\${EPOCHREALTIME:-none}"; date +%s%N; ${extra} 2>&1`));
+  const [epoch, date, ...rest] = probe.stdout.split('\n');
   const clock: ShellClock = /^\d+[.,]\d+$/.test(epoch ?? '') ? 'epochrealtime' : 'date';
   if (clock === 'date' && !/^\d{10,}$/.test(date ?? '')) throw new Error(`the remote host's date cannot give nanoseconds (it printed "${(date ?? '').slice(0, 40)}")`);
   const t = clock === 'epochrealtime' ? '$EPOCHREALTIME' : '$(date +%s%N)';
-  const gaps: number[] = [];
-  for (let i = 0; i < OVERHEAD_SAMPLES; i++) {
-    const r = await conn.exec(asRoot(access, `t0=${t}; t1=${t}; echo "isolab-t $t0 $t1 0"`));
-    gaps.push(parseTiming(r.stdout, clock, 0).marks.ready);
-  }
+  const pairs = await conn.exec(asRoot(access, `for i in ${Array.from({ length: OVERHEAD_SAMPLES }, (_, i) => i + 1).join(' ')}; do t0=${t}; t1=${t}; echo "isolab-t $t0 $t1 0"; done`));
+  const gaps = pairs.stdout.split('\n').filter((l) => l.startsWith('isolab-t ')).map((l) => parseTiming(l, clock, 0).marks.ready);
+  if (!gaps.length) throw new Error(`the remote timing shell printed no readings: ${pairs.stdout.trim().slice(0, 200) || pairs.stderr.trim().slice(0, 200) || '(nothing)'}`);
   const trips: number[] = [];
   for (let i = 0; i < 3; i++) trips.push((await conn.exec('true')).ms);
-  return { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: medianOf(trips) ?? 0 };
+  return { timing: { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: medianOf(trips) ?? 0 }, extra: rest.join('\n') };
 }
 
 /** Writes a local file to the remote host through `cat` on an exec channel (works with or without an SFTP subsystem). */
@@ -191,6 +193,8 @@ async function upload(conn: Conn, file: string, to: string): Promise<void> {
     ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     ch.on('exit', (c: number | null) => (code = c));
     ch.on('error', reject);
+    ch.resume(); // nothing comes back, but the channel closes only once its (empty) output is read
+
     ch.on('close', () => (code === 0 ? resolve() : reject(new Error(`could not upload ${path.basename(file)} to ${to} on the remote host: ${stderr.trim().slice(0, 200) || `exit ${code}`}`))));
     ch.end(data);
   });
