@@ -22,14 +22,16 @@ export function remoteLines(c: Comparison): string[] {
   const azure = r.virtualization?.azure;
   const cloud = azure && !azure.error ? `; Azure ${azure.vmSize ?? '?'} in ${azure.location ?? '?'}` : '';
   const lines = [`Host: ${printableLine(where)}: ${h.os} ${h.kernel} ${h.arch}, ${h.cpus} CPU(s), ${(h.memoryBytes / 2 ** 30).toFixed(1)} GiB${h.virtualization ? `, ${h.virtualization}` : ''}${cloud}.`];
-  for (const m of c.models) if (m.clock) lines.push(`Clock: ${m.model}: ${clockWords(m.clock)}`);
+  for (const m of c.models) if (m.clock) lines.push(`Clock: ${m.model}: ${clockWords(m.clock, m.model)}`);
   return lines.map(printableLine);
 }
 
-function clockWords(k: StartupClock): string {
+function clockWords(k: StartupClock, model: string): string {
   if (k.clock === 'remote-shell') {
     const how = k.shell === 'date' ? '`date +%s%N`' : '$EPOCHREALTIME';
-    return `the remote host's clock (a shell there, ${how}; its own cost ${ms(k.overheadMs ?? 0)} taken off); SSH adds nothing to the figure (an exec round trip is ${ms(k.roundTripMs ?? 0)}, outside it).`;
+    // A raw runtime: the shell is root's, and runs the runtime on the bundle isolab made there.
+    const shell = model.startsWith('oci:') ? `a root shell there running ${model.slice(4)} on a bundle made there, ${how}` : `a shell there, ${how}`;
+    return `the remote host's clock (${shell}; its own cost ${ms(k.overheadMs ?? 0)} taken off); SSH adds nothing to the figure (an exec round trip is ${ms(k.roundTripMs ?? 0)}, outside it).`;
   }
   if (k.clock === 'remote-engine') {
     const byClock = (c: 'remote-engine' | 'local-through-ssh') => Object.entries(k.phases ?? {}).filter(([, p]) => p.clock === c).map(([n]) => n);

@@ -110,12 +110,16 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
   it('a comparison cancelled mid-start leaves no container and no bundle on the host', async () => {
     const lab = new Lab('cli', data.dir);
     const ac = new AbortController();
+    let startsSeen = 0;
     // `sleep`: each start leaves a running container until its delete, the case an abort must not strand.
     const run = lab.compare({ ...request('lab-oci', { kind: 'sleep', timeoutMs: 30_000 }), plan: { ...request().plan, workload: { kind: 'sleep', timeoutMs: 30_000 }, startup: { iterations: 200, warmup: 0 } } }, ac.signal, (l) => {
-      if (/oci:runc/.test(l) && /start/.test(l)) setTimeout(() => ac.abort(), 300);
+      // 300 ms into the next start (each is one exec that holds a running container until its delete).
+      if (/oci:runc: startup: \d+ start/.test(l) && !startsSeen++) setTimeout(() => ac.abort(), 300);
     });
     const c = await run;
     expect(c.status).toBe('cancelled');
+    expect(startsSeen, 'the abort came after a start').toBeGreaterThan(0);
+    expect(c.models.find((m) => m.model === 'oci:runc')?.status).toBe('cancelled');
     expect(ourBundleDirs()).toEqual([]);
     expect(ourContainers()).toEqual([]);
   }, 120_000);

@@ -9,8 +9,8 @@ import { clockMs, shellQuote, type ShellClock } from './process-target';
  */
 
 /** Where the bundles live on the remote host: `${TMPDIR:-/tmp}/isolab-oci-XXXXXXXX`, made by mktemp as the SSH user. */
-export const REMOTE_DIR_PREFIX = 'isolab-oci-';
-export const OWNER_FILE = 'isolab-owner.json';
+const REMOTE_DIR_PREFIX = 'isolab-oci-';
+const OWNER_FILE = 'isolab-owner.json';
 const CLOCK_EXPR: Record<ShellClock, string> = { epochrealtime: '$EPOCHREALTIME', date: '$(date +%s%N)' };
 
 /** How isolab may run the runtime as root there: logged in as root, `sudo -n` (no password), or not at all. */
