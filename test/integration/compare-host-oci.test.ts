@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Comparison, type ModelResult } from '../../shared/compare';
 import type { CompareRequest } from '../../shared/api';
+import type { PlanInput } from '../../shared/plan';
 import { agreeAfterAllowance } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { tempDataDir } from '../helpers/datadir';
@@ -32,7 +33,7 @@ afterAll(async () => {
   data.cleanup();
 });
 
-const request = (host?: string, workload?: CompareRequest['plan']['workload']): CompareRequest => ({
+const request = (host?: string, workload?: PlanInput['workload']): CompareRequest => ({
   plan: { models: ['oci:runc'], footprint: false, startup: { iterations: 10, warmup: 1 }, ...(workload ? { workload } : {}) },
   host,
 });
@@ -112,7 +113,8 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     const ac = new AbortController();
     let startsSeen = 0;
     // `sleep`: each start leaves a running container until its delete, the case an abort must not strand.
-    const run = lab.compare({ ...request('lab-oci', { kind: 'sleep', timeoutMs: 30_000 }), plan: { ...request().plan, workload: { kind: 'sleep', timeoutMs: 30_000 }, startup: { iterations: 200, warmup: 0 } } }, ac.signal, (l) => {
+    const req = request('lab-oci', { kind: 'sleep', timeoutMs: 30_000 });
+    const run = lab.compare({ ...req, plan: { ...req.plan, startup: { iterations: 200, warmup: 0 } } }, ac.signal, (l) => {
       // 300 ms into the next start (each is one exec that holds a running container until its delete).
       if (/oci:runc: startup: \d+ start/.test(l) && !startsSeen++) setTimeout(() => ac.abort(), 300);
     });
