@@ -1,7 +1,10 @@
+import { Suspense, useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAudience } from './api';
 import { LabProvider } from './lab/LabContext';
-import { pages } from './pages';
+import { pageFor } from './pages';
+import { PageFallback } from './shell/PageFallback';
+import { PageErrorBoundary } from './shell/PageErrorBoundary';
 import { useRoute } from './router';
 import { EngineBanner } from './shell/EngineBanner';
 import { Header } from './shell/Header';
@@ -18,8 +21,12 @@ export function App() {
 function Shell() {
   const { t } = useTranslation();
   const route = useRoute();
-  const shown = isAudience() ? pages.filter((p) => p.audience !== false) : pages;
-  const page = shown.find((p) => p.id === route.page) ?? shown[0];
+  // The page shown follows the address once its chunk is there: the page before stays until then (no blank, no
+  // spinner for a chunk that takes 50 ms); the navigation marks the new page at once. The Suspense boundary is
+  // not keyed: a boundary already shown keeps its content during a deferred render, a new one would fall back.
+  const shownRoute = useDeferredValue(route);
+  const { shown, page: current } = pageFor(route.page, isAudience());
+  const { page } = pageFor(shownRoute.page, isAudience());
   const Page = page.component;
   return (
     <div className="app">
@@ -29,10 +36,14 @@ function Shell() {
       </button>
       <Header />
       <div className="body">
-        <Nav pages={shown} current={page.id} />
+        <Nav pages={shown} current={current.id} />
         <main id="main" className="main" tabIndex={-1}>
           <EngineBanner />
-          <Page key={page.id} params={route.params} />
+          <PageErrorBoundary page={page.id}>
+            <Suspense fallback={<PageFallback />}>
+              <Page key={page.id} params={shownRoute.params} />
+            </Suspense>
+          </PageErrorBoundary>
         </main>
       </div>
     </div>

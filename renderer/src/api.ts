@@ -1,4 +1,5 @@
-import { labMethodNames, LabEvent, type LabApi, type WsResponse } from '../../shared/api';
+import type { LabApi, LabEvent, WsResponse } from '../../shared/api';
+import { LAB_METHOD_NAMES } from '../../shared/api-channels';
 
 declare global {
   interface Window {
@@ -11,10 +12,31 @@ declare global {
  * The renderer's only way to the engine: Electron's preload when present, else browser mode's WebSocket with
  * the token from the page's URL. Both are typed from shared/api.ts, so pages cannot tell them apart.
  */
-export function createLabClient(): LabApi {
+function createLabClient(): LabApi {
   if (window.isolab) return window.isolab;
   return wsClient(new URLSearchParams(location.search).get('token') ?? '');
 }
+
+let client: LabApi | undefined;
+
+/** The one client of this page, made at boot so the first calls (and the WebSocket) start before React renders. */
+export function labClient(): LabApi {
+  return (client ??= createLabClient());
+}
+
+/**
+ * The event schema is the whole contract in zod (runs, comparisons, hosts, the workshop): loaded on the first
+ * event, not at boot, so a page that only reads a saved document never builds it.
+ */
+let eventSchema: Promise<typeof LabEvent> | undefined;
+const loadEventSchema = () =>
+  (eventSchema ??= import('../../shared/api').then(
+    (m) => m.LabEvent,
+    (err: unknown) => {
+      eventSchema = undefined; // a chunk that failed to load is tried again on the next event
+      throw err;
+    },
+  ));
 
 export function isAudience(): boolean {
   return new URLSearchParams(location.search).get('audience') === '1';
@@ -26,6 +48,7 @@ function wsClient(token: string): LabApi {
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 1;
   let socket: Promise<WebSocket> | undefined;
+  let events: Promise<void> = Promise.resolve();
 
   const connect = (): Promise<WebSocket> => {
     socket ??= new Promise((resolve, reject) => {
@@ -42,8 +65,14 @@ function wsClient(token: string): LabApi {
       ws.onmessage = (msg) => {
         const data = JSON.parse(String(msg.data)) as WsResponse;
         if ('event' in data) {
-          const parsed = LabEvent.safeParse(data.event);
-          if (parsed.success) for (const l of listeners) l(parsed.data);
+          // Chained, so events reach listeners in the order they came even while the schema loads.
+          events = events
+            .then(loadEventSchema)
+            .then((schema) => {
+              const parsed = schema.safeParse(data.event);
+              if (parsed.success) for (const l of listeners) l(parsed.data);
+            })
+            .catch((err: unknown) => reportError(err));
           return;
         }
         const p = pending.get(data.id);
@@ -66,7 +95,7 @@ function wsClient(token: string): LabApi {
   };
 
   const api: Record<string, unknown> = {};
-  for (const m of labMethodNames) api[m] = (...args: unknown[]) => call(m, args);
+  for (const m of LAB_METHOD_NAMES) api[m] = (...args: unknown[]) => call(m, args);
   api.onEvent = (listener: (e: LabEvent) => void) => {
     listeners.add(listener);
     void connect().catch(() => {});

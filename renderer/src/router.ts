@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 /** Hash routes (#/bench, #/runs, #/runs/<id>): they work from file:// in Electron and need no server rules. */
 export interface Route {
@@ -13,6 +13,11 @@ function read(): string {
 function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   return { page: parts[0] ?? '', params: parts.slice(1) };
+}
+
+/** The route the address shows now (at boot, before React). */
+export function currentRoute(): Route {
+  return parseRoute(read());
 }
 
 export function href(...parts: string[]): string {
@@ -31,5 +36,6 @@ export function useRoute(): Route {
     },
     read,
   );
-  return parseRoute(hash);
+  // One object per address, so the shell can defer it (useDeferredValue) while the next page's chunk loads.
+  return useMemo(() => parseRoute(hash), [hash]);
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { LabEvent } from '../../../shared/api';
 import type { Comparison } from '../../../shared/compare';
+import { early } from '../lab/early';
 import { useLab } from '../lab/LabContext';
 
 type Progress = Extract<LabEvent, { type: 'progress' }>;
@@ -32,7 +33,7 @@ export function useComparison(id: string): ComparisonState {
     let live = true;
     const update = (f: (s: ComparisonState) => ComparisonState) => live && setState(f);
     const load = () =>
-      api.getComparison(id).then(
+      early(api, 'getComparison', id).then(
         (c) => update((s) => ({ ...s, c, error: undefined })),
         // Just started: the first save may not be there yet; its first event reloads it.
         (err: Error) => update((s) => ({ ...s, error: err.message })),

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { LabApi, LabInfo } from '../../../shared/api';
-import { createLabClient, isAudience } from '../api';
+import { isAudience, labClient } from '../api';
+import { early } from './early';
 import { RunTracker, type RunEvent, type RunTrack } from './runTracker';
 
 export interface LabState {
@@ -21,14 +22,14 @@ export interface LabState {
 const LabCtx = createContext<LabState | null>(null);
 
 export function LabProvider({ children, api: given }: { children: ReactNode; api?: LabApi }) {
-  const api = useMemo(() => given ?? createLabClient(), [given]);
+  const api = useMemo(() => given ?? labClient(), [given]);
   const tracker = useMemo(() => new RunTracker(api), [api]);
   const [info, setInfo] = useState<LabInfo>();
   const [connectionError, setConnectionError] = useState<string>();
   const [benchRunId, setBenchRunId] = useState<string>();
 
   const refreshInfo = useCallback(() => {
-    api.info().then(
+    early(api, 'info').then(
       (i) => {
         setInfo(i);
         setConnectionError(undefined);

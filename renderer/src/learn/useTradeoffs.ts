@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { TradeoffTable } from '../../../shared/learn/tradeoffs';
+import { early } from '../lab/early';
 import { useLab } from '../lab/LabContext';
 
 /**
@@ -13,7 +14,7 @@ export function useTradeoffs(): { table?: TradeoffTable; error?: string } {
   useEffect(() => {
     let live = true;
     const load = () =>
-      api.tradeoffs().then(
+      early(api, 'tradeoffs').then(
         (t) => {
           if (!live) return;
           setTable(t);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../../../../shared/run';
+import { early } from '../../lab/early';
 import { useLab, useRunEvent } from '../../lab/LabContext';
 import { ResultView } from '../../result/ResultView';
 import { ReportButtons } from '../../transfer/ReportButtons';
@@ -15,7 +16,8 @@ export function RunDetail({ id }: { id: string }) {
 
   useEffect(() => {
     let live = true;
-    api.getRun(id).then(
+    // The first read was started at boot (lab/early.ts); a reload after the run ends asks the engine again.
+    early(api, 'getRun', id).then(
       (r) => live && setRun(r),
       (err: Error) => live && setError(err.message),
     );
