@@ -1,16 +1,9 @@
-// Boot first: it starts the page's chunk and data before the rest of this module graph is evaluated.
+// The entry is small on purpose: boot starts the page's chunk and its first read (the WebSocket, the engine reading
+// the document) as soon as this file is in, while React DOM, i18n and the shell load beside them.
 import './boot';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-// i18n and theme before the App: both set attributes on <html> before the first paint.
-import './i18n';
+// Theme and styles here, not in start: the first paint (an empty page before React) is already in the right theme.
 import './theme';
 import './styles/theme.css';
 import './styles/app.css';
-import { App } from './App';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+void import('./start');

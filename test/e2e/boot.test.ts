@@ -1,0 +1,81 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RENDERER, startBrowserMode, type BrowserMode } from './browserMode';
+import { largeRun } from './largeRun';
+
+/**
+ * The boot path (issue 14): a run page loads its own code, not the simulator's, Learn's or the workshop's, and its
+ * first read goes out before its code is in. What is asserted is structural (which chunks, which share of the
+ * renderer); when things happen is printed, not asserted (speeds vary between machines).
+ */
+let bm: BrowserMode;
+const id = '20260302T090000000Z-container-runc-boot';
+const assets = path.join(RENDERER, 'assets');
+const OTHER_PAGES = /^(Bench|Compare|Hosts|Simulate|Learn|Workshop)Page-.*\.js$/;
+
+beforeAll(async () => {
+  bm = await startBrowserMode();
+  await bm.lab.store.save(largeRun(id, 25, { warmup: 3, seed: 7 }));
+}, 180_000);
+afterAll(async () => bm?.close());
+
+describe('boot', () => {
+  it('opens a run page with its own chunk only, its read sent while the code loads', async () => {
+    const page = await bm.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const t0 = performance.now();
+    const at: Record<string, number> = {};
+    page.on('websocket', (ws) => {
+      at.socket ??= performance.now() - t0;
+      ws.on('framesent', (f) => {
+        if (typeof f.payload === 'string' && f.payload.includes('"getRun"')) at.getRunSent ??= performance.now() - t0;
+      });
+    });
+    page.on('requestfinished', (r) => {
+      const file = r.url().replace(/^.*\//, '');
+      if (/^RunsPage-.*\.js$/.test(file)) at.pageChunk ??= performance.now() - t0;
+      if (/^index-.*\.js$/.test(file)) at.entry ??= performance.now() - t0;
+      if (/^start-.*\.js$/.test(file)) at.start ??= performance.now() - t0;
+    });
+    page.on('domcontentloaded', () => (at.dcl ??= performance.now() - t0));
+    await page.goto(`${bm.served.url}#/runs/${id}`);
+    await page.locator('figure[data-testid^="chart-"]').first().waitFor();
+    at.drawn = performance.now() - t0;
+
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+    const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    const size = (f: string) => statSync(path.join(assets, f)).size;
+    const total = js.reduce((s, f) => s + size(f), 0);
+    const mine = js.filter((f) => loaded.includes(f));
+    const bytes = mine.reduce((s, f) => s + size(f), 0);
+    console.log(
+      `run page: ${(bytes / 1024).toFixed(0)} KiB of JS of the renderer's ${(total / 1024).toFixed(0)} KiB (${mine.length} of ${js.length} files); ` +
+        `after goto (ms): entry in ${Math.round(at.entry)}, WebSocket opened ${Math.round(at.socket)}, getRun sent ${Math.round(at.getRunSent)}, ` +
+        `React's chunk in ${Math.round(at.start)}, DOMContentLoaded ${Math.round(at.dcl)}, RunsPage chunk in ${Math.round(at.pageChunk)}, charts ${Math.round(at.drawn)}`,
+    );
+    expect(mine.some((f) => /^RunsPage-/.test(f))).toBe(true);
+    expect(mine.filter((f) => OTHER_PAGES.test(f))).toEqual([]);
+    // One bundle before the split: the run page took all of it.
+    expect(bytes / total).toBeLessThan(0.8);
+    expect(at.getRunSent).toBeDefined();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('moves to another page from the navigation, loading its chunk then', async () => {
+    const page = await bm.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${bm.served.url}#/runs/${id}`);
+    await page.locator('figure[data-testid^="chart-"]').first().waitFor();
+    await page.locator('nav a[href="#/learn"]').click();
+    await page.getByTestId('tradeoffs').waitFor();
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+    expect(loaded.some((f) => /^LearnPage-/.test(f))).toBe(true);
+    await expect.poll(() => page.locator('nav a[aria-current="page"]').getAttribute('href')).toBe('#/learn');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
