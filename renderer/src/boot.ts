@@ -1,13 +1,16 @@
 import { isAudience, labClient } from './api';
+import { firstLanguages, loadLanguage } from './language';
 import { prefetchRoute } from './lab/early';
 import { pageFor } from './pages';
 import { currentRoute } from './router';
 
-// Imported first by main.tsx, so this runs before i18n and React: the page's chunk and its first data (the
-// WebSocket, the engine reading the document) start now, side by side, instead of one after the other.
+// Imported first by main.tsx, so this runs before React DOM and i18n load: the page's chunk, its first data (the
+// WebSocket, the engine reading the document) and the reader's language start now, side by side.
 const route = currentRoute();
 // A chunk that fails to load is shown by the page's error boundary when it renders.
 pageFor(route.page, isAudience())
   .page.preload()
   .catch(() => undefined);
 prefetchRoute(labClient(), route);
+// The reader's words too (i18n.ts waits for them before the first render; a failure shows there).
+for (const lng of firstLanguages()) loadLanguage(lng).catch(() => undefined);

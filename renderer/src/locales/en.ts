@@ -1,0 +1,2 @@
+/** English, every namespace (one JSON file each, picked up by the glob): one chunk, loaded by renderer/src/language.ts. */
+export default import.meta.glob<Record<string, unknown>>('./en/*.json', { eager: true, import: 'default' });
