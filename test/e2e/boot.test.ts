@@ -64,14 +64,23 @@ describe('boot', () => {
     await page.close();
   });
 
-  it('moves to another page from the navigation, loading its chunk then', async () => {
+  it('moves to another page from the navigation, loading its chunk then, without a loading flash', async () => {
     const page = await bm.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
     await page.goto(`${bm.served.url}#/runs/${id}`);
     await page.locator('figure[data-testid^="chart-"]').first().waitFor();
+    // The run page stays until Learn's chunk is in: the fallback never shows on a move between pages.
+    await page.evaluate(() => {
+      const w = window as unknown as { fallbackSeen: boolean };
+      w.fallbackSeen = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="page-loading"]')) w.fallbackSeen = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await page.locator('nav a[href="#/learn"]').click();
     await page.getByTestId('tradeoffs').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { fallbackSeen: boolean }).fallbackSeen)).toBe(false);
     const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
     expect(loaded.some((f) => /^LearnPage-/.test(f))).toBe(true);
     await expect.poll(() => page.locator('nav a[aria-current="page"]').getAttribute('href')).toBe('#/learn');
