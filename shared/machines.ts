@@ -211,6 +211,12 @@ export interface PlanFacts {
   fixedIterations: number | null;
   isolabVersion: string;
   floor: string;
+  /**
+   * How the floor's starts were timed: `local` (isolab's own spawn of the program) or the clock a remote host's
+   * floor was read on (`remote-shell`: a shell's fork and exec there). Two instruments: a shell's fork reads lower
+   * than isolab's spawn, so every ratio to the floor moves with it.
+   */
+  floorClock: string;
 }
 
 const PlanShape = z.object({
@@ -232,10 +238,11 @@ export function planFacts(c: Comparison): PlanFacts {
     fixedIterations: fixed,
     isolabVersion: c.environment.isolabVersion,
     floor: c.floor,
+    floorClock: c.models.find((m) => m.model === c.floor)?.clock?.clock ?? 'local',
   };
 }
 
-export const PLAN_DIFFERENCE_CODES = ['workload', 'concurrency', 'footprint-instances', 'budget', 'fixed-count', 'isolab-version', 'floor'] as const;
+export const PLAN_DIFFERENCE_CODES = ['workload', 'concurrency', 'footprint-instances', 'budget', 'fixed-count', 'isolab-version', 'floor', 'floor-clock'] as const;
 type PlanDifferenceCode = (typeof PLAN_DIFFERENCE_CODES)[number];
 
 const FIELD: Record<PlanDifferenceCode, keyof PlanFacts> = {
@@ -246,6 +253,7 @@ const FIELD: Record<PlanDifferenceCode, keyof PlanFacts> = {
   'fixed-count': 'fixedIterations',
   'isolab-version': 'isolabVersion',
   floor: 'floor',
+  'floor-clock': 'floorClock',
 };
 
 /** One way a machine's plan differs from the first machine's: the machine's index, its value and the first's. */

@@ -84,6 +84,17 @@ describe('machines as a dimension', () => {
     ]);
   });
 
+  it('flags floors timed by two instruments (isolab’s spawn here, a shell on a remote host there)', () => {
+    const a = onA('a', '2026-11-03T09:00:00Z');
+    const b = onB();
+    const floor = b.models.find((m) => m.model === b.floor)!;
+    floor.clock = { clock: 'remote-shell', shell: 'epochrealtime', overheadMs: 0.01, roundTripMs: 20, sshAllowanceMs: 0 };
+    expect(planFacts(a).floorClock).toBe('local');
+    expect(planDifferences([a, b])).toContainEqual({ code: 'floor-clock', machine: 1, value: 'remote-shell', reference: 'local' });
+    floor.clock = undefined;
+    expect(planDifferences([a, b]).map((d) => d.code)).not.toContain('floor-clock');
+  });
+
   it('groups an old document without machineId by its host facts, and says it is a guess', () => {
     const old1 = builtComparison({ id: 'o1', startedAt: '2025-01-01T00:00:00Z', hostname: 'old', models: [{ model: 'process', readyMs: 2 }] });
     const old2 = builtComparison({ id: 'o2', startedAt: '2025-01-02T00:00:00Z', hostname: 'old', models: [{ model: 'process', readyMs: 2 }] });

@@ -24,6 +24,7 @@ export function useMachineWords() {
       if (d.code === 'budget') return v === null ? t('value.noBudget') : `${f.num(Number(v) / 1000, 0)}\u202fs`;
       if (d.code === 'fixed-count') return v === null ? t('value.adaptive') : t('value.fixed', { n: v });
       if (d.code === 'footprint-instances' && v === 0) return t('value.noFootprint');
+      if (d.code === 'floor-clock') return t(`value.floorClock.${String(v)}`, { defaultValue: String(v) });
       return v === null ? t('value.unknown') : String(v);
     };
     return t(`diff.${d.code}`, { machine: machines[d.machine], reference: machines[0], value: value(d.value), referenceValue: value(d.reference) });
