@@ -2,33 +2,22 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Comparison, type ModelResult } from '../../shared/compare';
 import type { CompareRequest } from '../../shared/api';
 import type { PlanInput } from '../../shared/plan';
 import { agreeAfterAllowance } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { tempDataDir } from '../helpers/datadir';
-import { startSshd, type SshdFixture } from '../fixtures/sshd';
+import { loopbackHostForFile } from '../fixtures/sshd';
 
 // oci:runc on a remote host: the loopback sshd (this machine, logged in as root) gets a bundle made there over SSH
 // and each start timed by a shell on its clock. Its medians must agree with the local oci:runc's, with no SSH
 // allowance (the clock is the remote host's), and nothing of it may be left on the host.
 const data = tempDataDir('isolab-cmphost-oci-');
-let sshd: SshdFixture;
-const env = { home: process.env.HOME, agent: process.env.SSH_AUTH_SOCK };
 const planted: string[] = [];
-
-beforeAll(async () => {
-  sshd = await startSshd({ alias: 'lab-oci', extraConfig: ['Subsystem sftp internal-sftp'] });
-  writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
-  process.env.HOME = sshd.home;
-  delete process.env.SSH_AUTH_SOCK;
-});
-afterAll(async () => {
-  process.env.HOME = env.home;
-  if (env.agent !== undefined) process.env.SSH_AUTH_SOCK = env.agent;
-  await sshd?.stop();
+loopbackHostForFile('lab-oci');
+afterAll(() => {
   for (const d of planted) rmSync(d, { recursive: true, force: true });
   data.cleanup();
 });

@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Comparison, type ModelResult } from '../../shared/compare';
 import type { CompareRequest } from '../../shared/api';
 import { medianInterval } from '../../shared/adaptive/median-ci';
@@ -8,28 +6,14 @@ import { agreeAfterAllowance } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { localMachineId } from '../../electron/lab/machine';
 import { tempDataDir } from '../helpers/datadir';
-import { startSshd, type SshdFixture } from '../fixtures/sshd';
+import { loopbackHostForFile } from '../fixtures/sshd';
 
 // `isolab compare --host` against a real OpenSSH sshd on 127.0.0.1, whose Docker engine is this machine's: the
 // same models measured here and "there" must line up, and their startup medians agree once SSH is allowed for.
 // HOME points at the fixture's, so the Lab's host service reads its ~/.ssh (config alias, known_hosts, key).
 const data = tempDataDir('isolab-cmphost-');
-let sshd: SshdFixture;
-const env = { home: process.env.HOME, agent: process.env.SSH_AUTH_SOCK };
-
-beforeAll(async () => {
-  // With SFTP, as most sshd are: the footprint readers read the remote /proc over one SFTP session.
-  sshd = await startSshd({ alias: 'lab-vm', extraConfig: ['Subsystem sftp internal-sftp'] });
-  writeFileSync(path.join(sshd.home, '.ssh', 'known_hosts'), `${sshd.knownHostsName} ${sshd.hostKeyLine}\n`);
-  process.env.HOME = sshd.home;
-  delete process.env.SSH_AUTH_SOCK;
-});
-afterAll(async () => {
-  process.env.HOME = env.home;
-  if (env.agent !== undefined) process.env.SSH_AUTH_SOCK = env.agent;
-  await sshd?.stop();
-  data.cleanup();
-});
+const loop = loopbackHostForFile('lab-vm');
+afterAll(() => data.cleanup());
 
 const MODELS = ['process', 'container:runc'];
 /** Fixed counts (a short test): 10 starts a model, one footprint round of two idle instances. */
@@ -54,7 +38,7 @@ describe('compare on a remote host (loopback sshd)', () => {
     expect(remote.id).toMatch(/compare-lab-vm/);
 
     // The host's facts, read over SSH: the loopback host is this machine, so its hashed machine id is ours.
-    expect(remote.environment.remote).toMatchObject({ target: 'lab-vm', reached: true, resolved: `${sshd.user}@127.0.0.1:${sshd.port}` });
+    expect(remote.environment.remote).toMatchObject({ target: 'lab-vm', reached: true, resolved: `${loop.sshd.user}@127.0.0.1:${loop.sshd.port}` });
     const id = await localMachineId();
     if (id) expect(remote.environment.host.machineId).toBe(id);
 
@@ -120,7 +104,7 @@ describe('compare on a remote host (loopback sshd)', () => {
 
   it('an unreachable host gives a saved, failed comparison that says why', async () => {
     const lab = new Lab('cli', data.dir);
-    const c = await lab.compare(request(`${sshd.user}@127.0.0.1:1`));
+    const c = await lab.compare(request(`${loop.sshd.user}@127.0.0.1:1`));
     expect(c.status).toBe('failed');
     expect(c.environment.remote).toMatchObject({ reached: false });
     expect(c.notes[0].text).toMatch(/connection refused/);
