@@ -1,3 +1,4 @@
+import { shellQuote } from './process-target';
 import { randomBytes } from 'node:crypto';
 import type { SFTPWrapper } from 'ssh2';
 import { fsError, type HostFs } from '../footprint/host-fs';
@@ -81,10 +82,8 @@ function sftpReaddir(sftp: SFTPWrapper, path: string): Promise<string[]> {
   });
 }
 
-/** A path as one single-quoted shell word: the path may come from the host itself (a cgroup name), never trusted. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+// A path is one single-quoted shell word: it may come from the host itself (a cgroup name), never trusted.
+export { shellQuote };
 
 /** The errno name in a POSIX tool's message (LC_ALL=C): coreutils and busybox both print strerror. */
 function errnoOf(stderr: string): string {
