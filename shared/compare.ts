@@ -99,8 +99,11 @@ const PhaseClock = z.object({
 export type PhaseClock = z.infer<typeof PhaseClock>;
 
 /**
- * How a model's starts were timed on a remote host. `remote-shell`: intervals read on the remote host's clock by a
- * shell there (`shell`: its clock, `overheadMs`: its own cost, taken off). `remote-engine`: a container's phases
+ * How a model's starts were timed. `local-shell` (this machine's floor) and `remote-shell` (on a remote host): one
+ * instrument, intervals read by a shell started once per start around its fork and exec of the program (`shell`:
+ * its clock, `overheadMs`: its own cost, taken off; `roundTripMs`: one exec of an idle shell, Node's spawn here or
+ * an SSH exec there, outside the figure). A local floor without a clock (documents before the timing shell, or a
+ * workload ready by a log line or TCP) was timed by isolab's own spawn, Node's spawn and pipes inside each figure. `remote-engine`: a container's phases
  * from its engine's event stream (`timeNano`, the remote engine's clock), from the container's `create` event to
  * the event ending each phase, added to the create call as this machine saw it; `phases` says which clock timed
  * each phase (one no engine event ends stays local), `engineEvents` how many samples had their events.
@@ -109,7 +112,7 @@ export type PhaseClock = z.infer<typeof PhaseClock>;
  * time-to-ready.
  */
 export const StartupClock = z.object({
-  clock: z.enum(['remote-shell', 'local-through-ssh', 'remote-engine']),
+  clock: z.enum(['local-shell', 'remote-shell', 'local-through-ssh', 'remote-engine']),
   shell: z.enum(['epochrealtime', 'date']).optional(),
   overheadMs: z.number().optional(),
   /** Median round trip of the channel (an engine ping, or an exec) measured before the starts. */
@@ -156,7 +159,10 @@ export const ModelResult = z.object({
       startCallLag: StartCallLag.optional(),
     })
     .optional(),
-  /** Which clock timed its starts and what SSH adds to them (a comparison on a remote host; absent: this machine's clock, no SSH). */
+  /**
+   * Which clock timed its starts and what SSH adds to them (a comparison on a remote host, and this machine's floor
+   * timed by the shell: `local-shell`); absent: this machine's clock around isolab's own calls, no SSH.
+   */
   clock: StartupClock.optional(),
   /** Against the floor: time to ready and the whole lifecycle (ready + stop), with 95% bootstrap intervals. */
   ratios: z.object({ ready: Ratio.optional(), total: Ratio.optional(), hostMemory: z.number().optional() }).optional(),

@@ -143,9 +143,9 @@ export async function runCompare(o: CompareOptions): Promise<Comparison> {
     const runId = newRunId(`${spec.model}-cmp`);
     const startup = new StartupSession(
       () => {
-        // A model that gives a target times its own starts with it (the remote floor, on the remote clock); its
-        // driver, if any, is for footprint and density.
-        if (spec.target) return spec.target(runId, workload);
+        // A model that gives a target times its own starts with it (the floor, by the timing shell); its driver, if
+        // any, is for footprint and density.
+        if (spec.target) return spec.target(runId, workload, plan.startup.concurrency);
         return new WorkloadTarget(spec.driver!(workload, runId), plan.startup.concurrency);
       },
       { runId, model: spec.model, plan: { comparison: c.id, workload: plan.workload, ...plan.startup, model: spec.model }, host, warmup: plan.startup.warmup, maxCount: rule.maxCount, store: o.runs, job: o.job, onEvent: o.onEvent },

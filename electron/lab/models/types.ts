@@ -72,10 +72,11 @@ export interface ModelEntry {
   driver?(workload: ResolvedWorkload, runId: string): InstanceDriver;
   /**
    * A model that times its own lifecycle (a VM, the floor on a remote host) gives a target: its startup figures come
-   * from it. With a driver beside it (the remote floor), footprint and density come from the driver.
+   * from it. With a driver beside it (the floor), footprint and density come from the driver. `concurrency`: the
+   * plan's starts at once (the floor falls back to isolab's spawn for more than one).
    */
-  target?(runId: string, workload: ResolvedWorkload): Target;
-  /** On a remote host: which clock timed its starts and what SSH adds (read once its starts are over). */
+  target?(runId: string, workload: ResolvedWorkload, concurrency: number): Target;
+  /** Which clock timed its starts and what SSH adds (read once its starts are over): a remote host's models, this machine's floor. */
   clock?(workload: ResolvedWorkload): StartupClock | undefined;
   /** Such a model's own density curve (VMs booted side by side, one at a time, up to `count`), for the comparison. */
   density?(o: { runId: string; count: number; signal: AbortSignal; log?: (line: string) => void }): Promise<VmDensityResult>;

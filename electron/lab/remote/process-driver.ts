@@ -5,7 +5,8 @@ import { throwIfAborted } from '../targets/target';
 import type { Instance, InstanceDriver } from '../workloads/instance';
 import { PROCESS_MARKER, PROCESS_OWNER, PROCESS_OWNER_HOST } from '../workloads/process-sweep';
 import type { SshConnection } from './connect';
-import { clockExpr, clockMs, remoteBusybox, remoteShellTiming, shellQuote, type ShellTiming } from './process-target';
+import { clockExpr, clockMs, shellQuote, type ShellTiming } from '../shell-timing';
+import { remoteBusybox, remoteShellTiming } from './process-target';
 
 /** How long a stop waits for a killed instance to be gone from the remote /proc (reaped by the host's init). */
 const GONE_WITHIN_S = 5;

@@ -7,13 +7,19 @@ import { WorkloadTarget } from '../../workloads/target';
 import { RemoteProcessDriver } from '../../remote/process-driver';
 import { RemoteProcessTarget } from '../../remote/process-target';
 import type { ModelRegistration } from '../types';
+import { localFloorClock, localFloorTarget } from './floor';
 
 /** The floor: the workload as a plain host process, what every other model is a ratio of. */
 export const processModel: ModelRegistration = {
   id: 'process',
   family: 'process',
   capabilities: { startup: true, footprint: true, density: true, facts: true, race: true },
-  discover: async () => [{ model: 'process', driver: (w) => new ProcessDriver(w) }],
+  // Here: its starts timed by the timing shell (the same instrument as on a remote host) where the workload allows,
+  // else by isolab's own spawn; footprint and density from the instance driver.
+  discover: async () => {
+    let target: Target | undefined;
+    return [{ model: 'process', target: (_runId, w, k) => (target = localFloorTarget(w, k)), driver: (w) => new ProcessDriver(w), clock: () => localFloorClock(target) }];
+  },
   // On a remote host: the program spawned there, its starts timed by a shell on the host's own clock.
   discoverRemote: async (ctx) => {
     let target: RemoteProcessTarget | undefined;
