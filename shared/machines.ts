@@ -1,6 +1,6 @@
 import { linearRegression } from 'simple-statistics';
 import { z } from 'zod';
-import { hostBytesBelowNoise, type Comparison, type ModelResult, type Ratio } from './compare';
+import { hostBytesBelowNoise, type Comparison, type ModelResult, type Ratio, type StartupClock } from './compare';
 import type { HostFacts } from './run';
 
 /**
@@ -212,9 +212,11 @@ export interface PlanFacts {
   isolabVersion: string;
   floor: string;
   /**
-   * How the floor's starts were timed: `local` (isolab's own spawn of the program) or the clock a remote host's
-   * floor was read on (`remote-shell`: a shell's fork and exec there). Two instruments: a shell's fork reads lower
-   * than isolab's spawn, so every ratio to the floor moves with it.
+   * The instrument that timed the floor's starts: `shell` (the timing shell's fork and exec, on this machine, clock
+   * `local-shell`, or on a remote host, `remote-shell`) or `spawn` (isolab's own spawn of the program: a local floor
+   * without a clock, every one before the timing shell, or a workload ready by a log line or TCP). Two instruments:
+   * a shell's fork reads lower than isolab's spawn, so every ratio to the floor moves with it. Where the floor was
+   * timed does not matter, only how.
    */
   floorClock: string;
 }
@@ -238,8 +240,14 @@ export function planFacts(c: Comparison): PlanFacts {
     fixedIterations: fixed,
     isolabVersion: c.environment.isolabVersion,
     floor: c.floor,
-    floorClock: c.models.find((m) => m.model === c.floor)?.clock?.clock ?? 'local',
+    floorClock: floorInstrument(c.models.find((m) => m.model === c.floor)?.clock?.clock),
   };
+}
+
+/** One name per instrument: the timing shell here and there is one; no clock is isolab's spawn. */
+function floorInstrument(clock: StartupClock['clock'] | undefined): string {
+  if (clock === undefined) return 'spawn';
+  return clock === 'local-shell' || clock === 'remote-shell' ? 'shell' : clock;
 }
 
 export const PLAN_DIFFERENCE_CODES = ['workload', 'concurrency', 'footprint-instances', 'budget', 'fixed-count', 'isolab-version', 'floor', 'floor-clock'] as const;

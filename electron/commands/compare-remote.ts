@@ -33,6 +33,9 @@ function clockWords(k: StartupClock, model: string): string {
     const shell = model.startsWith('oci:') ? `a root shell there running ${model.slice(4)} on a bundle made there, ${how}` : `a shell there, ${how}`;
     return `the remote host's clock (${shell}; its own cost ${ms(k.overheadMs ?? 0)} taken off); SSH adds nothing to the figure (an exec round trip is ${ms(k.roundTripMs ?? 0)}, outside it).`;
   }
+  if (k.clock === 'local-shell') {
+    return `this machine's clock inside a shell started per start (${k.shell === 'date' ? '`date +%s%N`' : '$EPOCHREALTIME'}; its own cost ${ms(k.overheadMs ?? 0)} taken off; isolab's spawn of the shell, ${ms(k.roundTripMs ?? 0)}, outside the figure).`;
+  }
   if (k.clock === 'remote-engine') {
     const byClock = (c: 'remote-engine' | 'local-through-ssh') => Object.entries(k.phases ?? {}).filter(([, p]) => p.clock === c).map(([n]) => n);
     const engine = byClock('remote-engine');

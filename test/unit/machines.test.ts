@@ -84,14 +84,22 @@ describe('machines as a dimension', () => {
     ]);
   });
 
-  it('flags floors timed by two instruments (isolab’s spawn here, a shell on a remote host there)', () => {
+  it('flags floors timed by two instruments (isolab’s spawn in an old document, the timing shell in a new one), wherever they were timed', () => {
     const a = onA('a', '2026-11-03T09:00:00Z');
     const b = onB();
     const floor = b.models.find((m) => m.model === b.floor)!;
+    const local = a.models.find((m) => m.model === a.floor)!;
     floor.clock = { clock: 'remote-shell', shell: 'epochrealtime', overheadMs: 0.01, roundTripMs: 20, sshAllowanceMs: 0 };
-    expect(planFacts(a).floorClock).toBe('local');
-    expect(planDifferences([a, b])).toContainEqual({ code: 'floor-clock', machine: 1, value: 'remote-shell', reference: 'local' });
+    // An old local document (no clock): isolab's spawn, against a remote host's shell.
+    expect(planFacts(a).floorClock).toBe('spawn');
+    expect(planDifferences([a, b])).toContainEqual({ code: 'floor-clock', machine: 1, value: 'shell', reference: 'spawn' });
+    // Two new documents, this machine's floor and a remote one, both by the timing shell: one instrument.
+    local.clock = { clock: 'local-shell', shell: 'epochrealtime', overheadMs: 0.003, roundTripMs: 2, sshAllowanceMs: 0 };
+    expect(planDifferences([a, b]).map((d) => d.code)).not.toContain('floor-clock');
+    // An old local document against a new local one still differs.
     floor.clock = undefined;
+    expect(planDifferences([a, b])).toContainEqual({ code: 'floor-clock', machine: 1, value: 'spawn', reference: 'shell' });
+    local.clock = undefined;
     expect(planDifferences([a, b]).map((d) => d.code)).not.toContain('floor-clock');
   });
 
