@@ -32,6 +32,8 @@ export interface NoteParams {
   'local-shell-clock': { clock: string; overheadMs: number; spawnMs: number };
   /** This machine's floor timed by isolab's own spawn, for a workload the timing shell cannot see ready (a log line, a TCP accept, k at a time). */
   'process-spawn-clock': { readiness: string; concurrency: number };
+  /** This machine has no shell that can read a fine clock (no bash with $EPOCHREALTIME, no date +%s%N): the floor keeps isolab's spawn. */
+  'process-no-timing-shell': { reason: string };
   'remote-engine-clock': { samples: number; localFallback: number };
   'remote-startup-only': { model: string };
   /** A raw OCI runtime run on the remote host: where its bundle was and how isolab was root there (`sudo -n`, or `ssh root`: logged in as root). */
@@ -121,6 +123,8 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
     `The floor was timed inside a shell on this machine (${p.clock === 'date' ? 'date +%s%N' : '$EPOCHREALTIME'}), one shell started per start, the same instrument as the floor on a remote host: the interval is the shell's fork and exec of the program, the shell's own cost (${s(p.overheadMs)} per pair of readings) taken off; isolab's own spawn of the shell (${s(p.spawnMs)}) is outside the figure.`,
   'process-spawn-clock': (p) =>
     `The floor was timed by isolab's own spawn of the program (readiness ${p.readiness}, ${p.concurrency} at a time), not by the timing shell, which sees only an exit or a forked process one at a time: Node's spawn and pipes are inside each figure, so ratios to this floor are lower than to a shell-timed one.`,
+  'process-no-timing-shell': (p) =>
+    `The floor was timed by isolab's own spawn of the program, not by the timing shell: this machine has no shell that reads a fine clock (${p.reason}). Node's spawn and pipes are inside each figure, so ratios to this floor are lower than to a shell-timed one, such as a remote host's.`,
   'remote-engine-clock': (p) =>
     `Timed on the remote engine's clock: each phase the engine marks (the start, the workload's exit or its ready line in the engine's log, the removal) runs from the container's create event to that event, both read from the engine's event stream (timeNano): the round trips of the calls after the last one the engine waited for are out of the figure; the create call and the turnaround to the next call stay in (see the clock's round trips to ready).${p.localFallback ? ` ${p.localFallback} of ${p.samples} starts kept this machine's clock, SSH included: their events had not come in time.` : ''}`,
   'remote-startup-only': (p) => `${p.model}: on a remote host only startup is measured; footprint and density need the remote /proc and cgroups, which this version does not read.`,

@@ -17,6 +17,7 @@ const SAMPLES: { [C in NoteCode]: NoteParams[C] } = {
   'remote-shell-clock': { clock: 'epochrealtime', overheadMs: 0.004 },
   'local-shell-clock': { clock: 'epochrealtime', overheadMs: 0.004, spawnMs: 2.5 },
   'process-spawn-clock': { readiness: 'log', concurrency: 1 },
+  'process-no-timing-shell': { reason: 'bash 3.2' },
   'remote-engine-clock': { samples: 20, localFallback: 1 },
   'remote-startup-only': { model: 'container:runc' },
   'remote-oci-bundle': { model: 'oci:runc', dir: '/tmp/isolab-oci-Ab12Cd34', via: 'sudo -n' },

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { clockMs, localShellExec, localTimingShell, parseTiming, probeShellTiming, shellQuote, timingScript, type ShellExec } from '../../electron/lab/shell-timing';
-import { localFloorClock, localFloorTarget } from '../../electron/lab/models/process/floor';
+import { localFloorClock, localFloorTarget, timingShellHere } from '../../electron/lab/models/process/floor';
 import { ShellProcessTarget } from '../../electron/lab/targets/shell-process';
 import { findStaticBusybox } from '../../electron/lab/images/busybox';
 import { resolveWorkload } from '../../shared/plan';
@@ -124,6 +124,15 @@ describe("this machine's floor in a comparison", () => {
     const k = localFloorTarget(resolveWorkload({ kind: 'true', timeoutMs: 30_000 }), 3);
     expect(k).not.toBeInstanceOf(ShellProcessTarget);
     expect(k.notes!().map((n) => n.code)).toEqual(['concurrent-instances', 'process-spawn-clock']);
+  });
+
+  it('keeps isolab\'s own spawn when this machine has no shell that reads a fine clock, and says why', async () => {
+    const t = localFloorTarget(resolveWorkload({ kind: 'true', timeoutMs: 30_000 }), 1, { reason: 'no bash with $EPOCHREALTIME' });
+    expect(t).not.toBeInstanceOf(ShellProcessTarget);
+    expect(localFloorClock(t)).toBeUndefined();
+    expect(t.notes!()).toContainEqual(expect.objectContaining({ code: 'process-no-timing-shell', params: { reason: 'no bash with $EPOCHREALTIME' } }));
+    // This machine has one (bash here, or a date with nanoseconds).
+    expect(await timingShellHere()).toHaveProperty('shell');
   });
 });
 

@@ -16,11 +16,31 @@ import { WorkloadTarget } from '../../workloads/target';
  * same instrument as on a remote host: one shell started per start, the interval read inside it. Otherwise (ready
  * by a log line or a TCP accept, k at a time) isolab's own spawn times it, as before, and a note says so.
  */
-export function localFloorTarget(w: ResolvedWorkload, concurrency: number): Target {
+export function localFloorTarget(w: ResolvedWorkload, concurrency: number, here?: TimingShellHere): Target {
+  if (here && 'reason' in here) return new SpawnFloorTarget(new ProcessDriver(w), concurrency, note('process-no-timing-shell', { reason: here.reason }));
   if (shellTimable(w) && concurrency <= 1) {
-    return new ShellProcessTarget({ where: 'local', workload: w, exec: async () => localShellExec(await localTimingShell(), markerEnv()), findBusybox: staticBusybox });
+    return new ShellProcessTarget({ where: 'local', workload: w, exec: async () => localShellExec(here?.shell ?? (await localTimingShell()), markerEnv()), findBusybox: staticBusybox });
   }
-  return new SpawnFloorTarget(new ProcessDriver(w), concurrency);
+  return new SpawnFloorTarget(new ProcessDriver(w), concurrency, note('process-spawn-clock', { readiness: w.readiness.kind, concurrency }));
+}
+
+/** The shell that can time the floor here, or why none can (then isolab's spawn times it, and says so). */
+export type TimingShellHere = { shell: string } | { reason: string };
+
+/**
+ * Whether this machine has a timing shell: bash with $EPOCHREALTIME, or a /bin/sh whose date gives nanoseconds.
+ * Some have neither (macOS: bash 3.2, BSD date): the floor then keeps isolab's spawn rather than failing.
+ */
+export async function timingShellHere(): Promise<TimingShellHere> {
+  const shell = await localTimingShell();
+  if (shell === 'bash') return { shell };
+  try {
+    const r = await localShellExec(shell)('date +%s%N');
+    const out = r.stdout.trim();
+    return r.code === 0 && /^\d{10,}$/.test(out) ? { shell } : { reason: `no bash with $EPOCHREALTIME, and ${shell}'s date +%s%N printed "${out.slice(0, 40)}", not nanoseconds` };
+  } catch (err) {
+    return { reason: (err as Error).message };
+  }
 }
 
 /** The clock a local floor target timed on: `local-shell` for the timing shell, none for isolab's spawn. */
@@ -32,14 +52,15 @@ export function localFloorClock(t: Target | undefined): StartupClock | undefined
 /** The floor timed by isolab's own spawn (a workload the shell cannot see ready), saying so. */
 class SpawnFloorTarget extends WorkloadTarget {
   constructor(
-    private readonly spawnDriver: ProcessDriver,
-    private readonly k: number,
+    driver: ProcessDriver,
+    k: number,
+    private readonly why: Note,
   ) {
-    super(spawnDriver, k);
+    super(driver, k);
   }
 
   override notes(): Note[] {
-    return [...super.notes(), note('process-spawn-clock', { readiness: this.spawnDriver.workload.readiness.kind, concurrency: this.k })];
+    return [...super.notes(), this.why];
   }
 }
 

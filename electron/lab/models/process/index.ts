@@ -7,7 +7,7 @@ import { WorkloadTarget } from '../../workloads/target';
 import { RemoteProcessDriver } from '../../remote/process-driver';
 import { RemoteProcessTarget } from '../../remote/process-target';
 import type { ModelRegistration } from '../types';
-import { localFloorClock, localFloorTarget } from './floor';
+import { localFloorClock, localFloorTarget, timingShellHere } from './floor';
 
 /** The floor: the workload as a plain host process, what every other model is a ratio of. */
 export const processModel: ModelRegistration = {
@@ -18,7 +18,8 @@ export const processModel: ModelRegistration = {
   // else by isolab's own spawn; footprint and density from the instance driver.
   discover: async () => {
     let target: Target | undefined;
-    return [{ model: 'process', target: (_runId, w, k) => (target = localFloorTarget(w, k)), driver: (w) => new ProcessDriver(w), clock: () => localFloorClock(target) }];
+    const here = await timingShellHere();
+    return [{ model: 'process', target: (_runId, w, k) => (target = localFloorTarget(w, k, here)), driver: (w) => new ProcessDriver(w), clock: () => localFloorClock(target) }];
   },
   // On a remote host: the program spawned there, its starts timed by a shell on the host's own clock.
   discoverRemote: async (ctx) => {
