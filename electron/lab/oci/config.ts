@@ -1,4 +1,4 @@
-import { LABEL_MANAGED, LABEL_OWNER_PID, LABEL_RUN } from '../labels';
+import { LABEL_MANAGED, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_RUN } from '../labels';
 
 /** Applets linked in a bundle's rootfs, as in the probe image. */
 export const APPLETS = ['sh', 'echo', 'true', 'sleep', 'cat', 'ls', 'nc', 'httpd', 'uname', 'id', 'ps', 'free', 'dd', 'head', 'grep', 'wc'];
@@ -18,6 +18,8 @@ export interface OciConfigOptions {
   runId: string;
   /** The isolab process that made it (recorded in the annotations). */
   ownerPid: number;
+  /** This machine's host name, for a bundle on a remote host: its sweep tells this machine's containers from others'. */
+  ownerHost?: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export function ociConfig(o: OciConfigOptions): Record<string, unknown> {
       { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
     ],
-    annotations: { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: String(o.ownerPid), [LABEL_RUN]: o.runId },
+    annotations: { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: String(o.ownerPid), [LABEL_RUN]: o.runId, ...(o.ownerHost ? { [LABEL_OWNER_HOST]: o.ownerHost } : {}) },
     linux: { namespaces, cgroupsPath: `/isolab/${o.id}`, maskedPaths: ['/proc/kcore', '/proc/keys', '/proc/timer_list'], readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger'] },
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Marks } from '../targets/target';
 import { APPLETS, OCI_ID_PREFIX, ROOTFS_DIRS } from '../oci/config';
+import { flagValue, GOFER, SANDBOX } from '../oci/runsc';
 import { clockMs, shellQuote, type ShellClock } from './process-target';
 
 /**
@@ -161,4 +162,85 @@ export function parseLeftovers(stdout: string): { dir: string; owner: Record<str
     }
   }
   return out;
+}
+
+/**
+ * One instance left running (footprint and density): its bundle written, `run --detach` with stdio detached so the
+ * exec ends once the runtime returns, the container's pid printed. A start that fails removes what it made.
+ * Output: `isolab-oci-up RC PID`.
+ */
+export function upScript(o: Omit<StartScript, 'readiness' | 'clock'>): string {
+  const q = shellQuote;
+  const b = `${o.dir}/${o.id}`;
+  const rt = [o.runtime, ...remoteGlobalArgs(o.runtime, o.dir, o.network)].map(q).join(' ');
+  return [
+    `mkdir ${q(b)} && printf '%s' ${q(JSON.stringify(o.config))} > ${q(`${b}/config.json`)} || { echo "isolab-oci-setup-failed"; exit 1; }`,
+    `${rt} run --detach --pid-file ${q(`${b}/pid`)} --bundle ${q(b)} ${q(o.id)} </dev/null >/dev/null 2>${q(`${b}/err`)}; rc=$?`,
+    `if [ "$rc" != 0 ]; then head -c 600 ${q(`${b}/err`)} >&2; ${rt} delete --force ${q(o.id)} >/dev/null 2>&1; rm -rf ${q(b)}; fi`,
+    `echo "isolab-oci-up $rc $(cat ${q(`${b}/pid`)} 2>/dev/null)"`,
+  ].join('\n');
+}
+
+export function parseUp(stdout: string): { rc: number; pid?: number } {
+  const line = stdout.split('\n').find((l) => l.startsWith('isolab-oci-up '));
+  if (!line) {
+    if (stdout.includes('isolab-oci-setup-failed')) throw new Error('could not write the bundle of an instance on the remote host (is its temp dir full or gone?)');
+    throw new Error(`the remote start printed no status line: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
+  }
+  const [, rc, p] = line.trim().split(/\s+/);
+  const pid = Number(p);
+  return { rc: Number(rc), pid: Number.isInteger(pid) && pid > 1 ? pid : undefined };
+}
+
+/** Ends one instance: `kill` (SIGKILL), `delete --force` (which waits for it), its bundle removed. */
+export function downScript(runtime: string, dir: string, id: string): string {
+  const q = shellQuote;
+  const rt = [runtime, ...remoteGlobalArgs(runtime, dir, 'none').slice(0, 2)].map(q).join(' ');
+  return `${rt} kill ${q(id)} KILL >/dev/null 2>&1; ${rt} delete --force ${q(id)} >/dev/null 2>&1; rm -rf ${q(`${dir}/${id}`)}; true`;
+}
+
+/**
+ * The containers in a runtime's own state root (runc and crun keep isolab's there, /run/runc): `list` as JSON,
+ * whose entries carry the config's annotations (isolab's owner labels).
+ */
+export const listContainersScript = (runtime: string): string => `${shellQuote(runtime)} list --format json 2>/dev/null`;
+
+/** The ids, from `list --format json`, of isolab's containers whose owner labels say `orphaned` (an ended isolab of this machine). */
+export function orphanedContainers(json: string, orphaned: (labels: Record<string, string>) => boolean): string[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(json.trim() || 'null');
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(list)) return [];
+  const out: string[] = [];
+  for (const c of list as { id?: unknown; annotations?: unknown }[]) {
+    const id = typeof c?.id === 'string' ? c.id : '';
+    // Only ids isolab gives, made only of what it puts in them: never another tool's container.
+    if (!id.startsWith(OCI_ID_PREFIX) || !/^[\w.-]+$/.test(id) || !c.annotations || typeof c.annotations !== 'object') continue;
+    const labels = Object.fromEntries(Object.entries(c.annotations).map(([k, v]) => [k, String(v)]));
+    if (orphaned(labels)) out.push(id);
+  }
+  return out;
+}
+
+/** Removes containers by id from a runtime's own state root (as root). */
+export function deleteContainersScript(runtime: string, ids: string[]): string {
+  return ids.map((id) => `${shellQuote(runtime)} delete --force ${shellQuote(id)} >/dev/null 2>&1`).join('; ') + '; true';
+}
+
+/** gVisor's processes on the host (sandbox and gofer rename their argv[0]): `isolab-g PID ARGV` with tabs between the args. */
+export const GVISOR_PROCESSES = `for d in /proc/[0-9]*; do a=$(tr '\\0' '\\t' < "$d/cmdline" 2>/dev/null) || continue; case "$a" in ${SANDBOX}*|${GOFER}*) echo "isolab-g \${d#/proc/} $a";; esac; done; true`;
+
+/** The sandbox and gofer pids serving one bundle, from GVISOR_PROCESSES's output. */
+export function gvisorPidsOf(stdout: string, bundle: string): number[] {
+  const out: number[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^isolab-g (\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const argv = m[2].split('\t');
+    if ((argv[0] === SANDBOX || argv[0] === GOFER) && flagValue(argv, 'bundle') === bundle) out.push(Number(m[1]));
+  }
+  return out.sort((a, b) => a - b);
 }

@@ -10,7 +10,7 @@ import { ociConfig, ociContainerId } from '../oci/config';
 import { CancelledError, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
 import type { SshConnection } from './connect';
 import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from './process-target';
-import { ACCESS_PROBE, asRoot, LIST_LEFTOVERS, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
+import { ACCESS_PROBE, asRoot, deleteContainersScript, LIST_LEFTOVERS, listContainersScript, orphanedContainers, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
 
 /** The remote busybox (on PATH, or where minimal systems keep it), used when this machine's is of another architecture. */
 const FIND_BUSYBOX = 'for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox /sbin/busybox /usr/local/bin/busybox; do [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; exit 0; }; done; exit 1';
@@ -51,6 +51,33 @@ export function sweepRemoteOci(conn: Conn, access: RootAccess, log?: (line: stri
       return swept;
     })().catch(() => []);
     sweepByConn.set(conn, p);
+  }
+  return p;
+}
+
+const containerSweepByConn = new WeakMap<object, Map<string, Promise<string[]>>>();
+
+/**
+ * Removes the containers an ended isolab of this machine left in a runtime's own state root on the remote host
+ * (runc and crun keep them in /run/<runtime>, also when their bundle dir is gone): ids with isolab's prefix whose
+ * annotations name this machine and an isolab process that no longer runs. Once per connection and runtime; runsc
+ * keeps isolab's state in the bundle dir, which `sweepRemoteOci` removes.
+ */
+export function sweepRemoteOciContainers(conn: Conn, access: RootAccess, runtime: string, log?: (line: string) => void): Promise<string[]> {
+  let byRuntime = containerSweepByConn.get(conn);
+  if (!byRuntime) containerSweepByConn.set(conn, (byRuntime = new Map()));
+  let p = byRuntime.get(runtime);
+  if (!p) {
+    p = (async () => {
+      if (access.how === 'none' || path.posix.basename(runtime) === 'runsc') return [];
+      const listed = await conn.exec(asRoot(access, listContainersScript(runtime)));
+      const ids = orphanedContainers(listed.stdout, isOrphaned);
+      if (!ids.length) return [];
+      await conn.exec(asRoot(access, deleteContainersScript(runtime, ids)));
+      log?.(`removed ${ids.length} ${path.posix.basename(runtime)} container(s) an earlier isolab left on the remote host`);
+      return ids;
+    })().catch(() => []);
+    byRuntime.set(runtime, p);
   }
   return p;
 }
@@ -99,26 +126,7 @@ export class RemoteOciTarget implements Target {
     if (w.readiness.kind !== 'exit' && w.readiness.kind !== 'running') {
       throw new Error(`${this.model} on a remote host times workloads ready at their exit or once running; this one is ready by ${w.readiness.kind}`);
     }
-    const { conn } = this.o;
-    // The busybox: this machine's static one when the host runs the same architecture, else the host's own.
-    let source: { local: string } | { remote: string };
-    const local = sameArch(this.o.access.arch) ? (await findStaticBusybox()).path : undefined;
-    if (local) source = { local };
-    else {
-      const found = await conn.exec(FIND_BUSYBOX);
-      const where = found.stdout.trim().split('\n')[0];
-      if (found.code !== 0 || !where.startsWith('/')) throw new Error(`no busybox for the bundle's rootfs on the remote host (${this.o.access.arch}) nor a static one here of that architecture. ${BUSYBOX_HELP}`);
-      source = { remote: where };
-    }
-    throwIfAborted(signal);
-    const owner = { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_OWNER_HOST]: os.hostname(), [LABEL_RUN]: this.o.runId, runtime: this.o.runtime };
-    const made = await conn.exec(makeDirScript(owner));
-    const dir = parseDir(made.stdout + (made.code ? made.stderr : ''));
-    this.dir = dir;
-    const busybox = 'local' in source ? `${dir}/busybox.upload` : source.remote;
-    if ('local' in source) await upload(conn, source.local, busybox);
-    const fs = await conn.exec(rootfsScript(dir, busybox));
-    if (fs.code !== 0) throw new Error(`could not make the bundle's rootfs in ${dir} on the remote host: ${fs.stderr.trim().slice(0, 300)}`);
+    this.dir = await makeRemoteBundle(this.o, signal, (dir) => (this.dir = dir));
     throwIfAborted(signal);
     const measured = await measureClock(this.o.conn, this.o.access, `${shellQuote(this.o.runtime)} --version`);
     this.timing = measured.timing;
@@ -134,7 +142,7 @@ export class RemoteOciTarget implements Target {
     const w = this.o.workload;
     const id = ociContainerId(++this.seq);
     const clock = this.timing!.clock;
-    const config = ociConfig({ rootfs: `${this.dir}/rootfs`, id, args: w.command, network: w.network, runId: this.o.runId, ownerPid: process.pid });
+    const config = ociConfig({ rootfs: `${this.dir}/rootfs`, id, args: w.command, network: w.network, runId: this.o.runId, ownerPid: process.pid, ownerHost: os.hostname() });
     const script = startScript({ runtime: this.o.runtime, dir: this.dir!, id, config, readiness: w.readiness.kind as 'exit' | 'running', network: w.network, clock });
     this.unsettled.add(id);
     // Not raced with the abort: the start ends (and removes its container) inside its exec, so a cancel waits for it.
@@ -163,6 +171,39 @@ export class RemoteOciTarget implements Target {
     if (r?.code === 0) this.removed = true;
     this.unsettled.clear();
   }
+}
+
+/**
+ * Makes a bundle dir on the remote host for a raw runtime (its owner file first: isolab's labels, this machine's
+ * host name and pid), with the rootfs around this machine's static busybox (uploaded) or the host's own when the
+ * architectures differ. `made` hears the dir as soon as it exists, so a failure after it still removes it.
+ */
+export async function makeRemoteBundle(o: Pick<RemoteOciOptions, 'conn' | 'access' | 'runId' | 'runtime'>, signal: AbortSignal, made: (dir: string) => void): Promise<string> {
+  const { conn } = o;
+  // The busybox: this machine's static one when the host runs the same architecture, else the host's own.
+  let source: { local: string } | { remote: string };
+  const local = sameArch(o.access.arch) ? (await findStaticBusybox()).path : undefined;
+  if (local) source = { local };
+  else {
+    const found = await conn.exec(FIND_BUSYBOX);
+    const where = found.stdout.trim().split('\n')[0];
+    if (found.code !== 0 || !where.startsWith('/')) throw new Error(`no busybox for the bundle's rootfs on the remote host (${o.access.arch}) nor a static one here of that architecture. ${BUSYBOX_HELP}`);
+    source = { remote: where };
+  }
+  throwIfAborted(signal);
+  const mk = await conn.exec(makeDirScript(remoteOwner(o.runId, o.runtime)));
+  const dir = parseDir(mk.stdout + (mk.code ? mk.stderr : ''));
+  made(dir);
+  const busybox = 'local' in source ? `${dir}/busybox.upload` : source.remote;
+  if ('local' in source) await upload(conn, source.local, busybox);
+  const fs = await conn.exec(rootfsScript(dir, busybox));
+  if (fs.code !== 0) throw new Error(`could not make the bundle's rootfs in ${dir} on the remote host: ${fs.stderr.trim().slice(0, 300)}`);
+  return dir;
+}
+
+/** The owner file's labels (and the runtime that can remove its containers): this machine's host name and pid. */
+function remoteOwner(runId: string, runtime: string): Record<string, unknown> {
+  return { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_OWNER_HOST]: os.hostname(), [LABEL_RUN]: runId, runtime };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { RuncBundleDriver, rawRuntimeUnavailable } from '../../targets/runc-bundle';
-import { RemoteOciTarget, remoteRootAccess, sweepRemoteOci } from '../../remote/oci-target';
+import { RemoteOciDriver } from '../../remote/oci-driver';
+import { RemoteOciTarget, remoteRootAccess, sweepRemoteOci, sweepRemoteOciContainers } from '../../remote/oci-target';
 import { unavailable, type ModelEntry, type ModelRegistration } from '../types';
 
 /** A raw OCI runtime on a bundle (`runc run`), with no engine, containerd or shim in the way. */
@@ -16,7 +17,8 @@ function ociModel(runtime: string): ModelRegistration {
       if (why) entry.unavailable = unavailable('host-cannot-run', { reason: why }, why);
       return [entry];
     },
-    // On a remote host: a bundle made there and each start timed by a shell on its clock, as root (or sudo -n).
+    // On a remote host: a bundle made there, each start timed by a shell on its clock, as root (or sudo -n), and
+    // instances left running there for footprint and density.
     async discoverRemote(ctx) {
       const { conn } = ctx.remote;
       const r = await conn.exec(`command -v ${runtime}`);
@@ -29,11 +31,14 @@ function ociModel(runtime: string): ModelRegistration {
         return [{ model, unavailable: unavailable('needs-root', { tool: runtime, user: access.user }, text) }];
       }
       await sweepRemoteOci(conn, access, ctx.log);
+      await sweepRemoteOciContainers(conn, access, where, ctx.log);
       let target: RemoteOciTarget | undefined;
       return [
         {
           model,
           target: (runId, w) => (target = new RemoteOciTarget({ conn, name: runtime, runtime: where, access, runId, workload: w })),
+          // Footprint and density: containers left running there, read through the remote /proc and cgroups.
+          driver: (w, runId) => new RemoteOciDriver({ conn, name: runtime, runtime: where, access, runId, workload: w, fs: ctx.remote.fs }),
           clock: () => {
             const t = target?.timing;
             return t && { clock: 'remote-shell', shell: t.clock, overheadMs: t.overheadMs, roundTripMs: t.execRoundTripMs, sshAllowanceMs: 0 };
