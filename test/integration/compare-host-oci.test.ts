@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,14 +10,18 @@ import { agreeAfterAllowance } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { tempDataDir } from '../helpers/datadir';
 import { loopbackHostForFile } from '../fixtures/sshd';
+import { findStaticBusybox } from '../../electron/lab/images/busybox';
+import { ociConfig } from '../../electron/lab/oci/config';
 
 // oci:runc on a remote host: the loopback sshd (this machine, logged in as root) gets a bundle made there over SSH
 // and each start timed by a shell on its clock. Its medians must agree with the local oci:runc's, with no SSH
 // allowance (the clock is the remote host's), and nothing of it may be left on the host.
 const data = tempDataDir('isolab-cmphost-oci-');
 const planted: string[] = [];
+const plantedContainers: string[] = [];
 loopbackHostForFile('lab-oci');
 afterAll(() => {
+  for (const id of plantedContainers) spawnSync('runc', ['delete', '--force', id]);
   for (const d of planted) rmSync(d, { recursive: true, force: true });
   data.cleanup();
 });
@@ -26,6 +30,11 @@ const request = (host?: string, workload?: PlanInput['workload']): CompareReques
   plan: { models: ['oci:runc'], footprint: false, startup: { iterations: 10, warmup: 1 }, ...(workload ? { workload } : {}) },
   host,
 });
+/** With footprint (two idle instances, one round) and density (1, 2 instances): short, and the same here and there. */
+const measured = (host?: string): CompareRequest => {
+  const r = request(host);
+  return { ...r, plan: { ...r.plan, footprint: { instances: 2, settleMs: 300, rounds: 1 }, density: { maxInstances: 2, timeLimitS: 20 } } };
+};
 
 function ready(c: Comparison, model: string): ModelResult {
   const m = c.models.find((x) => x.model === model);
@@ -55,21 +64,44 @@ function plant(name: string, owner?: Record<string, unknown>): string {
   return dir;
 }
 
+/** A running runc container in a plain temp dir (not isolab's): `owner` gives it isolab's annotations of that owner. */
+async function plantContainer(id: string, owner?: { pid: number; host: string }): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'plant-oci-'));
+  planted.push(dir);
+  mkdirSync(path.join(dir, 'rootfs', 'bin'), { recursive: true });
+  for (const d of ['proc', 'dev', 'sys', 'tmp']) mkdirSync(path.join(dir, 'rootfs', d));
+  copyFileSync((await findStaticBusybox()).path!, path.join(dir, 'rootfs', 'bin', 'busybox'));
+  symlinkSync('busybox', path.join(dir, 'rootfs', 'bin', 'sleep'));
+  const config = ociConfig({ rootfs: path.join(dir, 'rootfs'), id, args: ['sleep', '600'], network: 'none', runId: 'planted', ownerPid: owner?.pid ?? 1, ownerHost: owner?.host });
+  if (!owner) config.annotations = { 'com.example.tool': 'not-isolab' };
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+  plantedContainers.push(id);
+  execFileSync('runc', ['run', '--detach', '--bundle', dir, id], { stdio: 'ignore' });
+}
+
+const runcIds = () => execFileSync('runc', ['list', '-q'], { encoding: 'utf8' }).split('\n');
+
 describe('oci:runc on a remote host (loopback sshd)', () => {
-  it('is measured there on the remote clock, agrees with the local oci:runc, and sweeps only what an aborted isolab left', async () => {
+  it('is measured there (starts on the remote clock, footprint and density through its /proc), agrees with the local oci:runc, and sweeps only what an aborted isolab left', async () => {
     const tag = Math.random().toString(36).slice(2, 10).replace(/[^a-z0-9]/g, 'x');
     const dead = spawnSync('true').pid!; // a pid that has ended
     const owner = (pid: number) => ({ 'isolab.managed': 'true', 'isolab.owner-pid': pid, 'isolab.owner-host': os.hostname(), runtime: '/usr/sbin/runc' });
     const orphan = plant(`orph${tag}`, owner(dead));
     const alive = plant(`live${tag}`, owner(1));
     const foreign = plant(`frgn${tag}`);
+    // Containers in runc's own root: one an ended isolab of this machine left (its bundle was never isolab's), one of another tool.
+    const orphanContainer = `isolab-${dead}-1-${tag.slice(0, 6)}`;
+    const foreignContainer = `notisolab-${tag}`;
+    await plantContainer(orphanContainer, { pid: dead, host: os.hostname() });
+    await plantContainer(foreignContainer);
+    expect(runcIds()).toEqual(expect.arrayContaining([orphanContainer, foreignContainer]));
 
     const lab = new Lab('cli', data.dir);
     const t0 = Date.now();
     const say = (l: string) => process.env.ISOLAB_TEST_TRACE && console.error(`${((Date.now() - t0) / 1000).toFixed(1)}s ${l}`);
-    const local = await lab.compare(request(), undefined, say);
+    const local = await lab.compare(measured(), undefined, say);
     const lines: string[] = [];
-    const remote = await lab.compare(request('lab-oci'), undefined, (l) => (lines.push(l), say(l)));
+    const remote = await lab.compare(measured('lab-oci'), undefined, (l) => (lines.push(l), say(l)));
     expect(Comparison.safeParse(remote).error?.issues ?? []).toEqual([]);
     expect(remote.status, JSON.stringify(remote.models)).toBe('complete');
 
@@ -78,6 +110,23 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     expect(existsSync(alive)).toBe(true);
     expect(existsSync(foreign)).toBe(true);
     expect(lines.join('\n')).toMatch(/removed 1 OCI bundle dir/);
+    expect(runcIds()).not.toContain(orphanContainer);
+    expect(runcIds()).toContain(foreignContainer);
+    expect(lines.join('\n')).toMatch(/removed 1 runc container/);
+
+    // Per instance, the same figures as locally (same machine): the container's cgroup and its process's PSS.
+    const fr = ready(remote, 'oci:runc').footprint!;
+    const fl = ready(local, 'oci:runc').footprint!;
+    console.log(JSON.stringify({ remote: fr.memory, local: fl.memory, uptime: os.loadavg() }));
+    for (const k of ['cgroupBytes', 'processPssBytes'] as const) {
+      expect(fr.memory[k], k).toBeGreaterThan(0);
+      expect(fr.memory[k]! / fl.memory[k]!, k).toBeGreaterThan(0.5);
+      expect(fr.memory[k]! / fl.memory[k]!, k).toBeLessThan(2);
+    }
+    expect(fr.memory.helperPssBytes).toBe(0); // no shim: runc exits once the container runs
+    expect(typeof fr.memory.hostBytes).toBe('number');
+    expect(fr.notes.map((n) => n.code)).toContain('footprint-remote-cpu');
+    expect(ready(remote, 'oci:runc').density!.steps.map((x) => x.count)).toEqual([1, 2]);
 
     // Timed on the remote clock with the local driver's phases; where the bundle was, and nothing left of it.
     const r = ready(remote, 'oci:runc');
@@ -111,6 +160,24 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     expect(c.status).toBe('cancelled');
     expect(startsSeen, 'the abort came after a start').toBeGreaterThan(0);
     expect(c.models.find((m) => m.model === 'oci:runc')?.status).toBe('cancelled');
+    expect(ourBundleDirs()).toEqual([]);
+    expect(ourContainers()).toEqual([]);
+  }, 120_000);
+
+  it('a comparison cancelled mid-footprint leaves no container and no bundle on the host', async () => {
+    const lab = new Lab('cli', data.dir);
+    const ac = new AbortController();
+    let seen = '';
+    const plan = { models: ['oci:runc'], startup: { iterations: 1, warmup: 0 }, footprint: { instances: 3, settleMs: 300, rounds: 1 } } satisfies PlanInput;
+    const c = await lab.compare({ plan, host: 'lab-oci' }, ac.signal, (l) => {
+      // One instance up (running there), the next on its way.
+      if (!seen && /footprint: .*1\/3 idle instances/.test(l)) {
+        seen = l;
+        ac.abort();
+      }
+    });
+    expect(seen, 'the abort came mid-footprint').not.toBe('');
+    expect(c.status).toBe('cancelled');
     expect(ourBundleDirs()).toEqual([]);
     expect(ourContainers()).toEqual([]);
   }, 120_000);
