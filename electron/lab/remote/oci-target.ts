@@ -97,7 +97,8 @@ export interface RemoteOciOptions {
  * A raw OCI runtime on the remote host (oci:RUNTIME there): a bundle made in a mktemp dir under the SSH user's
  * tmp (this machine's static busybox uploaded over the connection, or the host's own when the architectures
  * differ), each start timed by a shell on the remote clock as the floor is, run as root (logged in as root, or
- * `sudo -n`). Startup only: the same phases as the local driver (create, ready, delete).
+ * `sudo -n`). Its starts only, with the same phases as the local driver (create, ready, delete); footprint and
+ * density come from `RemoteOciDriver` (electron/lab/remote/oci-driver.ts).
  */
 export class RemoteOciTarget implements Target {
   readonly model: string;
