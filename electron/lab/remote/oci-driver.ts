@@ -50,7 +50,7 @@ export class RemoteOciDriver implements InstanceDriver {
   }
 
   async environment() {
-    return { ociRuntime: { name: this.o.name, version: '' } };
+    return {}; // the runtime's version is read by its startup target (RemoteOciTarget), which runs first
   }
 
   async start(signal: AbortSignal): Promise<Instance> {
