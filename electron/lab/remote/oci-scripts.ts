@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Marks } from '../targets/target';
 import { APPLETS, OCI_ID_PREFIX, ROOTFS_DIRS } from '../oci/config';
 import { flagValue, GOFER, SANDBOX } from '../oci/runsc';
-import { clockMs, shellQuote, type ShellClock } from './process-target';
+import { clockMs, shellQuote, type ShellClock } from '../shell-timing';
 
 /**
  * The shell text isolab runs on a remote host to drive a raw OCI runtime there (pure: built and parsed here,

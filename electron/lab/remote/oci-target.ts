@@ -9,7 +9,7 @@ import { isOrphaned, LABEL_MANAGED, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_RUN
 import { ociConfig, ociContainerId } from '../oci/config';
 import { CancelledError, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
 import type { SshConnection } from './connect';
-import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from './process-target';
+import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { ACCESS_PROBE, asRoot, deleteContainersScript, LIST_LEFTOVERS, listContainersScript, orphanedContainers, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
 
 /** The remote busybox (on PATH, or where minimal systems keep it), used when this machine's is of another architecture. */

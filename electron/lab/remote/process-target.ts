@@ -3,9 +3,9 @@ import { probeShellTiming, type ShellExec, type ShellTiming } from '../shell-tim
 import { ShellProcessTarget } from '../targets/shell-process';
 import type { SshConnection } from './connect';
 
-// The timing shell lives in electron/lab/shell-timing.ts (this machine's floor uses it too); the remote OCI
-// scripts and readers still import its pieces from here.
-export { clockMs, parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
+// The timing shell lives in electron/lab/shell-timing.ts (this machine's floor uses it too); the remote readers
+// still import its pieces from here.
+export { shellQuote, type ShellTiming } from '../shell-timing';
 
 /** The remote busybox: on PATH, else where minimal systems keep it (an SSH session's PATH can be short). */
 const FIND_BUSYBOX = 'for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox /sbin/busybox /usr/local/bin/busybox; do [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; exit 0; }; done; exit 1';
