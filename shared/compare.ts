@@ -92,9 +92,15 @@ const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled', 'skipped
 
 /** Which clock timed one phase of a container start on a remote host, and the SSH round trips still inside it. */
 const PhaseClock = z.object({
-  clock: z.enum(['remote-engine', 'local-through-ssh']),
+  clock: z.enum(['remote-engine', 'local-through-ssh', 'remote-shell']),
   /** Absent when the count is not fixed (isolab's own reads of the instance over SSH are inside the phase). */
   sshRoundTrips: z.number().int().optional(),
+  /**
+   * A phase timed another way than locally, under the same name (a VM on a remote host): `ssh-banner`, the guest's SSH
+   * banner read on the remote host (no login, no exec); `qemu-terminated`, QEMU stopped by a signal and reaped (no
+   * guest poweroff).
+   */
+  measures: z.enum(['ssh-banner', 'qemu-terminated']).optional(),
 });
 export type PhaseClock = z.infer<typeof PhaseClock>;
 

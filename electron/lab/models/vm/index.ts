@@ -3,6 +3,7 @@ import { findKernel } from '../../vm/kernel';
 import { findQemu, machineType, type Machine } from '../../vm/qemu';
 import { QemuTarget, vmModelName } from '../../vm/target';
 import { floorTarget } from '../process';
+import { RemoteVmTarget, remoteVmBlocker, remoteVmProbe } from '../../remote/vm-target';
 import { unavailable, type ModelRegistration } from '../types';
 
 /**
@@ -35,10 +36,23 @@ function vmModel(machine: Machine, benchMachines: readonly (Machine | undefined)
         },
       ];
     },
-    // No QEMU driver over SSH yet: listed with why, never measured as if it ran.
-    discoverRemote: async () => {
-      const reason = 'isolab does not boot VMs on a remote host yet (no QEMU driver over SSH)';
-      return [{ model, unavailable: unavailable('host-cannot-run', { reason }, reason) }];
+    // On a remote host: this machine's kit uploaded there, each boot one exec of bash timed on the remote clock.
+    async discoverRemote(ctx) {
+      const { conn } = ctx.remote;
+      const probe = await remoteVmProbe(conn);
+      let why = remoteVmBlocker(probe, machine);
+      // The kit is built here from this machine's guest kernel (never downloaded by discovery).
+      if (!why) why = await findKernel({ root: ctx.root }).then(() => undefined, (err: Error) => `the VM kit is built here and uploaded: ${err.message}`);
+      if (why || !probe.qemu || !probe.bash) return [{ model, unavailable: unavailable('host-cannot-run', { reason: why ?? '' }, why ?? '') }];
+      const p = { ...probe, qemu: probe.qemu, bash: probe.bash };
+      let target: RemoteVmTarget | undefined;
+      return [
+        {
+          model,
+          target: (runId: string) => (target = new RemoteVmTarget({ conn, probe: p, machine, runId, root: ctx.root, log: ctx.log })),
+          clock: () => target?.clock(),
+        },
+      ];
     },
     bench: {
       matches: (plan) => plan.target === 'vm' && benchMachines.includes(plan.machine),
