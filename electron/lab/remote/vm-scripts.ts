@@ -88,7 +88,7 @@ export function killScript(dir: string, removeDir: boolean): string {
   const q = shellQuote;
   return [
     `for f in ${q(dir)}/*.pid; do [ -f "$f" ] || continue; p=$(head -c 20 "$f" | tr -cd 0-9); [ -n "$p" ] || continue`,
-    `  if tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q -- '-name isolab-'; then kill -9 "$p" 2>/dev/null; fi; done`,
+    `  if tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q -- 'qemu-system.* -name isolab-'; then kill -9 "$p" 2>/dev/null; fi; done`,
     removeDir ? `rm -rf ${q(dir)}` : 'true',
   ].join('\n');
 }
@@ -179,9 +179,10 @@ export function bootScript(o: BootScript): string {
     );
   }
   lines.push(
-    'kill -TERM $qp 2>/dev/null; ( sleep 2; kill -KILL $qp 2>/dev/null ) & kp=$!',
+    // SIGTERM, SIGKILL after 2 s; no watchdog in the background (it would hold the exec's output open).
+    'kill -TERM $qp 2>/dev/null; n=0; while kill -0 $qp 2>/dev/null && [ $n -lt 100 ]; do sleep 0.02; n=$((n + 1)); done; kill -KILL $qp 2>/dev/null',
     `wait $qp 2>/dev/null; mark shutdown ${t}`,
-    'kill $kp ${dp:-} 2>/dev/null; wait $kp ${dp:-} 2>/dev/null; exec 3<&-',
+    '[ -z "${dp:-}" ] || { kill $dp 2>/dev/null; wait $dp 2>/dev/null; }; exec 3<&-',
     'echo "isolab-vm-end $out"',
     `if [ "$out" != ready ] && [ "$out" != init ]; then echo "isolab-vm-err $(tail -c 400 "$e" | tr '\\n' ' ')"; echo "isolab-vm-tail \${tail: -400}"; fi`,
     `rm -f "$f" "$e" ${q(`${o.dir}/${o.id}.pid`)}`,
