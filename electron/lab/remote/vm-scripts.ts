@@ -76,7 +76,7 @@ export function parseVmDir(stdout: string): string {
 }
 
 /** An absolute path whose last part is isolab's mktemp name: the only directories isolab removes there. */
-export function isVmDir(dir: string): boolean {
+function isVmDir(dir: string): boolean {
   return dir.startsWith('/') && !/[\n\0]/.test(dir) && new RegExp(`/${REMOTE_DIR_PREFIX}[A-Za-z0-9]{6,}$`).test(dir);
 }
 
@@ -154,7 +154,8 @@ export function bootScript(o: BootScript): string {
     'while [ $SECONDS -lt $end ]; do if IFS= read -r -n 1 -t 0.2 c <&3; then mark firmware ' + t + '; buf="$c"; break; fi; kill -0 $qp 2>/dev/null || { out=exited; break; }; done',
     'while [ "$out" = timeout ] && [ $SECONDS -lt $end ]; do',
     '  if IFS= read -r -t 0.2 part <&3; then line="$buf$part"; buf=; line="${line%$\'\\r\'}"',
-    '    tail="${tail: -400}|${line:0:200}"',
+    // The last console lines, for an error message (a negative offset past the start would give nothing).
+    '    tail="$tail|${line:0:200}"; [ ${#tail} -le 600 ] || tail="${tail: -600}"',
     '    case "$line" in',
     `      *"Linux version"*) [ -n "$kern" ] || { kern=1; mark kernel ${t}; } ;;`,
     `      *"${MARK} init "*) u="\${line##*${MARK} init }"; mark init ${t} "\${u%% *}"; [ ${o.until} = init ] && out=init ;;`,
@@ -184,7 +185,7 @@ export function bootScript(o: BootScript): string {
     `wait $qp 2>/dev/null; mark shutdown ${t}`,
     '[ -z "${dp:-}" ] || { kill $dp 2>/dev/null; wait $dp 2>/dev/null; }; exec 3<&-',
     'echo "isolab-vm-end $out"',
-    `if [ "$out" != ready ] && [ "$out" != init ]; then echo "isolab-vm-err $(tail -c 400 "$e" | tr '\\n' ' ')"; echo "isolab-vm-tail \${tail: -400}"; fi`,
+    `if [ "$out" != ready ] && [ "$out" != init ]; then echo "isolab-vm-err $(tail -c 400 "$e" | tr '\\n' ' ')"; echo "isolab-vm-tail $tail"; fi`,
     `rm -f "$f" "$e" ${q(`${o.dir}/${o.id}.pid`)}`,
   );
   return lines.join('\n');
@@ -210,9 +211,9 @@ export function parseBoot(stdout: string, clock: ShellClock, overheadMs: number)
   const lines = stdout.split('\n').map((l) => l.trim());
   const t0line = lines.find((l) => l.startsWith('isolab-vm-t0 '));
   const outcome = lines.find((l) => l.startsWith('isolab-vm-end '))?.slice(14).trim() ?? '';
-  const detail = [lines.find((l) => l.startsWith('isolab-vm-err '))?.slice(14).trim(), lines.find((l) => l.startsWith('isolab-vm-tail '))?.slice(15).replace(/^\|+/, '').trim()]
-    .filter(Boolean)
-    .join('; last console lines: ');
+  const err = lines.find((l) => l.startsWith('isolab-vm-err '))?.slice(14).trim();
+  const tail = lines.find((l) => l.startsWith('isolab-vm-tail '))?.slice(15).replace(/^\|+/, '').trim();
+  const detail = [err && `QEMU said: ${err}`, tail && `last console lines: ${tail.split('|').slice(-3).join(' | ')}`].filter(Boolean).join('; ');
   if (!t0line || !outcome) throw new Error(`the remote boot shell printed no timing lines: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
   const t0 = clockMs(t0line.slice(13).trim(), clock);
   const raw: Partial<Record<(typeof BOOT_MARKS)[number], number>> = {};

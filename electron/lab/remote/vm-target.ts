@@ -51,7 +51,7 @@ export function remoteVmBlocker(p: VmProbe, machine: Machine): string | undefine
  * connection, before the first VM model there). A dir whose owner file names a live isolab, another machine, or
  * none is left alone; a process is killed only when its command line carries isolab's `-name` marker.
  */
-export function sweepRemoteVms(conn: Conn, log?: (line: string) => void): Promise<string[]> {
+function sweepRemoteVms(conn: Conn, log?: (line: string) => void): Promise<string[]> {
   let p = sweepByConn.get(conn);
   if (!p) {
     p = (async () => {
