@@ -95,6 +95,8 @@ describe('vm:qemu on a remote host (loopback sshd)', () => {
     expect(r.clock).toMatchObject({ clock: 'remote-shell', sshAllowanceMs: 0, phases: { kernel: { clock: 'remote-shell' }, ready: { clock: 'remote-shell' }, ssh: { measures: 'ssh-banner' }, shutdown: { measures: 'qemu-terminated' } } });
     expect(r.notes.map((n) => n.code)).toEqual(expect.arrayContaining(['remote-shell-clock', ...(r.model.endsWith('-tcg') ? ['vm-tcg'] : [])]));
     for (const p of l.startup!.phaseOrder) expect(r.startup!.summary[p]?.median, p).toBeGreaterThanOrEqual(0);
+    // QEMU's PSS at ready, read from the remote /proc inside each boot's exec, as the local run reads it.
+    expect(r.footprint?.memory.helperPssBytes, JSON.stringify(r.notes)).toBeGreaterThan(16 * 2 ** 20);
     expect(ourKitDirs()).toEqual([]);
     expect(ourQemus()).toEqual([]);
 

@@ -1,5 +1,6 @@
 import type { Marks } from '../targets/target';
 import { ERROR_MARK, MARK } from '../vm/guest-init';
+import { parseProcessMemory, type ProcessMemory } from '../vm/procfs';
 import { clockMs, shellQuote, type ShellClock } from './process-target';
 
 /**
@@ -176,6 +177,9 @@ export function bootScript(o: BootScript): string {
       '    fi',
       '    kill -0 $qp 2>/dev/null || break; sleep 0.02',
       '  done',
+      // QEMU's memory and CPU at SSH ready, read with builtins (no process started beside it).
+      '  if [ "$out" = ready ]; then r=; while IFS= read -r x; do case "$x" in Rss:*|Pss:*) r="$r$x;" ;; esac; done 2>/dev/null </proc/$qp/smaps_rollup',
+      '    st=; IFS= read -r st 2>/dev/null </proc/$qp/stat; echo "isolab-vm-rollup $r"; echo "isolab-vm-stat $st"; fi',
       'fi',
     );
   }
@@ -200,6 +204,8 @@ export interface BootResult {
   guestUptime: { init?: number; ready?: number };
   /** What QEMU said on stderr and the console's last lines, on a failure. */
   detail: string;
+  /** QEMU's memory and CPU time at SSH ready, from the remote /proc. */
+  qemu?: ProcessMemory;
 }
 
 /**
@@ -234,5 +240,8 @@ export function parseBoot(stdout: string, clock: ShellClock, overheadMs: number)
     const v = raw[p] ?? BOOT_MARKS.slice(k + 1).map((x) => raw[x]).find((x) => x !== undefined)!;
     floor = marks[p] = Math.max(floor, v);
   }
-  return { outcome, marks, guestUptime, detail };
+  const rollup = lines.find((l) => l.startsWith('isolab-vm-rollup '))?.slice(17);
+  const stat = lines.find((l) => l.startsWith('isolab-vm-stat '))?.slice(15);
+  const qemu = rollup !== undefined && stat ? parseProcessMemory(rollup.split(';').join('\n'), stat) : undefined;
+  return { outcome, marks, guestUptime, detail, ...(qemu && qemu.rssBytes > 0 ? { qemu } : {}) };
 }

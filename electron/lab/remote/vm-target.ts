@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Environment } from '../../../shared/run';
+import type { Environment, Footprint } from '../../../shared/run';
 import type { StartupClock } from '../../../shared/compare';
 import { medianOf } from '../../../shared/stats';
 import { note, type Note } from '../../../shared/notes';
@@ -106,6 +106,8 @@ export class RemoteVmTarget implements Target {
   private seq = 0;
   private removed = false;
   private readonly memoryMiB: number;
+  /** The timed boots' results (not warmups), for the footprint at ready. */
+  private readonly boots: BootResult[] = [];
 
   constructor(private readonly o: RemoteVmOptions) {
     this.model = vmModelName(o.machine);
@@ -239,7 +241,31 @@ export class RemoteVmTarget implements Target {
       throw new Error(`${what[b.outcome] ?? `the boot ended with ${b.outcome}`} on the remote host${b.detail ? `: ${b.detail}` : ''}`);
     }
     for (const p of VM_PHASES) if (b.marks[p] !== undefined) ctx.onPhase(p);
+    if (!ctx.warmup) this.boots.push(b);
     return b.marks;
+  }
+
+  /**
+   * What the boots measured beside their phases, as the local VM's run has it: QEMU's RSS, PSS and CPU time at SSH
+   * ready (read from the remote /proc inside each boot's exec), the kit's sizes, the guest's own clock at its markers.
+   */
+  async footprint(): Promise<Footprint | undefined> {
+    if (!this.kit) return undefined;
+    const med = (xs: (number | undefined)[]) => medianOf(xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)));
+    const clean = (o: Record<string, number | undefined>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, number>;
+    const bs = this.boots;
+    return {
+      memory: clean({ guestConfiguredBytes: this.memoryMiB * 2 ** 20, qemuRssBytes: med(bs.map((b) => b.qemu?.rssBytes)), qemuPssBytes: med(bs.map((b) => b.qemu?.pssBytes)) }),
+      disk: clean({ kernelBytes: this.kit.sizes.kernelBytes, initramfsBytes: this.kit.sizes.initramfsBytes, totalBytes: this.kit.sizes.kernelBytes + this.kit.sizes.initramfsBytes }),
+      cpu: clean({ qemuStartupCpuMs: med(bs.map((b) => b.qemu?.cpuMs)) }),
+      guestBoot: clean({
+        uptimeAtInitMs: med(bs.map((b) => b.guestUptime.init)),
+        uptimeAtReadyMs: med(bs.map((b) => b.guestUptime.ready)),
+        hostSpawnToInitMs: med(bs.map((b) => (b.marks.init ?? NaN) - (b.marks.spawn ?? NaN))),
+        beforeGuestClockMs: med(bs.map((b) => (b.marks.init ?? NaN) - (b.guestUptime.init ?? NaN))),
+      }),
+      samples: bs.length,
+    };
   }
 
   notes(): Note[] {

@@ -14,22 +14,24 @@ const CLK_TCK = 100;
 export async function processMemory(pid: number): Promise<ProcessMemory | undefined> {
   try {
     const [rollup, stat] = await Promise.all([readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => ''), readFile(`/proc/${pid}/stat`, 'utf8')]);
-    const kb = (key: string, text: string) => {
-      const m = text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'));
-      return m ? Number(m[1]) * 1024 : undefined;
-    };
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuMs = ((Number(rest[11]) + Number(rest[12])) * 1000) / CLK_TCK;
-    let rss = kb('Rss', rollup);
-    if (rss === undefined) {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      rss = kb('VmRSS', status) ?? 0;
-    }
-    return { rssBytes: rss, pssBytes: kb('Pss', rollup), cpuMs: Number.isFinite(cpuMs) ? cpuMs : undefined };
+    const status = /^Rss:/m.test(rollup) ? '' : await readFile(`/proc/${pid}/status`, 'utf8');
+    return parseProcessMemory(rollup, stat, status);
   } catch {
     return undefined;
   }
+}
+
+/** The same from the texts of /proc/PID/smaps_rollup, stat and (when smaps_rollup has no Rss) status, read anywhere. */
+export function parseProcessMemory(rollup: string, stat: string, status = ''): ProcessMemory {
+  const kb = (key: string, text: string) => {
+    const m = text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  };
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuMs = ((Number(rest[11]) + Number(rest[12])) * 1000) / CLK_TCK;
+  const rss = kb('Rss', rollup) ?? kb('VmRSS', status) ?? 0;
+  return { rssBytes: rss, pssBytes: kb('Pss', rollup), cpuMs: Number.isFinite(cpuMs) ? cpuMs : undefined };
 }
 
 /** MemTotal and MemAvailable from a /proc/meminfo text, in bytes. */

@@ -70,6 +70,9 @@ describe('remote VM scripts', () => {
       expect(m.ready - m.firmware).toBeGreaterThanOrEqual(100); // two 50 ms sleeps between the first byte and ready
       expect(m.shutdown).toBeLessThan(5000); // SIGTERM ended the idle "QEMU" at once
       expect(b.guestUptime).toEqual({ init: 500, ready: 620 });
+      // Its memory at ready, read from /proc inside the same exec.
+      expect(b.qemu?.rssBytes).toBeGreaterThan(0);
+      expect(b.qemu?.pssBytes).toBeGreaterThan(0);
     } finally {
       server.close();
     }
