@@ -68,7 +68,8 @@ describe('remote VM scripts', () => {
       expect(Object.keys(b.marks)).toEqual(['spawn', 'firmware', 'kernel', 'init', 'ready', 'ssh', 'shutdown']);
       const m = b.marks as Record<string, number>;
       expect(m.ready - m.firmware).toBeGreaterThanOrEqual(100); // two 50 ms sleeps between the first byte and ready
-      expect(m.shutdown).toBeLessThan(5000); // SIGTERM ended the idle "QEMU" at once
+      // SIGTERM ended the idle "QEMU" at once: it is reaped then, not after the 2 s bound.
+      expect(m.shutdown - m.ssh).toBeLessThan(1500);
       expect(b.guestUptime).toEqual({ init: 500, ready: 620 });
       // Its memory at ready, read from /proc inside the same exec.
       expect(b.qemu?.rssBytes).toBeGreaterThan(0);
