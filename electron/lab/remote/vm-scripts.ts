@@ -1,7 +1,7 @@
 import type { Marks } from '../targets/target';
 import { ERROR_MARK, MARK } from '../vm/guest-init';
 import { parseProcessMemory, type ProcessMemory } from '../vm/procfs';
-import { clockMs, shellQuote, type ShellClock } from './process-target';
+import { clockMs, shellQuote, type ShellClock } from '../shell-timing';
 
 /**
  * The shell text isolab runs on a remote host to boot its VM kit there with QEMU (pure: built and parsed here, run

@@ -14,7 +14,7 @@ import { qemuArgs, virtioTransport, type Accel, type Machine } from '../vm/qemu'
 import { vmModelName } from '../vm/target';
 import { parseTscKhz } from '../vm/tsc';
 import type { SshConnection } from './connect';
-import { clockExpr, parseTiming, shellQuote, type ShellClock, type ShellTiming } from './process-target';
+import { clockExpr, parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { bootScript, killScript, KIT_SPACE_KIB, LIST_VM_LEFTOVERS, makeVmDirScript, parseBoot, parseVmDir, parseVmLeftovers, parseVmProbe, VM_PROBE, type BootResult, type VmProbe } from './vm-scripts';
 
 type Conn = Pick<SshConnection, 'exec' | 'channel'>;
