@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HostFacts, RunListItem } from './run';
-import { Note } from './notes';
+import { Note } from './note-schema';
 
 /**
  * The Lab API for remote hosts (SSH): schemas for the Hosts page, the CLI's `isolab bench host` and fleets.

@@ -2,10 +2,24 @@ import { z } from 'zod';
 import { ComparisonAdditions, ModelResultAdditions } from './adaptive/schema';
 import type { Run } from './run';
 import { ImportOrigin } from './import';
-import { StartCallLag } from './readiness';
+import type { StartCallLag as StartCallLagShape } from './readiness';
 import { Environment, Owner, PhaseSummary, RunStatus } from './run';
-import { note, Note } from './notes';
+import { Note } from './note-schema';
+import { note } from './notes';
 import { medianOf } from './stats';
+
+/** shared/readiness.ts `StartCallLag`, as stored. */
+const StartCallLag = z.object({
+  /** Median of (the engine's answer to the start call − ready), ms: > 0 when the answer came after the output. */
+  medianMs: z.number(),
+  ci95: z.tuple([z.number(), z.number()]),
+  n: z.number().int(),
+  /** Timed iterations whose workload was ready before the engine answered. */
+  readyFirst: z.number().int(),
+});
+// The schema reads exactly the shape shared/readiness.ts declares.
+const lagShape: [z.infer<typeof StartCallLag>, StartCallLagShape] extends [StartCallLagShape, z.infer<typeof StartCallLag>] ? true : never = true;
+void lagShape;
 
 /**
  * The Comparison document: every isolation model available on a host, measured with the same plan back to back

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { IMPORT_LIMITS } from './import-limits';
+
+export { IMPORT_LIMITS, isRefusal } from './import-limits';
 
 /**
  * Importing documents made by another isolab (`isolab runs import`, the Runs page's Import button): what each
@@ -66,22 +69,9 @@ export type ImportOutcome = z.infer<typeof ImportOutcome>;
 export const ImportReport = z.object({ outcomes: z.array(ImportOutcome), imported: z.number().int() });
 export type ImportReport = z.infer<typeof ImportReport>;
 
-/** Bounds against hostile input: a file, a .zip entry, all of a .zip's entries together, a .zip's entry count. */
-export const IMPORT_LIMITS = {
-  fileBytes: 64 * 2 ** 20,
-  entryBytes: 32 * 2 ** 20,
-  zipTotalBytes: 256 * 2 ** 20,
-  zipEntries: 1000,
-} as const;
-
 /** A file the app sends (the Import button): its base name and bytes (base64), never a path. */
 export const ImportFile = z.object({
   name: z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path'),
   base64: z.string().max(Math.ceil((IMPORT_LIMITS.fileBytes * 4) / 3) + 4),
 });
 export type ImportFile = z.infer<typeof ImportFile>;
-
-/** Codes that mean the file was turned away (as opposed to imported or already here). */
-export function isRefusal(code: ImportCode): boolean {
-  return code !== 'imported' && code !== 'same-document' && code !== 'id-taken';
-}

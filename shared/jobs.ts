@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+export { JOB_RUNNING, isJobRunning } from './job-running';
+
 /**
  * Jobs under way, as every face sees them: the engine's JobManager (electron/lab/jobs) registers each one with
  * an id, a kind and when it started; `info().activeJobs` lists them and `cancelJob(id)` stops any of them.
@@ -19,15 +21,6 @@ export type ActiveJob = z.infer<typeof ActiveJob>;
 /** Which side of a benchmark an event is about: the model under test, or the floor run beside it. */
 export const ProgressRole = z.enum(['subject', 'baseline']);
 export type ProgressRole = z.infer<typeof ProgressRole>;
-
-/** The code of the refusal to delete a document whose job is still under way (faces match on it). */
-export const JOB_RUNNING = 'job-running';
-
-/** True for an error (or its text, as it arrives across IPC, which prefixes it, or the WebSocket) that is this refusal. */
-export function isJobRunning(err: unknown): boolean {
-  const message = (err as Error)?.message ?? String(err);
-  return message.includes(`${JOB_RUNNING}:`);
-}
 
 /** Iterations done so far, from a progress event's own fields: one counts once the model under test ended it. */
 export function iterationsDone(e: { iteration: number; iterationDone: boolean; role: ProgressRole }): number {

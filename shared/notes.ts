@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { duration as s } from './units';
 
 /**
@@ -84,17 +83,16 @@ export interface NoteParams {
 }
 export type NoteCode = keyof NoteParams;
 
-const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
-const NoteObject = z.object({
-  code: z.string(),
-  params: z.record(z.string(), ParamValue).default({}),
+/**
+ * A note as stored (its schema, which also reads plain strings of runs saved before notes had codes as code `text`,
+ * is `Note` in shared/note-schema.ts: this module stays zod-free, so the run page words notes without the schemas).
+ */
+export interface Note {
+  code: string;
+  params: Record<string, string | number | boolean>;
   /** The English words, for old readers and exports; faces render from code and params. */
-  text: z.string().default(''),
-});
-
-/** A note as stored. Plain strings (runs saved before notes had codes) are read as code `text`. */
-export const Note = z.preprocess((v) => (typeof v === 'string' ? { code: 'text', params: {}, text: v } : v), NoteObject);
-export type Note = z.infer<typeof NoteObject>;
+  text: string;
+}
 
 const series = (p: { model: string; baseline?: boolean }) => (p.baseline ? `${p.model} (baseline)` : p.model);
 

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-import { resolveWorkload, Workload } from './plan';
 import type { Run, Sample } from './run';
 import { summarize } from './stats';
 
@@ -31,19 +29,32 @@ function readyIsOutput(run: Pick<Run, 'phaseOrder' | 'plan'>): boolean {
   const mark = containerReadyMark(run.phaseOrder);
   if (mark === 'firstOutput') return true;
   if (mark !== 'ready') return false;
-  const w = Workload.safeParse(run.plan.workload ?? {});
-  return w.success && resolveWorkload(w.data).readiness.kind === 'log';
+  return readyByLogLine(run.plan.workload);
 }
 
-export const StartCallLag = z.object({
+/**
+ * Whether a run's workload (as saved in its plan) is ready on a line of its output: its own readiness is a log
+ * pattern, or it has none and is the built-in `ready-line` (shared/plan.ts `resolveWorkload`). Read without the
+ * plan's schema, so the run page needs no zod: test/unit/readiness.test.ts holds it to the schema's answer.
+ */
+export function readyByLogLine(workload: unknown): boolean {
+  const w = workload ?? {};
+  if (!isRecord(w)) return false;
+  if (w.readiness === undefined) return w.kind === 'ready-line';
+  return isRecord(w.readiness) && w.readiness.kind === 'log' && typeof w.readiness.pattern === 'string';
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** How long after the workload was ready the engine answered the start call (its schema: shared/compare.ts). */
+export interface StartCallLag {
   /** Median of (the engine's answer to the start call − ready), ms: > 0 when the answer came after the output. */
-  medianMs: z.number(),
-  ci95: z.tuple([z.number(), z.number()]),
-  n: z.number().int(),
+  medianMs: number;
+  ci95: [number, number];
+  n: number;
   /** Timed iterations whose workload was ready before the engine answered. */
-  readyFirst: z.number().int(),
-});
-export type StartCallLag = z.infer<typeof StartCallLag>;
+  readyFirst: number;
+}
 
 /**
  * How long after the workload was ready the engine answered the start call, over the timed samples. Only for runs

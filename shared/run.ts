@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Note } from './notes';
+import { Note } from './note-schema';
 import { ImportOrigin } from './import';
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Ratio } from './compare';
 import { EngineFacts, HostFacts, Owner, PhaseSummary, RunStatus } from './run';
-import { Note } from './notes';
+import { Note } from './note-schema';
 import { ratioOfMedians, summarize } from './stats';
 
 /**

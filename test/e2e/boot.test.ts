@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENDERER, startBrowserMode, type BrowserMode } from './browserMode';
@@ -59,6 +59,11 @@ describe('boot', () => {
     expect(mine.filter((f) => OTHER_PAGES.test(f))).toEqual([]);
     // One bundle before the split: the run page took all of it.
     expect(bytes / total).toBeLessThan(0.8);
+    // No zod: the page draws a document its engine validated, so it builds no schemas (they cost ~150 ms on a
+    // 10,000-sample run's page). zod's error code names it in the bundle; the contract's chunk has it.
+    const hasZod = (f: string) => readFileSync(path.join(assets, f), 'utf8').includes('"invalid_type"');
+    expect(js.some(hasZod)).toBe(true);
+    expect(mine.filter(hasZod)).toEqual([]);
     expect(at.getRunSent).toBeDefined();
     expect(errors).toEqual([]);
     await page.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containerReadyMs, readyClampedToStartCall, startCallLag } from '../../shared/readiness';
+import { containerReadyMs, readyByLogLine, readyClampedToStartCall, startCallLag } from '../../shared/readiness';
+import { resolveWorkload, Workload } from '../../shared/plan';
 import { RUN_SCHEMA, type Run } from '../../shared/run';
 import { startupFromRun } from '../../shared/sim/resolve';
 import { buildTradeoffTable } from '../../shared/learn/tradeoffs';
@@ -86,5 +87,29 @@ describe('ready is the workload running, the engine answer its own mark', () => 
     expect(startupFromRun(now).dist).toEqual({ dist: 'empirical', samplesMs: [100, 110, 125] });
     const row = buildTradeoffTable({ runs: [now], comparisons: [], figures: [] }).rows.find((r) => r.id === 'startup')!;
     expect(row.container).toMatchObject({ value: 110, source: { what: 'startup.firstOutput' } });
+  });
+
+  it("tells a log-line workload from the plan without its schema, as the schema's resolved workload does", () => {
+    const viaSchema = (w: unknown) => {
+      const parsed = Workload.safeParse(w ?? {});
+      return parsed.success && resolveWorkload(parsed.data).readiness.kind === 'log';
+    };
+    const workloads: unknown[] = [
+      undefined,
+      {},
+      { kind: 'true' },
+      { kind: 'sleep' },
+      { kind: 'server' },
+      { kind: 'ready-line' },
+      { kind: 'ready-line', timeoutMs: 5000 },
+      { kind: 'ready-line', readiness: { kind: 'exit' } },
+      { kind: 'true', readiness: { kind: 'log', pattern: '^up$' } },
+      { kind: 'custom', command: ['sh', '-c', 'echo up; sleep 9'], readiness: { kind: 'log', pattern: 'up' } },
+      { kind: 'custom', command: ['httpd'], readiness: { kind: 'tcp', port: 80 }, network: 'host' },
+      { kind: 'custom', command: ['sleep', '9'], readiness: { kind: 'running' } },
+      'ready-line',
+      null,
+    ];
+    for (const w of workloads) expect([w, readyByLogLine(w)]).toEqual([w, viaSchema(w)]);
   });
 });

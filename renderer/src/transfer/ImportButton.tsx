@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IMPORT_LIMITS, isRefusal, type ImportOutcome } from '../../../shared/import';
+import type { ImportOutcome } from '../../../shared/import';
+import { IMPORT_LIMITS, isRefusal } from '../../../shared/import-limits';
 import { useLab } from '../lab/LabContext';
 
 /** Browser mode's WebSocket takes frames of at most 1 MiB (electron/serve.ts): base64 of ~700 KiB fits. */

@@ -1,4 +1,4 @@
-import { isJobRunning } from '../../../../shared/jobs';
+import { isJobRunning } from '../../../../shared/job-running';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RunScan } from '../../../../shared/run';
