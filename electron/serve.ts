@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsRequest, type LabEvent, type WsResponse } from '../shared/api';
+import type { Run } from '../shared/run';
 import { audienceEvent, dispatchForAudience } from './audience';
 import { dispatch, errorText } from './bridge';
 import { hostAllowed, originAllowed, requestTarget } from './serve-guard';
@@ -130,14 +131,14 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   async function onMessage(ws: WebSocket, text: string, role: Role) {
     const parsed = parseRequest(text);
     if (!parsed) return ws.close(1003, 'malformed request');
-    let reply: WsResponse;
+    let reply: string;
     try {
       const result = role === 'audience' ? await dispatchForAudience(opts.lab, parsed.method, parsed.args) : await dispatch(opts.lab, parsed.method, parsed.args);
-      reply = { id: parsed.id, ok: true, result };
+      reply = parsed.method === 'getRun' ? runReply(parsed.id, result as Run) : JSON.stringify({ id: parsed.id, ok: true, result } satisfies WsResponse);
     } catch (err) {
-      reply = { id: parsed.id, ok: false, error: errorText(err) };
+      reply = JSON.stringify({ id: parsed.id, ok: false, error: errorText(err) } satisfies WsResponse);
     }
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    if (ws.readyState === ws.OPEN) ws.send(reply);
   }
 
   const unsubscribe = opts.lab.onEvent((event: LabEvent) => {
@@ -176,6 +177,22 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       await closed;
     },
   };
+}
+
+/**
+ * The stores hand out one frozen document per file while the file is unchanged (electron/lab/validated-cache.ts), so
+ * a run's JSON (4.5 MiB, tens of ms to write, for a 10,000-sample run) is made once and kept with it: opening the
+ * run again sends the same text. An edited file is a new document, and new text.
+ */
+const runText = new WeakMap<object, string>();
+
+function runReply(id: number, run: Run): string {
+  let body = runText.get(run);
+  if (body === undefined) {
+    body = JSON.stringify(run);
+    if (Object.isFrozen(run) && Object.isFrozen(run.samples)) runText.set(run, body);
+  }
+  return `{"id":${JSON.stringify(id)},"ok":true,"result":${body}}`;
 }
 
 /** A request frame, or undefined for anything that is not one (bad JSON, wrong shape). */

@@ -1,4 +1,5 @@
 import { isAudience, labClient } from './api';
+import { prewarmFormatters } from './formatters';
 import { firstLanguages, loadLanguage } from './language';
 import { prefetchRoute } from './lab/early';
 import { pageFor } from './pages';
@@ -14,3 +15,6 @@ pageFor(route.page, isAudience())
 prefetchRoute(labClient(), route);
 // The reader's words too (i18n.ts waits for them before the first render; a failure shows there).
 for (const lng of firstLanguages()) loadLanguage(lng).catch(() => undefined);
+// Then, while the code and data are on their way, the reader's number and date formats (the first date format
+// loads its locale's data: tens of ms that the first render would otherwise spend).
+setTimeout(() => prewarmFormatters(firstLanguages()[0]), 0);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LabEvent } from '../../shared/api';
+import { RUN_SCHEMA, type Run } from '../../shared/run';
 import { dispatch } from '../../electron/bridge';
 import { Lab } from '../../electron/lab/lab';
 import { serve, type Served } from '../../electron/serve';
@@ -203,6 +204,24 @@ describe('the audience role', () => {
       expect(refused.error).not.toContain(data.dir);
       expect(refused.error).toMatch(/^no [\w ]+ with id .* in <data directory>/);
     }
+  });
+
+  it("sends a run's document as the engine read it, and a changed file's new one", async () => {
+    const token = tokenOf(served.url);
+    const sample = (i: number, ms: number) => ({ iteration: i, warmup: false, phases: { spawn: ms }, marks: { spawn: ms }, totalMs: ms });
+    const run: Run = {
+      schema: RUN_SCHEMA, id: '20260302T090000000Z-process-wire', kind: 'bench:process', model: 'process', status: 'complete', startedAt: '2026-03-02T09:00:00Z',
+      environment: { host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 1 }, isolabVersion: '0.1.0' },
+      plan: {}, phaseOrder: ['spawn'], samples: [sample(1, 1.25), sample(2, 0.1 + 0.2)], summary: {}, notes: [],
+    };
+    await lab.store.save(run);
+    const first = await call(wsUrl(token), 'getRun', [run.id]);
+    expect(first.result).toEqual(await lab.getRun(run.id));
+    // Opened again while the file is unchanged: the same text (kept with the validated document).
+    expect(await call(wsUrl(token), 'getRun', [run.id])).toEqual(first);
+    // The file changed: its new document, not the text kept for the old one.
+    await lab.store.save({ ...run, samples: [sample(1, 2.5)] });
+    expect(((await call(wsUrl(token), 'getRun', [run.id])).result as Run).samples).toEqual([sample(1, 2.5)]);
   });
 
   it("receives the workshop's events but no host's progress or runs", async () => {
