@@ -87,7 +87,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     res.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'content-length': st.size,
-      'cache-control': 'no-cache',
+      'cache-control': cacheControl(rel),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'content-security-policy': csp(port),
@@ -193,6 +193,15 @@ function runReply(id: number, run: Run): string {
     if (Object.isFrozen(run) && Object.isFrozen(run.samples)) runText.set(run, body);
   }
   return `{"id":${JSON.stringify(id)},"ok":true,"result":${body}}`;
+}
+
+/**
+ * Vite names each file under assets/ by a hash of its content, so a name always means the same bytes: the browser
+ * keeps them (and, from the second load on, V8's compiled code for them) instead of fetching and compiling the
+ * renderer again on every page load. index.html, which names them, is asked for again each time.
+ */
+function cacheControl(rel: string): string {
+  return rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 /** A request frame, or undefined for anything that is not one (bad JSON, wrong shape). */

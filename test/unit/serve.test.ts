@@ -15,6 +15,8 @@ const data = tempDataDir();
 const rendererDir = path.join(data.dir, 'renderer');
 mkdirSync(rendererDir);
 writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>isolab</title>');
+mkdirSync(path.join(rendererDir, 'assets'));
+writeFileSync(path.join(rendererDir, 'assets', 'index-C-KZOsH8.js'), 'export {};');
 writeFileSync(path.join(data.dir, 'secret.txt'), 'not for the browser');
 
 let served: Served;
@@ -66,6 +68,16 @@ describe('browser mode server', () => {
     expect(res.body).toContain('<title>isolab</title>');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['content-security-policy']).toContain("object-src 'none'");
+  });
+
+  it("lets the browser keep the renderer's hashed files, and asks for index.html each time", async () => {
+    // Vite names what is under assets/ by its content's hash: the browser keeps it and V8 its compiled code.
+    const chunk = await get('/assets/index-C-KZOsH8.js');
+    expect(chunk.status).toBe(200);
+    expect(chunk.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // index.html names the current hashes: never kept without asking.
+    expect((await get('/')).headers['cache-control']).toBe('no-cache');
+    expect((await get('/index.html')).headers['cache-control']).toBe('no-cache');
   });
 
   it('refuses a foreign Host header (DNS rebinding) and paths outside the renderer', async () => {
