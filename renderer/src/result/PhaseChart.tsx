@@ -68,7 +68,7 @@ export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) 
         return {
           row: r,
           dense,
-          curve: dense ? densityCurve(r.values, log, floor) : undefined,
+          curve: dense ? densityCurve(r.sorted, log, floor) : undefined,
           beyond,
           dots: [...timed.map((s, j) => mark(s, j, false)), ...warm.map((s, j) => mark(s, timed.length + j, true))],
         };

@@ -7,6 +7,8 @@ export interface BoxRow {
   label: string;
   /** Timed samples only; warmup samples are drawn apart and never enter the box. */
   values: number[];
+  /** The same values in ascending order (the density reads its ends and quartiles off them). */
+  sorted: Float64Array;
   warmup: number[];
   iterations: number[];
   warmupIterations: number[];
@@ -99,6 +101,7 @@ export function boxRow(key: string, label: string, samples: Sample[], phase: str
     key,
     label,
     values,
+    sorted,
     warmup,
     iterations,
     warmupIterations,
