@@ -77,7 +77,14 @@ export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) 
   );
   const pinned = useMemo(() => {
     let n = 0;
-    if (log) for (const r of rows) for (const list of [r.values, r.warmup]) for (const v of list) if (v < floor) n++;
+    if (!log) return 0;
+    for (const r of rows) {
+      // The timed values are sorted: those below the floor come first.
+      let k = 0;
+      while (k < r.sorted.length && r.sorted[k] < floor) k++;
+      n += k;
+      for (const v of r.warmup) if (v < floor) n++;
+    }
     return n;
   }, [rows, log, floor]);
 
