@@ -11,6 +11,7 @@ import { CancelledError, throwIfAborted, type IterationContext, type Marks, type
 import type { SshConnection } from './connect';
 import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { ACCESS_PROBE, asRoot, deleteContainersScript, LIST_LEFTOVERS, listContainersScript, orphanedContainers, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
+import { oncePerConnection } from './once-per-connection';
 
 /** The remote busybox (on PATH, or where minimal systems keep it), used when this machine's is of another architecture. */
 const FIND_BUSYBOX = 'for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox /sbin/busybox /usr/local/bin/busybox; do [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; exit 0; }; done; exit 1';
@@ -18,14 +19,10 @@ const OVERHEAD_SAMPLES = 7;
 
 type Conn = Pick<SshConnection, 'exec' | 'channel'>;
 
-const accessByConn = new WeakMap<object, Promise<RootAccess>>();
-const sweepByConn = new WeakMap<object, Promise<string[]>>();
 
 /** Whether isolab may run a runtime as root on this host (asked once per connection). */
 export function remoteRootAccess(conn: Conn): Promise<RootAccess> {
-  let p = accessByConn.get(conn);
-  if (!p) accessByConn.set(conn, (p = conn.exec(ACCESS_PROBE).then((r) => parseAccess(r.stdout))));
-  return p;
+  return oncePerConnection(conn, 'oci-root-access', () => conn.exec(ACCESS_PROBE).then((r) => parseAccess(r.stdout)));
 }
 
 /**
@@ -34,9 +31,8 @@ export function remoteRootAccess(conn: Conn): Promise<RootAccess> {
  * this machine that has ended, and the containers in them (ids with isolab's prefix). Nothing else is touched.
  */
 export function sweepRemoteOci(conn: Conn, access: RootAccess, log?: (line: string) => void): Promise<string[]> {
-  let p = sweepByConn.get(conn);
-  if (!p) {
-    p = (async () => {
+  return oncePerConnection(conn, 'oci-sweep', () =>
+    (async () => {
       if (access.how === 'none') return []; // without root it could not have started a container there
       const listed = parseLeftovers((await conn.exec(LIST_LEFTOVERS)).stdout);
       const swept: string[] = [];
@@ -49,13 +45,10 @@ export function sweepRemoteOci(conn: Conn, access: RootAccess, log?: (line: stri
       }
       if (swept.length) log?.(`removed ${swept.length} OCI bundle dir(s) an earlier isolab left on the remote host`);
       return swept;
-    })().catch(() => []);
-    sweepByConn.set(conn, p);
-  }
-  return p;
+    })().catch(() => []),
+  );
 }
 
-const containerSweepByConn = new WeakMap<object, Map<string, Promise<string[]>>>();
 
 /**
  * Removes the containers an ended isolab of this machine left in a runtime's own state root on the remote host
@@ -64,11 +57,8 @@ const containerSweepByConn = new WeakMap<object, Map<string, Promise<string[]>>>
  * keeps isolab's state in the bundle dir, which `sweepRemoteOci` removes.
  */
 export function sweepRemoteOciContainers(conn: Conn, access: RootAccess, runtime: string, log?: (line: string) => void): Promise<string[]> {
-  let byRuntime = containerSweepByConn.get(conn);
-  if (!byRuntime) containerSweepByConn.set(conn, (byRuntime = new Map()));
-  let p = byRuntime.get(runtime);
-  if (!p) {
-    p = (async () => {
+  return oncePerConnection(conn, `oci-container-sweep ${runtime}`, () =>
+    (async () => {
       if (access.how === 'none' || path.posix.basename(runtime) === 'runsc') return [];
       const listed = await conn.exec(asRoot(access, listContainersScript(runtime)));
       const ids = orphanedContainers(listed.stdout, isOrphaned);
@@ -76,10 +66,8 @@ export function sweepRemoteOciContainers(conn: Conn, access: RootAccess, runtime
       await conn.exec(asRoot(access, deleteContainersScript(runtime, ids)));
       log?.(`removed ${ids.length} ${path.posix.basename(runtime)} container(s) an earlier isolab left on the remote host`);
       return ids;
-    })().catch(() => []);
-    byRuntime.set(runtime, p);
-  }
-  return p;
+    })().catch(() => []),
+  );
 }
 
 export interface RemoteOciOptions {

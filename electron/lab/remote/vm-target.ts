@@ -16,6 +16,7 @@ import { parseTscKhz } from '../vm/tsc';
 import type { SshConnection } from './connect';
 import { clockExpr, parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { bootScript, killScript, KIT_SPACE_KIB, LIST_VM_LEFTOVERS, makeVmDirScript, parseBoot, parseVmDir, parseVmLeftovers, parseVmProbe, VM_PROBE, type BootResult, type VmProbe } from './vm-scripts';
+import { oncePerConnection } from './once-per-connection';
 
 type Conn = Pick<SshConnection, 'exec' | 'channel'>;
 
@@ -24,14 +25,9 @@ const PORT_RETRIES = 3;
 /** A trial boot under KVM must reach the guest's init within this (a working accelerator needs well under a second). */
 const ACCEL_TRIAL_S = 10;
 
-const probeByConn = new WeakMap<object, Promise<VmProbe>>();
-const sweepByConn = new WeakMap<object, Promise<string[]>>();
-
 /** What the remote host offers for a VM (asked once per connection). */
 export function remoteVmProbe(conn: Conn): Promise<VmProbe> {
-  let p = probeByConn.get(conn);
-  if (!p) probeByConn.set(conn, (p = conn.exec(VM_PROBE).then((r) => parseVmProbe(r.stdout))));
-  return p;
+  return oncePerConnection(conn, 'vm-probe', () => conn.exec(VM_PROBE).then((r) => parseVmProbe(r.stdout)));
 }
 
 /**
@@ -52,9 +48,8 @@ export function remoteVmBlocker(p: VmProbe, machine: Machine): string | undefine
  * none is left alone; a process is killed only when its command line carries isolab's `-name` marker.
  */
 function sweepRemoteVms(conn: Conn, log?: (line: string) => void): Promise<string[]> {
-  let p = sweepByConn.get(conn);
-  if (!p) {
-    p = (async () => {
+  return oncePerConnection(conn, 'vm-sweep', () =>
+    (async () => {
       const swept: string[] = [];
       for (const { dir, owner } of parseVmLeftovers((await conn.exec(LIST_VM_LEFTOVERS)).stdout)) {
         if (!isOrphaned(owner)) continue;
@@ -62,10 +57,8 @@ function sweepRemoteVms(conn: Conn, log?: (line: string) => void): Promise<strin
       }
       if (swept.length) log?.(`removed ${swept.length} VM kit dir(s) an earlier isolab left on the remote host`);
       return swept;
-    })().catch(() => []);
-    sweepByConn.set(conn, p);
-  }
-  return p;
+    })().catch(() => []),
+  );
 }
 
 export interface RemoteVmOptions {
