@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
 import { medianInterval } from '../../shared/adaptive/median-ci';
+import type { Comparison, ModelResult } from '../../shared/compare';
 
 /** How a startup figure measured on a remote host compares with the same model measured here. */
 export interface Agreement {
@@ -23,4 +28,19 @@ export function agreeAfterAllowance(local: readonly number[], remote: readonly n
   const wide = [a, b].some((x) => x.relativeHalfWidth === undefined || x.relativeHalfWidth > maxRelativeHalfWidth);
   if (wide || ![...l, ...r].every(Number.isFinite)) return { verdict: 'inconclusive', local: l, remote: r, allowanceMs };
   return { verdict: l[0] <= r[1] && r[0] <= l[1] ? 'agree' : 'differ', local: l, remote: r, allowanceMs };
+}
+
+/** The comparison's result for a model (or the model with its accelerator: vm:qemu is vm:qemu-tcg), which must be ok. */
+export function okModel(c: Comparison, model: string): ModelResult {
+  const m = c.models.find((x) => x.model === model || x.model.startsWith(`${model}-`));
+  expect(m?.status, `${model}: ${m?.error}`).toBe('ok');
+  return m!;
+}
+
+/** isolab's owned dirs in /tmp (`isolab-oci-*`, `isolab-vm-*`) made by this test process (its pid in the owner file). */
+export function ownedTmpDirs(prefix: string): string[] {
+  return readdirSync('/tmp')
+    .filter((n) => n.startsWith(prefix))
+    .map((n) => path.join('/tmp', n))
+    .filter((d) => spawnSync('grep', ['-qs', `"isolab.owner-pid":${process.pid}`, path.join(d, 'isolab-owner.json')]).status === 0);
 }

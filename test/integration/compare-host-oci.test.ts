@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Comparison, type ModelResult } from '../../shared/compare';
+import { Comparison } from '../../shared/compare';
 import type { CompareRequest } from '../../shared/api';
 import type { PlanInput } from '../../shared/plan';
-import { agreeAfterAllowance } from '../helpers/remote-agreement';
+import { agreeAfterAllowance, okModel, ownedTmpDirs } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { tempDataDir } from '../helpers/datadir';
 import { loopbackHostForFile } from '../fixtures/sshd';
@@ -35,20 +35,6 @@ const measured = (host?: string): CompareRequest => {
   const r = request(host);
   return { ...r, plan: { ...r.plan, footprint: { instances: 2, settleMs: 300, rounds: 1 }, density: { maxInstances: 2, timeLimitS: 20 } } };
 };
-
-function ready(c: Comparison, model: string): ModelResult {
-  const m = c.models.find((x) => x.model === model);
-  expect(m?.status, `${model}: ${m?.error}`).toBe('ok');
-  return m!;
-}
-
-/** isolab's bundle dirs in /tmp made by this test process (its pid in the owner file). */
-function ourBundleDirs(): string[] {
-  return readdirSync('/tmp')
-    .filter((n) => n.startsWith('isolab-oci-'))
-    .map((n) => path.join('/tmp', n))
-    .filter((d) => spawnSync('grep', ['-qs', `"isolab.owner-pid":${process.pid}`, path.join(d, 'isolab-owner.json')]).status === 0);
-}
 
 /** runc containers whose id carries this process's pid (the local and the remote oci model's prefix). */
 function ourContainers(): string[] {
@@ -116,8 +102,8 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
 
     // Per instance, the same figures as locally (same machine): the container's cgroup (its anonymous memory: the
     // whole usage also holds page cache, which moves with the rest of the machine) and its process's PSS.
-    const fr = ready(remote, 'oci:runc').footprint!;
-    const fl = ready(local, 'oci:runc').footprint!;
+    const fr = okModel(remote, 'oci:runc').footprint!;
+    const fl = okModel(local, 'oci:runc').footprint!;
     console.log(JSON.stringify({ remote: fr.memory, local: fl.memory, uptime: os.loadavg() }));
     expect(fr.memory.cgroupBytes).toBeGreaterThan(0);
     for (const k of ['cgroupAnonBytes', 'processPssBytes'] as const) {
@@ -128,20 +114,20 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     expect(fr.memory.helperPssBytes).toBe(0); // no shim: runc exits once the container runs
     expect(typeof fr.memory.hostBytes).toBe('number');
     expect(fr.notes.map((n) => n.code)).toContain('footprint-remote-cpu');
-    expect(ready(remote, 'oci:runc').density!.steps.map((x) => x.count)).toEqual([1, 2]);
+    expect(okModel(remote, 'oci:runc').density!.steps.map((x) => x.count)).toEqual([1, 2]);
 
     // Timed on the remote clock with the local driver's phases; where the bundle was, and nothing left of it.
-    const r = ready(remote, 'oci:runc');
+    const r = okModel(remote, 'oci:runc');
     expect(r.clock).toMatchObject({ clock: 'remote-shell', sshAllowanceMs: 0 });
-    expect(r.startup!.phaseOrder).toEqual(ready(local, 'oci:runc').startup!.phaseOrder);
+    expect(r.startup!.phaseOrder).toEqual(okModel(local, 'oci:runc').startup!.phaseOrder);
     expect(r.notes.map((n) => n.code)).toEqual(expect.arrayContaining(['remote-shell-clock', 'remote-oci-bundle']));
-    expect(ourBundleDirs()).toEqual([]);
+    expect(ownedTmpDirs('isolab-oci-')).toEqual([]);
     expect(ourContainers()).toEqual([]);
 
     // Agreement, as compare-host.test.ts judges it: a local run after the remote one says whether the load drifted.
     const after = await lab.compare(request(), undefined, say);
-    const before = ready(local, 'oci:runc').startup!.readyMs;
-    const later = ready(after, 'oci:runc').startup!.readyMs;
+    const before = okModel(local, 'oci:runc').startup!.readyMs;
+    const later = okModel(after, 'oci:runc').startup!.readyMs;
     const drift = agreeAfterAllowance(before, later, 0);
     const v = agreeAfterAllowance([...before, ...later], r.startup!.readyMs, r.clock!.sshAllowanceMs);
     console.log(JSON.stringify({ oci: v, drift: drift.verdict, clock: r.clock, uptime: os.loadavg() }));
@@ -162,7 +148,7 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     expect(c.status).toBe('cancelled');
     expect(startsSeen, 'the abort came after a start').toBeGreaterThan(0);
     expect(c.models.find((m) => m.model === 'oci:runc')?.status).toBe('cancelled');
-    expect(ourBundleDirs()).toEqual([]);
+    expect(ownedTmpDirs('isolab-oci-')).toEqual([]);
     expect(ourContainers()).toEqual([]);
   }, 120_000);
 
@@ -180,7 +166,7 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     });
     expect(seen, 'the abort came mid-footprint').not.toBe('');
     expect(c.status).toBe('cancelled');
-    expect(ourBundleDirs()).toEqual([]);
+    expect(ownedTmpDirs('isolab-oci-')).toEqual([]);
     expect(ourContainers()).toEqual([]);
   }, 120_000);
 });

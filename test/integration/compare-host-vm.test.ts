@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Comparison, type ModelResult } from '../../shared/compare';
+import { Comparison } from '../../shared/compare';
 import type { CompareRequest } from '../../shared/api';
-import { agreeAfterAllowance } from '../helpers/remote-agreement';
+import { agreeAfterAllowance, okModel, ownedTmpDirs } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { tempDataDir } from '../helpers/datadir';
 import { loopbackHostForFile } from '../fixtures/sshd';
@@ -28,20 +28,6 @@ afterAll(() => {
 
 /** Fixed counts, few boots (one takes 2-5 s under TCG): 6 is the fewest whose order statistics give a 95% interval. */
 const request = (host?: string): CompareRequest => ({ plan: { models: ['vm:qemu'], footprint: false, startup: { iterations: 6, warmup: 0 } }, host });
-
-function ready(c: Comparison, prefix: string): ModelResult {
-  const m = c.models.find((x) => x.model.startsWith(prefix));
-  expect(m?.status, `${prefix}: ${m?.error}`).toBe('ok');
-  return m!;
-}
-
-/** isolab's kit dirs in /tmp made by this test process (its pid in the owner file). */
-function ourKitDirs(): string[] {
-  return readdirSync('/tmp')
-    .filter((n) => n.startsWith('isolab-vm-'))
-    .map((n) => path.join('/tmp', n))
-    .filter((d) => spawnSync('grep', ['-qs', `"isolab.owner-pid":${process.pid}`, path.join(d, 'isolab-owner.json')]).status === 0);
-}
 
 /** QEMU processes carrying the marker of a remote boot of this test process (`-name isolab-HOST-PID-bN`). */
 function ourQemus(): number[] {
@@ -88,8 +74,8 @@ describe('vm:qemu on a remote host (loopback sshd)', () => {
 
     // The accelerator is in the name as locally (no /dev/kvm, or one that hangs, here: TCG); the same phases, each on
     // the remote shell's clock, `ssh` and `shutdown` saying what they measure there.
-    const l = ready(local, 'vm:qemu');
-    const r = ready(remote, 'vm:qemu');
+    const l = okModel(local, 'vm:qemu');
+    const r = okModel(remote, 'vm:qemu');
     expect(r.model).toBe(l.model);
     expect(r.startup!.phaseOrder).toEqual(l.startup!.phaseOrder);
     expect(r.clock).toMatchObject({ clock: 'remote-shell', sshAllowanceMs: 0, phases: { kernel: { clock: 'remote-shell' }, ready: { clock: 'remote-shell' }, ssh: { measures: 'ssh-banner' }, shutdown: { measures: 'qemu-terminated' } } });
@@ -97,7 +83,7 @@ describe('vm:qemu on a remote host (loopback sshd)', () => {
     for (const p of l.startup!.phaseOrder) expect(r.startup!.summary[p]?.median, p).toBeGreaterThanOrEqual(0);
     // QEMU's PSS at ready, read from the remote /proc inside each boot's exec, as the local run reads it.
     expect(r.footprint?.memory.helperPssBytes, JSON.stringify(r.notes)).toBeGreaterThan(16 * 2 ** 20);
-    expect(ourKitDirs()).toEqual([]);
+    expect(ownedTmpDirs('isolab-vm-')).toEqual([]);
     expect(ourQemus()).toEqual([]);
 
     // Agreement of the boot to ready (the guest's marker), as compare-host.test.ts judges it; when they differ, a
@@ -105,7 +91,7 @@ describe('vm:qemu on a remote host (loopback sshd)', () => {
     const v = agreeAfterAllowance(l.startup!.readyMs, r.startup!.readyMs, r.clock!.sshAllowanceMs);
     console.log(JSON.stringify({ vm: v, local: l.startup!.ready.median, remote: r.startup!.ready.median, clock: r.clock, uptime: os.loadavg() }));
     if (v.verdict === 'differ') {
-      const after = ready(await lab.compare(request(), undefined, say), 'vm:qemu').startup!.readyMs;
+      const after = okModel(await lab.compare(request(), undefined, say), 'vm:qemu').startup!.readyMs;
       const drift = agreeAfterAllowance(l.startup!.readyMs, after, 0);
       const again = agreeAfterAllowance([...l.startup!.readyMs, ...after], r.startup!.readyMs, 0);
       console.log(JSON.stringify({ drift: drift.verdict, again }));
@@ -131,6 +117,6 @@ describe('vm:qemu on a remote host (loopback sshd)', () => {
     expect(seen, 'a QEMU ran before the cancel').toBe(true);
     expect(c.status).toBe('cancelled');
     expect(ourQemus()).toEqual([]);
-    expect(ourKitDirs()).toEqual([]);
+    expect(ownedTmpDirs('isolab-vm-')).toEqual([]);
   }, 120_000);
 });

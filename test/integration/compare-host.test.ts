@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Comparison, type ModelResult } from '../../shared/compare';
+import { Comparison } from '../../shared/compare';
 import type { CompareRequest } from '../../shared/api';
 import { medianInterval } from '../../shared/adaptive/median-ci';
-import { agreeAfterAllowance } from '../helpers/remote-agreement';
+import { agreeAfterAllowance, okModel } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { localMachineId } from '../../electron/lab/machine';
 import { tempDataDir } from '../helpers/datadir';
@@ -18,12 +18,6 @@ afterAll(() => data.cleanup());
 const MODELS = ['process', 'container:runc'];
 /** Fixed counts (a short test): 10 starts a model, one footprint round of two idle instances. */
 const request = (host?: string): CompareRequest => ({ plan: { models: MODELS, footprint: { instances: 2, settleMs: 500, rounds: 1 }, startup: { iterations: 10, warmup: 1 } }, host });
-
-function ready(c: Comparison, model: string): ModelResult {
-  const m = c.models.find((x) => x.model === model);
-  expect(m?.status, `${model}: ${m?.error}`).toBe('ok');
-  return m!;
-}
 
 describe('compare on a remote host (loopback sshd)', () => {
   it('gives the same models as a local compare, timed on the remote clock (shell, engine events) with what SSH still adds stated, and medians that agree', async () => {
@@ -45,17 +39,17 @@ describe('compare on a remote host (loopback sshd)', () => {
     // Same models, same names, both measured.
     expect(remote.models.map((m) => m.model).sort()).toEqual(local.models.map((m) => m.model).sort());
     // Here the floor is timed by the same timing shell as there (clock local-shell); containers keep this machine's clock.
-    expect(ready(local, 'process').clock).toMatchObject({ clock: 'local-shell', sshAllowanceMs: 0 });
-    expect(ready(local, 'process').notes.map((n) => n.code)).toContain('local-shell-clock');
-    expect(ready(local, 'container:runc').clock).toBeUndefined();
+    expect(okModel(local, 'process').clock).toMatchObject({ clock: 'local-shell', sshAllowanceMs: 0 });
+    expect(okModel(local, 'process').notes.map((n) => n.code)).toContain('local-shell-clock');
+    expect(okModel(local, 'container:runc').clock).toBeUndefined();
 
     // Which clock timed each figure, and what SSH adds: a field, not only words.
-    const floor = ready(remote, 'process');
+    const floor = okModel(remote, 'process');
     expect(floor.clock).toMatchObject({ clock: 'remote-shell', sshAllowanceMs: 0 });
     expect(floor.notes.map((n) => n.code)).toContain('remote-shell-clock');
     // The container's phases on the remote engine's clock (its event stream): the wait call's round trip is out of
     // time-to-ready, the create call's and the turnaround to the start call stay in; each phase says its clock.
-    const runc = ready(remote, 'container:runc');
+    const runc = okModel(remote, 'container:runc');
     const k = runc.clock!;
     expect(k, JSON.stringify(k)).toMatchObject({ clock: 'remote-engine', roundTripsToReady: 2, phases: { create: { clock: 'local-through-ssh' }, started: { clock: 'remote-engine' }, ready: { clock: 'remote-engine' }, remove: { clock: 'remote-engine' } } });
     expect(k.sshAllowanceMs).toBeCloseTo(2 * k.roundTripMs!, 6);
@@ -69,9 +63,9 @@ describe('compare on a remote host (loopback sshd)', () => {
     // Footprint read from the host's own /proc and cgroups over the connection.
     expect(remote.environment.remote).toMatchObject({ procVia: 'sftp' });
     expect(runc.footprint?.memory.cgroupBytes, JSON.stringify(runc.notes)).toBeGreaterThan(0);
-    expect(ready(local, 'container:runc').footprint?.memory.cgroupBytes).toBeGreaterThan(0);
+    expect(okModel(local, 'container:runc').footprint?.memory.cgroupBytes).toBeGreaterThan(0);
     // The floor's instances left running there, each read from the remote /proc: the same busybox as here.
-    const pss = (c: Comparison) => ready(c, 'process').footprint?.memory.processPssBytes ?? 0;
+    const pss = (c: Comparison) => okModel(c, 'process').footprint?.memory.processPssBytes ?? 0;
     expect(pss(remote), JSON.stringify(floor.notes)).toBeGreaterThan(0);
     expect(pss(remote) / pss(local)).toBeGreaterThan(0.5);
     expect(pss(remote) / pss(local)).toBeLessThan(2);
@@ -80,9 +74,9 @@ describe('compare on a remote host (loopback sshd)', () => {
     // says whether it did. If the two local runs themselves differ, nothing can be decided (said, not failed).
     const after = await lab.compare({ ...request(), plan: { ...request().plan, footprint: false } }, undefined, say);
     const verdicts = MODELS.map((model) => {
-      const before = ready(local, model).startup!.readyMs;
-      const later = ready(after, model).startup!.readyMs;
-      const r = ready(remote, model);
+      const before = okModel(local, model).startup!.readyMs;
+      const later = okModel(after, model).startup!.readyMs;
+      const r = okModel(remote, model);
       const drift = agreeAfterAllowance(before, later, 0);
       const v = agreeAfterAllowance([...before, ...later], r.startup!.readyMs, r.clock!.sshAllowanceMs);
       return { model, ...v, verdict: drift.verdict === 'agree' ? v.verdict : ('inconclusive' as const), drift: drift.verdict };
@@ -90,10 +84,10 @@ describe('compare on a remote host (loopback sshd)', () => {
     const median = (xs: number[]) => medianInterval(xs).median;
     const figures = MODELS.map((model) => ({
       model,
-      localMedianMs: median([...ready(local, model).startup!.readyMs, ...ready(after, model).startup!.readyMs]),
-      remoteMedianMs: median(ready(remote, model).startup!.readyMs),
-      throughSshMedianMs: ready(remote, model).clock?.engineEvents?.throughSshReadyMedianMs,
-      allowanceMs: ready(remote, model).clock!.sshAllowanceMs,
+      localMedianMs: median([...okModel(local, model).startup!.readyMs, ...okModel(after, model).startup!.readyMs]),
+      remoteMedianMs: median(okModel(remote, model).startup!.readyMs),
+      throughSshMedianMs: okModel(remote, model).clock?.engineEvents?.throughSshReadyMedianMs,
+      allowanceMs: okModel(remote, model).clock!.sshAllowanceMs,
     }));
     console.log(JSON.stringify({ figures, verdicts, clocks: remote.models.map((m) => [m.model, m.clock]) }));
     // The containers make the same engine calls both ways, timed there on the engine's clock: with the two round
