@@ -1,41 +1,46 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, OUT, startBrowserMode, type BrowserMode } from './browserMode';
+import { ComparisonStore } from '../../electron/lab/compare/store';
+import { RunStore } from '../../electron/lab/store';
+import { axeViolations, OUT, startServeProcess, type ServeProcess } from './browserMode';
 import { largeComparison, largeRun } from './largeRun';
 
 /**
  * Charts at any sample count: a saved 10,000-iteration run (and a comparison of that size) opened in Chromium
- * through browser mode. The figures are printed, not asserted (speeds vary between machines); what is asserted is
+ * through browser mode as users run it (`isolab serve` in its own process, not a server sharing this process's
+ * event loop with Playwright). The figures are printed, not asserted (speeds vary between machines); what is asserted is
  * the structure that makes them fast and readable: a bounded SVG, a density with its box and outliers past a few
  * hundred samples, one dot per sample below.
  */
 const N = 10_000;
 const SMALL = 25;
 const WARMUP = 3;
-let bm: BrowserMode;
+let bm: ServeProcess;
 let smallMs: number | undefined;
 const pages: Page[] = [];
 const ids = { large: '20260302T090000000Z-container-runc-large', small: '20260302T090000000Z-container-runc-small', compare: '20260302T110000000Z-compare-large' };
 
 beforeAll(async () => {
-  bm = await startBrowserMode();
-  await bm.lab.store.save(largeRun(ids.large, N, { warmup: WARMUP }));
-  await bm.lab.store.save(largeRun(ids.small, SMALL, { warmup: WARMUP, seed: 5 }));
-  await bm.lab.comparisons.save(largeComparison(ids.compare, N));
-  // The engine's side of opening the large run: the first read parses and validates the file, later ones (while
-  // the file is unchanged) are served from the validated cache; then the document is sent as JSON.
-  const timed = async (f: () => Promise<unknown>) => {
-    const t0 = performance.now();
-    const value = await f();
-    return { value, ms: Math.round(performance.now() - t0) };
-  };
-  const cold = await timed(() => bm.lab.getRun(ids.large));
-  const warm = await timed(() => bm.lab.getRun(ids.large));
-  const json = await timed(async () => JSON.stringify(cold.value).length);
-  console.log(`${N.toLocaleString('en')}-sample run on the engine: first read and validation ${cold.ms} ms, read again ${warm.ms} ms, sent as ${((json.value as number) / 2 ** 20).toFixed(1)} MiB of JSON in ${json.ms} ms`);
+  // The engine's side of opening the large run, timed on the documents the server will read: the first read
+  // parses and validates the file, later ones (while the file is unchanged) are served from the validated cache;
+  // then the document is sent as JSON.
+  let engine = '';
+  bm = await startServeProcess(async (dataDir) => {
+    const runs = new RunStore(path.join(dataDir, 'runs'));
+    await runs.save(largeRun(ids.large, N, { warmup: WARMUP }));
+    await runs.save(largeRun(ids.small, SMALL, { warmup: WARMUP, seed: 5 }));
+    await new ComparisonStore(path.join(dataDir, 'comparisons')).save(largeComparison(ids.compare, N));
+    const reader = new RunStore(path.join(dataDir, 'runs'));
+    const cold = await timed(() => reader.get(ids.large));
+    const warm = await timed(() => reader.get(ids.large));
+    const json = await timed(async () => JSON.stringify(cold.value).length);
+    engine = `first read and validation ${cold.ms} ms, read again ${warm.ms} ms, sent as ${(json.value / 2 ** 20).toFixed(1)} MiB of JSON in ${json.ms} ms`;
+  });
+  console.log(`${N.toLocaleString('en')}-sample run on the engine: ${engine}; served by \`isolab serve\` in its own process`);
   // A first page load fills Chromium's caches, so the timed ones below are alike.
-  const { page } = await bm.open(`${bm.served.url}#/runs`);
+  const page = await bm.context.newPage();
+  await page.goto(`${bm.url}#/runs`);
   await page.getByTestId('runs-table').waitFor();
   await page.close();
 }, 180_000);
@@ -46,6 +51,12 @@ afterEach(async () => {
 afterAll(async () => {
   await bm?.close();
 });
+
+async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await f();
+  return { value, ms: Math.round(performance.now() - t0) };
+}
 
 /** Navigates and waits until `ready` holds in the page; ms from the navigation to the frame after that. */
 async function timeOpen(url: string, ready: () => boolean): Promise<{ page: Page; errors: string[]; ms: number }> {
@@ -88,7 +99,7 @@ const svgElements = (page: Page) => page.evaluate(() => document.querySelectorAl
 
 describe('charts at any sample count', () => {
   it(`keeps every dot for a small run (${SMALL} samples)`, async () => {
-    const { page, errors, ms } = await timeOpen(`${bm.served.url}#/runs/${ids.small}`, chartsDrawn);
+    const { page, errors, ms } = await timeOpen(`${bm.url}#/runs/${ids.small}`, chartsDrawn);
     smallMs = ms;
     const elements = await svgElements(page);
     const ci = await timeInterval(page);
@@ -118,7 +129,7 @@ describe('charts at any sample count', () => {
   });
 
   it(`opens a saved ${N.toLocaleString('en')}-sample run and draws it as densities with boxes and outliers`, async () => {
-    const { page, errors, ms } = await timeOpen(`${bm.served.url}#/runs/${ids.large}`, chartsDrawn);
+    const { page, errors, ms } = await timeOpen(`${bm.url}#/runs/${ids.large}`, chartsDrawn);
     const elements = await svgElements(page);
     // The ratio's interval follows (2,000 resamples of 10,000 and 10,000 values), without holding the page up.
     expect(await page.getByTestId('ratio').textContent()).toMatch(/\d×/);
@@ -159,7 +170,7 @@ describe('charts at any sample count', () => {
   });
 
   it(`opens a comparison of ${N.toLocaleString('en')} starts per model and the Learn page beside such runs`, async () => {
-    const cmp = await timeOpen(`${bm.served.url}#/compare/${ids.compare}`, () => document.querySelectorAll('[data-testid="comparison"] .recharts-bar-rectangle').length >= 3);
+    const cmp = await timeOpen(`${bm.url}#/compare/${ids.compare}`, () => document.querySelectorAll('[data-testid="comparison"] .recharts-bar-rectangle').length >= 3);
     const elements = await cmp.page.evaluate(() => document.querySelectorAll('[data-testid="comparison"] svg *').length);
     console.log(`comparison of ${N.toLocaleString('en')} starts per model drawn in ${cmp.ms} ms; SVG elements ${elements}`);
     expect(elements).toBeLessThan(3000);
@@ -167,7 +178,7 @@ describe('charts at any sample count', () => {
     expect(cmp.errors).toEqual([]);
     await cmp.page.close();
 
-    const learn = await timeOpen(`${bm.served.url}#/learn`, () => !!document.querySelector('[data-testid="tradeoffs"]'));
+    const learn = await timeOpen(`${bm.url}#/learn`, () => !!document.querySelector('[data-testid="tradeoffs"]'));
     console.log(`Learn page with ${N.toLocaleString('en')}-sample runs saved: table shown in ${learn.ms} ms`);
     expect(learn.errors).toEqual([]);
     await learn.page.close();
