@@ -38,6 +38,15 @@ beforeAll(async () => {
     engine = `first read and validation ${cold.ms} ms, read again ${warm.ms} ms, sent as ${(json.value / 2 ** 20).toFixed(1)} MiB of JSON in ${json.ms} ms`;
   });
   console.log(`${N.toLocaleString('en')}-sample run on the engine: ${engine}; served by \`isolab serve\` in its own process`);
+  // Each page notes, per task that added charts, how many were in it then and when (page clock, ms).
+  await bm.context.addInitScript(() => {
+    const seen: { charts: number; at: number }[] = [];
+    (window as unknown as { __charts: typeof seen }).__charts = seen;
+    new MutationObserver(() => {
+      const charts = document.querySelectorAll('figure[data-testid^="chart-"]').length;
+      if (charts > (seen.at(-1)?.charts ?? 0)) seen.push({ charts, at: Math.round(performance.now()) });
+    }).observe(document, { childList: true, subtree: true });
+  });
   // A first page load fills Chromium's caches, so the timed ones below are alike.
   const page = await bm.context.newPage();
   await page.goto(`${bm.url}#/runs`);
@@ -95,6 +104,9 @@ async function timeInterval(page: Page): Promise<number> {
   return Math.round(performance.now() - t0);
 }
 
+/** How many charts each step of the drawing added, and when (page clock). */
+const chartSteps = (page: Page) => page.evaluate(() => (window as unknown as { __charts: { charts: number; at: number }[] }).__charts);
+
 const svgElements = (page: Page) => page.evaluate(() => document.querySelectorAll('[data-testid="result"] svg *').length);
 
 describe('charts at any sample count', () => {
@@ -102,6 +114,8 @@ describe('charts at any sample count', () => {
     const { page, errors, ms } = await timeOpen(`${bm.url}#/runs/${ids.small}`, chartsDrawn);
     smallMs = ms;
     const elements = await svgElements(page);
+    // A small run's charts are drawn at once.
+    expect((await chartSteps(page)).map((s) => s.charts)).toEqual([6]);
     const ci = await timeInterval(page);
     const toggles = [await toggleScale(page), await toggleScale(page)];
     console.log(`${SMALL}-sample run drawn in ${ms} ms; ratio's interval ${ci} ms later; log toggle ${toggles.join(' ms, ')} ms; SVG elements ${elements}`);
@@ -131,6 +145,10 @@ describe('charts at any sample count', () => {
   it(`opens a saved ${N.toLocaleString('en')}-sample run and draws it as densities with boxes and outliers`, async () => {
     const { page, errors, ms } = await timeOpen(`${bm.url}#/runs/${ids.large}`, chartsDrawn);
     const elements = await svgElements(page);
+    // The charts come one a task, the first with the rest of the page, so the page shows (and answers) before the
+    // last is drawn; each is complete when it appears (its boxes are asserted below).
+    const steps = await chartSteps(page);
+    expect(steps.map((s) => s.charts)).toEqual([1, 2, 3, 4, 5, 6]);
     // The ratio's interval follows (2,000 resamples of 10,000 and 10,000 values), without holding the page up.
     expect(await page.getByTestId('ratio').textContent()).toMatch(/\d×/);
     const ci = await timeInterval(page);
@@ -144,6 +162,7 @@ describe('charts at any sample count', () => {
     expect(await firstTick()).toBe(logTick);
     // Speeds vary between machines and with their load: the small run, drawn just before, is the yardstick.
     const ratio = smallMs ? ` (${(ms / smallMs).toFixed(1)}× the ${SMALL}-sample run's ${smallMs} ms)` : '';
+    console.log(`${N.toLocaleString('en')}-sample run: first chart in the page at ${steps[0].at} ms, the sixth at ${steps[5].at} ms (page clock)`);
     console.log(`${N.toLocaleString('en')}-sample run drawn in ${ms} ms${ratio}; ratio's interval ${ci} ms later; log toggle ${toLinear} ms, ${toLog} ms; SVG elements ${elements}`);
 
     // Bounded: 6 charts, 9 rows of 10,000 samples each, in a few thousand elements, not one per sample.

@@ -2,7 +2,7 @@ import { memo, useMemo, useState, type KeyboardEvent, type PointerEvent } from '
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format';
 import { BoxMarks, SLIM_BOX } from './BoxMarks';
-import { DIAMOND_R, diamondPath, DOT_R, labelledTicks, labelWidth, MARGIN, OUTLIER_R, plotArea, px, rowScale, stepDot, TICK, wrapLabel, xScale } from './chartGeometry';
+import { chartHeight, DIAMOND_R, diamondPath, DOT_R, labelledTicks, labelWidth, MARGIN, OUTLIER_R, plotArea, px, rowScale, stepDot, TICK, wrapLabel, xScale } from './chartGeometry';
 import { densityCurve } from './density';
 import { DOT_LIMIT, isDense, jitter, linearAxis, logAxis, outliers, type BoxRow, type RowSample } from './distribution';
 import { PointTooltip, type Point } from './PointTooltip';
@@ -88,7 +88,7 @@ export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) 
     return n;
   }, [rows, log, floor]);
 
-  const height = 56 + rows.length * 52;
+  const height = chartHeight(rows.length);
   const axis = log ? axes.log : axes.lin;
   const geometry = useMemo(() => {
     const plot = plotArea(width, height);

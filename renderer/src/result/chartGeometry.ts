@@ -6,6 +6,9 @@ export const MARGIN = { top: 6, right: 18, bottom: 28, left: 122 } as const;
 /** Length of a tick mark, in px; its label sits past it. */
 export const TICK = 6;
 
+/** A chart's height in px for its number of rows. */
+export const chartHeight = (rowCount: number) => 56 + rowCount * 52;
+
 /** Where a chart of `width` × `height` px draws its plot. */
 export interface Plot {
   left: number;
