@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../../../shared/run';
 import { chartHeight } from './chartGeometry';
-import { boxRow, DOT_LIMIT, isDense, OUTLIER_DOTS, type BoxRow } from './distribution';
+import { boxRow, DOT_LIMIT, OUTLIER_DOTS, type BoxRow } from './distribution';
 import { PhaseChart } from './PhaseChart';
 
 /**
@@ -17,18 +17,6 @@ export function DistributionGrid({ run }: { run: Run }) {
   const [log, setLog] = useState(true); // phases span 0.1 ms to hundreds of ms: log by default
   const baselineLabel = run.baseline ? t('baselineLabel', { model: run.baseline.model }) : '';
   const phases = useMemo(() => [...run.phaseOrder, 'total'], [run.phaseOrder]);
-  // A chart's rows are computed on its first draw, once per run, not again at each toggle of the scale.
-  const rowsOf = useMemo(() => {
-    const cache = new Map<string, BoxRow[]>();
-    return (phase: string) => {
-      let rows = cache.get(phase);
-      if (!rows) {
-        rows = [boxRow('target', run.model, run.samples, phase), run.baseline && boxRow('baseline', baselineLabel, run.baseline.samples, phase)].filter(Boolean) as BoxRow[];
-        cache.set(phase, rows);
-      }
-      return rows;
-    };
-  }, [run, baselineLabel]);
   const [drawn, setDrawn] = useState(() => (run.samples.length > DOT_LIMIT ? 1 : Infinity));
   useEffect(() => {
     if (drawn >= phases.length) return;
@@ -37,9 +25,10 @@ export function DistributionGrid({ run }: { run: Run }) {
     return () => clearTimeout(timer);
   }, [drawn, phases.length]);
 
-  const charts = phases.map((phase, i) => ({ phase, rows: i < drawn ? rowsOf(phase) : undefined }));
-  if (drawn >= phases.length && charts.every((c) => c.rows?.length === 0)) return <p className="muted">{t('noSamples')}</p>;
-  const dense = charts.some((c) => c.rows?.some(isDense));
+  // Every timed sample has a total, so the total's rows are the largest: known without computing any row.
+  const timed = [run.samples, run.baseline?.samples].map((samples) => samples?.filter((s) => !s.warmup).length ?? 0);
+  if (timed.every((n) => n === 0)) return <p className="muted">{t('noSamples')}</p>;
+  const dense = timed.some((n) => n > DOT_LIMIT);
   return (
     <section aria-labelledby="dist-title">
       <div className="section-head">
@@ -53,16 +42,21 @@ export function DistributionGrid({ run }: { run: Run }) {
         {dense ? t('chartLegendDense', { limit: DOT_LIMIT, dots: OUTLIER_DOTS }) : t('chartLegend')}
       </p>
       <div className="chart-grid">
-        {charts.map((c) =>
-          c.rows === undefined ? (
-            <PendingChart key={c.phase} phase={c.phase} rowCount={run.baseline ? 2 : 1} />
-          ) : (
-            c.rows.length > 0 && <PhaseChart key={c.phase} phase={c.phase} rows={c.rows} log={log} />
-          ),
+        {phases.map((phase, i) =>
+          i < drawn ? <PhaseRows key={phase} run={run} phase={phase} baselineLabel={baselineLabel} log={log} /> : <PendingChart key={phase} phase={phase} rowCount={run.baseline ? 2 : 1} />,
         )}
       </div>
     </section>
   );
+}
+
+/** One phase's chart; its rows are computed on its first draw, once per run, not again at each toggle of the scale. */
+function PhaseRows({ run, phase, baselineLabel, log }: { run: Run; phase: string; baselineLabel: string; log: boolean }) {
+  const rows = useMemo(
+    () => [boxRow('target', run.model, run.samples, phase), run.baseline && boxRow('baseline', baselineLabel, run.baseline.samples, phase)].filter(Boolean) as BoxRow[],
+    [run, phase, baselineLabel],
+  );
+  return rows.length > 0 && <PhaseChart phase={phase} rows={rows} log={log} />;
 }
 
 /** A chart's place until it is drawn (in the next tasks): its title and the plot's height, so nothing moves. */
