@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../../../shared/run';
 import { chartHeight } from './chartGeometry';
-import { boxRow, DOT_LIMIT, OUTLIER_DOTS, type BoxRow } from './distribution';
+import { boxRow, DOT_LIMIT, OUTLIER_DOTS, phaseValue, type BoxRow } from './distribution';
 import { PhaseChart } from './PhaseChart';
 
 /**
@@ -43,7 +43,7 @@ export function DistributionGrid({ run }: { run: Run }) {
       </p>
       <div className="chart-grid">
         {phases.map((phase, i) =>
-          i < drawn ? <PhaseRows key={phase} run={run} phase={phase} baselineLabel={baselineLabel} log={log} /> : <PendingChart key={phase} phase={phase} rowCount={run.baseline ? 2 : 1} />,
+          i < drawn ? <PhaseRows key={phase} run={run} phase={phase} baselineLabel={baselineLabel} log={log} /> : <PendingChart key={phase} phase={phase} rowCount={run.baseline?.samples.some((s) => phaseValue(s, phase) !== undefined) ? 2 : 1} />,
         )}
       </div>
     </section>

@@ -62,7 +62,7 @@ export function outliers(row: BoxRow, log: boolean, max = OUTLIER_DOTS): { shown
   return { shown: furthest.sort((a, b) => a.iteration - b.iteration), count: out.length };
 }
 
-function phaseValue(s: Sample, phase: string): number | undefined {
+export function phaseValue(s: Sample, phase: string): number | undefined {
   return phase === 'total' ? s.totalMs : s.phases[phase];
 }
 
