@@ -20,10 +20,11 @@ export interface Agreement {
  * reaches down by that much. They agree when the intervals overlap, differ when they do not; when either
  * interval is wider than `maxRelativeHalfWidth` of its median (a noisy machine) the answer is inconclusive.
  */
-export function agreeAfterAllowance(local: readonly number[], remote: readonly number[], allowanceMs: number, maxRelativeHalfWidth = 0.5): Agreement {
+export function agreeAfterAllowance(local: readonly number[], remote: readonly number[], allowanceMs: number, maxRelativeHalfWidth = 0.5, marginMs = 0): Agreement {
   const a = medianInterval(local);
   const b = medianInterval(remote);
-  const l: [number, number] = [a.lo ?? NaN, a.hi ?? NaN];
+  // An equivalence margin (when a test states one) widens the local interval both ways.
+  const l: [number, number] = [(a.lo ?? NaN) - marginMs, (a.hi ?? NaN) + marginMs];
   const r: [number, number] = [(b.lo ?? NaN) - allowanceMs, b.hi ?? NaN];
   const wide = [a, b].some((x) => x.relativeHalfWidth === undefined || x.relativeHalfWidth > maxRelativeHalfWidth);
   if (wide || ![...l, ...r].every(Number.isFinite)) return { verdict: 'inconclusive', local: l, remote: r, allowanceMs };
