@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { medianOf } from '../../../shared/stats';
@@ -12,6 +11,7 @@ import type { SshConnection } from './connect';
 import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { ACCESS_PROBE, asRoot, deleteContainersScript, LIST_LEFTOVERS, listContainersScript, orphanedContainers, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
 import { oncePerConnection } from './once-per-connection';
+import { uploadFile } from './upload';
 
 /** The remote busybox (on PATH, or where minimal systems keep it), used when this machine's is of another architecture. */
 const FIND_BUSYBOX = 'for b in "$(command -v busybox 2>/dev/null)" /bin/busybox /usr/bin/busybox /sbin/busybox /usr/local/bin/busybox; do [ -n "$b" ] && [ -x "$b" ] && { echo "$b"; exit 0; }; done; exit 1';
@@ -184,7 +184,7 @@ export async function makeRemoteBundle(o: Pick<RemoteOciOptions, 'conn' | 'acces
   const dir = parseDir(mk.stdout + (mk.code ? mk.stderr : ''));
   made(dir);
   const busybox = 'local' in source ? `${dir}/busybox.upload` : source.remote;
-  if ('local' in source) await upload(conn, source.local, busybox);
+  if ('local' in source) await uploadFile(conn, source.local, busybox);
   const fs = await conn.exec(rootfsScript(dir, busybox));
   if (fs.code !== 0) throw new Error(`could not make the bundle's rootfs in ${dir} on the remote host: ${fs.stderr.trim().slice(0, 300)}`);
   return dir;
@@ -213,19 +213,3 @@ async function measureClock(conn: Conn, access: RootAccess, extra: string): Prom
   return { timing: { clock, overheadMs: medianOf(gaps) ?? 0, execRoundTripMs: medianOf(trips) ?? 0 }, extra: rest.join('\n') };
 }
 
-/** Writes a local file to the remote host through `cat` on an exec channel (works with or without an SFTP subsystem). */
-async function upload(conn: Conn, file: string, to: string): Promise<void> {
-  const data = await readFile(file);
-  const ch = await conn.channel(`cat > ${shellQuote(to)}`);
-  await new Promise<void>((resolve, reject) => {
-    let code: number | null = null;
-    let stderr = '';
-    ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    ch.on('exit', (c: number | null) => (code = c));
-    ch.on('error', reject);
-    ch.resume(); // nothing comes back, but the channel closes only once its (empty) output is read
-
-    ch.on('close', () => (code === 0 ? resolve() : reject(new Error(`could not upload ${path.basename(file)} to ${to} on the remote host: ${stderr.trim().slice(0, 200) || `exit ${code}`}`))));
-    ch.end(data);
-  });
-}

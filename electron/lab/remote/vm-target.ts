@@ -1,7 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import type { Environment, Footprint } from '../../../shared/run';
 import type { StartupClock } from '../../../shared/compare';
 import { medianOf } from '../../../shared/stats';
@@ -17,6 +15,7 @@ import type { SshConnection } from './connect';
 import { clockExpr, parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { bootScript, killScript, KIT_SPACE_KIB, LIST_VM_LEFTOVERS, makeVmDirScript, parseBoot, parseVmDir, parseVmLeftovers, parseVmProbe, VM_PROBE, type BootResult, type VmProbe } from './vm-scripts';
 import { oncePerConnection } from './once-per-connection';
+import { uploadFile } from './upload';
 
 type Conn = Pick<SshConnection, 'exec' | 'channel'>;
 
@@ -120,8 +119,8 @@ export class RemoteVmTarget implements Target {
     const owner = { [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_OWNER_HOST]: os.hostname(), [LABEL_RUN]: this.o.runId, 'isolab.kit': this.kit.hash };
     const made = await conn.exec(makeVmDirScript(owner));
     this.dir = parseVmDir(made.stdout + (made.code ? made.stderr : ''));
-    await upload(conn, this.kit.vmlinuz, `${this.dir}/vmlinuz`);
-    await upload(conn, this.kit.initramfs, `${this.dir}/initramfs.cpio.gz`);
+    await uploadFile(conn, this.kit.vmlinuz, `${this.dir}/vmlinuz`);
+    await uploadFile(conn, this.kit.initramfs, `${this.dir}/initramfs.cpio.gz`);
     throwIfAborted(signal);
     this.timing = await this.measureClock();
     this.accel = await this.detectAccel(signal);
@@ -295,18 +294,3 @@ export class RemoteVmTarget implements Target {
   }
 }
 
-/** Writes a local file to the remote host through `cat` on an exec channel (works with or without an SFTP subsystem). */
-async function upload(conn: Conn, file: string, to: string): Promise<void> {
-  const data = await readFile(file);
-  const ch = await conn.channel(`cat > ${shellQuote(to)}`);
-  await new Promise<void>((resolve, reject) => {
-    let code: number | null = null;
-    let stderr = '';
-    ch.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    ch.on('exit', (c: number | null) => (code = c));
-    ch.on('error', reject);
-    ch.resume();
-    ch.on('close', () => (code === 0 ? resolve() : reject(new Error(`could not upload ${path.basename(file)} to ${to} on the remote host: ${stderr.trim().slice(0, 200) || `exit ${code}`}`))));
-    ch.end(data);
-  });
-}
