@@ -22,6 +22,21 @@ export function originAllowed(origin: unknown, port: number): boolean {
   return o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
 }
 
+/**
+ * A fetch's Sec-Fetch-Site, where the browser sends one: only the page's own requests (same-origin) or one the user
+ * typed (none) may read through the API over GET; a request another site's page made is refused even with a token.
+ */
+export function fetchSiteAllowed(site: unknown): boolean {
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or '' (which no token equals). */
+export function bearer(header: unknown): string {
+  if (typeof header !== 'string') return '';
+  const m = /^Bearer ([\w-]{1,200})$/.exec(header);
+  return m ? m[1] : '';
+}
+
 export type RequestTarget =
   | { ok: true; /** The decoded path. */ path: string; query: URLSearchParams }
   | { ok: false; reason: 'not-a-path' | 'bad-encoding' | 'nul-byte' };

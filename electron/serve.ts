@@ -9,7 +9,7 @@ import { WsRequest, type LabEvent, type WsResponse } from '../shared/api';
 import type { Run } from '../shared/run';
 import { audienceEvent, dispatchForAudience } from './audience';
 import { dispatch, errorText } from './bridge';
-import { hostAllowed, originAllowed, requestTarget } from './serve-guard';
+import { bearer, fetchSiteAllowed, hostAllowed, originAllowed, requestTarget } from './serve-guard';
 import type { Lab } from './lab/lab';
 
 export interface ServeOptions {
@@ -38,6 +38,9 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 };
+
+/** The path of a run's document over GET; the run id follows. */
+const RUN_READ = '/api/run/';
 
 /** A client that reads nothing while the race streams gets dropped rather than buffering without end. */
 const MAX_BUFFERED = 8 << 20;
@@ -73,6 +76,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
     const target = requestTarget(req.url);
     if (!target.ok) return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad request: ${target.reason}\n`);
+    if (target.path.startsWith(RUN_READ)) return serveRunRead(req, res, target.path.slice(RUN_READ.length));
     let rel = target.path;
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.join(root, rel);
@@ -96,6 +100,34 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     pipeline(createReadStream(file), res, () => undefined);
   }
 
+  /** Which role a token gives (timing-safe), or none. */
+  const roleOf = (given: string): Role | undefined => (same(given, token) ? 'full' : audienceToken && same(given, audienceToken) ? 'audience' : undefined);
+
+  /**
+   * A run's document over GET, beside the WebSocket: the page asks for it at boot, before its code (and the socket)
+   * are up, and the browser's network side takes in megabytes without the page's thread (a WebSocket message is taken
+   * in and decoded on it). The same gate as a socket's call: Host (checked above), Origin, the token (a header, so it
+   * is in no URL, log or history, and a cross-site page cannot send it without a preflight this server refuses), the
+   * role, and the method's argument schema.
+   */
+  async function serveRunRead(req: http.IncomingMessage, res: http.ServerResponse, id: string): Promise<void> {
+    const json = (status: number, body: string): void =>
+      void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(body);
+    const refuse = (status: number, error: string): void => json(status, JSON.stringify({ id: 0, ok: false, error } satisfies WsResponse));
+    if (req.method !== 'GET') return void res.writeHead(405, { allow: 'GET', 'content-type': 'text/plain' }).end('method not allowed\n');
+    if (!originAllowed(req.headers.origin, port) || !fetchSiteAllowed(req.headers['sec-fetch-site'])) return refuse(403, 'forbidden');
+    const role = roleOf(bearer(req.headers.authorization));
+    if (!role) return refuse(401, 'unauthorized');
+    let body: string;
+    try {
+      const run = role === 'audience' ? await dispatchForAudience(opts.lab, 'getRun', [id]) : await dispatch(opts.lab, 'getRun', [id]);
+      body = runReply(0, run as Run);
+    } catch (err) {
+      return refuse(400, errorText(err));
+    }
+    json(200, body);
+  }
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   const clients = new Map<WebSocket, Role>();
 
@@ -112,8 +144,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     const target = requestTarget(req.url);
     if (!target.ok) return refuse('400 Bad Request');
     if (target.path !== '/api') return refuse('404 Not Found');
-    const given = target.query.get('token') ?? '';
-    const role: Role | undefined = same(given, token) ? 'full' : audienceToken && same(given, audienceToken) ? 'audience' : undefined;
+    const role = roleOf(target.query.get('token') ?? '');
     if (!role) return refuse('401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.set(ws, role);

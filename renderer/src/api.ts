@@ -42,6 +42,26 @@ export function isAudience(): boolean {
   return new URLSearchParams(location.search).get('audience') === '1';
 }
 
+const UNREACHABLE = 'cannot reach the isolab server: is `isolab serve` still running, and is the token in the address right?';
+
+async function readRun(id: string, token: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/run/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+  } catch {
+    throw new Error(UNREACHABLE);
+  }
+  // Bytes, then text, then JSON, each a step of its own: res.json() takes in, decodes and parses megabytes in one task
+  // of the page's thread. The server answers in the socket's envelope; anything else (a proxy's error page) is its status.
+  const data = await res
+    .arrayBuffer()
+    .then((b) => JSON.parse(new TextDecoder().decode(b)) as WsResponse)
+    .catch(() => undefined);
+  if (!data || !('ok' in data)) throw new Error(`the isolab server answered ${res.status} ${res.statusText}`.trim());
+  if (!data.ok) throw new Error(data.error);
+  return data.result;
+}
+
 function wsClient(token: string): LabApi {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api?token=${encodeURIComponent(token)}`;
   const listeners = new Set<(e: LabEvent) => void>();
@@ -54,7 +74,7 @@ function wsClient(token: string): LabApi {
     socket ??= new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new Error('cannot reach the isolab server: is `isolab serve` still running, and is the token in the address right?'));
+      ws.onerror = () => reject(new Error(UNREACHABLE));
       ws.onclose = () => {
         socket = undefined;
         for (const p of pending.values()) p.reject(new Error('the connection to isolab closed'));
@@ -96,6 +116,9 @@ function wsClient(token: string): LabApi {
 
   const api: Record<string, unknown> = {};
   for (const m of LAB_METHOD_NAMES) api[m] = (...args: unknown[]) => call(m, args);
+  // A run's document over GET (electron/serve.ts): it starts before the socket is up, and the browser takes its
+  // megabytes in beside the page's work (a socket's message is taken in and decoded in one task of the page's thread).
+  api.getRun = (id: string) => readRun(id, token);
   api.onEvent = (listener: (e: LabEvent) => void) => {
     listeners.add(listener);
     void connect().catch(() => {});

@@ -4,7 +4,7 @@ import { LabEvent, labMethodNames, type LabInfo } from '../../shared/api';
 import { seededRandom } from '../../shared/random';
 import { audienceInfo, audienceSees, isHostRun, isHostRunId } from '../../electron/audience';
 import { newRunId } from '../../electron/lab/store';
-import { hostAllowed, originAllowed, requestTarget } from '../../electron/serve-guard';
+import { bearer, fetchSiteAllowed, hostAllowed, originAllowed, requestTarget } from '../../electron/serve-guard';
 
 const PORT = 7878;
 
@@ -42,6 +42,15 @@ describe('request checks', () => {
     }
   });
 
+  it("take a GET's token from its Authorization header only, and its Sec-Fetch-Site from this site or the user", () => {
+    expect(bearer('Bearer A_6XLG08N-cr6')).toBe('A_6XLG08N-cr6');
+    for (const bad of [undefined, '', 'Bearer', 'Bearer ', 'bearer abc', 'Basic abc', 'Bearer a b', 'Bearer abc\r\nX: y', ['Bearer abc'], 42, `Bearer ${'a'.repeat(201)}`]) {
+      expect(bearer(bad)).toBe('');
+    }
+    for (const ok of [undefined, 'same-origin', 'none']) expect(fetchSiteAllowed(ok)).toBe(true);
+    for (const bad of ['cross-site', 'same-site', '', ['same-origin'], 1]) expect(fetchSiteAllowed(bad)).toBe(false);
+  });
+
   it('never throw on 5,000 random inputs', () => {
     const rand = seededRandom(11);
     const threw: string[] = [];
@@ -51,6 +60,8 @@ describe('request checks', () => {
         hostAllowed(s, PORT);
         originAllowed(s, PORT);
         requestTarget(s);
+        bearer(s);
+        fetchSiteAllowed(s);
       } catch {
         threw.push(s);
       }

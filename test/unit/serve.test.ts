@@ -30,15 +30,16 @@ afterAll(async () => {
   data.cleanup();
 });
 
-function get(p: string, host = `127.0.0.1:${served.port}`): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function get(p: string, host = `127.0.0.1:${served.port}`, headers: http.OutgoingHttpHeaders = {}, method = 'GET'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port: served.port, path: p, headers: { host } }, (res) => {
+      .request({ host: '127.0.0.1', port: served.port, path: p, method, headers: { host, ...headers } }, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
         res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
       })
-      .on('error', reject);
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -234,6 +235,44 @@ describe('the audience role', () => {
     // The file changed: its new document, not the text kept for the old one.
     await lab.store.save({ ...run, samples: [sample(1, 2.5)] });
     expect(((await call(wsUrl(token), 'getRun', [run.id])).result as Run).samples).toEqual([sample(1, 2.5)]);
+  });
+
+  it("sends a run's document over GET behind the same gate as a socket's call", async () => {
+    const full = tokenOf(served.url);
+    const audience = tokenOf(served.audienceUrl!);
+    const run: Run = {
+      schema: RUN_SCHEMA, id: '20260302T090000000Z-process-get', kind: 'bench:process', model: 'process', status: 'complete', startedAt: '2026-03-02T09:00:00Z',
+      environment: { host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 1 }, isolabVersion: '0.1.0' },
+      plan: {}, phaseOrder: ['spawn'], samples: [{ iteration: 1, warmup: false, phases: { spawn: 1.5 }, marks: { spawn: 1.5 }, totalMs: 1.5 }], summary: {}, notes: [],
+    };
+    await lab.store.save(run);
+    const read = (id: string, headers: http.OutgoingHttpHeaders, method?: string) => get(`/api/run/${encodeURIComponent(id)}`, undefined, headers, method);
+    const as = (token: string) => ({ authorization: `Bearer ${token}` });
+    // The socket's envelope, the document as a socket's getRun gives it, and never kept by the browser.
+    const ok = await read(run.id, as(full));
+    expect(ok.status).toBe(200);
+    expect(ok.headers['content-type']).toMatch(/^application\/json/);
+    expect(ok.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(ok.body)).toEqual({ id: 0, ok: true, result: (await call(wsUrl(full), 'getRun', [run.id])).result });
+    expect((await read(run.id, as(audience))).status).toBe(200);
+    // The token in a header only: none, a wrong one, or one in the query (as a socket takes it) is refused.
+    for (const headers of [{}, as('nope'), { authorization: full }]) expect((await read(run.id, headers)).status).toBe(401);
+    expect((await get(`/api/run/${run.id}?token=${full}`)).status).toBe(401);
+    // Another site's page: by Origin or by the browser's Sec-Fetch-Site, token or not.
+    expect((await read(run.id, { ...as(full), origin: 'http://evil.example' })).status).toBe(403);
+    expect((await read(run.id, { ...as(full), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await get(`/api/run/${run.id}`, 'evil.example:80', as(full))).status).toBe(421);
+    expect((await read(run.id, as(full), 'HEAD')).status).toBe(405);
+    // The method's argument schema and the store's own refusals, as over the socket.
+    const bad = await read('../secret.txt', as(full));
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: expect.stringMatching(/invalid arguments for getRun/) });
+    const missing = '20260101T000000000Z-process-zzzz';
+    expect(JSON.parse((await read(missing, as(full))).body).error).toContain(data.dir);
+    // The audience never sees the data directory, as over the socket.
+    const refused = JSON.parse((await read(missing, as(audience))).body);
+    expect(refused.ok).toBe(false);
+    expect(refused.error).not.toContain(data.dir);
   });
 
   it("receives the workshop's events but no host's progress or runs", async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../../../shared/run';
 import { chartHeight } from './chartGeometry';
@@ -12,21 +12,23 @@ import { PhaseChart } from './PhaseChart';
  * charts, which in one task would hold the whole page, and the browser, until the last is drawn. Each chart is complete
  * when it appears; until then its place holds its title and height.
  */
-export function DistributionGrid({ run }: { run: Run }) {
+export function DistributionGrid({ run, onDrawn }: { run: Run; /** Called with the run's id once every chart is drawn. */ onDrawn?: (runId: string) => void }) {
   const { t } = useTranslation('result');
   const [log, setLog] = useState(true); // phases span 0.1 ms to hundreds of ms: log by default
   const baselineLabel = run.baseline ? t('baselineLabel', { model: run.baseline.model }) : '';
   const phases = useMemo(() => [...run.phaseOrder, 'total'], [run.phaseOrder]);
   const [drawn, setDrawn] = useState(() => (run.samples.length > DOT_LIMIT ? 1 : Infinity));
   useEffect(() => {
-    if (drawn >= phases.length) return;
+    if (drawn >= phases.length) return onDrawn?.(run.id);
     // A new task, so the browser paints what is drawn so far (and handles input) before the next chart.
     const timer = setTimeout(() => setDrawn((n) => n + 1), 0);
     return () => clearTimeout(timer);
-  }, [drawn, phases.length]);
+  }, [drawn, phases.length, onDrawn, run.id]);
 
-  // Every timed sample has a total, so the total's rows are the largest: known without computing any row.
-  const timed = [run.samples, run.baseline?.samples].map((samples) => samples?.filter((s) => !s.warmup).length ?? 0);
+  const widthHint = useRef(0);
+  // Every timed sample has a total, so the total's rows are the largest: known without computing any row. Counted
+  // once, not at each chart's render.
+  const timed = useMemo(() => [run.samples, run.baseline?.samples].map((samples) => samples?.filter((s) => !s.warmup).length ?? 0), [run]);
   if (timed.every((n) => n === 0)) return <p className="muted">{t('noSamples')}</p>;
   const dense = timed.some((n) => n > DOT_LIMIT);
   return (
@@ -43,7 +45,7 @@ export function DistributionGrid({ run }: { run: Run }) {
       </p>
       <div className="chart-grid">
         {phases.map((phase, i) =>
-          i < drawn ? <PhaseRows key={phase} run={run} phase={phase} baselineLabel={baselineLabel} log={log} /> : <PendingChart key={phase} phase={phase} rowCount={run.baseline?.samples.some((s) => phaseValue(s, phase) !== undefined) ? 2 : 1} />,
+          i < drawn ? <PhaseRows key={phase} run={run} phase={phase} baselineLabel={baselineLabel} log={log} widthHint={widthHint} /> : <PendingChart key={phase} phase={phase} rowCount={run.baseline?.samples.some((s) => phaseValue(s, phase) !== undefined) ? 2 : 1} />,
         )}
       </div>
     </section>
@@ -51,12 +53,12 @@ export function DistributionGrid({ run }: { run: Run }) {
 }
 
 /** One phase's chart; its rows are computed on its first draw, once per run, not again at each toggle of the scale. */
-function PhaseRows({ run, phase, baselineLabel, log }: { run: Run; phase: string; baselineLabel: string; log: boolean }) {
+function PhaseRows({ run, phase, baselineLabel, log, widthHint }: { run: Run; phase: string; baselineLabel: string; log: boolean; widthHint: { current: number } }) {
   const rows = useMemo(
     () => [boxRow('target', run.model, run.samples, phase), run.baseline && boxRow('baseline', baselineLabel, run.baseline.samples, phase)].filter(Boolean) as BoxRow[],
     [run, phase, baselineLabel],
   );
-  return rows.length > 0 && <PhaseChart phase={phase} rows={rows} log={log} />;
+  return rows.length > 0 && <PhaseChart phase={phase} rows={rows} log={log} widthHint={widthHint} />;
 }
 
 /** A chart's place until it is drawn (in the next tasks): its title and the plot's height, so nothing moves. */

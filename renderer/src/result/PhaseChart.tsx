@@ -1,4 +1,4 @@
-import { memo, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { memo, type KeyboardEvent, type PointerEvent, useLayoutEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format';
 import { BoxMarks, SLIM_BOX } from './BoxMarks';
@@ -14,6 +14,11 @@ interface Props {
   phase: string;
   rows: BoxRow[];
   log: boolean;
+  /**
+   * The width the grid's charts were last drawn at (they share a column width), read and updated by each chart: a
+   * chart drawn after the first starts at it instead of reading its own width, which would lay the page out again.
+   */
+  widthHint?: { current: number };
 }
 
 const JITTER = 0.2;
@@ -39,11 +44,14 @@ type Dot = Point & Mark;
  * diamonds and never in the box. Plain SVG on d3 scales, drawn in one render: no chart library state to settle.
  * Memoised: the scale toggle redraws without recomputing the boxes.
  */
-export const PhaseChart = memo(function PhaseChart({ phase, rows, log }: Props) {
+export const PhaseChart = memo(function PhaseChart({ phase, rows, log, widthHint }: Props) {
   const { t } = useTranslation('result');
   const f = useFormat();
   const c = useChartColors();
-  const [ref, width] = useWidth<HTMLDivElement>();
+  const [ref, width] = useWidth<HTMLDivElement>(widthHint?.current);
+  useLayoutEffect(() => {
+    if (widthHint && width > 0) widthHint.current = width;
+  }, [widthHint, width]);
   const [active, setActive] = useState<number>();
   const axes = useMemo(() => {
     const all = rows.flatMap((r) => [r.min, r.max, ...r.warmup]);

@@ -11,7 +11,7 @@ import { useSteps } from './useSteps';
  * the interval (2,000 resamples of both runs: seconds for 10,000 iterations each) is computed in slices so the
  * page draws and answers meanwhile.
  */
-export function RatioCard({ run }: { run: Run }) {
+export function RatioCard({ run, wait = false }: { run: Run; /** Not yet: the page has more urgent work. */ wait?: boolean }) {
   const { t } = useTranslation('result');
   const f = useFormat();
   const b = run.baseline;
@@ -20,7 +20,7 @@ export function RatioCard({ run }: { run: Run }) {
     const floor = (b?.samples ?? []).filter((s) => !s.warmup).map((s) => s.totalMs);
     return timed.length && floor.length ? { timed, floor, ratio: median(timed) / median(floor) } : undefined;
   }, [run, b]);
-  const ci = useSteps(useMemo(() => totals && (() => ratioOfMediansSteps(totals.timed, totals.floor)), [totals]));
+  const ci = useSteps(useMemo(() => (totals && !wait ? () => ratioOfMediansSteps(totals.timed, totals.floor) : undefined), [totals, wait]));
   if (!b || !totals) return null;
   const ratio = f.ratio(totals.ratio);
   const medians = { a: f.ms(run.summary.total?.median), b: f.ms(b.summary.total?.median) };

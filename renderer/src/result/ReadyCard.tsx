@@ -10,11 +10,11 @@ import { useSteps } from './useSteps';
  * and how long after that the engine answered the start call (shared/readiness.ts). The medians show at once; the
  * intervals (bootstrap resamples) follow, computed in slices so the page draws and answers meanwhile.
  */
-export function ReadyCard({ run }: { run: Run }) {
+export function ReadyCard({ run, wait = false }: { run: Run; /** Not yet: the page has more urgent work. */ wait?: boolean }) {
   const { t } = useTranslation('result');
   const f = useFormat();
   const v = useMemo(() => readyView(run), [run]);
-  const ci = useSteps(useMemo(() => v?.intervals, [v]));
+  const ci = useSteps(useMemo(() => (wait ? undefined : v?.intervals), [v, wait]));
   if (!v) return null;
   const floor = v.floor && { floor: v.floor.model, value: f.ms(v.floor.median), ratio: f.ratio(v.floor.ratio) };
   const lag = v.lag && { lag: f.ms(Math.abs(v.lag.medianMs)) };

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Run } from '../../../shared/run';
 import { useFormat } from '../format';
@@ -16,6 +17,10 @@ export function ResultView({ run, showOpenLink = false }: { run: Run; showOpenLi
   const f = useFormat();
   const warmups = run.samples.filter((s) => s.warmup).length;
   const timed = run.samples.length - warmups;
+  // The bootstrap intervals (seconds of resampling for a large run, in slices) wait for the charts: their slices would
+  // otherwise come between the charts' tasks and hold each chart up.
+  const [drawnFor, setDrawnFor] = useState<string>();
+  const wait = timed > 0 && drawnFor !== run.id;
   return (
     <article className="result" data-testid="result" aria-labelledby="result-title">
       <header className="card result-head">
@@ -54,14 +59,14 @@ export function ResultView({ run, showOpenLink = false }: { run: Run; showOpenLi
           </div>
         </div>
       )}
-      <ReadyCard run={run} />
-      <RatioCard run={run} />
+      <ReadyCard run={run} wait={wait} />
+      <RatioCard run={run} wait={wait} />
       <Notes notes={run.notes} />
       {timed === 0 ? (
         <p className="card muted">{t('noSamples')}</p>
       ) : (
         <>
-          <DistributionGrid run={run} />
+          <DistributionGrid run={run} onDrawn={setDrawnFor} />
           <SummaryCard run={run} />
         </>
       )}
