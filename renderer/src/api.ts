@@ -51,10 +51,12 @@ async function readRun(id: string, token: string): Promise<unknown> {
   } catch {
     throw new Error(UNREACHABLE);
   }
-  // Bytes, then text, then JSON, each a step of its own: res.json() takes in, decodes and parses megabytes in one task
-  // of the page's thread. The server answers in the socket's envelope; anything else (a proxy's error page) is its status.
+  // As a blob, then bytes, text and JSON, each a step of its own: the browser keeps the body as it comes (no task of the
+  // page's thread per chunk), and res.json() would decode and parse megabytes in one task. The server answers in the
+  // socket's envelope; anything else (a proxy's error page) is its status.
   const data = await res
-    .arrayBuffer()
+    .blob()
+    .then((b) => b.arrayBuffer())
     .then((b) => JSON.parse(new TextDecoder().decode(b)) as WsResponse)
     .catch(() => undefined);
   if (!data || !('ok' in data)) throw new Error(`the isolab server answered ${res.status} ${res.statusText}`.trim());
