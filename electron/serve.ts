@@ -6,7 +6,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsRequest, type LabEvent, type WsResponse } from '../shared/api';
-import type { Run } from '../shared/run';
 import { audienceEvent, dispatchForAudience } from './audience';
 import { dispatch, errorText } from './bridge';
 import { bearer, fetchSiteAllowed, hostAllowed, originAllowed, requestTarget } from './serve-guard';
@@ -39,8 +38,11 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** The path of a run's document over GET; the run id follows. */
-const RUN_READ = '/api/run/';
+/** The documents a page may read over GET (`/api/<kind>/<id>`), each the method a socket's call would use. */
+const DOC_READS = { run: 'getRun', comparison: 'getComparison' } as const;
+const DOC_READ = /^\/api\/(run|comparison)\/(.*)$/s;
+/** Whose answer is a stored document, sent as the text kept with it. */
+const DOC_METHODS = new Set<string>(Object.values(DOC_READS));
 
 /** A client that reads nothing while the race streams gets dropped rather than buffering without end. */
 const MAX_BUFFERED = 8 << 20;
@@ -76,7 +78,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
     const target = requestTarget(req.url);
     if (!target.ok) return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad request: ${target.reason}\n`);
-    if (target.path.startsWith(RUN_READ)) return serveRunRead(req, res, target.path.slice(RUN_READ.length));
+    const read = DOC_READ.exec(target.path);
+    if (read) return serveDocRead(req, res, DOC_READS[read[1] as keyof typeof DOC_READS], read[2]);
     let rel = target.path;
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.join(root, rel);
@@ -104,13 +107,13 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   const roleOf = (given: string): Role | undefined => (same(given, token) ? 'full' : audienceToken && same(given, audienceToken) ? 'audience' : undefined);
 
   /**
-   * A run's document over GET, beside the WebSocket: the page asks for it at boot, before its code (and the socket)
-   * are up, and the browser's network side takes in megabytes without the page's thread (a WebSocket message is taken
+   * A run's or a comparison's document over GET, beside the WebSocket: the page asks for it at boot, before its code
+   * (and the socket) are up, and the browser's network side takes in megabytes without the page's thread (a WebSocket message is taken
    * in and decoded on it). The same gate as a socket's call: Host (checked above), Origin, the token (a header, so it
    * is in no URL, log or history, and a cross-site page cannot send it without a preflight this server refuses), the
    * role, and the method's argument schema.
    */
-  async function serveRunRead(req: http.IncomingMessage, res: http.ServerResponse, id: string): Promise<void> {
+  async function serveDocRead(req: http.IncomingMessage, res: http.ServerResponse, method: (typeof DOC_READS)[keyof typeof DOC_READS], id: string): Promise<void> {
     const json = (status: number, body: string): void =>
       void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(body);
     const refuse = (status: number, error: string): void => json(status, JSON.stringify({ id: 0, ok: false, error } satisfies WsResponse));
@@ -120,8 +123,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     if (!role) return refuse(401, 'unauthorized');
     let body: string;
     try {
-      const run = role === 'audience' ? await dispatchForAudience(opts.lab, 'getRun', [id]) : await dispatch(opts.lab, 'getRun', [id]);
-      body = runReply(0, run as Run);
+      body = docReply(0, role === 'audience' ? await dispatchForAudience(opts.lab, method, [id]) : await dispatch(opts.lab, method, [id]));
     } catch (err) {
       return refuse(400, errorText(err));
     }
@@ -165,7 +167,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     let reply: string;
     try {
       const result = role === 'audience' ? await dispatchForAudience(opts.lab, parsed.method, parsed.args) : await dispatch(opts.lab, parsed.method, parsed.args);
-      reply = parsed.method === 'getRun' ? runReply(parsed.id, result as Run) : JSON.stringify({ id: parsed.id, ok: true, result } satisfies WsResponse);
+      reply = DOC_METHODS.has(parsed.method) ? docReply(parsed.id, result) : JSON.stringify({ id: parsed.id, ok: true, result } satisfies WsResponse);
     } catch (err) {
       reply = JSON.stringify({ id: parsed.id, ok: false, error: errorText(err) } satisfies WsResponse);
     }
@@ -211,17 +213,17 @@ export async function serve(opts: ServeOptions): Promise<Served> {
 }
 
 /**
- * The stores hand out one frozen document per file while the file is unchanged (electron/lab/validated-cache.ts), so
- * a run's JSON (4.5 MiB, tens of ms to write, for a 10,000-sample run) is made once and kept with it: opening the
- * run again sends the same text. An edited file is a new document, and new text.
+ * The stores hand out one frozen document per file while the file is unchanged (electron/lab/validated-cache.ts, which
+ * freezes it whole), so a document's JSON (4.5 MiB, tens of ms to write, for a 10,000-sample run) is made once and kept
+ * with it: opening it again sends the same text. An edited file is a new document, and new text.
  */
-const runText = new WeakMap<object, string>();
+const docText = new WeakMap<object, string>();
 
-function runReply(id: number, run: Run): string {
-  let body = runText.get(run);
+function docReply(id: number, doc: unknown): string {
+  let body = typeof doc === 'object' && doc !== null ? docText.get(doc) : undefined;
   if (body === undefined) {
-    body = JSON.stringify(run);
-    if (Object.isFrozen(run) && Object.isFrozen(run.samples)) runText.set(run, body);
+    body = JSON.stringify(doc) ?? 'null';
+    if (typeof doc === 'object' && doc !== null && Object.isFrozen(doc)) docText.set(doc, body);
   }
   return `{"id":${JSON.stringify(id)},"ok":true,"result":${body}}`;
 }

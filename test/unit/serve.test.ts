@@ -10,6 +10,7 @@ import { dispatch } from '../../electron/bridge';
 import { Lab } from '../../electron/lab/lab';
 import { serve, type Served } from '../../electron/serve';
 import { tempDataDir } from '../helpers/datadir';
+import { largeComparison } from '../e2e/largeRun';
 
 const data = tempDataDir();
 const rendererDir = path.join(data.dir, 'renderer');
@@ -237,7 +238,7 @@ describe('the audience role', () => {
     expect(((await call(wsUrl(token), 'getRun', [run.id])).result as Run).samples).toEqual([sample(1, 2.5)]);
   });
 
-  it("sends a run's document over GET behind the same gate as a socket's call", async () => {
+  it("sends a run's or a comparison's document over GET behind the same gate as a socket's call", async () => {
     const full = tokenOf(served.url);
     const audience = tokenOf(served.audienceUrl!);
     const run: Run = {
@@ -273,6 +274,13 @@ describe('the audience role', () => {
     const refused = JSON.parse((await read(missing, as(audience))).body);
     expect(refused.ok).toBe(false);
     expect(refused.error).not.toContain(data.dir);
+    // A comparison's document likewise, as a socket's getComparison gives it.
+    const comparison = largeComparison('20260302T110000000Z-compare-get', 5);
+    await lab.comparisons.save(comparison);
+    const cmp = await get(`/api/comparison/${comparison.id}`, undefined, as(full));
+    expect(cmp.status).toBe(200);
+    expect(JSON.parse(cmp.body)).toEqual({ id: 0, ok: true, result: (await call(wsUrl(full), 'getComparison', [comparison.id])).result });
+    expect((await get(`/api/comparison/${comparison.id}`)).status).toBe(401);
   });
 
   it("receives the workshop's events but no host's progress or runs", async () => {
