@@ -1,13 +1,14 @@
 import { Run, RUN_SCHEMA, toListItem, type RunListItem } from '../../shared/run';
 import { JsonStore, NotSavedError, StoreError } from './json-store';
 import { runsDir } from './paths';
+import { parseRunFast } from './run-parse';
 
 export { NotSavedError, StoreError };
 
 /** Run documents on disk, one JSON file per run, in <data dir>/runs. */
 export class RunStore extends JsonStore<Run, RunListItem> {
   constructor(dir = runsDir()) {
-    super({ dir, noun: 'run', schema: Run, schemaName: RUN_SCHEMA, toListItem });
+    super({ dir, noun: 'run', schema: Run, schemaName: RUN_SCHEMA, fastParse: parseRunFast, toListItem });
   }
 }
 
