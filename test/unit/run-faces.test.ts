@@ -32,7 +32,7 @@ describe('a run as the faces show it', () => {
     expect(failed).toMatch(/^Not saved/);
   });
 
-  it('shows no "0 × ?" CPUs or 0 bytes for a remote run that never reached its host', () => {
+  it('shows no "0 × ?" (or "2 × ?") CPUs or 0 bytes for a remote run that never reached its host', () => {
     const t = ((k: string) => k) as unknown as TFunction;
     const f = makeFormatters('en');
     const never = { host: { os: '', kernel: '', arch: '', cpus: 0, memoryBytes: 0 }, isolabVersion: '0.1.0', remote: { reached: false } };
@@ -42,7 +42,10 @@ describe('a run as the faces show it', () => {
     expect(rows['env.memory']).toBeUndefined();
     expect(JSON.stringify(rows)).not.toMatch(/0 × \?/);
     const reached = Object.fromEntries(environmentRows({ ...never, host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, memoryBytes: 2 ** 30 }, remote: { reached: true } }, t, f));
-    expect(reached['env.cpu']).toBe('2 × ?');
+    // A host that gave no CPU model: the count alone (i18next's plural key), never "2 × ?".
+    expect(reached['env.cpu']).toBe('env.cpuCount');
+    const named = Object.fromEntries(environmentRows({ ...never, host: { os: 'linux', kernel: '6.1', arch: 'x64', cpus: 2, cpuModel: 'EPYC', memoryBytes: 1 }, remote: { reached: true } }, t, f));
+    expect(named['env.cpu']).toBe('2 × EPYC');
     expect(reached['env.memory']).toMatch(/1\.0\s*GiB/);
   });
 });

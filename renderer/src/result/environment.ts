@@ -15,7 +15,8 @@ export function environmentRows(env: Environment, t: TFunction, f: Formatters): 
     [t('env.kernel'), h.kernel],
     // The derived id (not the raw /etc/machine-id): which runs came from the same machine.
     [t('env.machine'), h.machineId],
-    [t('env.cpu'), reached && h.cpus > 0 ? `${h.cpus} × ${h.cpuModel ?? '?'}` : undefined],
+    // The model is unknown on some hosts (no "model name" in /proc/cpuinfo): then the count alone, not "2 × ?".
+    [t('env.cpu'), reached && h.cpus > 0 ? (h.cpuModel ? `${h.cpus} × ${h.cpuModel}` : t('env.cpuCount', { count: h.cpus })) : undefined],
     [t('env.memory'), reached && h.memoryBytes > 0 ? f.bytes(h.memoryBytes) : undefined],
     [t('env.virtualization'), h.virtualization],
     [t('env.engine'), e && `${e.name} ${e.version}${e.apiVersion ? ` (API ${e.apiVersion})` : ''}`],
