@@ -8,6 +8,8 @@ import { Note } from './note-schema';
 import { note } from './notes';
 import { medianOf } from './stats';
 
+export { hostBytesBelowNoise } from './host-memory';
+
 /** shared/readiness.ts `StartCallLag`, as stored. */
 const StartCallLag = z.object({
   /** Median of (the engine's answer to the start call − ready), ms: > 0 when the answer came after the output. */
@@ -258,16 +260,4 @@ export function footprintFromVmRun(run: Run, readyMs: number[]): FootprintResult
     helperProcesses: ['qemu-system'],
     notes: [note('vm-qemu-pss', { guestMiB: m.guestMemUsedBytes ? Math.round((m.guestMemUsedBytes / 2 ** 20) * 10) / 10 : undefined })],
   };
-}
-
-/**
- * Whether the host-side figure is lost in the machine's own noise. MemAvailable belongs to the whole host: when
- * other programs moved it more than N idle instances did, the per-instance drop comes out at or below zero, or
- * its rounds disagree in sign. Such a figure is still recorded, but it must not be read as a cost.
- */
-export function hostBytesBelowNoise(m: FootprintResult['memory']): boolean {
-  if (m.hostBytes === undefined) return false;
-  if (m.hostBytes <= 0) return true;
-  const rounds = m.hostBytesRounds ?? [];
-  return rounds.length > 1 && Math.min(...rounds) <= 0;
 }

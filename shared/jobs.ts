@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { ProgressRole as ProgressRoleShape } from './progress';
 
 export { JOB_RUNNING, isJobRunning } from './job-running';
+export { iterationsDone } from './progress';
 
 /**
  * Jobs under way, as every face sees them: the engine's JobManager (electron/lab/jobs) registers each one with
@@ -18,11 +20,9 @@ export const ActiveJob = z.object({
 });
 export type ActiveJob = z.infer<typeof ActiveJob>;
 
-/** Which side of a benchmark an event is about: the model under test, or the floor run beside it. */
+/** shared/progress.ts `ProgressRole`, as events carry it. */
 export const ProgressRole = z.enum(['subject', 'baseline']);
-export type ProgressRole = z.infer<typeof ProgressRole>;
-
-/** Iterations done so far, from a progress event's own fields: one counts once the model under test ended it. */
-export function iterationsDone(e: { iteration: number; iterationDone: boolean; role: ProgressRole }): number {
-  return e.iterationDone && e.role === 'subject' ? e.iteration : e.iteration - 1;
-}
+export type ProgressRole = ProgressRoleShape;
+// The schema reads exactly the roles shared/progress.ts declares.
+const roleShape: [z.infer<typeof ProgressRole>, ProgressRoleShape] extends [ProgressRoleShape, z.infer<typeof ProgressRole>] ? true : never = true;
+void roleShape;

@@ -1,6 +1,6 @@
 import { linearRegression } from 'simple-statistics';
-import { z } from 'zod';
-import { hostBytesBelowNoise, type Comparison, type ModelResult, type Ratio, type StartupClock } from './compare';
+import type { Comparison, ModelResult, Ratio, StartupClock } from './compare';
+import { hostBytesBelowNoise } from './host-memory';
 import type { HostFacts } from './run';
 
 /**
@@ -39,22 +39,41 @@ export interface Machine {
   comparisons: Comparison[];
 }
 
-// environment is open (catchall): read the optional remote part loosely, never trusting its shape.
-const RemoteEnv = z
-  .object({
-    target: z.string().optional(),
-    virtualization: z.object({ azure: z.object({ vmSize: z.string().optional(), location: z.string().optional() }).optional() }).optional(),
-  })
-  .optional()
-  .catch(undefined);
-/** A local document with the same Virtualization facts a remote probe records (shared/api-hosts.ts), if one ever has them. */
-const LocalVirt = z
-  .object({ azure: z.object({ vmSize: z.string().optional(), location: z.string().optional() }).optional() })
-  .optional()
-  .catch(undefined);
+/*
+ * A document's environment is open (catchall) and its plan a plain record: the few fields read from them here are
+ * read loosely, never trusting their shape (a part of another shape reads as absent, as zod's `.catch(undefined)`
+ * did), by hand so that the Compare page draws without the contract's schemas.
+ */
+type Loose = Record<string, unknown>;
+const isLoose = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+/** Absent, or of the type `is` checks. */
+const opt = (v: unknown, is: (x: unknown) => boolean) => v === undefined || is(v);
+
+interface Azure {
+  vmSize?: string;
+  location?: string;
+}
+/** The Virtualization facts a remote probe records (shared/api-hosts.ts), the Azure part only. */
+interface Virtualization {
+  azure?: Azure;
+}
+const isAzure = (v: unknown): v is Azure => isLoose(v) && opt(v.vmSize, isString) && opt(v.location, isString);
+const isVirtualization = (v: unknown): v is Virtualization => isLoose(v) && opt(v.azure, isAzure);
+const isRemote = (v: unknown): v is { target?: string; virtualization?: Virtualization } =>
+  isLoose(v) && opt(v.target, isString) && opt(v.virtualization, isVirtualization);
 
 function remoteOf(c: Comparison) {
-  return RemoteEnv.parse(c.environment.remote);
+  const r = c.environment.remote;
+  return isRemote(r) ? r : undefined;
+}
+
+/** A local document with the same Virtualization facts a remote probe records, if one ever has them. */
+function localVirtualizationOf(c: Comparison): Virtualization | undefined {
+  const v = c.environment.virtualization;
+  return isVirtualization(v) ? v : undefined;
 }
 
 function originOf(c: Comparison): MachineOrigin {
@@ -65,7 +84,7 @@ function originOf(c: Comparison): MachineOrigin {
 function factsOf(c: Comparison): MachineFacts {
   const h = c.environment.host;
   const remote = remoteOf(c);
-  const azure = remote?.virtualization?.azure ?? LocalVirt.parse(c.environment.virtualization)?.azure;
+  const azure = remote?.virtualization?.azure ?? localVirtualizationOf(c)?.azure;
   return {
     hostname: h.hostname,
     cpus: h.cpus,
@@ -221,14 +240,22 @@ export interface PlanFacts {
   floorClock: string;
 }
 
-const PlanShape = z.object({
-  workload: z.object({ kind: z.string().optional(), command: z.array(z.string()).optional(), image: z.string().optional() }).partial().optional().catch(undefined),
-  startup: z.object({ concurrency: z.number().optional(), iterations: z.number().optional() }).partial().optional().catch(undefined),
-  footprint: z.union([z.literal(false), z.object({ instances: z.number().optional() }).partial()]).optional().catch(undefined),
-});
+/** The plan's parts compared here, each read as absent when it has another shape. */
+function planShapeOf(plan: Loose) {
+  const { workload, startup, footprint } = plan;
+  const isWorkload = (v: unknown): v is { kind?: string; command?: string[]; image?: string } =>
+    isLoose(v) && opt(v.kind, isString) && opt(v.command, isStrings) && opt(v.image, isString);
+  const isStartup = (v: unknown): v is { concurrency?: number; iterations?: number } => isLoose(v) && opt(v.concurrency, isNumber) && opt(v.iterations, isNumber);
+  const isFootprint = (v: unknown): v is false | { instances?: number } => v === false || (isLoose(v) && opt(v.instances, isNumber));
+  return {
+    workload: isWorkload(workload) ? workload : undefined,
+    startup: isStartup(startup) ? startup : undefined,
+    footprint: isFootprint(footprint) ? footprint : undefined,
+  };
+}
 
 export function planFacts(c: Comparison): PlanFacts {
-  const p = PlanShape.parse(c.plan);
+  const p = planShapeOf(c.plan);
   const a = c.adaptive;
   const wl = p.workload;
   const fixed = a ? (a.startupRule.minCount === a.startupRule.maxCount ? a.startupRule.maxCount : null) : (p.startup?.iterations ?? null);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../compare';
+import type { Comparison, ModelResult } from '../compare';
+import { hostBytesBelowNoise } from '../host-memory';
 import { containerReadyMs } from '../readiness';
 import type { Run } from '../run';
 import { summarize } from '../stats';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { densitySlopes, groupByMachine, lineUp, machineKeyOf, machinesView, PLAN_DIFFERENCE_CODES, planDifferences, planFacts } from '../../shared/machines';
 import { builtComparison } from '../helpers/machine-docs';
 
@@ -138,5 +139,60 @@ describe('machines as a dimension', () => {
       expect(words('en')[code], code).toBeTruthy();
       expect(holes(words('fr')[code]), code).toEqual(holes(words('en')[code]));
     }
+  });
+
+  // The open parts of a document are read by hand (the Compare page loads no zod): exactly as the zod readers they
+  // replaced read them, a part of another shape read as absent. The old readers are kept here as the reference.
+  it('reads the open remote, virtualization and plan parts as the zod readers it replaced did', () => {
+    const Azure = z.object({ azure: z.object({ vmSize: z.string().optional(), location: z.string().optional() }).optional() });
+    const RemoteEnv = z.object({ target: z.string().optional(), virtualization: Azure.optional() }).optional().catch(undefined);
+    const LocalVirt = Azure.optional().catch(undefined);
+    const PlanShape = z.object({
+      workload: z.object({ kind: z.string().optional(), command: z.array(z.string()).optional(), image: z.string().optional() }).partial().optional().catch(undefined),
+      startup: z.object({ concurrency: z.number().optional(), iterations: z.number().optional() }).partial().optional().catch(undefined),
+      footprint: z.union([z.literal(false), z.object({ instances: z.number().optional() }).partial()]).optional().catch(undefined),
+    });
+    const odd = [undefined, null, 'x', 5, true, false, [], [1], {}, Number.NaN];
+    const azures = [...odd, { vmSize: 'S' }, { location: 'w' }, { vmSize: 'S', location: 'w', extra: 1 }, { vmSize: 3 }, { vmSize: 'S', location: null }];
+    const virts = [...odd, ...azures.map((azure) => ({ azure })), { other: 1 }];
+    const remotes = [...odd, { target: 'h' }, { target: 5 }, { target: 'h', reached: true }, ...virts.map((virtualization) => ({ target: 'h', virtualization }))];
+    let n = 0;
+    for (const remote of remotes)
+      for (const virtualization of [undefined, { azure: { vmSize: 'L', location: 'l' } }, { azure: 'x' }, 'x']) {
+        const c = onB({ remote: undefined });
+        c.environment.remote = remote;
+        c.environment.virtualization = virtualization;
+        const r = RemoteEnv.parse(remote);
+        const azure = r?.virtualization?.azure ?? LocalVirt.parse(virtualization)?.azure;
+        const [m] = groupByMachine([c]);
+        expect([m.origin, m.facts.remoteTarget, m.facts.azureSize, m.facts.azureRegion], JSON.stringify({ remote, virtualization })).toEqual([
+          r?.target ? 'remote' : 'local',
+          r?.target,
+          azure?.vmSize,
+          azure?.location,
+        ]);
+        n++;
+      }
+    const workloads = [...odd, { kind: 'exec', command: ['sleep', '1'] }, { kind: 'exec', command: ['sleep', 1] }, { kind: 'image', image: 'busybox' }, { kind: 3 }, { image: 5 }, { command: [] }];
+    const startups = [...odd, { concurrency: 2, iterations: 10 }, { concurrency: '2' }, { iterations: 5 }, { iterations: Number.POSITIVE_INFINITY }, { concurrency: 4, warmup: 'x' }];
+    const footprints = [...odd, { instances: 3 }, { instances: '3' }, { instances: Number.NaN }, { rounds: 2 }];
+    for (const [workload, startup, footprint] of [
+      ...workloads.map((w) => [w, undefined, undefined]),
+      ...startups.map((st) => [undefined, st, undefined]),
+      ...footprints.map((f) => [undefined, undefined, f]),
+    ]) {
+      const c = onB({ budgetMs: undefined });
+      c.plan = { workload, startup, footprint };
+      const p = PlanShape.parse(c.plan);
+      const wl = p.workload;
+      expect(planFacts(c), JSON.stringify({ workload, startup, footprint })).toMatchObject({
+        workload: wl?.kind && (wl.command?.length ? `${wl.kind}: ${wl.command.join(' ')}` : wl.image ? `${wl.kind}: ${wl.image}` : wl.kind),
+        concurrency: p.startup?.concurrency,
+        footprintInstances: p.footprint === false ? 0 : p.footprint?.instances,
+        fixedIterations: p.startup?.iterations ?? null,
+      });
+      n++;
+    }
+    expect(n).toBeGreaterThan(100);
   });
 });

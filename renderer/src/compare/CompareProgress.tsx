@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { iterationsDone } from '../../../shared/jobs';
+import { iterationsDone } from '../../../shared/progress';
 import type { CompareLive } from './useComparison';
 
 const STAGES = ['startup', 'footprint', 'density'] as const;

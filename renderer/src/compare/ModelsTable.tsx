@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
+import type { Comparison, ModelResult } from '../../../shared/compare';
+import { hostBytesBelowNoise } from '../../../shared/host-memory';
 import { useFormat } from '../format';
 import { href } from '../router';
 import { MiB } from './data';

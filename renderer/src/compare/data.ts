@@ -1,4 +1,5 @@
-import { hostBytesBelowNoise, type Comparison, type ModelResult } from '../../../shared/compare';
+import type { Comparison, ModelResult } from '../../../shared/compare';
+import { hostBytesBelowNoise } from '../../../shared/host-memory';
 import { medianOf } from '../../../shared/stats';
 
 /** Chart rows from a Comparison: pure, so the page stays small and this can be unit-tested. */

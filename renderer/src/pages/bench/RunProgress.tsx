@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { iterationsDone } from '../../../../shared/jobs';
+import { iterationsDone } from '../../../../shared/progress';
 import type { RunTrack } from '../../lab/runTracker';
 
 /**
