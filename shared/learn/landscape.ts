@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import file from '../reference/landscape.json';
 
 /**
@@ -7,20 +6,23 @@ import file from '../reference/landscape.json';
  * and status live in the renderer's learn.json under landscape.entries.<id>; the names, dates, successors and
  * sources are the file's own.
  */
-export const LandscapeEntry = z.object({
-  name: z.string(),
-  kind: z.string(),
-  status: z.string(),
+export interface LandscapeEntry {
+  name: string;
+  kind: string;
+  status: string;
   /** ISO date (or a year) of the change the status names; null when there is none. */
-  date: z.string().nullable(),
-  successor: z.string().nullable(),
-  source: z.string(),
+  date: string | null;
+  successor: string | null;
+  source: string;
   /** false: the date is taken from a secondary quote of the vendor's notice. */
-  verified: z.boolean(),
-});
-export type LandscapeEntry = z.infer<typeof LandscapeEntry>;
+  verified: boolean;
+}
 
-const LandscapeFile = z.object({ about: z.string(), asOf: z.string(), entries: z.array(LandscapeEntry) });
+export interface LandscapeFile {
+  about: string;
+  asOf: string;
+  entries: LandscapeEntry[];
+}
 
 /** Stable keys for the entries' words; an entry added later without words shows the file's English. */
 const KNOWN: [RegExp, string][] = [
@@ -37,5 +39,9 @@ export function landscapeId(e: Pick<LandscapeEntry, 'name'>): string {
   return KNOWN.find(([re]) => re.test(e.name))?.[1] ?? e.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-export const LANDSCAPE = LandscapeFile.parse(file);
+/**
+ * The file as bundled, typed by the compiler. Its schema is in shared/learn/reference-schema.ts, and a unit test
+ * holds the file to it: the Learn page builds no zod schema.
+ */
+export const LANDSCAPE: LandscapeFile = file;
 export const LANDSCAPE_ENTRIES = LANDSCAPE.entries.map((e) => ({ ...e, id: landscapeId(e) }));

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENDERER, startBrowserMode, type BrowserMode } from './browserMode';
-import { largeRun } from './largeRun';
+import { largeComparison, largeRun } from './largeRun';
 
 /**
  * The boot path (issue 14): a run page loads its own code, not the simulator's, Learn's or the workshop's, and its
@@ -11,12 +11,17 @@ import { largeRun } from './largeRun';
  */
 let bm: BrowserMode;
 const id = '20260302T090000000Z-container-runc-boot';
+const compareId = '20260302T110000000Z-compare-boot';
 const assets = path.join(RENDERER, 'assets');
 const OTHER_PAGES = /^(Bench|Compare|Hosts|Simulate|Learn|Workshop)Page-.*\.js$/;
+// zod's error code names it in the bundle; the contract's chunk has it.
+const hasZod = (f: string) => readFileSync(path.join(assets, f), 'utf8').includes('"invalid_type"');
+const jsFiles = () => readdirSync(assets).filter((f) => f.endsWith('.js'));
 
 beforeAll(async () => {
   bm = await startBrowserMode();
   await bm.lab.store.save(largeRun(id, 25, { warmup: 3, seed: 7 }));
+  await bm.lab.comparisons.save(largeComparison(compareId, 25));
 }, 180_000);
 afterAll(async () => bm?.close());
 
@@ -47,7 +52,7 @@ describe('boot', () => {
     at.drawn = performance.now() - t0;
 
     const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
-    const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    const js = jsFiles();
     const size = (f: string) => statSync(path.join(assets, f)).size;
     const total = js.reduce((s, f) => s + size(f), 0);
     const mine = js.filter((f) => loaded.includes(f));
@@ -62,11 +67,49 @@ describe('boot', () => {
     // One bundle before the split: the run page took all of it.
     expect(bytes / total).toBeLessThan(0.8);
     // No zod: the page draws a document its engine validated, so it builds no schemas (they cost ~150 ms on a
-    // 10,000-sample run's page). zod's error code names it in the bundle; the contract's chunk has it.
-    const hasZod = (f: string) => readFileSync(path.join(assets, f), 'utf8').includes('"invalid_type"');
+    // 10,000-sample run's page).
     expect(js.some(hasZod)).toBe(true);
     expect(mine.filter(hasZod)).toEqual([]);
     expect(reads).toEqual([{ url: expect.stringMatching(new RegExp(`/api/run/${id}$`)), authorization: `Bearer ${new URL(bm.served.url).searchParams.get('token')}` }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  // The Compare and Learn pages likewise draw what the engine validated: no chunk they load at opening holds zod
+  // (a plan file the user opens is read by the engine's rules, its schema loaded then).
+  it.each([
+    ['Compare', `#/compare/${compareId}`, '[data-testid="comparison"] .recharts-bar-rectangle'],
+    ['Learn', '#/learn', '[data-testid="tradeoffs"]'],
+  ])('opens the %s page without zod', async (name, hash, drawn) => {
+    const page = await bm.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${bm.served.url}${hash}`);
+    await page.locator(drawn).first().waitFor();
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+    const mine = jsFiles().filter((f) => loaded.includes(f));
+    expect(mine.some((f) => f.startsWith(`${name}Page-`))).toBe(true);
+    expect(mine.filter(hasZod)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('draws the Machines tab without zod, and loads the plan schema when a plan file is opened', async () => {
+    const page = await bm.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${bm.served.url}#/compare`);
+    await page.getByTestId('compare-tab-machines').click();
+    await page.getByTestId('machines-table').waitFor();
+    const loadedZod = async () => {
+      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+      return jsFiles().filter((f) => loaded.includes(f) && hasZod(f));
+    };
+    expect(await loadedZod()).toEqual([]);
+    // A file the user picks is untrusted: it is still read by the engine's own rules, their schema loaded now.
+    await page.getByTestId('plan-file').setInputFiles({ name: 'plan.yaml', mimeType: 'application/yaml', buffer: Buffer.from('startup: { iterations: -1 }\n') });
+    expect(await page.getByTestId('plan-issues').textContent()).toMatch(/startup\.iterations/);
+    expect((await loadedZod()).length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
   });

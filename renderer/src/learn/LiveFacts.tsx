@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IsolationFacts, IsolationView } from '../../../shared/learn/facts';
-import { engineHardening, type EngineView, type KernelVerdict } from '../../../shared/learn/verdict';
+import { engineHardening } from '../../../shared/learn/hardening';
+import type { EngineView, KernelVerdict } from '../../../shared/learn/verdict';
 import { useFormat } from '../format';
 import { useLab } from '../lab/LabContext';
 import { sharedKernel, useVerdictText } from './KernelVerdictText';

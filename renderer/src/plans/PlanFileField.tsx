@@ -2,8 +2,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { shellQuote } from '../../../shared/consent';
 import type { Plan } from '../../../shared/plan';
-import { InputFileError } from '../../../shared/input-file';
-import { parsePlanFile } from '../../../shared/plan-text';
 import type { FixedCounts } from '../../../shared/adaptive/wiring';
 import './plans.css';
 
@@ -22,11 +20,15 @@ export function PlanFileField({ plan, onPlan, disabled }: { plan?: OpenedPlan; o
   const open = async (file: File | undefined) => {
     setIssues(undefined);
     if (!file) return onPlan(undefined);
+    // The plan's schema (zod) and the YAML reader load now, not with the page: a page that opens no file needs neither.
+    let reader: typeof import('../../../shared/input-file') | undefined;
     try {
+      const [{ parsePlanFile }, input] = await Promise.all([import('../../../shared/plan-text'), import('../../../shared/input-file')]);
+      reader = input;
       onPlan({ name: file.name, ...parsePlanFile(await file.text(), file.name) });
     } catch (err) {
       onPlan(undefined);
-      setIssues(err instanceof InputFileError ? err.issues : [(err as Error).message]);
+      setIssues(reader && err instanceof reader.InputFileError ? err.issues : [(err as Error).message]);
     }
   };
 

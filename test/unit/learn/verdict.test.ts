@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareFacts, parseFactsOutput, type IsolationView } from '../../../shared/learn/facts';
-import { engineHardening, engineViewFrom, kernelVerdict } from '../../../shared/learn/verdict';
+import { engineHardening } from '../../../shared/learn/hardening';
+import { engineViewFrom, kernelVerdict } from '../../../shared/learn/verdict';
 
 // The facts script's output under gVisor, recorded on this machine: runsc (Debian's 20221219 build, ptrace
 // platform, network none) running isolab's facts script over a busybox root file system.
