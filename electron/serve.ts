@@ -38,11 +38,15 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** The documents a page may read over GET (`/api/<kind>/<id>`), each the method a socket's call would use. */
-const DOC_READS = { run: 'getRun', comparison: 'getComparison' } as const;
-const DOC_READ = /^\/api\/(run|comparison)\/(.*)$/s;
+/**
+ * What a page may read over GET, each the method a socket's call would use: a document (`/api/run/<id>`,
+ * `/api/comparison/<id>`) and the Learn page's table (`/api/tradeoffs`).
+ */
+const READS = { run: 'getRun', comparison: 'getComparison', tradeoffs: 'tradeoffs' } as const;
+type ReadMethod = (typeof READS)[keyof typeof READS];
+const READ = /^\/api\/(?:(run|comparison)\/(.*)|(tradeoffs))$/s;
 /** Whose answer is a stored document, sent as the text kept with it. */
-const DOC_METHODS = new Set<string>(Object.values(DOC_READS));
+const DOC_METHODS = new Set<string>([READS.run, READS.comparison]);
 
 /** A client that reads nothing while the race streams gets dropped rather than buffering without end. */
 const MAX_BUFFERED = 8 << 20;
@@ -78,8 +82,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
     const target = requestTarget(req.url);
     if (!target.ok) return void res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad request: ${target.reason}\n`);
-    const read = DOC_READ.exec(target.path);
-    if (read) return serveDocRead(req, res, DOC_READS[read[1] as keyof typeof DOC_READS], read[2]);
+    const read = READ.exec(target.path);
+    if (read) return serveRead(req, res, READS[(read[1] ?? read[3]) as keyof typeof READS], read[1] ? [read[2]] : []);
     let rel = target.path;
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.join(root, rel);
@@ -107,13 +111,13 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   const roleOf = (given: string): Role | undefined => (same(given, token) ? 'full' : audienceToken && same(given, audienceToken) ? 'audience' : undefined);
 
   /**
-   * A run's or a comparison's document over GET, beside the WebSocket: the page asks for it at boot, before its code
-   * (and the socket) are up, and the browser's network side takes in megabytes without the page's thread (a WebSocket message is taken
+   * A page's first read over GET (a run's or a comparison's document, the Learn page's table), beside the WebSocket:
+   * the page asks for it at boot, before its code (and the socket) are up, and the browser's network side takes in megabytes without the page's thread (a WebSocket message is taken
    * in and decoded on it). The same gate as a socket's call: Host (checked above), Origin, the token (a header, so it
    * is in no URL, log or history, and a cross-site page cannot send it without a preflight this server refuses), the
    * role, and the method's argument schema.
    */
-  async function serveDocRead(req: http.IncomingMessage, res: http.ServerResponse, method: (typeof DOC_READS)[keyof typeof DOC_READS], id: string): Promise<void> {
+  async function serveRead(req: http.IncomingMessage, res: http.ServerResponse, method: ReadMethod, args: string[]): Promise<void> {
     const json = (status: number, body: string): void =>
       void res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(body);
     const refuse = (status: number, error: string): void => json(status, JSON.stringify({ id: 0, ok: false, error } satisfies WsResponse));
@@ -123,7 +127,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     if (!role) return refuse(401, 'unauthorized');
     let body: string;
     try {
-      body = docReply(0, role === 'audience' ? await dispatchForAudience(opts.lab, method, [id]) : await dispatch(opts.lab, method, [id]));
+      const result = role === 'audience' ? await dispatchForAudience(opts.lab, method, args) : await dispatch(opts.lab, method, args);
+      body = DOC_METHODS.has(method) ? docReply(0, result) : JSON.stringify({ id: 0, ok: true, result } satisfies WsResponse);
     } catch (err) {
       return refuse(400, errorText(err));
     }

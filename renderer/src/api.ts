@@ -44,10 +44,11 @@ export function isAudience(): boolean {
 
 const UNREACHABLE = 'cannot reach the isolab server: is `isolab serve` still running, and is the token in the address right?';
 
-async function readDoc(kind: 'run' | 'comparison', id: string, token: string): Promise<unknown> {
+/** A read over GET (`what`: `run/<id>`, `comparison/<id>` or `tradeoffs`), its token in a header. */
+async function readOverGet(what: string, token: string): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(`/api/${kind}/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+    res = await fetch(`/api/${what}`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
   } catch {
     throw new Error(UNREACHABLE);
   }
@@ -118,11 +119,12 @@ function wsClient(token: string): LabApi {
 
   const api: Record<string, unknown> = {};
   for (const m of LAB_METHOD_NAMES) api[m] = (...args: unknown[]) => call(m, args);
-  // A run's and a comparison's document over GET (electron/serve.ts): the read starts before the socket is up, and the
-  // browser takes the megabytes in beside the page's work (a socket's message is taken in and decoded in one task of
+  // A run's and a comparison's document, and the Learn page's table, over GET (electron/serve.ts): the read starts
+  // before the socket is up, and the browser takes the megabytes in beside the page's work (a socket's message is taken in and decoded in one task of
   // the page's thread).
-  api.getRun = (id: string) => readDoc('run', id, token);
-  api.getComparison = (id: string) => readDoc('comparison', id, token);
+  api.getRun = (id: string) => readOverGet(`run/${encodeURIComponent(id)}`, token);
+  api.getComparison = (id: string) => readOverGet(`comparison/${encodeURIComponent(id)}`, token);
+  api.tradeoffs = () => readOverGet('tradeoffs', token);
   api.onEvent = (listener: (e: LabEvent) => void) => {
     listeners.add(listener);
     void connect().catch(() => {});

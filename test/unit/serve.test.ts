@@ -281,6 +281,12 @@ describe('the audience role', () => {
     expect(cmp.status).toBe(200);
     expect(JSON.parse(cmp.body)).toEqual({ id: 0, ok: true, result: (await call(wsUrl(full), 'getComparison', [comparison.id])).result });
     expect((await get(`/api/comparison/${comparison.id}`)).status).toBe(401);
+    // The Learn page's table, for the presenter and the audience alike.
+    const table = (await call(wsUrl(full), 'tradeoffs')).result;
+    for (const token of [full, audience]) expect(JSON.parse((await get('/api/tradeoffs', undefined, as(token))).body)).toEqual({ id: 0, ok: true, result: table });
+    expect((await get('/api/tradeoffs')).status).toBe(401);
+    // Nothing else of the API is read over GET: another path is the renderer's (a name without an extension is its page).
+    expect((await get('/api/listHosts', undefined, as(full))).headers['content-type']).toMatch(/^text\/html/);
   });
 
   it("receives the workshop's events but no host's progress or runs", async () => {
