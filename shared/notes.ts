@@ -37,6 +37,10 @@ export interface NoteParams {
   'remote-startup-only': { model: string };
   /** A raw OCI runtime run on the remote host: where its bundle was and how isolab was root there (`sudo -n`, or `ssh root`: logged in as root). */
   'remote-oci-bundle': { model: string; dir: string; via: string };
+  /** A raw OCI runtime here timed by the same start script in a local timing shell as on a remote host (spawnMs: isolab's spawn of the shell, outside the figure). */
+  'oci-local-shell-clock': { model: string; clock: string; overheadMs: number; spawnMs: number };
+  /** A raw OCI runtime here timed by isolab's own spawn of the runtime, for a workload the timing shell cannot see ready (a log line, a TCP accept, k at a time). */
+  'oci-spawn-clock': { model: string; readiness: string; concurrency: number };
   'boot-unfinished': Record<string, never>;
   'boot-no-systemd': Record<string, never>;
   'vm-tcg': Record<string, never>;
@@ -128,6 +132,10 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'remote-startup-only': (p) => `${p.model}: on a remote host only startup is measured; footprint and density need the remote /proc and cgroups, which this version does not read.`,
   'remote-oci-bundle': (p) =>
     `${p.model}: run straight on a bundle in ${p.dir} on the remote host, as root (${p.via === 'sudo -n' ? 'through sudo -n' : 'logged in as root'}); its containers and the bundle are removed after the model.`,
+  'oci-local-shell-clock': (p) =>
+    `${p.model}: each start was timed inside a shell on this machine (${p.clock === 'date' ? 'date +%s%N' : '$EPOCHREALTIME'}) running the same start script as on a remote host, one shell per start: the interval is the runtime's run from the shell's fork, the shell's own cost (${s(p.overheadMs)} per pair of readings) taken off; isolab's own spawn of the shell (${s(p.spawnMs)}) is outside the figure.`,
+  'oci-spawn-clock': (p) =>
+    `${p.model}: each start was timed by isolab's own spawn of the runtime (readiness ${p.readiness}, ${p.concurrency} at a time), not by the timing shell, which sees only an exit or a running container one at a time: Node's spawn (a few ms) is inside each figure.`,
   'boot-unfinished': () => 'systemd reports that boot has not finished yet (a unit is still starting); the timeline is partial.',
   'boot-no-systemd': () => 'No systemd boot timeline: systemd-analyze is missing or systemd is not PID 1 (a container, or another init).',
   'vm-tcg': () => 'TCG: QEMU emulated the CPU (no working hardware accelerator), so these timings are emulation: a VM under KVM, HVF or WHPX boots several times faster.',

@@ -21,6 +21,8 @@ const SAMPLES: { [C in NoteCode]: NoteParams[C] } = {
   'remote-engine-clock': { samples: 20, localFallback: 1 },
   'remote-startup-only': { model: 'container:runc' },
   'remote-oci-bundle': { model: 'oci:runc', dir: '/tmp/isolab-oci-Ab12Cd34', via: 'sudo -n' },
+  'oci-local-shell-clock': { model: 'oci:runc', clock: 'epochrealtime', overheadMs: 0.004, spawnMs: 2.5 },
+  'oci-spawn-clock': { model: 'oci:runc', readiness: 'log', concurrency: 1 },
   'boot-unfinished': {},
   'boot-no-systemd': {},
   'vm-tcg': {},

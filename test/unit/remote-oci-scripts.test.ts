@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { sweepRemoteOci } from '../../electron/lab/remote/oci-target';
 import type { SshConnection } from '../../electron/lab/remote/connect';
-import { asRoot, isBundleDir, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, remoteGlobalArgs, removeScript, sameArch, startScript } from '../../electron/lab/remote/oci-scripts';
+import { asRoot, isBundleDir, makeDirScript, parseAccess, parseDir, parseLeftovers, remoteGlobalArgs, removeScript, sameArch } from '../../electron/lab/remote/oci-scripts';
+import { parseStart, startScript } from '../../electron/lab/oci/start-script';
 
 const sh = (script: string) => execFileSync('sh', ['-n', '-c', script]); // syntax only: nothing runs
 
@@ -38,7 +39,8 @@ describe('raw OCI runtimes on a remote host: the shell text', () => {
 
   it('times a start between remote clock readings, with its bundle written before and its container removed after', () => {
     const config = { process: { args: ["it's"] } };
-    const o = { runtime: '/usr/bin/runsc', dir: '/tmp/isolab-oci-Ab12Cd34', id: 'isolab-1-2-ab', config, network: 'none' as const, clock: 'epochrealtime' as const };
+    const dir = '/tmp/isolab-oci-Ab12Cd34';
+    const o = { runtime: '/usr/bin/runsc', globalArgs: remoteGlobalArgs('/usr/bin/runsc', dir, 'none'), dir, id: 'isolab-1-2-ab', config, clock: 'epochrealtime' as const };
     const exit = startScript({ ...o, readiness: 'exit' });
     sh(exit);
     // The bundle is written before t0; the runtime forked in the background (create), waited for (ready).
@@ -47,7 +49,7 @@ describe('raw OCI runtimes on a remote host: the shell text', () => {
     expect(exit).toContain(`"it'\\''s"`); // the config's quote closed, escaped and reopened
     // Delete and the bundle's removal are inside the exec and inside the last interval.
     expect(exit).toMatch(/delete --force 'isolab-1-2-ab' >\/dev\/null 2>&1; rm -rf '\/tmp\/isolab-oci-Ab12Cd34\/isolab-1-2-ab'; t3=/);
-    const running = startScript({ ...o, runtime: '/usr/sbin/runc', readiness: 'running', clock: 'date' });
+    const running = startScript({ ...o, runtime: '/usr/sbin/runc', globalArgs: [], readiness: 'running', clock: 'date' });
     sh(running);
     expect(running).toMatch(/t0=\$\(date \+%s%N\); '\/usr\/sbin\/runc' run --detach --pid-file '[^']+\/pid' --bundle/);
   });

@@ -1,8 +1,7 @@
 import path from 'node:path';
-import type { Marks } from '../targets/target';
 import { APPLETS, OCI_ID_PREFIX, ROOTFS_DIRS } from '../oci/config';
 import { flagValue, GOFER, SANDBOX } from '../oci/runsc';
-import { clockMs, shellQuote, type ShellClock } from '../shell-timing';
+import { shellQuote } from '../shell-timing';
 
 /**
  * The shell text isolab runs on a remote host to drive a raw OCI runtime there (pure: built and parsed here,
@@ -12,7 +11,6 @@ import { clockMs, shellQuote, type ShellClock } from '../shell-timing';
 /** Where the bundles live on the remote host: `${TMPDIR:-/tmp}/isolab-oci-XXXXXXXX`, made by mktemp as the SSH user. */
 const REMOTE_DIR_PREFIX = 'isolab-oci-';
 const OWNER_FILE = 'isolab-owner.json';
-const CLOCK_EXPR: Record<ShellClock, string> = { epochrealtime: '$EPOCHREALTIME', date: '$(date +%s%N)' };
 
 /** How isolab may run the runtime as root there: logged in as root, `sudo -n` (no password), or not at all. */
 export type RootAccess = { how: 'root' | 'sudo'; shell: string; arch: string } | { how: 'none'; user: string; shell: string; arch: string };
@@ -80,61 +78,6 @@ export function rootfsScript(dir: string, busybox: string): string {
   ].join(' && ');
 }
 
-export interface StartScript {
-  runtime: string;
-  dir: string;
-  id: string;
-  config: Record<string, unknown>;
-  readiness: 'exit' | 'running';
-  network: 'none' | 'host';
-  clock: ShellClock;
-}
-
-/**
- * One timed start, all in one exec on the remote clock: its bundle (config.json) written first, outside the
- * interval; then `run` as the local driver does (in the foreground for an `exit` workload: `create` once the shell
- * forked the runtime, `ready` when it exited; `--detach` for a `running` one: `create` and `ready` once the runtime
- * returned), then `delete --force` and the bundle's removal (the stop phase `delete`). The container is always
- * removed inside the exec, so a start leaves nothing behind. Output: `isolab-oci RC T0 T1 T2 T3`.
- */
-export function startScript(o: StartScript): string {
-  const q = shellQuote;
-  const t = CLOCK_EXPR[o.clock];
-  const b = `${o.dir}/${o.id}`;
-  const rt = [o.runtime, ...remoteGlobalArgs(o.runtime, o.dir, o.network)].map(q).join(' ');
-  const io = `</dev/null >/dev/null 2>${q(`${b}/err`)}`;
-  const run =
-    o.readiness === 'exit'
-      ? `t0=${t}; ${rt} run --bundle ${q(b)} ${q(o.id)} ${io} & p=$!; t1=${t}; wait $p; rc=$?; t2=${t}`
-      : `t0=${t}; ${rt} run --detach --pid-file ${q(`${b}/pid`)} --bundle ${q(b)} ${q(o.id)} ${io}; rc=$?; t1=${t}; t2=${t}`;
-  return [
-    `mkdir ${q(b)} && printf '%s' ${q(JSON.stringify(o.config))} > ${q(`${b}/config.json`)} || { echo "isolab-oci-setup-failed"; exit 1; }`,
-    run,
-    `if [ "$rc" != 0 ]; then head -c 600 ${q(`${b}/err`)} >&2; fi`,
-    `${rt} delete --force ${q(o.id)} >/dev/null 2>&1; rm -rf ${q(b)}; t3=${t}`,
-    'echo "isolab-oci $rc $t0 $t1 $t2 $t3"',
-  ].join('\n');
-}
-
-/** The marks of one start (create, ready, delete from its request), each less the shell's cost of its readings. */
-export function parseStart(stdout: string, clock: ShellClock, overheadMs: number): { marks: Marks; rc: number } {
-  const line = stdout.split('\n').find((l) => l.startsWith('isolab-oci '));
-  if (!line) {
-    if (stdout.includes('isolab-oci-setup-failed')) throw new Error('could not write the bundle of a start on the remote host (is its temp dir full or gone?)');
-    throw new Error(`the remote timing shell printed no timing line: ${stdout.trim().slice(0, 200) || '(nothing)'}`);
-  }
-  const [, rc, ...readings] = line.trim().split(/\s+/);
-  if (readings.length !== 4) throw new Error(`the remote timing shell printed a broken line: ${line.slice(0, 200)}`);
-  const [t0, ...t] = readings.map((r) => clockMs(r, clock));
-  const marks: Marks = {};
-  let last = 0;
-  ['create', 'ready', 'delete'].forEach((phase, i) => {
-    // The i-th reading after t0 carries i+1 readings' cost; never before the mark that came first.
-    last = marks[phase] = Math.max(last, t[i] - t0 - (i + 1) * overheadMs);
-  });
-  return { marks, rc: Number(rc) };
-}
-
 /** Removes given containers and the whole bundle dir (as root): after the model, and for an aborted run's leftovers. */
 export function removeScript(runtime: string, dir: string, ids: 'all' | string[]): string {
   const q = shellQuote;
@@ -169,7 +112,7 @@ export function parseLeftovers(stdout: string): { dir: string; owner: Record<str
  * exec ends once the runtime returns, the container's pid printed. A start that fails removes what it made.
  * Output: `isolab-oci-up RC PID`.
  */
-export function upScript(o: Omit<StartScript, 'readiness' | 'clock'>): string {
+export function upScript(o: { runtime: string; dir: string; id: string; config: Record<string, unknown>; network: 'none' | 'host' }): string {
   const q = shellQuote;
   const b = `${o.dir}/${o.id}`;
   const rt = [o.runtime, ...remoteGlobalArgs(o.runtime, o.dir, o.network)].map(q).join(' ');

@@ -5,11 +5,11 @@ import type { ResolvedWorkload } from '../../../shared/plan';
 import { note, type Note } from '../../../shared/notes';
 import { BUSYBOX_HELP, findStaticBusybox } from '../images/busybox';
 import { isOrphaned, LABEL_MANAGED, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_RUN } from '../labels';
-import { ociConfig, ociContainerId } from '../oci/config';
-import { CancelledError, throwIfAborted, type IterationContext, type Marks, type Target } from '../targets/target';
+import { OciShellTarget } from '../targets/oci-shell';
+import { throwIfAborted } from '../targets/target';
 import type { SshConnection } from './connect';
 import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
-import { ACCESS_PROBE, asRoot, deleteContainersScript, LIST_LEFTOVERS, listContainersScript, orphanedContainers, makeDirScript, parseAccess, parseDir, parseLeftovers, parseStart, removeScript, rootfsScript, sameArch, startScript, type RootAccess } from './oci-scripts';
+import { ACCESS_PROBE, asRoot, deleteContainersScript, LIST_LEFTOVERS, listContainersScript, orphanedContainers, makeDirScript, parseAccess, parseDir, parseLeftovers, remoteGlobalArgs, removeScript, rootfsScript, sameArch, type RootAccess } from './oci-scripts';
 import { oncePerConnection } from './once-per-connection';
 import { uploadFile } from './upload';
 
@@ -84,66 +84,38 @@ export interface RemoteOciOptions {
 /**
  * A raw OCI runtime on the remote host (oci:RUNTIME there): a bundle made in a mktemp dir under the SSH user's
  * tmp (this machine's static busybox uploaded over the connection, or the host's own when the architectures
- * differ), each start timed by a shell on the remote clock as the floor is, run as root (logged in as root, or
- * `sudo -n`). Its starts only, with the same phases as the local driver (create, ready, delete); footprint and
- * density come from `RemoteOciDriver` (electron/lab/remote/oci-driver.ts).
+ * differ), each start timed by a root shell on the remote clock (logged in as root, or `sudo -n`), the same
+ * instrument as the local `oci:RUNTIME` (`OciShellTarget`). Its starts only; footprint and density come from
+ * `RemoteOciDriver` (electron/lab/remote/oci-driver.ts).
  */
-export class RemoteOciTarget implements Target {
-  readonly model: string;
-  readonly phases = ['create', 'ready', 'delete'] as const;
-  timing?: ShellTiming;
-  /** The bundle dir on the remote host, once made. */
-  dir?: string;
+export class RemoteOciTarget extends OciShellTarget {
   private removed = false;
-  private seq = 0;
-  private version = '';
-  /** Starts whose exec did not report their cleanup (a timeout, a dropped channel): removed on dispose. */
-  private readonly unsettled = new Set<string>();
 
   constructor(private readonly o: RemoteOciOptions) {
-    this.model = `oci:${o.name}`;
+    super(o.name, o.runtime, o.runId, o.workload, ' on the remote host');
+    this.ownerHost = os.hostname();
   }
 
   private root(script: string, timeoutMs?: number) {
     return this.o.conn.exec(asRoot(this.o.access, script), { timeoutMs });
   }
 
+  protected globalArgs(): string[] {
+    return remoteGlobalArgs(this.o.runtime, this.dir!, this.workload.network);
+  }
+
+  protected execStart(script: string, timeoutMs: number) {
+    return this.root(script, timeoutMs);
+  }
+
   async prepare(signal: AbortSignal): Promise<void> {
     if (this.dir) return;
-    const w = this.o.workload;
-    if (w.image) throw new Error(`${this.model} runs the probe's busybox rootfs only; leave workload.image out`);
-    if (w.readiness.kind !== 'exit' && w.readiness.kind !== 'running') {
-      throw new Error(`${this.model} on a remote host times workloads ready at their exit or once running; this one is ready by ${w.readiness.kind}`);
-    }
+    this.checkWorkload();
     this.dir = await makeRemoteBundle(this.o, signal, (dir) => (this.dir = dir));
     throwIfAborted(signal);
     const measured = await measureClock(this.o.conn, this.o.access, `${shellQuote(this.o.runtime)} --version`);
     this.timing = measured.timing;
     this.version = measured.extra.split('\n')[0]?.trim() ?? '';
-  }
-
-  async environment() {
-    return { ociRuntime: { name: this.o.name, version: this.version } };
-  }
-
-  async iterate(ctx: IterationContext): Promise<Marks> {
-    throwIfAborted(ctx.signal);
-    const w = this.o.workload;
-    const id = ociContainerId(++this.seq);
-    const clock = this.timing!.clock;
-    const config = ociConfig({ rootfs: `${this.dir}/rootfs`, id, args: w.command, network: w.network, runId: this.o.runId, ownerPid: process.pid, ownerHost: os.hostname() });
-    const script = startScript({ runtime: this.o.runtime, dir: this.dir!, id, config, readiness: w.readiness.kind as 'exit' | 'running', network: w.network, clock });
-    this.unsettled.add(id);
-    // Not raced with the abort: the start ends (and removes its container) inside its exec, so a cancel waits for it.
-    const r = await this.root(script, w.timeoutMs + 15_000);
-    const { marks, rc } = parseStart(r.stdout, clock, this.timing!.overheadMs);
-    this.unsettled.delete(id);
-    if (rc !== 0) throw new Error(`${this.o.name} run failed (${rc}) on the remote host: ${r.stderr.trim().split('\n').slice(-2).join(' ') || 'no message'}`);
-    ctx.onPhase('create');
-    ctx.onPhase('ready');
-    ctx.onPhase('delete');
-    if (ctx.signal.aborted) throw new CancelledError();
-    return marks;
   }
 
   notes(): Note[] {

@@ -51,6 +51,43 @@ export interface RuncBundleOptions {
 }
 
 /**
+ * Makes this run's bundle dir under <root>/bundles (its owner file first, so the sweep knows it), with the rootfs
+ * around the host's static busybox with the probe image's applets, read-only and shared by every instance; each
+ * start or instance adds its own `<id>/config.json`. Checks the runtime can run here first. `tag` keeps the dirs of
+ * a model's timed starts and of its footprint instances apart (both are made with the model's run id).
+ */
+export async function makeLocalBundle(o: Pick<RuncBundleOptions, 'runtime' | 'runId' | 'root'>, signal: AbortSignal, tag = ''): Promise<string> {
+  const why = await rawRuntimeUnavailable(o.runtime);
+  if (why) throw new Error(why);
+  const bb = await findStaticBusybox();
+  if (!bb.path) throw new Error(`no static busybox for the bundle's rootfs. ${BUSYBOX_HELP}`);
+  throwIfAborted(signal);
+  const dir = path.join(bundlesDir(o.root), `${o.runId}-${o.runtime}-${process.pid}${tag}`.replace(/[^A-Za-z0-9._-]/g, '-'));
+  await rm(dir, { recursive: true, force: true });
+  const rootfs = path.join(dir, 'rootfs');
+  await mkdir(path.join(rootfs, 'bin'), { recursive: true });
+  await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_RUN]: o.runId, runtime: o.runtime }) + '\n');
+  await copyFile(bb.path, path.join(rootfs, 'bin', 'busybox'));
+  for (const a of APPLETS) await symlink('busybox', path.join(rootfs, 'bin', a));
+  for (const d of ROOTFS_DIRS) await mkdir(path.join(rootfs, d), { recursive: true });
+  if (isGvisor(o.runtime)) await mkdir(runscStateDir(o.root), { recursive: true });
+  return dir;
+}
+
+/** The runtime's `--version` first line ('' when it says nothing). */
+export async function runtimeVersion(runtime: string): Promise<string> {
+  const { stdout } = await exec(runtime, ['--version']).catch(() => ({ stdout: '' }));
+  return stdout.split('\n')[0]?.trim() ?? '';
+}
+
+/** Removes containers by id (already gone is fine: a foreground run deletes its own), as the driver's stop does. */
+export async function deleteLocalContainer(runtime: string, globalArgs: string[], id: string): Promise<void> {
+  await exec(runtime, [...globalArgs, 'delete', '--force', id]).catch((err: { stderr?: string }) => {
+    if (!/not exist|does not exist|not found|No such/i.test(err.stderr ?? '')) throw new Error(`${runtime} delete ${id}: ${err.stderr?.trim()}`);
+  });
+}
+
+/**
  * The OCI runtime run straight on a bundle (`runc run`), with no dockerd, containerd or shim in the way: what
  * the engine path adds is the difference to `container:runc`. The rootfs is the host's static busybox with
  * the probe image's applets, read-only and shared by every instance; each instance gets its own config.json.
@@ -72,22 +109,8 @@ export class RuncBundleDriver implements InstanceDriver {
 
   async prepare(signal: AbortSignal): Promise<void> {
     if (this.dir) return; // prepared already (compare checks availability before the runner prepares)
-    const why = await rawRuntimeUnavailable(this.opts.runtime);
-    if (why) throw new Error(why);
     if (this.workload.image) throw new Error(`${this.model} runs the probe's busybox rootfs only; leave workload.image out`);
-    const bb = await findStaticBusybox();
-    if (!bb.path) throw new Error(`no static busybox for the bundle's rootfs. ${BUSYBOX_HELP}`);
-    throwIfAborted(signal);
-    const dir = path.join(bundlesDir(this.opts.root), `${this.opts.runId}-${this.opts.runtime}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-'));
-    await rm(dir, { recursive: true, force: true });
-    const rootfs = path.join(dir, 'rootfs');
-    await mkdir(path.join(rootfs, 'bin'), { recursive: true });
-    await writeFile(path.join(dir, OWNER_FILE), JSON.stringify({ [LABEL_MANAGED]: 'true', [LABEL_OWNER_PID]: process.pid, [LABEL_RUN]: this.opts.runId, runtime: this.opts.runtime }) + '\n');
-    await copyFile(bb.path, path.join(rootfs, 'bin', 'busybox'));
-    for (const a of APPLETS) await symlink('busybox', path.join(rootfs, 'bin', a));
-    for (const d of ROOTFS_DIRS) await mkdir(path.join(rootfs, d), { recursive: true });
-    if (isGvisor(this.opts.runtime)) await mkdir(runscStateDir(this.opts.root), { recursive: true });
-    this.dir = dir;
+    this.dir = await makeLocalBundle(this.opts, signal);
   }
 
   /** Flags before the runtime's command (runsc's state dir and network; none for runc and crun). */
@@ -96,8 +119,7 @@ export class RuncBundleDriver implements InstanceDriver {
   }
 
   async environment() {
-    const { stdout } = await exec(this.opts.runtime, ['--version']).catch(() => ({ stdout: '' }));
-    return { ociRuntime: { name: this.opts.runtime, version: stdout.split('\n')[0]?.trim() } };
+    return { ociRuntime: { name: this.opts.runtime, version: await runtimeVersion(this.opts.runtime) } };
   }
 
   private async writeConfig(id: string, args: string[]): Promise<string> {
@@ -185,10 +207,7 @@ export class RuncBundleDriver implements InstanceDriver {
   async stop(instance: Instance): Promise<void> {
     const child = this.live.get(instance.id);
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exec(this.opts.runtime, [...this.globalArgs, 'delete', '--force', instance.id]).catch((err: { stderr?: string }) => {
-      // Already gone (a foreground run cleans up after itself) is fine.
-      if (!/not exist|does not exist|not found|No such/i.test(err.stderr ?? '')) throw new Error(`${this.opts.runtime} delete ${instance.id}: ${err.stderr?.trim()}`);
-    });
+    await deleteLocalContainer(this.opts.runtime, this.globalArgs, instance.id);
     await rm(path.join(this.dir, instance.id), { recursive: true, force: true });
     this.live.delete(instance.id);
   }

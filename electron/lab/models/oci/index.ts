@@ -1,6 +1,12 @@
 import { RuncBundleDriver, rawRuntimeUnavailable } from '../../targets/runc-bundle';
 import { RemoteOciDriver } from '../../remote/oci-driver';
 import { RemoteOciTarget, remoteRootAccess, sweepRemoteOci, sweepRemoteOciContainers } from '../../remote/oci-target';
+import type { ResolvedWorkload } from '../../../../shared/plan';
+import { note, type Note } from '../../../../shared/notes';
+import { LocalOciTarget } from '../../targets/oci-local';
+import { shellTimable } from '../../targets/shell-process';
+import type { InstanceDriver } from '../../workloads/instance';
+import { WorkloadTarget } from '../../workloads/target';
 import { unavailable, type ModelEntry, type ModelRegistration } from '../types';
 
 /** A raw OCI runtime on a bundle (`runc run`), with no engine, containerd or shim in the way. */
@@ -13,7 +19,24 @@ function ociModel(runtime: string): ModelRegistration {
       const why = await rawRuntimeUnavailable(runtime);
       // A runtime that is simply not installed is not a model of this host; one we may not run is, and says why.
       if (why?.endsWith('not on PATH')) return [];
-      const entry: ModelEntry = { model: `oci:${runtime}`, driver: (w, runId) => new RuncBundleDriver({ runtime, runId, root: ctx.root, workload: w }) };
+      let target: LocalOciTarget | undefined;
+      const driver = (w: ResolvedWorkload, runId: string) => new RuncBundleDriver({ runtime, runId, root: ctx.root, workload: w });
+      const entry: ModelEntry = {
+        model: `oci:${runtime}`,
+        // Starts: timed by the local timing shell running the remote host's start script (one instrument both
+        // ways) where the shell can see the workload ready, one at a time; else by the driver's own spawn, saying so.
+        target: (runId, w, k) => {
+          target = undefined;
+          if (shellTimable(w) && k <= 1) return (target = new LocalOciTarget({ runtime, runId, root: ctx.root, workload: w }));
+          return new NotedWorkloadTarget(driver(w, runId), k, note('oci-spawn-clock', { model: `oci:${runtime}`, readiness: w.readiness.kind, concurrency: k }));
+        },
+        // Footprint and density: instances left running, from the driver.
+        driver,
+        clock: () => {
+          const t = target?.timing;
+          return t && { clock: 'local-shell', shell: t.clock, overheadMs: t.overheadMs, roundTripMs: t.execRoundTripMs, sshAllowanceMs: 0 };
+        },
+      };
       if (why) entry.unavailable = unavailable('host-cannot-run', { reason: why }, why);
       return [entry];
     },
@@ -52,3 +75,18 @@ function ociModel(runtime: string): ModelRegistration {
 export const ociRunc = ociModel('runc');
 export const ociCrun = ociModel('crun');
 export const ociRunsc = ociModel('runsc');
+
+/** A raw runtime's starts timed by the driver's own spawn, with the note that says so. */
+class NotedWorkloadTarget extends WorkloadTarget {
+  constructor(
+    driver: InstanceDriver,
+    k: number,
+    private readonly why: Note,
+  ) {
+    super(driver, k);
+  }
+
+  override notes(): Note[] {
+    return [...super.notes(), this.why];
+  }
+}
