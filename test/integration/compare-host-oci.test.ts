@@ -125,20 +125,17 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     expect(ourContainers()).toEqual([]);
 
     // Agreement, as compare-host.test.ts judges it: a local run after the remote one says whether the load drifted.
-    // The two instruments differ by one thing: here each start is a Node spawn of runc (targets/runc-bundle.ts),
-    // there a shell forks it. On a quiet machine that spawn (~5 ms) shows (local [64.2, 66.4] ms vs remote [55.3,
-    // 62.6] ms in CI). So the local floor runs beside it: its clock measures Node's spawn of an idle shell in this
-    // run, and the local figure may carry up to that much on top of the remote one (an upper bound: the shell's own
-    // start is in it too). SSH adds nothing here (sshAllowanceMs 0, checked above).
-    const after = await lab.compare({ ...request(), plan: { ...request().plan, models: ['oci:runc', 'process'] } }, undefined, say);
-    const nodeSpawnMs = okModel(after, 'process').clock?.roundTripMs ?? 0;
-    expect(okModel(after, 'process').clock?.clock).toBe('local-shell');
-    const before = okModel(local, 'oci:runc').startup!.readyMs;
+    // One instrument both ways: here too each start is the same start script run by a timing shell (clock
+    // local-shell), so Node's spawn of runc is in neither figure, and SSH adds nothing there (sshAllowanceMs 0).
+    const l = okModel(local, 'oci:runc');
+    expect(l.clock).toMatchObject({ clock: 'local-shell', sshAllowanceMs: 0 });
+    expect(l.notes.map((n) => n.code)).toContain('oci-local-shell-clock');
+    const after = await lab.compare(request(), undefined, say);
+    const before = l.startup!.readyMs;
     const later = okModel(after, 'oci:runc').startup!.readyMs;
     const drift = agreeAfterAllowance(before, later, 0);
-    // Roles swapped: the remote (shell-timed) interval is the reference, the local one reaches down by Node's spawn.
-    const v = agreeAfterAllowance(r.startup!.readyMs, [...before, ...later], nodeSpawnMs);
-    console.log(JSON.stringify({ oci: { verdict: v.verdict, remote: v.local, localLessNodeSpawn: v.remote, nodeSpawnMs }, drift: drift.verdict, clock: r.clock, uptime: os.loadavg() }));
+    const v = agreeAfterAllowance([...before, ...later], r.startup!.readyMs, r.clock!.sshAllowanceMs);
+    console.log(JSON.stringify({ oci: { verdict: v.verdict, local: v.local, remote: v.remote }, drift: drift.verdict, clock: r.clock, uptime: os.loadavg() }));
     if (drift.verdict === 'agree') expect(v.verdict, JSON.stringify(v)).not.toBe('differ');
   }, 300_000);
 
