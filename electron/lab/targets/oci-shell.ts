@@ -42,7 +42,7 @@ export abstract class OciShellTarget implements Target {
   /** Flags before the runtime's command (runsc's state dir and network; none for runc and crun). */
   protected abstract globalArgs(): string[];
   /** One start's script run as root to its end, not raced with a cancel: the start removes its container inside it. */
-  protected abstract execStart(script: string, timeoutMs: number): Promise<{ stdout: string; stderr: string }>;
+  protected abstract execStart(script: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null }>;
   /** This machine's host name in each config's annotations, for a remote host's sweep. */
   protected ownerHost?: string;
 
@@ -69,7 +69,10 @@ export abstract class OciShellTarget implements Target {
     const script = startScript({ runtime: this.runtime, globalArgs: this.globalArgs(), dir, id, config, readiness: w.readiness.kind as 'exit' | 'running', clock });
     this.unsettled.add(id);
     // Not raced with the abort: the start ends (and removes its container) inside its exec, so a cancel waits for it.
-    const r = await this.execStart(script, w.timeoutMs + 15_000);
+    const timeoutMs = w.timeoutMs + 15_000;
+    const r = await this.execStart(script, timeoutMs);
+    // A shell killed by its timeout (or a signal) printed no timing line: say that, not that the line is missing.
+    if (r.code === null && !r.stdout.includes('isolab-oci ')) throw new Error(`${this.name}'s start did not end within ${timeoutMs} ms${this.where}`);
     const { marks, rc } = parseStart(r.stdout, clock, overheadMs, this.where);
     this.unsettled.delete(id);
     if (rc !== 0) throw new Error(`${this.name} run failed (${rc})${this.where}: ${r.stderr.trim().split('\n').slice(-2).join(' ') || 'no message'}`);
