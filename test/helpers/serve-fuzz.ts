@@ -82,6 +82,39 @@ export function randomUpgrade(rand: RandomSource, port: number, tokens: string[]
   return { request, mayOpen: hostOk && originOk && path === '/api' && tokens.includes(token) };
 }
 
+/**
+ * A page's first read over GET (`/api/run/<id>`, `/api/comparison/<id>`, `/api/tradeoffs`) with any path, Host, Origin,
+ * Sec-Fetch-Site and Authorization; `mayRead`: what alone may be answered 200 (this Host, a same-origin or no Origin,
+ * a same-origin or user-typed fetch, a real token in a Bearer header, the table or an existing document).
+ */
+export function randomRead(rand: RandomSource, port: number, tokens: string[], ids: { run: string; comparison: string }): { request: string; mayRead: boolean } {
+  // Each part is a good one four times in five, so reads that must be answered come up as well as refusals.
+  const mostly = <T>(good: T, bad: readonly T[]): T => (rand() < 0.8 ? good : pick(rand, bad));
+  const h = mostly<string | undefined>(`127.0.0.1:${port}`, [host(rand, port)]);
+  const o = mostly<string | undefined>(undefined, [origin(rand, port)]);
+  const site = mostly<string | undefined>('same-origin', [undefined, 'none', 'cross-site', 'same-site', '']);
+  const token = mostly(pick(rand, tokens), ['', 'nope', tokens[0] + 'x', 'a'.repeat(300)]);
+  const auth = mostly<string | undefined>(`Bearer ${token}`, [`bearer ${token}`, token, `Basic ${token}`, undefined, `Bearer ${token} x`]);
+  const id = mostly(pick(rand, [ids.run, ids.comparison]), ['', '%zz', '..%2F..%2Fetc%2Fpasswd', '20260101T000000000Z-process-zzzz', 'a'.repeat(3000), '%00', 'x/y']);
+  const path = pick(rand, [`/api/run/${id}`, `/api/comparison/${id}`, '/api/tradeoffs', '/api/tradeoffs/', `/api/run/${id}?token=${token}`, '/api/run', '/API/tradeoffs']);
+  const method = mostly('GET', ['HEAD', 'POST', 'OPTIONS', 'get']);
+  const lines = [`${method} ${path} HTTP/1.1`];
+  if (h !== undefined) lines.push(`Host: ${h}`);
+  if (o !== undefined) lines.push(`Origin: ${o}`);
+  if (site !== undefined) lines.push(`Sec-Fetch-Site: ${site}`);
+  if (auth !== undefined) lines.push(`Authorization: ${auth}`);
+  lines.push('Connection: close', '', '');
+  // The HTTP parser drops whitespace around a header's value (RFC 9110's OWS): "127.0.0.1:port\t" is this Host.
+  const hostOk = [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`].includes(h?.trim() ?? '');
+  const originOk = o === undefined || o === `http://127.0.0.1:${port}` || o === `http://localhost:${port}`;
+  const siteOk = site === undefined || site === 'same-origin' || site === 'none';
+  const authOk = auth === `Bearer ${token}` && tokens.includes(token);
+  // A token in the query is ignored (the header decides), not refused.
+  const bare = path.split('?')[0];
+  const known = bare === '/api/tradeoffs' || bare === `/api/run/${ids.run}` || bare === `/api/comparison/${ids.comparison}`;
+  return { request: lines.join('\r\n'), mayRead: method === 'GET' && hostOk && originOk && siteOk && authOk && known };
+}
+
 /** A client frame as bytes: any opcode and RSV bits, masked or not, with a declared length that may lie. */
 function frame(o: { opcode: number; payload: Buffer; fin?: boolean; rsv?: number; mask?: boolean; declaredLength?: number | bigint }): Buffer {
   const fin = o.fin ?? true;

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { AUDIENCE_METHODS } from '../../shared/api-channels';
 import { labMethods, type LabMethodName } from '../../shared/api';
 import { seededRandom } from '../../shared/random';
-import { closeFrameSent, exchange, headDone, hostileFrames, httpRequest, message, pick, pool, randomUpgrade, statusOf, upgradeRequest } from '../helpers/serve-fuzz';
+import { closeFrameSent, exchange, headDone, hostileFrames, httpRequest, message, pick, pool, randomRead, randomUpgrade, statusOf, upgradeRequest } from '../helpers/serve-fuzz';
 
 /**
  * Fuzzing a real `isolab serve --audience` (the built CLI, in its own process group, on 127.0.0.1 with a temp
@@ -29,6 +29,8 @@ let full = '';
 let audience = '';
 let dataDir = '';
 let home = '';
+/** The seed run's and comparison's ids: documents a read over GET may find. */
+const ids = { run: '', comparison: '' };
 let before: { files: string; state: string };
 const tried: Record<string, number> = {};
 const t0 = performance.now();
@@ -125,6 +127,7 @@ beforeAll(async () => {
   const started = await call(full, 'startCompare', [{ plan }]);
   expect(started.ok, started.error).toBe(true);
   const { comparisonId } = started.result as { comparisonId: string };
+  Object.assign(ids, { run: runId, comparison: comparisonId });
   await waitFor('the seed comparison', async () => {
     const c = (await call(full, 'getComparison', [comparisonId])).result as { status?: string } | undefined;
     // Saved as 'partial' while it runs; complete, failed or cancelled once done.
@@ -168,6 +171,28 @@ describe('isolab serve under fuzz', () => {
     for (const r of replies) {
       if (statusOf(r.reply) === 101) expect(r.mayOpen, r.request).toBe(true);
     }
+    await expectAlive();
+  });
+
+  it("reads a page's first document over GET only for this Host, a same-site page and a real token in a Bearer header", async () => {
+    const rand = seededRandom(SEED + 4);
+    const inputs = Array.from({ length: 600 }, () => randomRead(rand, port, [full, audience], ids));
+    const replies = await pool(inputs.map((r) => async () => ({ ...r, ...(await exchange(port, r.request, { done: headDone })) })), CONCURRENCY);
+    count('read', replies.length);
+    let read = 0;
+    for (const r of replies) {
+      const status = statusOf(r.reply);
+      expect(status === undefined || status < 500, `${status} for ${JSON.stringify(r.request)}`).toBe(true);
+      // An API answer (JSON) only where everything holds; another path may still be the renderer's page.
+      const json = /\r\ncontent-type: application\/json/i.test(r.reply);
+      if (status === 200 && json) {
+        expect(r.mayRead, JSON.stringify(r.request)).toBe(true);
+        read++;
+      }
+      if (r.mayRead) expect(status, JSON.stringify(r.request)).toBe(200);
+    }
+    // The generator reached both sides: reads answered, and far more refused.
+    expect(read).toBeGreaterThan(0);
     await expectAlive();
   });
 
