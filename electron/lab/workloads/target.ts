@@ -68,3 +68,18 @@ export class WorkloadTarget implements Target {
     return this.driver.dispose();
   }
 }
+
+/** A workload target with one more note: why its starts are timed the way they are (the floor's, a raw runtime's). */
+export class NotedWorkloadTarget extends WorkloadTarget {
+  constructor(
+    driver: InstanceDriver,
+    k: number,
+    private readonly why: Note,
+  ) {
+    super(driver, k);
+  }
+
+  override notes(): Note[] {
+    return [...super.notes(), this.why];
+  }
+}

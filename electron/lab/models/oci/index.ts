@@ -2,11 +2,10 @@ import { RuncBundleDriver, rawRuntimeUnavailable } from '../../targets/runc-bund
 import { RemoteOciDriver } from '../../remote/oci-driver';
 import { RemoteOciTarget, remoteRootAccess, sweepRemoteOci, sweepRemoteOciContainers } from '../../remote/oci-target';
 import type { ResolvedWorkload } from '../../../../shared/plan';
-import { note, type Note } from '../../../../shared/notes';
+import { note } from '../../../../shared/notes';
 import { LocalOciTarget } from '../../targets/oci-local';
 import { shellTimable } from '../../targets/shell-process';
-import type { InstanceDriver } from '../../workloads/instance';
-import { WorkloadTarget } from '../../workloads/target';
+import { NotedWorkloadTarget } from '../../workloads/target';
 import { unavailable, type ModelEntry, type ModelRegistration } from '../types';
 
 /** A raw OCI runtime on a bundle (`runc run`), with no engine, containerd or shim in the way. */
@@ -76,17 +75,3 @@ export const ociRunc = ociModel('runc');
 export const ociCrun = ociModel('crun');
 export const ociRunsc = ociModel('runsc');
 
-/** A raw runtime's starts timed by the driver's own spawn, with the note that says so. */
-class NotedWorkloadTarget extends WorkloadTarget {
-  constructor(
-    driver: InstanceDriver,
-    k: number,
-    private readonly why: Note,
-  ) {
-    super(driver, k);
-  }
-
-  override notes(): Note[] {
-    return [...super.notes(), this.why];
-  }
-}

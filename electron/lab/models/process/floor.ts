@@ -1,13 +1,13 @@
 import type { ResolvedWorkload } from '../../../../shared/plan';
 import type { StartupClock } from '../../../../shared/compare';
-import { note, type Note } from '../../../../shared/notes';
+import { note } from '../../../../shared/notes';
 import { BUSYBOX_HELP, findStaticBusybox } from '../../images/busybox';
 import { localShellExec, localTimingShell } from '../../shell-timing';
 import { ShellProcessTarget, shellTimable } from '../../targets/shell-process';
 import type { Target } from '../../targets/target';
 import { ProcessDriver } from '../../workloads/process-driver';
 import { markerEnv } from '../../workloads/process-sweep';
-import { WorkloadTarget } from '../../workloads/target';
+import { NotedWorkloadTarget } from '../../workloads/target';
 
 /**
  * The floor's starts on this machine, for a comparison. The floor is the cost of starting a process with no
@@ -17,11 +17,11 @@ import { WorkloadTarget } from '../../workloads/target';
  * by a log line or a TCP accept, k at a time) isolab's own spawn times it, as before, and a note says so.
  */
 export function localFloorTarget(w: ResolvedWorkload, concurrency: number, here?: TimingShellHere): Target {
-  if (here && 'reason' in here) return new SpawnFloorTarget(new ProcessDriver(w), concurrency, note('process-no-timing-shell', { reason: here.reason }));
+  if (here && 'reason' in here) return new NotedWorkloadTarget(new ProcessDriver(w), concurrency, note('process-no-timing-shell', { reason: here.reason }));
   if (shellTimable(w) && concurrency <= 1) {
     return new ShellProcessTarget({ where: 'local', workload: w, exec: async () => localShellExec(here?.shell ?? (await localTimingShell()), markerEnv()), findBusybox: staticBusybox });
   }
-  return new SpawnFloorTarget(new ProcessDriver(w), concurrency, note('process-spawn-clock', { readiness: w.readiness.kind, concurrency }));
+  return new NotedWorkloadTarget(new ProcessDriver(w), concurrency, note('process-spawn-clock', { readiness: w.readiness.kind, concurrency }));
 }
 
 /** The shell that can time the floor here, or why none can (then isolab's spawn times it, and says so). */
@@ -47,21 +47,6 @@ export async function timingShellHere(): Promise<TimingShellHere> {
 export function localFloorClock(t: Target | undefined): StartupClock | undefined {
   const k = t instanceof ShellProcessTarget ? t.timing : undefined;
   return k && { clock: 'local-shell', shell: k.clock, overheadMs: k.overheadMs, roundTripMs: k.execRoundTripMs, sshAllowanceMs: 0 };
-}
-
-/** The floor timed by isolab's own spawn (a workload the shell cannot see ready), saying so. */
-class SpawnFloorTarget extends WorkloadTarget {
-  constructor(
-    driver: ProcessDriver,
-    k: number,
-    private readonly why: Note,
-  ) {
-    super(driver, k);
-  }
-
-  override notes(): Note[] {
-    return [...super.notes(), this.why];
-  }
 }
 
 async function staticBusybox(): Promise<string> {
