@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENDERER, startBrowserMode, type BrowserMode } from './browserMode';
 import { largeComparison, largeRun } from './largeRun';
@@ -24,6 +25,9 @@ beforeAll(async () => {
   await bm.lab.comparisons.save(largeComparison(compareId, 25));
 }, 180_000);
 afterAll(async () => bm?.close());
+
+/** The files the page has fetched so far, by name. */
+const loadedFiles = (page: Page): Promise<string[]> => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
 
 describe('boot', () => {
   it('opens a run page with its own chunk only, its read sent while the code loads', async () => {
@@ -51,7 +55,7 @@ describe('boot', () => {
     await page.locator('figure[data-testid^="chart-"]').first().waitFor();
     at.drawn = performance.now() - t0;
 
-    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+    const loaded = await loadedFiles(page);
     const js = jsFiles();
     const size = (f: string) => statSync(path.join(assets, f)).size;
     const total = js.reduce((s, f) => s + size(f), 0);
@@ -81,12 +85,9 @@ describe('boot', () => {
     ['Compare', `#/compare/${compareId}`, '[data-testid="comparison"] .recharts-bar-rectangle'],
     ['Learn', '#/learn', '[data-testid="tradeoffs"]'],
   ])('opens the %s page without zod', async (name, hash, drawn) => {
-    const page = await bm.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${bm.served.url}${hash}`);
+    const { page, errors } = await bm.open(`${bm.served.url}${hash}`);
     await page.locator(drawn).first().waitFor();
-    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+    const loaded = await loadedFiles(page);
     const mine = jsFiles().filter((f) => loaded.includes(f));
     expect(mine.some((f) => f.startsWith(`${name}Page-`))).toBe(true);
     expect(mine.filter(hasZod)).toEqual([]);
@@ -95,14 +96,11 @@ describe('boot', () => {
   });
 
   it('draws the Machines tab without zod, and loads the plan schema when a plan file is opened', async () => {
-    const page = await bm.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${bm.served.url}#/compare`);
+    const { page, errors } = await bm.open(`${bm.served.url}#/compare`);
     await page.getByTestId('compare-tab-machines').click();
     await page.getByTestId('machines-table').waitFor();
     const loadedZod = async () => {
-      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+      const loaded = await loadedFiles(page);
       return jsFiles().filter((f) => loaded.includes(f) && hasZod(f));
     };
     expect(await loadedZod()).toEqual([]);
@@ -115,10 +113,7 @@ describe('boot', () => {
   });
 
   it('moves to another page from the navigation, loading its chunk then, without a loading flash', async () => {
-    const page = await bm.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${bm.served.url}#/runs/${id}`);
+    const { page, errors } = await bm.open(`${bm.served.url}#/runs/${id}`);
     await page.locator('figure[data-testid^="chart-"]').first().waitFor();
     // The run page stays until Learn's chunk is in: the fallback never shows on a move between pages.
     await page.evaluate(() => {
@@ -131,7 +126,7 @@ describe('boot', () => {
     await page.locator('nav a[href="#/learn"]').click();
     await page.getByTestId('tradeoffs').waitFor();
     expect(await page.evaluate(() => (window as unknown as { fallbackSeen: boolean }).fallbackSeen)).toBe(false);
-    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\//, '')));
+    const loaded = await loadedFiles(page);
     expect(loaded.some((f) => /^LearnPage-/.test(f))).toBe(true);
     await expect.poll(() => page.locator('nav a[aria-current="page"]').getAttribute('href')).toBe('#/learn');
     expect(errors).toEqual([]);
