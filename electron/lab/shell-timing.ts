@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { note, type Note } from '../../shared/notes';
 import { medianOf } from '../../shared/stats';
 import type { Marks } from './targets/target';
 
@@ -27,6 +28,14 @@ export type ShellExec = (script: string, o?: { timeoutMs?: number; signal?: Abor
 
 const CLOCK_EXPR: Record<ShellClock, string> = { epochrealtime: '$EPOCHREALTIME', date: '$(date +%s%N)' };
 const OVERHEAD_SAMPLES = 7;
+
+/** A figure of a shell-clock note, to the µs (the clock's own resolution). */
+export const toMicros = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** The note a figure timed by a remote host's timing shell carries: which clock, and what a pair of readings cost. */
+export function remoteShellClockNote(t: ShellTiming): Note {
+  return note('remote-shell-clock', { clock: t.clock, overheadMs: toMicros(t.overheadMs) });
+}
 
 /** The shell expression that reads the clock. */
 export const clockExpr = (clock: ShellClock): string => CLOCK_EXPR[clock];

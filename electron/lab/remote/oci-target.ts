@@ -8,7 +8,7 @@ import { isOrphaned, LABEL_MANAGED, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_RUN
 import { OciShellTarget } from '../targets/oci-shell';
 import { throwIfAborted } from '../targets/target';
 import type { SshConnection } from './connect';
-import { parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
+import { parseTiming, remoteShellClockNote, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { ACCESS_PROBE, asRoot, deleteContainersScript, LIST_LEFTOVERS, listContainersScript, orphanedContainers, makeDirScript, parseAccess, parseDir, parseLeftovers, remoteGlobalArgs, removeScript, rootfsScript, sameArch, type RootAccess } from './oci-scripts';
 import { oncePerConnection } from './once-per-connection';
 import { uploadFile } from './upload';
@@ -121,7 +121,7 @@ export class RemoteOciTarget extends OciShellTarget {
   notes(): Note[] {
     const t = this.timing;
     if (!t || !this.dir) return [];
-    return [note('remote-shell-clock', { clock: t.clock, overheadMs: Math.round(t.overheadMs * 1000) / 1000 }), note('remote-oci-bundle', { model: this.model, dir: this.dir, via: this.o.access.how === 'sudo' ? 'sudo -n' : 'ssh root' })];
+    return [remoteShellClockNote(t), note('remote-oci-bundle', { model: this.model, dir: this.dir, via: this.o.access.how === 'sudo' ? 'sudo -n' : 'ssh root' })];
   }
 
   async dispose(): Promise<void> {

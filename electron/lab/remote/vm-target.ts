@@ -12,7 +12,7 @@ import { qemuArgs, virtioTransport, type Accel, type Machine } from '../vm/qemu'
 import { vmModelName } from '../vm/target';
 import { parseTscKhz } from '../vm/tsc';
 import type { SshConnection } from './connect';
-import { clockExpr, parseTiming, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
+import { clockExpr, parseTiming, remoteShellClockNote, shellQuote, type ShellClock, type ShellTiming } from '../shell-timing';
 import { bootScript, killScript, KIT_SPACE_KIB, LIST_VM_LEFTOVERS, makeVmDirScript, parseBoot, parseVmDir, parseVmLeftovers, parseVmProbe, VM_PROBE, type BootResult, type VmProbe } from './vm-scripts';
 import { oncePerConnection } from './once-per-connection';
 import { uploadFile } from './upload';
@@ -263,7 +263,7 @@ export class RemoteVmTarget implements Target {
   notes(): Note[] {
     const notes: Note[] = [];
     const t = this.timing;
-    if (t) notes.push(note('remote-shell-clock', { clock: t.clock, overheadMs: Math.round(t.overheadMs * 1000) / 1000 }));
+    if (t) notes.push(remoteShellClockNote(t));
     if (this.accel === 'tcg') {
       notes.push(note('vm-tcg'));
       const failed = this.trials.find((x) => !x.ok);

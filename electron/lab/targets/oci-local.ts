@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { note, type Note } from '../../../shared/notes';
 import { ociGlobalArgs } from '../oci/runsc';
-import { localShellExec, localTimingShell, probeShellTiming, type ShellExec } from '../shell-timing';
+import { localShellExec, localTimingShell, probeShellTiming, toMicros, type ShellExec } from '../shell-timing';
 import { OciShellTarget } from './oci-shell';
 import { deleteLocalContainer, makeLocalBundle, runtimeVersion, type RuncBundleOptions } from './runc-bundle';
 
@@ -40,8 +40,7 @@ export class LocalOciTarget extends OciShellTarget {
   notes(): Note[] {
     const t = this.timing;
     if (!t) return [];
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    return [note('oci-local-shell-clock', { model: this.model, clock: t.clock, overheadMs: r(t.overheadMs), spawnMs: r(t.execRoundTripMs) })];
+    return [note('oci-local-shell-clock', { model: this.model, clock: t.clock, overheadMs: toMicros(t.overheadMs), spawnMs: toMicros(t.execRoundTripMs) })];
   }
 
   async dispose(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ResolvedWorkload } from '../../../shared/plan';
 import { note, type Note } from '../../../shared/notes';
-import { parseTiming, probeShellTiming, timingScript, type ShellExec, type ShellTiming } from '../shell-timing';
+import { parseTiming, probeShellTiming, remoteShellClockNote, timingScript, toMicros, type ShellExec, type ShellTiming } from '../shell-timing';
 import { CancelledError, throwIfAborted, type IterationContext, type Marks, type Target } from './target';
 
 /** Readiness kinds the timing shell can see: the program's exit, or its process forked. */
@@ -65,15 +65,10 @@ export class ShellProcessTarget implements Target {
   notes(): Note[] {
     const t = this.timing;
     if (!t) return [];
-    const overheadMs = round(t.overheadMs);
-    return [this.o.where === 'remote' ? note('remote-shell-clock', { clock: t.clock, overheadMs }) : note('local-shell-clock', { clock: t.clock, overheadMs, spawnMs: round(t.execRoundTripMs) })];
+    return [this.o.where === 'remote' ? remoteShellClockNote(t) : note('local-shell-clock', { clock: t.clock, overheadMs: toMicros(t.overheadMs), spawnMs: toMicros(t.execRoundTripMs) })];
   }
 
   async dispose(): Promise<void> {
     // Each start ends inside its own exec (a running one is killed and reaped there): nothing is left behind.
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
