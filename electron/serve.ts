@@ -112,8 +112,8 @@ export async function serve(opts: ServeOptions): Promise<Served> {
 
   /**
    * A page's first read over GET (a run's or a comparison's document, the Learn page's table), beside the WebSocket:
-   * the page asks for it at boot, before its code (and the socket) are up, and the browser's network side takes in megabytes without the page's thread (a WebSocket message is taken
-   * in and decoded on it). The same gate as a socket's call: Host (checked above), Origin, the token (a header, so it
+   * the page asks for it at boot, before its code (and the socket) are up, and the browser's network side takes in
+   * megabytes without the page's thread (a WebSocket message is taken in and decoded on it). The same gate as a socket's call: Host (checked above), Origin, the token (a header, so it
    * is in no URL, log or history, and a cross-site page cannot send it without a preflight this server refuses), the
    * role, and the method's argument schema.
    */
@@ -125,14 +125,18 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     if (!originAllowed(req.headers.origin, port) || !fetchSiteAllowed(req.headers['sec-fetch-site'])) return refuse(403, 'forbidden');
     const role = roleOf(bearer(req.headers.authorization));
     if (!role) return refuse(401, 'unauthorized');
-    let body: string;
+    const { ok, reply } = await answer(role, 0, method, args);
+    json(ok ? 200 : 400, reply);
+  }
+
+  /** A call through the role's gate, as the socket's envelope (a stored document as the text kept with it). */
+  async function answer(role: Role, id: number, method: unknown, args: unknown): Promise<{ ok: boolean; reply: string }> {
     try {
       const result = role === 'audience' ? await dispatchForAudience(opts.lab, method, args) : await dispatch(opts.lab, method, args);
-      body = DOC_METHODS.has(method) ? docReply(0, result) : JSON.stringify({ id: 0, ok: true, result } satisfies WsResponse);
+      return { ok: true, reply: typeof method === 'string' && DOC_METHODS.has(method) ? docReply(id, result) : JSON.stringify({ id, ok: true, result } satisfies WsResponse) };
     } catch (err) {
-      return refuse(400, errorText(err));
+      return { ok: false, reply: JSON.stringify({ id, ok: false, error: errorText(err) } satisfies WsResponse) };
     }
-    json(200, body);
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
@@ -169,13 +173,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   async function onMessage(ws: WebSocket, text: string, role: Role) {
     const parsed = parseRequest(text);
     if (!parsed) return ws.close(1003, 'malformed request');
-    let reply: string;
-    try {
-      const result = role === 'audience' ? await dispatchForAudience(opts.lab, parsed.method, parsed.args) : await dispatch(opts.lab, parsed.method, parsed.args);
-      reply = DOC_METHODS.has(parsed.method) ? docReply(parsed.id, result) : JSON.stringify({ id: parsed.id, ok: true, result } satisfies WsResponse);
-    } catch (err) {
-      reply = JSON.stringify({ id: parsed.id, ok: false, error: errorText(err) } satisfies WsResponse);
-    }
+    const { reply } = await answer(role, parsed.id, parsed.method, parsed.args);
     if (ws.readyState === ws.OPEN) ws.send(reply);
   }
 
