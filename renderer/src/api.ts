@@ -120,8 +120,8 @@ function wsClient(token: string): LabApi {
   const api: Record<string, unknown> = {};
   for (const m of LAB_METHOD_NAMES) api[m] = (...args: unknown[]) => call(m, args);
   // A run's and a comparison's document, and the Learn page's table, over GET (electron/serve.ts): the read starts
-  // before the socket is up, and the browser takes the megabytes in beside the page's work (a socket's message is taken in and decoded in one task of
-  // the page's thread).
+  // before the socket is up, and the browser takes the megabytes in beside the page's work (a socket's message is
+  // taken in and decoded in one task of the page's thread).
   api.getRun = (id: string) => readOverGet(`run/${encodeURIComponent(id)}`, token);
   api.getComparison = (id: string) => readOverGet(`comparison/${encodeURIComponent(id)}`, token);
   api.tradeoffs = () => readOverGet('tradeoffs', token);

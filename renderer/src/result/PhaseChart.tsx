@@ -1,4 +1,4 @@
-import { memo, type KeyboardEvent, type PointerEvent, useLayoutEffect, useMemo, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../format';
 import { BoxMarks, SLIM_BOX } from './BoxMarks';
