@@ -108,8 +108,9 @@ describe('bench host against the QEMU guest (dropbear)', () => {
       expect(by.get('container:*')).toMatchObject({ status: 'unavailable', reason: { code: 'no-engine' } });
       expect(by.get('container:*')?.error).toMatch(/docker system dial-stdio/);
       // No QEMU in the guest: the VM models say so, with the reason, and boot nothing there.
+      const listed = JSON.stringify(c.models.map((m) => [m.model, m.status, m.error]));
       for (const vm of ['vm:qemu', 'vm:microvm']) {
-        expect(by.get(vm)?.reason?.code, vm).toBe('host-cannot-run');
+        expect(by.get(vm)?.reason?.code, `${vm} in ${listed}`).toBe('host-cannot-run');
         expect(by.get(vm)?.error, vm).toMatch(/qemu-system-x86_64 is not on the remote host/);
       }
       const floor = by.get('process')!;

@@ -1,17 +1,19 @@
 import type { BenchPlan } from '../../../shared/api';
 import { MODELS } from './index';
-import type { BenchEntry, Capabilities, ModelContext, ModelEntry, ModelRegistration } from './types';
+import { unavailable, type BenchEntry, type Capabilities, type ModelContext, type ModelEntry, type ModelRegistration } from './types';
 
 /**
  * This host's models (or the remote host's, with ctx.remote), in registration order: each registration says what it offers here, runnable or listed
- * with why not. A registration whose discovery throws is logged and left out; it never stops the others.
+ * with why not. A registration whose discovery throws (a remote probe that got no answer …) is listed under its id with
+ * the error, so the comparison says why it was not measured; it never stops the others.
  */
 export async function discoverModels(ctx: ModelContext, registrations: readonly ModelRegistration[] = MODELS): Promise<ModelEntry[]> {
   const found = await Promise.all(
     registrations.map((r) =>
       discoverOne(r, ctx).catch((err: unknown) => {
-        ctx.log?.(`discovering ${r.id} failed: ${(err as Error).message}`);
-        return [] as ModelEntry[];
+        const error = (err as Error).message;
+        ctx.log?.(`discovering ${r.id} failed: ${error}`);
+        return [{ model: r.id, unavailable: unavailable('discovery-failed', { error }, `could not find out whether this host can run it: ${error}`) }];
       }),
     ),
   );

@@ -54,6 +54,8 @@ export const UNAVAILABLE_CODES = [
   'swarm-unusable',
   /** Measured by its own command, not inside a comparison (params: command). */
   'own-command',
+  /** Finding out whether the host can run it failed, e.g. a remote probe got no answer (params: error). */
+  'discovery-failed',
   /** Listed, but getting it ready failed here (params: error); set by the comparison. */
   'prepare-failed',
   /** Ready, but its very first start failed: this host cannot run it (params: error); set by the comparison. */

@@ -112,11 +112,12 @@ describe('model registry: discovery', () => {
     expect(found.get('container:kata')?.unavailable?.text).toMatch(/register it/);
   });
 
-  it('a registration whose discovery throws is logged and left out; the others are still listed', async () => {
+  it('a registration whose discovery throws is logged and listed with the error; the others are still listed', async () => {
     const broken: ModelRegistration = { id: 'broken', family: 'absent', capabilities: MODELS[0].capabilities, discover: async () => { throw new Error('boom'); } };
     const lines: string[] = [];
     const found = await discoverModels(ctx(new Error('no engine'), (l) => lines.push(l)), [broken, ...MODELS.slice(0, 1)]);
-    expect(found.map((e) => e.model)).toEqual(['process']);
+    expect(found.map((e) => e.model)).toEqual(['broken', 'process']);
+    expect(found[0].unavailable).toMatchObject({ code: 'discovery-failed', params: { error: 'boom' } });
     expect(lines).toEqual(['discovering broken failed: boom']);
   });
 });
