@@ -11,6 +11,31 @@ import { DEFAULT_IDENTITIES, describeSpec, type HostSpec } from './spec';
 const DEFAULT_HOST_KEY: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 const SUPPORTED_HOST_KEY = new Set<string>([...DEFAULT_HOST_KEY, 'ssh-dss']);
 
+/** Pauses before asking again for an exec the server refused (see SshConnection.openExec). */
+const EXEC_RETRY_PAUSES_MS = [100, 400, 1600];
+
+/** How long a channel whose process lives on holds the turn on a server that sets up one channel at a time. */
+const ONE_AT_A_TIME_HOLD_MS = 2_000;
+
+/**
+ * Dropbear 2022.82 to 2024.85 closes a channel still being set up (opened, its exec not yet run) when another
+ * channel's process exits at that moment, and then aborts the whole connection if data reaches the channel
+ * ("Failed assertion (common-channel.c:705): `!channel->sent_close'", mkj/dropbear#321, fixed in 2024.86).
+ * Debian 12's dropbear, the QEMU guest's SSH server, has it; under load it hit one probe in a few comparisons.
+ */
+export function closesChannelsOnChildExit(software: string | undefined): boolean {
+  const m = /^dropbear(?:_(\d{4})\.(\d+))?/i.exec(software ?? '');
+  if (!m) return false;
+  if (!m[1]) return true;
+  const [year, release] = [Number(m[1]), Number(m[2])];
+  return year > 2022 ? year < 2024 || (year === 2024 && release < 86) : year === 2022 && release >= 82;
+}
+
+/** ssh2's errors for an exec request the server answered with failure, and for a channel it would not open. */
+function refusedBeforeRunning(err: Error): boolean {
+  return err.message === 'Unable to exec' || err.message.startsWith('(SSH) Channel open failure');
+}
+
 /** An unknown host key: the user must check the fingerprint and accept it (or pass --accept-new). */
 export class HostKeyUnknownError extends Error {
   constructor(readonly host: string, readonly keyType: string, readonly fingerprint: string, readonly key: Buffer) {
@@ -109,42 +134,89 @@ export class SshConnection {
     /** From the first TCP connect to "ready" on the last hop: TCP, key exchange, host key check, auth. */
     readonly connectMs: number,
     private readonly hops: Client[],
-  ) {}
+  ) {
+    // ssh2 keeps the server's software version ("dropbear_2022.83") in a field it does not document.
+    this.oneChannelAtATime = closesChannelsOnChildExit((client as unknown as { _remoteVer?: string })._remoteVer);
+  }
+
+  /** The server is a dropbear with the race of closesChannelsOnChildExit: channels are set up one at a time. */
+  readonly oneChannelAtATime: boolean;
+  private turn: Promise<void> = Promise.resolve();
 
   /** Runs a constant command; the caller never splices user input into it. */
   exec(command: string, opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? 30_000;
-    return new Promise((resolve, reject) => {
-      const t0 = performance.now();
-      this.client.exec(command, (err, stream) => {
-        if (err) return reject(new SshConnectError(`${describeSpec(this.spec)}: could not run a command: ${err.message}`));
-        let stdout = '';
-        let stderr = '';
-        let code: number | null = null;
-        let signal: string | undefined;
-        const timer = setTimeout(() => {
-          stream.close();
-          reject(new SshConnectError(`${describeSpec(this.spec)}: \`${command.slice(0, 60)}\` gave no answer within ${timeoutMs} ms`));
-        }, timeoutMs);
-        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-        stream.on('exit', (c: number | null, s?: string) => {
-          code = c;
-          signal = s ?? undefined;
-        });
-        stream.on('close', () => {
-          clearTimeout(timer);
-          resolve({ stdout, stderr, code, signal, ms: performance.now() - t0 });
-        });
-      });
-    });
+    return this.openExec(command).then(
+      ({ stream, t0 }) =>
+        new Promise((resolve, reject) => {
+          let stdout = '';
+          let stderr = '';
+          let code: number | null = null;
+          let signal: string | undefined;
+          const timer = setTimeout(() => {
+            stream.close();
+            reject(new SshConnectError(`${describeSpec(this.spec)}: \`${command.slice(0, 60)}\` gave no answer within ${timeoutMs} ms`));
+          }, timeoutMs);
+          stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+          stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+          stream.on('exit', (c: number | null, s?: string) => {
+            code = c;
+            signal = s ?? undefined;
+          });
+          stream.on('close', () => {
+            clearTimeout(timer);
+            resolve({ stdout, stderr, code, signal, ms: performance.now() - t0 });
+          });
+        }),
+      (err: Error) => Promise.reject(new SshConnectError(`${describeSpec(this.spec)}: could not run a command: ${err.message}`)),
+    );
   }
 
   /** Opens an exec channel and hands over the raw stream (docker system dial-stdio). */
   channel(command: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream)));
-    });
+    return this.openExec(command).then(({ stream }) => stream);
+  }
+
+  /**
+   * An exec channel running `command`. A server that refuses the exec or closes the channel before running it (a
+   * dropbear whose race hit it, below), or will not open one (sshd's MaxSessions), ran nothing: it is asked again
+   * after a pause, a few times; any other error (the connection is gone) fails at once. On a dropbear with that
+   * race, channels are set up one at a time, each once the previous one's process is gone. `t0` is when the
+   * channel that ran was asked for.
+   */
+  private async openExec(command: string): Promise<{ stream: ClientChannel; t0: number }> {
+    if (!this.oneChannelAtATime) return this.askExec(command);
+    // The previous channel holds the turn until its process is gone (or HOLD_MS, for one that lives on).
+    const previous = this.turn;
+    let release!: () => void;
+    this.turn = new Promise<void>((r) => (release = r));
+    await previous;
+    try {
+      const opened = await this.askExec(command);
+      const timer = setTimeout(release, ONE_AT_A_TIME_HOLD_MS);
+      opened.stream.once('close', () => {
+        clearTimeout(timer);
+        release();
+      });
+      return opened;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  private async askExec(command: string): Promise<{ stream: ClientChannel; t0: number }> {
+    for (let attempt = 0; ; attempt++) {
+      const t0 = performance.now();
+      try {
+        const stream = await new Promise<ClientChannel>((resolve, reject) => this.client.exec(command, (err, s) => (err ? reject(err) : resolve(s))));
+        return { stream, t0 };
+      } catch (err) {
+        const pause = EXEC_RETRY_PAUSES_MS[attempt];
+        if (pause === undefined || !refusedBeforeRunning(err as Error)) throw err;
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
   /** Opens an SFTP session on this connection (footprint reads /proc there); rejects when the server has no SFTP subsystem. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Client, ConnectConfig } from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, HostKeyChangedError, type SshConnection } from '../../../electron/lab/remote/connect';
+import { closesChannelsOnChildExit, connect, HostKeyChangedError, type SshConnection } from '../../../electron/lab/remote/connect';
 import { KnownHostsError } from '../../../electron/lab/remote/knownHosts';
 import { mapLimit } from '../../../electron/lab/remote/fleet';
 import { FORCE_REBOOT_COMMAND, INIT_COMMAND, REBOOT_COMMAND, rebootToSsh } from '../../../electron/lab/remote/reboot';
@@ -98,6 +98,73 @@ describe('host key checks (fakes)', () => {
     expect(algos[0]).toBe('ecdsa-sha2-nistp256');
     expect(algos).toContain('ssh-ed25519');
     expect(new Set(algos).size).toBe(algos.length);
+  });
+});
+
+describe('exec refusals (fakes)', () => {
+  /** A client whose exec the server refuses `refusals` times (ssh2's words for each), then runs; `_remoteVer` as ssh2 keeps it. */
+  class RefusingClient extends FakeClient {
+    asked = 0;
+    calls: string[] = [];
+    constructor(
+      private readonly refusals: string[],
+      readonly _remoteVer = 'OpenSSH_9.2p1',
+    ) {
+      super(KEY, []);
+    }
+    exec(cmd: string, cb: (err: Error | undefined, s?: unknown) => void) {
+      this.calls.push(`ask ${cmd}`);
+      const refusal = this.refusals[this.asked++];
+      if (refusal) return setImmediate(() => cb(new Error(refusal)));
+      const stream = Object.assign(new PassThrough(), { stderr: new PassThrough(), close() {} });
+      setImmediate(() => cb(undefined, stream));
+      // The server's answer comes later, as packets do.
+      setTimeout(() => {
+        this.calls.push(`done ${cmd}`);
+        stream.emit('exit', 0);
+        stream.end('ok\n');
+      }, 5);
+    }
+  }
+  const open = async (client: RefusingClient) => {
+    const kh = path.join(dir, 'kh-exec');
+    writeFileSync(kh, `vm.example.org ssh-ed25519 ${KEY.toString('base64')}\n`);
+    const spec = await resolveHost('u@vm.example.org', { configText: '', home: dir, localUser: 'me' });
+    return connect(spec, { home: dir, knownHostsFile: kh, agent: '', clientFactory: () => client as unknown as Client });
+  };
+
+  it('asks again for an exec the server refused before running it (a loaded guest could not fork), then runs it', async () => {
+    const client = new RefusingClient(['Unable to exec', '(SSH) Channel open failure: open failed']);
+    const r = await (await open(client)).exec('true');
+    expect(client.asked).toBe(3);
+    expect(r).toMatchObject({ stdout: 'ok\n', code: 0 });
+  });
+
+  it('gives up after a few refusals, and never retries a lost connection', async () => {
+    const refused = new RefusingClient(Array(10).fill('Unable to exec'));
+    await expect((await open(refused)).exec('true')).rejects.toThrow(/could not run a command: Unable to exec/);
+    expect(refused.asked).toBe(4);
+    const lost = new RefusingClient(['Not connected']);
+    await expect((await open(lost)).exec('true')).rejects.toThrow(/Not connected/);
+    expect(lost.asked).toBe(1);
+  });
+
+  it('on a dropbear with the channel race, sets up one channel at a time, each once the previous process is gone', async () => {
+    const racy = new RefusingClient([], 'dropbear_2022.83');
+    const conn = await open(racy);
+    expect(conn.oneChannelAtATime).toBe(true);
+    await Promise.all([conn.exec('a'), conn.exec('b'), conn.exec('c')]);
+    expect(racy.calls).toEqual(['ask a', 'done a', 'ask b', 'done b', 'ask c', 'done c']);
+    // OpenSSH: all at once.
+    const openssh = new RefusingClient([]);
+    const direct = await open(openssh);
+    await Promise.all([direct.exec('a'), direct.exec('b')]);
+    expect(openssh.calls.slice(0, 2)).toEqual(['ask a', 'ask b']);
+  });
+
+  it('knows which dropbear releases have the race (2022.82 to 2024.85)', () => {
+    for (const v of ['dropbear_2022.82', 'dropbear_2022.83', 'dropbear_2024.85', 'dropbear']) expect(closesChannelsOnChildExit(v), v).toBe(true);
+    for (const v of ['dropbear_2020.81', 'dropbear_2024.86', 'dropbear_2025.88', 'OpenSSH_9.2p1', undefined]) expect(closesChannelsOnChildExit(v), v).toBe(false);
   });
 });
 
