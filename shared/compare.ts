@@ -106,9 +106,13 @@ export type DensityResult = z.infer<typeof DensityResult>;
 /** skipped: an adaptive comparison's budget ran out before the model's first start. */
 const ModelStatus = z.enum(['ok', 'unavailable', 'failed', 'cancelled', 'skipped']);
 
-/** Which clock timed one phase of a container start on a remote host, and the SSH round trips still inside it. */
+/**
+ * Which clock timed one phase of a container start, and the SSH round trips still inside it: on a remote host
+ * `remote-engine`, `local-through-ssh` or `remote-shell`; here `local-engine` (this machine's engine's event stream)
+ * or `local` (this machine's clock around isolab's own call, a phase no engine event ends).
+ */
 const PhaseClock = z.object({
-  clock: z.enum(['remote-engine', 'local-through-ssh', 'remote-shell']),
+  clock: z.enum(['remote-engine', 'local-through-ssh', 'remote-shell', 'local-engine', 'local']),
   /** Absent when the count is not fixed (isolab's own reads of the instance over SSH are inside the phase). */
   sshRoundTrips: z.number().int().optional(),
   /**
@@ -130,18 +134,20 @@ export type PhaseClock = z.infer<typeof PhaseClock>;
  * the event ending each phase, added to the create call as this machine saw it; `phases` says which clock timed
  * each phase (one no engine event ends stays local), `engineEvents` how many samples had their events.
  * `local-through-ssh`: the same engine calls as on this machine, timed on this machine's clock; each call crosses
- * the SSH channel once. In every case `sshAllowanceMs` (= roundTripMs x roundTripsToReady) is what SSH adds to
+ * the SSH channel once. `local-engine`: a container here, timed as `remote-engine` is on a remote host but on this
+ * machine's engine's event stream (one instrument both ways; no SSH, so `sshAllowanceMs` 0); a local container
+ * without a clock (documents before it, or no event came) was timed at the engine's answers. In every case `sshAllowanceMs` (= roundTripMs x roundTripsToReady) is what SSH adds to
  * time-to-ready.
  */
 export const StartupClock = z.object({
-  clock: z.enum(['local-shell', 'remote-shell', 'local-through-ssh', 'remote-engine']),
+  clock: z.enum(['local-shell', 'remote-shell', 'local-through-ssh', 'remote-engine', 'local-engine']),
   shell: z.enum(['epochrealtime', 'date']).optional(),
   overheadMs: z.number().optional(),
   /** Median round trip of the channel (an engine ping, or an exec) measured before the starts. */
   roundTripMs: z.number().optional(),
   roundTripsToReady: z.number().int().optional(),
   sshAllowanceMs: z.number(),
-  /** remote-engine: the clock of each phase (create, started, ready, remove). */
+  /** remote-engine, local-engine: the clock of each phase (create, started, ready, remove). */
   phases: z.record(z.string(), PhaseClock).optional(),
   /**
    * The engine events behind the figures: timed samples, those that kept this machine's clock because an event
@@ -153,7 +159,10 @@ export const StartupClock = z.object({
       localFallback: z.number().int(),
       waitBoundMs: z.number(),
       missing: z.record(z.string(), z.number().int()).optional(),
-      /** The median time to ready of the same timed samples as this machine saw it, SSH included: what the engine clock took out. */
+      /**
+       * The median time to ready of the same timed samples as this machine saw it (SSH included on a remote host; here,
+       * at the engine's answers): what the engine clock took out.
+       */
       throughSshReadyMedianMs: z.number().optional(),
     })
     .optional(),

@@ -34,6 +34,10 @@ export interface NoteParams {
   /** This machine has no shell that can read a fine clock (no bash with $EPOCHREALTIME, no date +%s%N): the floor keeps isolab's spawn. */
   'process-no-timing-shell': { reason: string };
   'remote-engine-clock': { samples: number; localFallback: number };
+  /** A container here timed on this machine's engine's event stream, the same instrument as remote-engine-clock, no SSH. */
+  'local-engine-clock': { samples: number; localFallback: number };
+  /** This machine's engine's event stream could not be opened: its containers kept this machine's clock at the engine's answers. */
+  'local-engine-no-events': { error: string };
   'remote-startup-only': { model: string };
   /** A raw OCI runtime run on the remote host: where its bundle was and how isolab was root there (`sudo -n`, or `ssh root`: logged in as root). */
   'remote-oci-bundle': { model: string; dir: string; via: string };
@@ -129,6 +133,10 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
     `The floor was timed by isolab's own spawn of the program, not by the timing shell: this machine has no shell that reads a fine clock (${p.reason}). Node's spawn and pipes are inside each figure, so ratios to this floor are lower than to a shell-timed one, such as a remote host's.`,
   'remote-engine-clock': (p) =>
     `Timed on the remote engine's clock: each phase the engine marks (the start, the workload's exit or its ready line in the engine's log, the removal) runs from the container's create event to that event, both read from the engine's event stream (timeNano): the round trips of the calls after the last one the engine waited for are out of the figure; the create call and the turnaround to the next call stay in (see the clock's round trips to ready).${p.localFallback ? ` ${p.localFallback} of ${p.samples} starts kept this machine's clock, SSH included: their events had not come in time.` : ''}`,
+  'local-engine-clock': (p) =>
+    `Timed on this machine's engine's clock, as on a remote host: each phase the engine marks (the start, the workload's exit or its ready line in the engine's log, the removal) runs from the container's create event to that event, both read from the engine's event stream (timeNano), added to the create call as isolab saw it; no SSH, nothing to allow for. The engine's handling of the calls after that event (the wait call's answer) is out of the figure.${p.localFallback ? ` ${p.localFallback} of ${p.samples} starts kept isolab's own clock at the engine's answers: their events had not come in time.` : ''}`,
+  'local-engine-no-events': (p) =>
+    `This machine's engine's event stream could not be opened (${p.error}): the starts were timed on isolab's own clock at the engine's answers, not on the engine's clock as on a remote host, so they read a little higher than a remote engine-clock figure.`,
   'remote-startup-only': (p) => `${p.model}: on a remote host only startup is measured; footprint and density need the remote /proc and cgroups, which this version does not read.`,
   'remote-oci-bundle': (p) =>
     `${p.model}: run straight on a bundle in ${p.dir} on the remote host, as root (${p.via === 'sudo -n' ? 'through sudo -n' : 'logged in as root'}); its containers and the bundle are removed after the model.`,

@@ -8,6 +8,7 @@ import { benchEntry, discoverModels } from './models/registry';
 import type { ModelContext } from './models/types';
 import { compareSettings, groupContainerModels, lastComparison } from './compare/prepare';
 import { runCompare } from './compare/run';
+import { LocalPlace } from './compare/local';
 import { cancelledWhileWaiting, RemotePlace, unreachedComparison } from './compare/remote';
 import { HostOpenError, HostService, type Interaction } from './remote/service';
 import { HostLocks } from './remote/host-lock';
@@ -240,6 +241,7 @@ export class Lab {
   ): Promise<Comparison> {
     let status: Comparison['status'] = 'failed';
     let remote: RemotePlace | undefined;
+    let local: LocalPlace | undefined;
     let releaseHost: (() => Promise<void>) | undefined;
     let askedAt = settings.askedAt;
     try {
@@ -272,7 +274,13 @@ export class Lab {
           return c;
         }
       }
-      const ctx: ModelContext = remote ? { root: this.root, docker: remote.docker, log, remote: remote.remote } : this.modelContext(log);
+      // Containers are timed on their engine's clock, here as there: each place holds the engine's event stream.
+      let ctx: ModelContext;
+      if (remote) ctx = { root: this.root, docker: remote.docker, log, remote: remote.remote, engineEvents: remote.engineEvents };
+      else {
+        local = new LocalPlace(() => this.docker());
+        ctx = { ...this.modelContext(log), engineEvents: local.engineEvents };
+      }
       // Every registered model lists itself, the local VMs included (runnable or with why not), so `vm` adds nothing.
       const models = await discoverModels(ctx);
       const grouped = await groupContainerModels(models, { docker: ctx.docker, each: settings.eachRuntime, log });
@@ -310,6 +318,7 @@ export class Lab {
       throw err;
     } finally {
       await remote?.close();
+      await local?.close();
       await releaseHost?.();
       // Faces reload the document now: it has its final status (or the comparison failed before it was saved).
       this.emit({ type: 'compare-finished', comparisonId: id, status });

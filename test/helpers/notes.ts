@@ -19,6 +19,8 @@ const SAMPLES: { [C in NoteCode]: NoteParams[C] } = {
   'process-spawn-clock': { readiness: 'log', concurrency: 1 },
   'process-no-timing-shell': { reason: 'bash 3.2' },
   'remote-engine-clock': { samples: 20, localFallback: 1 },
+  'local-engine-clock': { samples: 20, localFallback: 1 },
+  'local-engine-no-events': { error: 'connect ENOENT /var/run/docker.sock' },
   'remote-startup-only': { model: 'container:runc' },
   'remote-oci-bundle': { model: 'oci:runc', dir: '/tmp/isolab-oci-Ab12Cd34', via: 'sudo -n' },
   'oci-local-shell-clock': { model: 'oci:runc', clock: 'epochrealtime', overheadMs: 0.004, spawnMs: 2.5 },

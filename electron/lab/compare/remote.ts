@@ -31,7 +31,7 @@ export class RemotePlace {
     private readonly fs: RemoteFs,
     private readonly log?: (line: string) => void,
   ) {
-    this.remote = { name, conn, fs, engineEvents: this.engineEvents };
+    this.remote = { name, conn, fs };
     // Footprint and density read the host's own /proc and cgroups through `fs` (SFTP, else head/ls over exec).
     this.place = { host: environment.host, remote: { ...environment.remote, procVia: fs.via }, fs };
   }

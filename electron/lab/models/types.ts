@@ -94,8 +94,6 @@ export interface RemoteHost {
   conn: SshConnection;
   /** The host's /proc and cgroups over the same connection (SFTP, else exec), for footprint and density. */
   fs?: HostFs;
-  /** Its engine's event stream (opened once, on its own channel): container phases on the engine's clock. */
-  engineEvents?(): Promise<EngineEventLog>;
 }
 
 /**
@@ -108,6 +106,12 @@ export interface ModelContext {
   docker(): Promise<EngineConnection>;
   log?(line: string): void;
   remote?: RemoteHost;
+  /**
+   * A comparison's engine event stream (this machine's engine, or with `remote` that host's, on a channel of its
+   * own): opened on the first call, closed when the comparison ends. Container phases are timed on the engine's
+   * clock from it. Absent outside a comparison (`isolab bench`).
+   */
+  engineEvents?(): Promise<EngineEventLog>;
 }
 
 /** `isolab bench` of one model: which plans it answers, how its run is named, and its targets. */

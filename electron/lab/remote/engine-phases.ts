@@ -58,10 +58,17 @@ const SSH_ROUND_TRIPS: Record<ReadinessKind, Record<string, number | undefined>>
   tcp: { create: 1, started: 2 },
 };
 
-/** The clock of each phase of a container start on a remote engine, by readiness (what the document records). */
-export function phaseClocks(readiness: ReadinessKind): Record<string, PhaseClock> {
+/** Which engine a start was timed on: a remote host's (over SSH) or this machine's (no SSH in any phase). */
+export type EngineWhere = 'remote' | 'local';
+
+/** The clock of each phase of a container start on an engine, by readiness (what the document records). */
+export function phaseClocks(readiness: ReadinessKind, where: EngineWhere = 'remote'): Record<string, PhaseClock> {
   const out: Record<string, PhaseClock> = {};
   for (const [phase, event] of Object.entries(PHASE_EVENT[readiness])) {
+    if (where === 'local') {
+      out[phase] = { clock: event ? 'local-engine' : 'local' };
+      continue;
+    }
     const trips = SSH_ROUND_TRIPS[readiness][phase];
     out[phase] = { clock: event ? 'remote-engine' : 'local-through-ssh', ...(trips !== undefined ? { sshRoundTrips: trips } : {}) };
   }

@@ -28,7 +28,7 @@ export interface ContainerDriverOptions {
   log?: (line: string) => void;
   /** Where the engine's host keeps /proc and cgroups: this machine by default, a remote host's over SSH. */
   fs?: HostFs;
-  /** A remote engine: its start phases are put on its own clock from its events once each sample is over. */
+  /** In a comparison (here or on a remote host): the start phases are put on the engine's own clock from its events once each sample is over. */
   engineClock?: EngineClock;
 }
 
@@ -46,7 +46,7 @@ export class ContainerDriver implements InstanceDriver {
   private readonly docker: Docker;
   private readonly live = new Set<string>();
   readonly settleMarks?: (instance: Instance, local: Marks, warmup: boolean) => Promise<Marks>;
-  /** On a remote engine, log readiness: the engine's receive instant of each instance's ready line (ns). */
+  /** On the engine clock, log readiness: the engine's receive instant of each instance's ready line (ns). */
   private readonly readyLines = new Map<string, bigint>();
 
   constructor(private readonly opts: ContainerDriverOptions) {
@@ -68,6 +68,8 @@ export class ContainerDriver implements InstanceDriver {
   }
 
   async prepare(signal: AbortSignal): Promise<void> {
+    // Subscribed before this model's first container: the engine sends only what happens from then on.
+    await this.opts.engineClock?.open();
     const facts = await engineFacts(this.opts.conn);
     if (!this.opts.isolation && !facts.runtimes?.includes(this.opts.runtime)) {
       throw new Error(`the engine has no runtime "${this.opts.runtime}"; it lists: ${facts.runtimes?.join(', ') || 'none'}`);

@@ -45,18 +45,25 @@ export const containerModel: ModelRegistration = {
         }));
       }
       const runtimes = facts.runtimes?.length ? facts.runtimes : [facts.defaultRuntime ?? 'runc'];
-      return runtimes.map((runtime): ModelEntry => ({
-        model: `container:${runtime}`,
-        driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log }),
-      }));
+      const events = ctx.engineEvents;
+      return runtimes.map((runtime): ModelEntry => {
+        // In a comparison: each start's phases on this engine's own clock, the instrument a remote host's containers
+        // are timed with (the stream opened by the first container model's prepare); no SSH, nothing to allow for.
+        const engineClock = events && new EngineClock(events, undefined, 'local', ctx.log);
+        return {
+          model: `container:${runtime}`,
+          driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log, engineClock }),
+          ...(engineClock ? { clock: (w) => engineClock.localClock(w.readiness.kind) } : {}),
+        };
+      });
     } catch (err) {
       const error = (err as Error).message;
       return [{ model: 'container:*', unavailable: unavailable('no-engine', { error }, `no container engine: ${error}`) }];
     }
   },
   // On a remote host: the same engine calls on its engine (ctx.docker() is it, over the SSH connection), each
-  // start's phases then put on the engine's own clock from its event stream (EngineClock); the channel's round
-  // trip, measured first, says what SSH still adds (the create call's). Without the stream: this machine's clock.
+  // start's phases then put on the engine's own clock from its event stream (EngineClock), as here; the channel's
+  // round trip, measured first, says what SSH still adds (the create call's). Without the stream: this machine's clock.
   async discoverRemote(ctx) {
     let conn: EngineConnection;
     try {
@@ -67,13 +74,12 @@ export const containerModel: ModelRegistration = {
     }
     const facts = await engineFacts(conn);
     const roundTripMs = await pingRoundTrip(conn);
-    const events = await ctx.remote.engineEvents?.().catch((err: Error) => {
-      ctx.log?.(`the engine's event stream on ${ctx.remote.name} could not be opened (${err.message}): containers are timed on this machine's clock`);
-      return undefined;
-    });
+    const events = ctx.engineEvents;
+    const name = ctx.remote.name;
     const runtimes = facts.runtimes?.length ? facts.runtimes : [facts.defaultRuntime ?? 'runc'];
     return runtimes.map((runtime): ModelEntry => {
-      const engineClock = events && new EngineClock(events);
+      // The stream is opened by the first container model's prepare; without it, this machine's clock through SSH.
+      const engineClock = events && new EngineClock(events, undefined, 'remote', (l) => ctx.log?.(`${name}: ${l}`));
       return {
         model: `container:${runtime}`,
         driver: (w, runId) => new ContainerDriver({ conn, runId, runtime, workload: w, log: ctx.log, fs: ctx.remote.fs, engineClock }),
