@@ -67,6 +67,8 @@ describe('model registry: discovery', () => {
     expect(found.get('process')?.driver).toBeTypeOf('function');
     expect(found.get('container:runc')?.driver).toBeTypeOf('function');
     expect(found.get('container:runsc')?.unavailable).toBeUndefined();
+    // Outside a comparison (no engine event stream in the context): this machine's clock, no clock field.
+    expect(found.get('container:runc')?.clock).toBeUndefined();
     // No oci:RUNTIME row: none of them is on this PATH, and a runtime not installed is not a model of this host.
     expect([...found.keys()].filter((m) => m.startsWith('oci:'))).toEqual([]);
     // No QEMU: both VM models say why, with no factory to run.
@@ -97,6 +99,18 @@ describe('model registry: discovery', () => {
     expect(found.has('swarm')).toBe(false);
     expect(found.get('container:kata')?.unavailable?.code).toBe('not-installed');
     expect(found.get('process')?.unavailable).toBeUndefined();
+  });
+
+  it("in a comparison, each local container model is timed on the engine's clock from the comparison's stream, opened by its prepare", async () => {
+    let opened = 0;
+    const withEvents: ModelContext = { ...ctx(engine({ Runtimes: { runc: {}, runsc: {} } })), engineEvents: () => (opened++, Promise.reject(new Error('no stream here'))) };
+    const found = byModel(await discoverModels(withEvents));
+    // Discovery alone opens nothing (a comparison of the floor alone never subscribes).
+    expect(opened).toBe(0);
+    const w = resolveWorkload({ kind: 'true', timeoutMs: 30_000 });
+    // The model has a clock; with no start on the engine's clock it says nothing (this machine's, as before).
+    expect(found.get('container:runc')?.clock?.(w)).toBeUndefined();
+    expect(found.get('container:runc')?.driver?.(w, 'r1').notes?.()).toEqual([]);
   });
 
   it('Kata registered as an engine runtime is a container:RUNTIME like any other, and its absent row goes', async () => {

@@ -158,6 +158,57 @@ describe('the engine event log and clock', () => {
     expect(clock.startupClock('exit', 13, 3)).toMatchObject({ clock: 'local-through-ssh', roundTripsToReady: 3, sshAllowanceMs: 39, engineEvents: { samples: 1, localFallback: 1 } });
   });
 
+  it("on this machine's engine: the same marks, clock local-engine with no SSH in any phase, and its own note", async () => {
+    const f = fakeEvents();
+    let opened = 0;
+    // Opened lazily, once, by the first prepare (the comparison's LocalPlace gives the getter).
+    const clock = new EngineClock(async () => (opened++, EngineEventLog.open(f.docker)), 50, 'local');
+    expect(opened).toBe(0);
+    await Promise.all([clock.open(), clock.open()]);
+    expect(opened).toBe(1);
+    for (const e of events()) f.emit('a', e);
+    // Locally the marks are isolab's at the engine's answers (a unix socket: no SSH).
+    const here = { create: 5, started: 46, ready: 92, remove: 121 };
+    expect((await clock.settle('a', here, 'exit', false)).ready).toBeCloseTo(75, 6);
+    expect(await clock.settle('b', here, 'exit', false)).toEqual(here);
+    const k = clock.localClock('exit')!;
+    expect(StartupClock.parse(k)).toEqual(k);
+    expect(k).toEqual({
+      clock: 'local-engine',
+      sshAllowanceMs: 0,
+      phases: { create: { clock: 'local' }, started: { clock: 'local-engine' }, ready: { clock: 'local-engine' }, remove: { clock: 'local-engine' } },
+      engineEvents: { samples: 2, localFallback: 1, waitBoundMs: 50, missing: { create: 1, start: 1, die: 1, destroy: 1 }, throughSshReadyMedianMs: 92 },
+    });
+    expect(phaseClocks('tcp', 'local').ready).toEqual({ clock: 'local' });
+    expect(clock.notes()).toEqual([expect.objectContaining({ code: 'local-engine-clock', params: { samples: 2, localFallback: 1 } })]);
+  });
+
+  it("a local stream that cannot be opened: every sample keeps this machine's marks at once, no clock, a note that says why", async () => {
+    const logged: string[] = [];
+    const clock = new EngineClock(() => Promise.reject(new Error('connect ENOENT /var/run/docker.sock')), 5_000, 'local', (l) => logged.push(l));
+    await clock.open();
+    const here = { create: 5, started: 46, ready: 92, remove: 121 };
+    const t0 = performance.now();
+    expect(await clock.settle('a', here, 'exit', false)).toEqual(here);
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(clock.localClock('exit')).toBeUndefined();
+    expect(clock.notes()).toEqual([expect.objectContaining({ code: 'local-engine-no-events', params: { error: 'connect ENOENT /var/run/docker.sock' } })]);
+    expect(logged[0]).toMatch(/could not be opened \(connect ENOENT/);
+    // Every sample lost its events (the stream ended): no local-engine clock either.
+    const f = fakeEvents();
+    const lost = new EngineClock(await EngineEventLog.open(f.docker), 5_000, 'local');
+    f.stream.end();
+    await new Promise((r) => setImmediate(r));
+    await lost.settle('a', here, 'exit', false);
+    expect(lost.localClock('exit')).toBeUndefined();
+    expect(lost.notes()[0]).toMatchObject({ code: 'local-engine-clock', params: { samples: 1, localFallback: 1 } });
+    // A remote model whose stream never opened: this machine's clock through SSH, as before (no event counts).
+    const remote = new EngineClock(() => Promise.reject(new Error('channel refused')), 5_000);
+    await remote.open();
+    expect(remote.startupClock('exit', 13, 3)).toEqual({ clock: 'local-through-ssh', roundTripMs: 13, roundTripsToReady: 3, sshAllowanceMs: 39 });
+    expect(remote.notes()).toEqual([]);
+  });
+
   it('older documents (no phases, no engine events) still read', () => {
     expect(StartupClock.parse({ clock: 'local-through-ssh', roundTripMs: 13.1, roundTripsToReady: 3, sshAllowanceMs: 39.3 }).clock).toBe('local-through-ssh');
   });
