@@ -102,6 +102,8 @@ describe('compare on a remote host (loopback sshd)', () => {
     const figures = MODELS.map((model) => ({
       model,
       localMedianMs: median([...okModel(local, model).startup!.readyMs, ...okModel(after, model).startup!.readyMs]),
+      // The two local runs (before the remote one, with footprint; after it, without): their drift decides 'inconclusive'.
+      localRunsMedianMs: [median(okModel(local, model).startup!.readyMs), median(okModel(after, model).startup!.readyMs)],
       remoteMedianMs: median(okModel(remote, model).startup!.readyMs),
       throughSshMedianMs: okModel(remote, model).clock?.engineEvents?.throughSshReadyMedianMs,
       allowanceMs: okModel(remote, model).clock!.sshAllowanceMs,
