@@ -199,12 +199,21 @@ export async function serve(opts: ServeOptions): Promise<Served> {
     });
   });
   port = (server.address() as { port: number }).port;
+  // The Learn table's first read computes each saved run's startup interval (~200 ms per 10,000-start run; then
+  // kept per document): done now, in the background, so the page need not wait for it. A failure is the page's read
+  // to report, when it asks.
+  const warm = setTimeout(() => {
+    Promise.resolve()
+      .then(() => opts.lab.tradeoffs())
+      .catch(() => undefined);
+  }, 0);
   const base = `http://127.0.0.1:${port}/`;
   return {
     url: `${base}?token=${token}`,
     audienceUrl: audienceToken ? `${base}?token=${audienceToken}&audience=1` : undefined,
     port,
     close: async () => {
+      clearTimeout(warm);
       unsubscribe();
       for (const ws of clients.keys()) ws.terminate();
       wss.close();

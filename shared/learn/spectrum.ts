@@ -197,8 +197,23 @@ function densityRunFit(m: ModelResult, ref: Omit<SourceRef, 'what'>, budget: num
   return { value: Math.floor((budget * last.count) / last.memAvailableDropBytes), unit: 'count', n: last.count, basis: 'densityRun', source: { ...ref, what: 'density.run' } };
 }
 
-/** A run's startup: the same mark Compare reads (ready, else a container's first output, else a VM's first SSH command). */
+/**
+ * Each frozen run's startup, computed once: its bootstrap interval costs ~200 ms for 10,000 starts, on the Learn
+ * table's every read. The engine's stores hand out one frozen document per unchanged file (validated-cache.ts), so a
+ * changed file is another key; a document that is not frozen could still change and is computed each time.
+ */
+const startupOf = new WeakMap<Run, SpectrumStartup | null>();
+
 function runStartup(run: Run): SpectrumStartup | undefined {
+  const known = startupOf.get(run);
+  if (known !== undefined) return known ?? undefined;
+  const s = computeRunStartup(run);
+  if (Object.isFrozen(run)) startupOf.set(run, s ?? null);
+  return s;
+}
+
+/** A run's startup: the same mark Compare reads (ready, else a container's first output, else a VM's first SSH command). */
+function computeRunStartup(run: Run): SpectrumStartup | undefined {
   let mark: string | undefined;
   let values: number[] = [];
   if (run.model.startsWith('vm:')) {
