@@ -89,11 +89,10 @@ export class EngineClock {
    * SSH, as before.
    */
   startupClock(readiness: ReadinessKind, roundTripMs: number, throughSshTrips: number): StartupClock {
-    if (!this.events) return { clock: 'local-through-ssh', roundTripMs, roundTripsToReady: throughSshTrips, sshAllowanceMs: roundTripMs * throughSshTrips };
+    const throughSsh = { clock: 'local-through-ssh' as const, roundTripMs, roundTripsToReady: throughSshTrips, sshAllowanceMs: roundTripMs * throughSshTrips };
+    if (!this.events) return throughSsh;
     const events = this.eventCounts();
-    if (!this.timedByEngine() && this.samples > 0) {
-      return { clock: 'local-through-ssh', roundTripMs, roundTripsToReady: throughSshTrips, sshAllowanceMs: roundTripMs * throughSshTrips, engineEvents: events };
-    }
+    if (!this.timedByEngine() && this.samples > 0) return { ...throughSsh, engineEvents: events };
     const phases = phaseClocks(readiness);
     const trips = phases.ready.clock === 'remote-engine' ? phases.ready.sshRoundTrips! : throughSshTrips;
     if (phases.ready.clock === 'local-through-ssh') phases.ready.sshRoundTrips = throughSshTrips;
