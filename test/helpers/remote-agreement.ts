@@ -31,6 +31,48 @@ export function agreeAfterAllowance(local: readonly number[], remote: readonly n
   return { verdict: l[0] <= r[1] && r[0] <= l[1] ? 'agree' : 'differ', local: l, remote: r, allowanceMs };
 }
 
+/** An A-B-A verdict: the bracketed one, beside the two local runs' agreement and the pooled, strict one. */
+export interface Bracketed extends Agreement {
+  /** Whether the two local runs agree with each other: if not, the machine drifted too much to decide. */
+  drift: Agreement['verdict'];
+  /** The pooled local interval against the remote one, with no margin: printed, not asserted. */
+  strict: Agreement['verdict'];
+  marginMs: number;
+}
+
+/**
+ * Local, remote, local again (A-B-A). The remote run sits between the two local ones in time, so on a machine
+ * whose speed drifts (a shared CI machine), the local figure at that time lies anywhere between the two local
+ * runs': the local interval is the envelope of their two 95% intervals, widened both ways by a stated margin when
+ * the test gives one; the remote interval reaches down by SSH's allowance. Inconclusive when the two local runs
+ * themselves differ (too much drift to decide) or an interval is too wide. A bias beyond the machine's own drift
+ * still reads `differ`.
+ */
+export function agreeBracketed(before: readonly number[], later: readonly number[], remote: readonly number[], allowanceMs: number, marginMs = 0): Bracketed {
+  const drift = agreeAfterAllowance(before, later, 0).verdict;
+  const strict = agreeAfterAllowance([...before, ...later], remote, allowanceMs).verdict;
+  const [a, b] = [medianInterval(before), medianInterval(later)];
+  const envelope = [Math.min(a.lo ?? NaN, b.lo ?? NaN), Math.max(a.hi ?? NaN, b.hi ?? NaN)];
+  const r = medianInterval(remote);
+  const local: [number, number] = [envelope[0] - marginMs, envelope[1] + marginMs];
+  const far: [number, number] = [(r.lo ?? NaN) - allowanceMs, r.hi ?? NaN];
+  const wide = [a, b, r].some((x) => x.relativeHalfWidth === undefined || x.relativeHalfWidth > 0.5);
+  const verdict = drift !== 'agree' || wide || ![...local, ...far].every(Number.isFinite) ? 'inconclusive' : local[0] <= far[1] && far[0] <= local[1] ? 'agree' : 'differ';
+  return { verdict, local, remote: far, allowanceMs, drift, strict, marginMs };
+}
+
+/**
+ * The stated equivalence margin of a figure timed by a timing shell on both sides (the floor, oci:*): 10% of the
+ * local median. The shells run the same script on the same clock, but one is started by Node, the other by an sshd
+ * session, and what ran in the launching process before the timed fork moves the figure. Measured with the two
+ * interleaved start by start (floor, 250 starts each, quiet machine, 8 rounds): the sshd-started shell read 7-13%
+ * lower (4.0-4.5 vs 4.4-5.0 ms); the local shell sourcing root's .bashrc (pyenv init) first closed the gap (4.09 vs
+ * 4.15 ms), a fresh `env -i bash --norc` on both sides did not (4.18 vs 4.84 ms). Not the clock, not load drift.
+ */
+export function launcherMarginMs(local: readonly number[]): number {
+  return 0.1 * (medianInterval(local).median ?? 0);
+}
+
 /** The comparison's result for a model (or the model with its accelerator: vm:qemu is vm:qemu-tcg), which must be ok. */
 export function okModel(c: Comparison, model: string): ModelResult {
   const m = c.models.find((x) => x.model === model || x.model.startsWith(`${model}-`));

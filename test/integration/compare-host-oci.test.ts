@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Comparison } from '../../shared/compare';
 import type { CompareRequest } from '../../shared/api';
 import type { PlanInput } from '../../shared/plan';
-import { agreeAfterAllowance, okModel, ownedTmpDirs } from '../helpers/remote-agreement';
+import { agreeBracketed, launcherMarginMs, okModel, ownedTmpDirs } from '../helpers/remote-agreement';
 import { Lab } from '../../electron/lab/lab';
 import { tempDataDir } from '../helpers/datadir';
 import { loopbackHostForFile } from '../fixtures/sshd';
@@ -133,10 +133,12 @@ describe('oci:runc on a remote host (loopback sshd)', () => {
     const after = await lab.compare(request(), undefined, say);
     const before = l.startup!.readyMs;
     const later = okModel(after, 'oci:runc').startup!.readyMs;
-    const drift = agreeAfterAllowance(before, later, 0);
-    const v = agreeAfterAllowance([...before, ...later], r.startup!.readyMs, r.clock!.sshAllowanceMs);
-    console.log(JSON.stringify({ oci: { verdict: v.verdict, local: v.local, remote: v.remote }, drift: drift.verdict, clock: r.clock, uptime: os.loadavg() }));
-    if (drift.verdict === 'agree') expect(v.verdict, JSON.stringify(v)).not.toBe('differ');
+    // A-B-A as compare-host.test.ts judges it (agreeBracketed), with the floor's stated launcher margin
+    // (launcherMarginMs): the shell here is started by Node, there by sshd. The CI of e71eb73 saw the pooled, strict
+    // intervals apart; the one before read [63.5, 67.3] vs [60.5, 64.9] ms. The strict verdict is printed beside it.
+    const v = agreeBracketed(before, later, r.startup!.readyMs, r.clock!.sshAllowanceMs, launcherMarginMs([...before, ...later]));
+    console.log(JSON.stringify({ oci: v, clock: r.clock, uptime: os.loadavg() }));
+    expect(v.verdict, JSON.stringify(v)).not.toBe('differ');
   }, 300_000);
 
   it('a comparison cancelled mid-start leaves no container and no bundle on the host', async () => {

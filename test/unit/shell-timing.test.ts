@@ -5,7 +5,7 @@ import { localFloorClock, localFloorTarget, timingShellHere } from '../../electr
 import { ShellProcessTarget } from '../../electron/lab/targets/shell-process';
 import { findStaticBusybox } from '../../electron/lab/images/busybox';
 import { resolveWorkload } from '../../shared/plan';
-import { agreeAfterAllowance } from '../helpers/remote-agreement';
+import { agreeAfterAllowance, agreeBracketed } from '../helpers/remote-agreement';
 
 describe("the floor's timing shell (this machine and remote hosts)", () => {
   it('quotes every word, so a plan argument never becomes shell syntax', () => {
@@ -145,6 +145,17 @@ describe('agreement of a remote and a local startup figure', () => {
   });
   it('is inconclusive when either side is too noisy to decide', () => {
     expect(agreeAfterAllowance([1, 50, 3, 90, 2, 70, 4], around(13), 0).verdict).toBe('inconclusive');
+  });
+  it('A-B-A: judges the remote run against the span of the two local runs around it, not their pooled interval', () => {
+    // The machine drifted from 10 to 10.6 between the local runs: a remote 11.2 lies within that drift's reach.
+    const v = agreeBracketed(around(10), around(10.6), around(11.2), 0);
+    expect(v).toMatchObject({ drift: 'agree', strict: 'differ', verdict: 'agree' });
+    // A bias beyond the drift still differs; a margin is stated by the caller, never assumed.
+    expect(agreeBracketed(around(10), around(10.6), around(12.5), 0).verdict).toBe('differ');
+    expect(agreeBracketed(around(10), around(10.6), around(12.5), 1.2).verdict).toBe('agree');
+    expect(agreeBracketed(around(10), around(10.6), around(12.5), 0, 1.2).verdict).toBe('agree');
+    // Local runs that differ from each other leave nothing to decide.
+    expect(agreeBracketed(around(10), around(14), around(12), 0).verdict).toBe('inconclusive');
   });
 });
 
