@@ -124,7 +124,7 @@ const ENGLISH: { [C in NoteCode]: (p: NoteParams[C]) => string } = {
   'ssh-idle-footprint': () => "The idle footprint was read right after connecting; isolab's own SSH session is part of it (one sshd and one shell).",
   'ssh-remote-engine': () => 'Run on the remote engine over one SSH connection (docker system dial-stdio): each engine call includes the SSH round trip.',
   'remote-shell-clock': (p) =>
-    `Timed on the remote host's clock by a shell there (${p.clock === 'date' ? 'date +%s%N' : '$EPOCHREALTIME'}), one SSH exec per start, so no SSH round trip is in the figure; the shell's own cost (${s(p.overheadMs)} per pair of readings) is taken off each interval.`,
+    `Timed on the remote host's clock by a shell there (${p.clock === 'date' ? 'date +%s%N' : '$EPOCHREALTIME'}), one SSH exec per start, so no SSH round trip is in the figure; the shell's own cost (${s(p.overheadMs)} per pair of readings) is taken off each interval. That shell is started by the host's SSH server, not by isolab: on one machine timed both ways, start by start, process starts read 7-13% shorter in it than in a shell isolab started, so compare such short figures from two machines within about 10%.`,
   'local-shell-clock': (p) =>
     `The floor was timed inside a shell on this machine (${p.clock === 'date' ? 'date +%s%N' : '$EPOCHREALTIME'}), one shell started per start, the same instrument as the floor on a remote host: the interval is the shell's fork and exec of the program, the shell's own cost (${s(p.overheadMs)} per pair of readings) taken off; isolab's own spawn of the shell (${s(p.spawnMs)}) is outside the figure.`,
   'process-spawn-clock': (p) =>

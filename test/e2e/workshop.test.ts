@@ -54,8 +54,11 @@ describe('workshop mode', () => {
     await audience.page.screenshot({ path: path.join(OUT, 'audience-live-en.png') });
 
     // Done: the same figures in both, from the engine's summary.
-    await expect.poll(async () => (await bm.lab.raceState())?.status, { timeout: 150_000 }).toBe('complete');
-    const s = (await bm.lab.raceState())!.summary!;
+    // Waits for the race to end however it ends; a failed one fails here with the engine's reason and marks.
+    await expect.poll(async () => (await bm.lab.raceState())?.status, { timeout: 150_000 }).not.toBe('running');
+    const ended = (await bm.lab.raceState())!;
+    expect(ended.status, JSON.stringify({ error: ended.error, marks: ended.marks, load: os.loadavg() })).toBe('complete');
+    const s = ended.summary!;
     await expect.poll(() => page.locator('.race-verdict').count()).toBe(1);
     await expect.poll(() => audience.page.locator('.race-verdict').count()).toBe(1);
     const vmText = await page.getByTestId('race-vm-ssh').textContent();
