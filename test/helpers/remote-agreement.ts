@@ -65,8 +65,8 @@ export function agreeBracketed(before: readonly number[], later: readonly number
  * The stated equivalence margin of a figure timed by a timing shell on both sides (the floor, oci:*): 10% of the
  * local median. The shells run the same script on the same clock, but one is started by Node, the other by an sshd
  * session, and what ran in the launching process before the timed fork moves the figure. Measured with the two
- * interleaved start by start (floor, 250 starts each, quiet machine, 8 rounds): the sshd-started shell read 7-13%
- * lower (4.0-4.5 vs 4.4-5.0 ms); the local shell sourcing root's .bashrc (pyenv init) first closed the gap (4.09 vs
+ * interleaved start by start (floor, 150-300 starts each, quiet machine, 11 rounds): the sshd-started shell read
+ * 4-17% lower (9% in the median round; 3.6-4.5 vs 3.8-5.0 ms); the local shell sourcing root's .bashrc (pyenv init) first closed the gap (4.09 vs
  * 4.15 ms), a fresh `env -i bash --norc` on both sides did not (4.18 vs 4.84 ms). Not the clock, not load drift.
  */
 export function launcherMarginMs(local: readonly number[]): number {

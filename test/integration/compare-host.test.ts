@@ -89,7 +89,7 @@ describe('compare on a remote host (loopback sshd)', () => {
       // Before, the local figure ended at the wait call's answer, after `die` (dockerd still handles the exit): 14.6 ms
       // [13.3, 17.2] later at load 3.9, 44.5 [29.4, 60.9] at load 7.5, hence a 10% margin that is now gone.
       // The floor: the same timing script on the same clock, launched differently (here by Node, there by an sshd
-      // session), which moves it by up to ~13%, remote lower, even interleaved start by start (launcherMarginMs): its
+      // session), which moves it by 4-17%, remote lower, even interleaved start by start (launcherMarginMs): its
       // stated 10% margin stays, the strict verdict printed beside it. The old floor (two instruments, ~2.5x apart) would still fail.
       const marginMs = model === 'process' ? launcherMarginMs([...before, ...later]) : 0;
       return { model, ...agreeBracketed(before, later, r.startup!.readyMs, r.clock!.sshAllowanceMs, marginMs) };
