@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { medianInterval } from '../../shared/adaptive/median-ci';
+import { medianInterval, type MedianInterval } from '../../shared/adaptive/median-ci';
 import type { Comparison, ModelResult } from '../../shared/compare';
 
 /** How a startup figure measured on a remote host compares with the same model measured here. */
@@ -15,20 +15,22 @@ export interface Agreement {
 }
 
 /**
- * Do two sets of time-to-ready samples agree once SSH is allowed for? Each side's 95% interval of the median
- * (order statistics); SSH may have added up to `allowanceMs` to each remote figure, so the remote interval
- * reaches down by that much. They agree when the intervals overlap, differ when they do not; when either
- * interval is wider than `maxRelativeHalfWidth` of its median (a noisy machine) the answer is inconclusive.
+ * The one judgment both verdicts make. The local interval spans the given local runs' 95% intervals of the median
+ * (order statistics), widened both ways by a stated margin; SSH may have added up to `allowanceMs` to each remote
+ * figure, so the remote interval reaches down by that much. They agree when the intervals overlap, differ when they
+ * do not; when any interval is wider than half its median (a noisy machine) the answer is inconclusive.
  */
-export function agreeAfterAllowance(local: readonly number[], remote: readonly number[], allowanceMs: number, maxRelativeHalfWidth = 0.5, marginMs = 0): Agreement {
-  const a = medianInterval(local);
-  const b = medianInterval(remote);
-  // An equivalence margin (when a test states one) widens the local interval both ways.
-  const l: [number, number] = [(a.lo ?? NaN) - marginMs, (a.hi ?? NaN) + marginMs];
-  const r: [number, number] = [(b.lo ?? NaN) - allowanceMs, b.hi ?? NaN];
-  const wide = [a, b].some((x) => x.relativeHalfWidth === undefined || x.relativeHalfWidth > maxRelativeHalfWidth);
+function judge(locals: MedianInterval[], far: MedianInterval, allowanceMs: number, marginMs: number): Agreement {
+  const l: [number, number] = [Math.min(...locals.map((x) => x.lo ?? NaN)) - marginMs, Math.max(...locals.map((x) => x.hi ?? NaN)) + marginMs];
+  const r: [number, number] = [(far.lo ?? NaN) - allowanceMs, far.hi ?? NaN];
+  const wide = [...locals, far].some((x) => x.relativeHalfWidth === undefined || x.relativeHalfWidth > 0.5);
   if (wide || ![...l, ...r].every(Number.isFinite)) return { verdict: 'inconclusive', local: l, remote: r, allowanceMs };
   return { verdict: l[0] <= r[1] && r[0] <= l[1] ? 'agree' : 'differ', local: l, remote: r, allowanceMs };
+}
+
+/** Do two sets of time-to-ready samples agree once SSH is allowed for? (`judge`, one local run, no margin.) */
+export function agreeAfterAllowance(local: readonly number[], remote: readonly number[], allowanceMs: number): Agreement {
+  return judge([medianInterval(local)], medianInterval(remote), allowanceMs, 0);
 }
 
 /** An A-B-A verdict: the bracketed one, beside the two local runs' agreement and the pooled, strict one. */
@@ -43,22 +45,15 @@ export interface Bracketed extends Agreement {
 /**
  * Local, remote, local again (A-B-A). The remote run sits between the two local ones in time, so on a machine
  * whose speed drifts (a shared CI machine), the local figure at that time lies anywhere between the two local
- * runs': the local interval is the envelope of their two 95% intervals, widened both ways by a stated margin when
- * the test gives one; the remote interval reaches down by SSH's allowance. Inconclusive when the two local runs
- * themselves differ (too much drift to decide) or an interval is too wide. A bias beyond the machine's own drift
- * still reads `differ`.
+ * runs': the local interval is the envelope of their two 95% intervals, widened by a stated margin when the test
+ * gives one. Inconclusive when the two local runs themselves differ (too much drift to decide) or an interval is
+ * too wide. A bias beyond the machine's own drift still reads `differ`.
  */
 export function agreeBracketed(before: readonly number[], later: readonly number[], remote: readonly number[], allowanceMs: number, marginMs = 0): Bracketed {
   const drift = agreeAfterAllowance(before, later, 0).verdict;
   const strict = agreeAfterAllowance([...before, ...later], remote, allowanceMs).verdict;
-  const [a, b] = [medianInterval(before), medianInterval(later)];
-  const envelope = [Math.min(a.lo ?? NaN, b.lo ?? NaN), Math.max(a.hi ?? NaN, b.hi ?? NaN)];
-  const r = medianInterval(remote);
-  const local: [number, number] = [envelope[0] - marginMs, envelope[1] + marginMs];
-  const far: [number, number] = [(r.lo ?? NaN) - allowanceMs, r.hi ?? NaN];
-  const wide = [a, b, r].some((x) => x.relativeHalfWidth === undefined || x.relativeHalfWidth > 0.5);
-  const verdict = drift !== 'agree' || wide || ![...local, ...far].every(Number.isFinite) ? 'inconclusive' : local[0] <= far[1] && far[0] <= local[1] ? 'agree' : 'differ';
-  return { verdict, local, remote: far, allowanceMs, drift, strict, marginMs };
+  const v = judge([medianInterval(before), medianInterval(later)], medianInterval(remote), allowanceMs, marginMs);
+  return { ...v, verdict: drift === 'agree' ? v.verdict : 'inconclusive', drift, strict, marginMs };
 }
 
 /**
